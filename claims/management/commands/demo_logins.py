@@ -1,0 +1,34 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+DEMO_USERNAMES = ["editor", "reviewer"]
+
+
+class Command(BaseCommand):
+    help = "Give the seed's demo users fresh random passwords and print how to log in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
+
+    def handle(self, *args, url, **options):
+        users = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+        }
+        missing = [name for name in DEMO_USERNAMES if name not in users]
+        if missing:
+            raise CommandError(
+                f"Demo users {', '.join(missing)} not found; load them with "
+                "`manage.py loaddata fixtures/seed.json` first."
+            )
+        self.stdout.write(f"\nDemo logins for {url}\n")
+        for name in DEMO_USERNAMES:
+            password = secrets.token_urlsafe(12)
+            user = users[name]
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            roles = ", ".join(user.groups.values_list("name", flat=True))
+            self.stdout.write(f"  {name:<10} {password}   ({roles})")
+        self.stdout.write("")

@@ -1,0 +1,71 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from claims.models import Affiliation, Claim, Evidence, Source, Stance
+
+
+def make_user(django_user_model, username, *roles):
+    user = django_user_model.objects.create_user(
+        username=username, password=f"{username}-password-1", is_staff=True
+    )
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def alice(django_user_model):
+    """An editor: enters claims and evidence, starts reviews."""
+    return make_user(django_user_model, "alice", "Editors")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """A reviewer: issues verdicts."""
+    return make_user(django_user_model, "bob", "Reviewers")
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    """A publisher: publishes, unpublishes, reviews."""
+    return make_user(django_user_model, "charlie", "Publishers")
+
+
+@pytest.fixture
+def seed(db):
+    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+
+
+def make_source(name="Agency", affiliation=None, **overrides):
+    slug = overrides.pop("slug", name.lower().replace(" ", "-"))
+    if isinstance(affiliation, str):
+        affiliation, _ = Affiliation.objects.get_or_create(
+            name=affiliation, slug=affiliation.lower().replace(" ", "-")
+        )
+    source, _ = Source.objects.get_or_create(
+        slug=slug, defaults={"name": name, "affiliation": affiliation, **overrides}
+    )
+    return source
+
+
+def make_claim(created_by, **overrides):
+    count = Claim.objects.count() + 1
+    fields = {
+        "slug": f"claim-{count}",
+        "headline": f"Claim number {count}",
+        "wording": f"The wording of claim number {count}.",
+        "claimant": overrides.pop("claimant", None) or make_source("Claimant"),
+        "created_by": created_by,
+    }
+    fields.update(overrides)
+    return Claim.objects.create(**fields)
+
+
+def make_evidence(claim, source, origin=None, **overrides):
+    fields = {
+        "stance": Stance.SUPPORTS,
+        "title": f"Evidence {Evidence.objects.count() + 1}",
+        "credibility": 2,
+    }
+    fields.update(overrides)
+    return Evidence.objects.create(claim=claim, source=source, origin=origin, **fields)

@@ -1,0 +1,166 @@
+"""Every row invariant is a named database constraint: bad rows never land."""
+
+import pytest
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
+
+from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent, Source
+from tests.conftest import make_claim, make_evidence, make_source
+
+
+def assert_refused(constraint_name, create):
+    with pytest.raises((IntegrityError, DataError)) as error, transaction.atomic():
+        create()
+    message = str(error.value).lower()
+    # PostgreSQL names the violated constraint; SQLite names check constraints
+    # and says which columns a unique one covers; varchar length is a DataError.
+    assert any(word in message for word in [constraint_name, "unique", "too long"]), message
+
+
+@pytest.mark.django_db
+class TestClaimConstraints:
+    def test_status_must_be_a_workflow_state(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_claim_status_valid",
+            lambda: Claim.objects.filter(pk=claim.pk).update(status="approved"),
+        )
+        assert Claim.objects.get(pk=claim.pk).status == "unverified"
+
+    def test_published_claim_needs_a_publication_date(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_claim_published_has_date",
+            lambda: Claim.objects.filter(pk=claim.pk).update(is_published=True),
+        )
+        assert not Claim.objects.get(pk=claim.pk).is_published
+
+    def test_headline_is_at_most_75_characters(self, alice):
+        assert_refused("claims_claim_headline_length", lambda: make_claim(alice, headline="x" * 76))
+        assert not Claim.objects.exists()
+
+    def test_headline_is_not_empty(self, alice):
+        assert_refused("claims_claim_headline_length", lambda: make_claim(alice, headline=""))
+        assert not Claim.objects.exists()
+
+    def test_appearance_url_must_be_http(self, alice):
+        assert_refused(
+            "claims_claim_appearance_url_http",
+            lambda: make_claim(alice, appearance_url="javascript:alert(1)"),
+        )
+        assert not Claim.objects.exists()
+
+    def test_claim_in_review_is_public_only_with_a_previous_rating(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_claim_published_review_has_previous",
+            lambda: Claim.objects.filter(pk=claim.pk).update(
+                status="in_review", is_published=True, published_at=timezone.now()
+            ),
+        )
+        assert Claim.objects.get(pk=claim.pk).status == "unverified"
+
+    def test_slugs_are_unique(self, alice):
+        make_claim(alice, slug="same")
+        assert_refused("slug", lambda: make_claim(alice, slug="same"))
+        assert Claim.objects.count() == 1
+
+
+@pytest.mark.django_db
+class TestEvidenceConstraints:
+    @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/"])
+    def test_urls_must_be_http(self, alice, url):
+        claim = make_claim(alice)
+        source = make_source("Wire")
+        assert_refused("claims_evidence_url_http", lambda: make_evidence(claim, source, url=url))
+        assert_refused(
+            "claims_evidence_archive_url_http",
+            lambda: make_evidence(claim, source, archive_url=url),
+        )
+        assert not Evidence.objects.exists()
+
+    @pytest.mark.parametrize("credibility", [0, 7, 9])
+    def test_credibility_is_graded_1_to_6(self, alice, credibility):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_evidence_credibility_valid",
+            lambda: make_evidence(claim, make_source("Wire"), credibility=credibility),
+        )
+        assert not Evidence.objects.exists()
+
+    def test_stance_must_be_known(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_evidence_stance_valid",
+            lambda: make_evidence(claim, make_source("Wire"), stance="neutral"),
+        )
+        assert not Evidence.objects.exists()
+
+    def test_https_urls_are_accepted(self, alice):
+        claim = make_claim(alice)
+        make_evidence(claim, make_source("Wire"), url="https://example.org/a")
+        assert Evidence.objects.get().url == "https://example.org/a"
+
+
+@pytest.mark.django_db
+class TestOtherConstraints:
+    def test_source_reliability_is_graded_a_to_f(self):
+        assert_refused(
+            "claims_source_reliability_valid",
+            lambda: Source.objects.create(name="X", slug="x", reliability="G"),
+        )
+        assert not Source.objects.exists()
+
+    def test_source_url_must_be_http(self):
+        assert_refused(
+            "claims_source_url_http",
+            lambda: Source.objects.create(name="X", slug="x", url="javascript:void(0)"),
+        )
+        assert not Source.objects.exists()
+
+    def test_caveat_kind_must_be_known(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_caveat_kind_valid",
+            lambda: Caveat.objects.create(claim=claim, kind="rumour", text="Why"),
+        )
+        assert not Caveat.objects.exists()
+
+    def test_review_event_statuses_must_be_known(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_reviewevent_to_valid",
+            lambda: ReviewEvent.objects.create(
+                claim=claim,
+                version=2,
+                action="start_review",
+                from_status="unverified",
+                to_status="approved",
+                actor=alice,
+            ),
+        )
+        assert not ReviewEvent.objects.exists()
+
+    def test_review_event_versions_are_unique_per_claim(self, alice):
+        claim = make_claim(alice)
+        fields = dict(
+            claim=claim,
+            version=1,
+            action="create",
+            from_status="unverified",
+            to_status="unverified",
+            actor=alice,
+        )
+        ReviewEvent.objects.create(**fields)
+        assert_refused(
+            "claims_reviewevent_unique_version", lambda: ReviewEvent.objects.create(**fields)
+        )
+        assert ReviewEvent.objects.count() == 1
+
+    def test_correction_kind_must_be_known(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_correction_kind_valid",
+            lambda: Correction.objects.create(claim=claim, kind="retraction", note="x"),
+        )
+        assert not Correction.objects.exists()

@@ -1,0 +1,81 @@
+"""The seed story loads as a real desk, and loads twice without duplicates."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from claims.models import Caveat, Claim, Evidence, ReviewEvent, Source
+
+EXPECTED_STATES = {
+    "north-korean-casualties-4700": ("unverified", True),
+    "north-korean-deaths-600": ("unverified", True),
+    "injured-repatriated-january-march": ("in_review", False),
+    "dead-cremated-in-russia": ("unverified", False),
+    "north-korean-troops-kursk": ("corroborated", True),
+    "deployment-under-2024-treaty": ("unverified", False),
+    "figure-significant-increase": ("in_review", False),
+    "south-korea-no-lethal-aid": ("unverified", False),
+    "many-north-korea-sympathisers": ("unverifiable", True),
+}
+
+
+def row_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in [Claim, Evidence, Caveat, ReviewEvent, Source, get_user_model()]
+    }
+
+
+def test_seed_gives_nine_claims_in_their_states(seed):
+    states = {claim.slug: (claim.status, claim.is_published) for claim in Claim.objects.all()}
+    assert states == EXPECTED_STATES
+
+
+def test_loading_the_seed_twice_leaves_the_same_rows(seed):
+    before = row_counts()
+    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+    assert row_counts() == before
+    assert before["Claim"] == 9
+
+
+def test_fixture_users_have_no_usable_password(seed):
+    users = get_user_model().objects.filter(username__in=["editor", "reviewer"])
+    assert len(users) == 2
+    assert not any(user.has_usable_password() for user in users)
+
+
+def test_every_claim_has_the_review_events_that_got_it_to_its_state(seed):
+    for claim in Claim.objects.all():
+        events = list(claim.events.order_by("version"))
+        assert events[-1].version == claim.version
+        assert [event.version for event in events] == list(range(1, claim.version + 1))
+        status_changes = [
+            event.to_status for event in events if event.from_status != event.to_status
+        ]
+        assert (status_changes or ["unverified"])[-1] == claim.status
+
+
+def test_verdicts_were_issued_by_someone_other_than_the_creator(seed):
+    for event in ReviewEvent.objects.filter(to_status__in=["corroborated", "unverifiable"]).exclude(
+        action="publish"
+    ):
+        assert event.actor != event.claim.created_by
+
+
+def test_published_unverified_claims_carry_caveats(seed):
+    for claim in Claim.objects.published().filter(status="unverified"):
+        assert claim.caveats.exists()
+
+
+@pytest.mark.django_db
+def test_demo_logins_give_the_fixture_users_working_passwords(seed, client, capsys):
+    call_command("demo_logins")
+    output = capsys.readouterr().out
+    lines = {
+        line.split()[0]: line.split()[1] for line in output.splitlines() if line.startswith("  ")
+    }
+    assert set(lines) == {"editor", "reviewer"}
+    assert client.login(username="editor", password=lines["editor"])
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert get_user_model().objects.get(username="editor").check_password(lines["editor"])
