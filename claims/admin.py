@@ -1,15 +1,27 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
 
 from claims.models import (
+    TRANSITIONS,
+    Action,
     Affiliation,
     Article,
     Caveat,
     Claim,
+    ClaimStatus,
     Correction,
     Evidence,
     ReviewEvent,
     Source,
     Topic,
+    WorkflowError,
+    WorkflowForbidden,
 )
 
 
@@ -44,8 +56,22 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["publisher"]
 
 
+class OpenClaimFormSet(forms.BaseInlineFormSet):
+    """Refuses evidence and caveat changes while a verdict stands."""
+
+    def clean(self):
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms) or self.deleted_forms
+        if changed and self.instance.pk and self.instance.has_verdict:
+            try:
+                self.instance.ensure_open_for_evidence()
+            except WorkflowError as error:
+                raise ValidationError(error.messages) from None
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    formset = OpenClaimFormSet
     extra = 0
     fields = [
         ("stance", "credibility"),
@@ -61,6 +87,7 @@ class EvidenceInline(admin.StackedInline):
 
 class CaveatInline(admin.TabularInline):
     model = Caveat
+    formset = OpenClaimFormSet
     extra = 0
 
 
@@ -78,29 +105,114 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
+class ClaimAdminForm(forms.ModelForm):
+    """The claim's fields, plus the version the editor opened, so that a
+    stale form is refused instead of overwriting someone else's change."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "headline",
+            "slug",
+            "wording",
+            "claimant",
+            "topic",
+            "made_on",
+            "appeared_in",
+            "appearance_url",
+            "context",
+            "verdict_summary",
+            "review_by",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction ends: no change can slip in
+            # between this check and the save.
+            current = Claim.objects.select_for_update().only("version").get(pk=self.instance.pk)
+            if cleaned_data.get("expected_version") != current.version:
+                raise ValidationError(
+                    "This claim was changed by someone else since you opened it. "
+                    "Your edits were not saved: copy them, reload the page and apply them again.",
+                    code="stale",
+                )
+            self.instance.version = current.version
+        return cleaned_data
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "My claims"),
+            ("awaiting_review", "Awaiting review"),
+            ("awaiting_publication", "Awaiting publication"),
+            ("past_review_date", "Past their review-by date"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "mine":
+                return queryset.filter(created_by=request.user)
+            case "awaiting_review":
+                return queryset.filter(status=ClaimStatus.IN_REVIEW)
+            case "awaiting_publication":
+                return queryset.filter(status__in=ClaimStatus.verdicts(), is_published=False)
+            case "past_review_date":
+                return queryset.filter(review_by__lt=timezone.localdate())
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "is_published", "claimant", "topic", "review_by"]
-    list_filter = ["status", "is_published", "topic", "claimant"]
+    form = ClaimAdminForm
+    list_display = ["headline", "status", "is_published", "claimant", "created_by", "review_by"]
+    list_filter = [QueueFilter, "status", "is_published", "topic", "claimant"]
+    list_select_related = ["claimant", "created_by"]
     search_fields = ["headline", "wording", "slug", "claimant__name"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["claimant", "appeared_in"]
     readonly_fields = ["status", "is_published", "published_at", "version", "created_by"]
     inlines = [CaveatInline, EvidenceInline, ReviewEventInline]
+    actions = ["start_review_action", "publish_action"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "wording", "claimant", "topic"]}),
         ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
         ("For readers", {"fields": ["verdict_summary", "review_by"]}),
         (
             "Workflow",
-            {"fields": ["status", "is_published", "published_at", "version", "created_by"]},
+            {
+                "fields": [
+                    "status",
+                    "is_published",
+                    "published_at",
+                    "version",
+                    "created_by",
+                    "expected_version",
+                ]
+            },
         ),
     ]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.version += 1
+            obj.updated_at = timezone.now()
+            super().save_model(request, obj, form, change)
+            return
+        obj.created_by = request.user
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            obj.record_entry(by=request.user)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -110,6 +222,90 @@ class ClaimAdmin(admin.ModelAdmin):
         for instance in formset.deleted_objects:
             instance.delete()
         formset.save_m2m()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="claims_claim_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, unquote(object_id))
+        if claim is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_steps": [
+                    (action, Action(action).label, problem)
+                    for action, problem in claim.available_transitions(request.user)
+                ],
+                "origin_groups": claim.independent_origins(),
+                "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
+                "workflow_version": claim.version,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id):
+        """Take one workflow step from the change page's buttons (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None or not self.has_view_or_change_permission(request, claim):
+            raise Http404("No such claim.")
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        action = request.POST.get("action", "")
+        note = request.POST.get("note", "")
+        try:
+            expected_version = int(request.POST.get("version", ""))
+        except ValueError:
+            expected_version = -1
+        if action not in TRANSITIONS:
+            messages.error(request, "Unknown workflow step; nothing was changed.")
+            return HttpResponseRedirect(change_url)
+        try:
+            claim.transition(action, by=request.user, note=note, expected_version=expected_version)
+        except (WorkflowError, WorkflowForbidden) as error:
+            messages.error(request, f"Nothing was changed. {error_text(error)}")
+            # Keep what the reviewer typed: the note comes back in the form.
+            request.session[f"workflow-note-{claim.pk}"] = note
+        else:
+            messages.success(
+                request, f"{Action(action).label}: “{claim}” is now {claim.get_status_display()}."
+            )
+        return HttpResponseRedirect(change_url)
+
+    def _bulk(self, request, queryset, action):
+        done, refused = 0, []
+        for claim in queryset:
+            try:
+                claim.transition(action, by=request.user)
+                done += 1
+            except (WorkflowError, WorkflowForbidden) as error:
+                refused.append(f"“{claim}”: {error_text(error)}")
+        if done:
+            messages.success(request, f"{Action(action).label}: {done} claim(s).")
+        for message in refused:
+            messages.error(request, f"Not changed: {message}")
+
+    @admin.action(description="Start the review of the selected claims")
+    def start_review_action(self, request, queryset):
+        self._bulk(request, queryset, Action.START_REVIEW)
+
+    @admin.action(description="Publish the selected claims", permissions=["publish"])
+    def publish_action(self, request, queryset):
+        self._bulk(request, queryset, Action.PUBLISH)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_claim")
+
+
+def error_text(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
 
 
 @admin.register(ReviewEvent)

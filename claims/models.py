@@ -1,8 +1,9 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
@@ -190,10 +191,90 @@ class ClaimStatus(models.TextChoices):
         return [cls.CORROBORATED, cls.DISPUTED, cls.FALSE, cls.UNVERIFIABLE]
 
 
+class Action(models.TextChoices):
+    """The newsroom's verbs; each is one audited transition."""
+
+    CREATE = "create", "Entered"
+    START_REVIEW = "start_review", "Review started"
+    CORROBORATE = "corroborate", "Corroborated"
+    DISPUTE = "dispute", "Disputed"
+    REFUTE = "refute", "Rated false"
+    MARK_UNVERIFIABLE = "mark_unverifiable", "Rated unverifiable"
+    REOPEN = "reopen", "Reopened"
+    PUBLISH = "publish", "Published"
+    UNPUBLISH = "unpublish", "Unpublished"
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     CONTRADICTS = "contradicts", "Contradicts"
     CONTEXT = "context", "Context"
+
+
+class WorkflowError(ValidationError):
+    """A transition the rules refuse: the message says what is missing."""
+
+
+class StaleClaim(WorkflowError):
+    """The claim changed since the caller read it."""
+
+
+class WorkflowForbidden(PermissionDenied):
+    """The user may not take this step on this claim."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str
+    sources: tuple
+    target: str | None  # None: the status stays, only publication changes
+    permission: str
+    is_verdict: bool = False
+    needs_note: bool = False
+
+
+VERDICT_SOURCES = (ClaimStatus.IN_REVIEW,)
+REOPENABLE = tuple(ClaimStatus.verdicts())
+PUBLISHABLE = (ClaimStatus.UNVERIFIED, *ClaimStatus.verdicts())
+ANY_STATUS = tuple(ClaimStatus)
+REVIEW_PERMISSION = "claims.review_claim"
+PUBLISH_PERMISSION = "claims.publish_claim"
+
+TRANSITIONS = {
+    Action.START_REVIEW: Transition(
+        "start the review of",
+        (ClaimStatus.UNVERIFIED,),
+        ClaimStatus.IN_REVIEW,
+        "claims.change_claim",
+    ),
+    Action.CORROBORATE: Transition(
+        "corroborate",
+        VERDICT_SOURCES,
+        ClaimStatus.CORROBORATED,
+        REVIEW_PERMISSION,
+        is_verdict=True,
+    ),
+    Action.DISPUTE: Transition(
+        "dispute", VERDICT_SOURCES, ClaimStatus.DISPUTED, REVIEW_PERMISSION, is_verdict=True
+    ),
+    Action.REFUTE: Transition(
+        "rate as false", VERDICT_SOURCES, ClaimStatus.FALSE, REVIEW_PERMISSION, is_verdict=True
+    ),
+    Action.MARK_UNVERIFIABLE: Transition(
+        "rate as unverifiable",
+        VERDICT_SOURCES,
+        ClaimStatus.UNVERIFIABLE,
+        REVIEW_PERMISSION,
+        is_verdict=True,
+    ),
+    Action.REOPEN: Transition(
+        "reopen", REOPENABLE, ClaimStatus.IN_REVIEW, REVIEW_PERMISSION, needs_note=True
+    ),
+    Action.PUBLISH: Transition("publish", PUBLISHABLE, None, PUBLISH_PERMISSION),
+    Action.UNPUBLISH: Transition(
+        "unpublish", ANY_STATUS, None, PUBLISH_PERMISSION, needs_note=True
+    ),
+}
 
 
 @dataclass
@@ -340,6 +421,262 @@ class Claim(models.Model):
     def is_past_review_date(self):
         return self.review_by is not None and self.review_by < timezone.localdate()
 
+    # The workflow. Every verb goes through transition(); nothing else
+    # changes status, publication or version.
+
+    def start_review(self, *, by, note=""):
+        return self.transition(Action.START_REVIEW, by=by, note=note)
+
+    def corroborate(self, *, by, note=""):
+        return self.transition(Action.CORROBORATE, by=by, note=note)
+
+    def dispute(self, *, by, note=""):
+        return self.transition(Action.DISPUTE, by=by, note=note)
+
+    def refute(self, *, by, note=""):
+        return self.transition(Action.REFUTE, by=by, note=note)
+
+    def mark_unverifiable(self, *, by, note=""):
+        return self.transition(Action.MARK_UNVERIFIABLE, by=by, note=note)
+
+    def reopen(self, *, by, note=""):
+        return self.transition(Action.REOPEN, by=by, note=note)
+
+    def publish(self, *, by, note=""):
+        return self.transition(Action.PUBLISH, by=by, note=note)
+
+    def unpublish(self, *, by, note=""):
+        return self.transition(Action.UNPUBLISH, by=by, note=note)
+
+    def transition(self, action, *, by, note="", expected_version=None):
+        """
+        Take one workflow step, or raise and change nothing.
+
+        Locks the claim's row, checks permission and the evidence guard against
+        the locked state, then updates only if the status and version are still
+        those the caller read (`expected_version`, else this instance's), and
+        writes the ReviewEvent (and a public Correction when a published
+        verdict changes) in the same transaction. Raises WorkflowForbidden,
+        WorkflowError or StaleClaim.
+        """
+        action = Action(action)
+        spec = TRANSITIONS[action]
+        note = note.strip()
+        expected_version = self.version if expected_version is None else expected_version
+        with transaction.atomic():
+            current = Claim.objects.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleClaim(
+                    "This claim was changed by someone else since you opened it. "
+                    "Reload it, check what changed and try again."
+                )
+            if problem := current.permission_problem(action, by):
+                raise WorkflowForbidden(problem)
+            if problems := current.guard_problems(action, note=note, require_note=True):
+                raise WorkflowError(problems)
+            now = timezone.now()
+            updates = current._updates_for(action, spec, now)
+            claimed = Claim.objects.filter(
+                pk=current.pk, status=current.status, version=current.version
+            ).update(**updates)
+            if claimed != 1:
+                raise StaleClaim("Another reviewer changed this claim at the same moment.")
+            event = ReviewEvent.objects.create(
+                claim=current,
+                version=updates["version"],
+                action=action,
+                from_status=current.status,
+                to_status=updates.get("status", current.status),
+                actor=by,
+                created_at=now,
+                note=note,
+            )
+            if correction := current._correction_for(action, spec, note):
+                Correction.objects.create(
+                    claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
+                )
+        for name, value in updates.items():
+            setattr(self, name, value)
+        return event
+
+    def _updates_for(self, action, spec, now):
+        updates = {"version": self.version + 1, "updated_at": now}
+        if spec.target is not None:
+            updates["status"] = spec.target
+            updates["previous_status"] = self.status
+        if action == Action.PUBLISH:
+            updates["is_published"] = True
+            # The first publication date stays: ClaimReview's datePublished.
+            updates["published_at"] = self.published_at or now
+        elif action == Action.UNPUBLISH:
+            updates["is_published"] = False
+        return updates
+
+    def _correction_for(self, action, spec, note):
+        """The public note a published claim gets when its verdict changes."""
+        if not self.is_published or spec.target is None:
+            return ""
+        before = ClaimStatus(self.previous_status or self.status).label
+        if action == Action.REOPEN:
+            before, after = ClaimStatus(self.status).label, "under review"
+        elif spec.is_verdict:
+            after = ClaimStatus(spec.target).label
+        else:
+            return ""
+        if before == after:
+            return f"Verdict {after} confirmed after review: {note}".rstrip(": ")
+        return f"Verdict changed from {before} to {after}: {note}".rstrip(": ")
+
+    def permission_problem(self, action, user):
+        """Why `user` may not take `action` on this claim, or ''."""
+        spec = TRANSITIONS[Action(action)]
+        if not user.has_perm(spec.permission):
+            role = {
+                REVIEW_PERMISSION: "reviewers",
+                PUBLISH_PERMISSION: "publishers",
+            }.get(spec.permission, "editors")
+            return f"Only {role} can {spec.verb} a claim."
+        if spec.is_verdict and user.pk == self.created_by_id:
+            return "You entered this claim, so another reviewer must issue its verdict."
+        return ""
+
+    def guard_problems(self, action, *, note="", require_note=False):
+        """
+        What the rules say is missing before `action` can be taken, as a list
+        of sentences (empty when it can). Reads evidence and caveats; call it
+        under the row lock when the answer must hold.
+        """
+        action = Action(action)
+        spec = TRANSITIONS[action]
+        if self.status not in spec.sources:
+            return [
+                f"A claim that is {ClaimStatus(self.status).label.lower()} "
+                f"cannot be told to {spec.verb.removesuffix(' of')}."
+            ]
+        problems = []
+        if require_note and spec.needs_note and not note:
+            problems.append(f"Say why you {spec.verb} it: a note is required.")
+        checker = getattr(self, f"_problems_before_{action.value}", None)
+        if checker:
+            problems.extend(checker())
+        return problems
+
+    def _problems_before_corroborate(self):
+        evidence = self._evidence_for_guard()
+        strong = [
+            group
+            for group in self.independent_origins(Stance.SUPPORTS, evidence)
+            if group.best_credibility <= 3
+        ]
+        problems = []
+        if len(strong) < 2:
+            named = f" ({', '.join(group.label for group in strong)})" if strong else ""
+            problems.append(
+                "Corroboration needs supporting evidence graded 1–3 from 2 independent "
+                f"origins; this claim has {len(strong)}{named}."
+            )
+        if strong_against := self._graded(evidence, Stance.CONTRADICTS, 2):
+            problems.append(
+                f"Corroboration is refused while {len(strong_against)} contradicting "
+                "item(s) are graded 1–2."
+            )
+        return problems
+
+    def _problems_before_dispute(self):
+        evidence = self._evidence_for_guard()
+        stances = {item.stance for item in evidence}
+        missing = [
+            stance.label.lower()
+            for stance in (Stance.SUPPORTS, Stance.CONTRADICTS)
+            if stance not in stances
+        ]
+        if missing:
+            return [
+                "A dispute needs at least one supporting and one contradicting item; "
+                f"this claim has no {' and no '.join(missing)} evidence."
+            ]
+        return []
+
+    def _problems_before_refute(self):
+        evidence = self._evidence_for_guard()
+        claimant_key = self.claimant.independence_key
+        independent = [
+            group
+            for group in self.independent_origins(Stance.CONTRADICTS, evidence)
+            if group.best_credibility <= 2 and group.origins[0].independence_key != claimant_key
+        ]
+        problems = []
+        if not independent:
+            problems.append(
+                "A false rating needs contradicting evidence graded 1–2 from an origin "
+                "independent of the claimant."
+            )
+        if strong_for := self._graded(evidence, Stance.SUPPORTS, 2):
+            problems.append(
+                f"A false rating is refused while {len(strong_for)} supporting item(s) "
+                "are graded 1–2."
+            )
+        return problems
+
+    def _problems_before_mark_unverifiable(self):
+        if not self.caveats.exists():
+            return ["An unverifiable rating needs at least one caveat saying why."]
+        return []
+
+    def _problems_before_publish(self):
+        problems = []
+        if self.is_published:
+            problems.append("This claim is already published.")
+        if self.status == ClaimStatus.UNVERIFIED and not self.caveats.exists():
+            problems.append(
+                "An unverified claim can be published only with at least one caveat "
+                "saying what we don't know."
+            )
+        if not self.verdict_summary.strip():
+            problems.append("Write the summary for readers before publishing.")
+        return problems
+
+    def _problems_before_unpublish(self):
+        return [] if self.is_published else ["This claim is not published."]
+
+    def _evidence_for_guard(self):
+        return list(self.evidence.select_related("source__affiliation", "origin__affiliation"))
+
+    @staticmethod
+    def _graded(evidence, stance, at_best):
+        return [item for item in evidence if item.stance == stance and item.credibility <= at_best]
+
+    def available_transitions(self, user):
+        """Each step with the reason it is unavailable to `user` ('' when it is)."""
+        steps = []
+        for action, spec in TRANSITIONS.items():
+            if self.status not in spec.sources:
+                continue
+            problems = [self.permission_problem(action, user)]
+            problems += self.guard_problems(action)
+            steps.append((action, " ".join(problem for problem in problems if problem)))
+        return steps
+
+    def ensure_open_for_evidence(self):
+        """Evidence and caveats may change only while no verdict stands."""
+        if self.has_verdict:
+            raise WorkflowError(
+                f"This claim is rated {ClaimStatus(self.status).label.lower()}. "
+                "Reopen the claim first to change its evidence or caveats."
+            )
+
+    def record_entry(self, by):
+        """The first row of the audit trail: who entered the claim."""
+        return ReviewEvent.objects.create(
+            claim=self,
+            version=self.version,
+            action=Action.CREATE,
+            from_status=self.status,
+            to_status=self.status,
+            actor=by,
+            created_at=self.created_at,
+        )
+
     def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):
         """
         Group the claim's evidence of one stance by independent origin.
@@ -426,6 +763,18 @@ class Evidence(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: the claim's row lock makes this write
+        # and a verdict's evidence check take turns.
+        with transaction.atomic():
+            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
+            return super().delete(*args, **kwargs)
+
     def natural_key(self):
         return (*self.claim.natural_key(), *self.source.natural_key(), self.title)
 
@@ -480,24 +829,28 @@ class Caveat(models.Model):
     def __str__(self):
         return self.text
 
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: the claim's row lock makes this write
+        # and a verdict's evidence check take turns.
+        with transaction.atomic():
+            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            claim = Claim.objects.select_for_update().get(pk=self.claim_id)
+            claim.ensure_open_for_evidence()
+            if claim.is_published and claim.caveats.count() == 1:
+                raise WorkflowError(
+                    "A published unverified claim must say what we don't know: "
+                    "add another caveat or unpublish it before removing this one."
+                )
+            return super().delete(*args, **kwargs)
+
     def natural_key(self):
         return (*self.claim.natural_key(), self.text)
 
     natural_key.dependencies = ["claims.claim"]
-
-
-class Action(models.TextChoices):
-    """The newsroom's verbs; each is one audited transition."""
-
-    CREATE = "create", "Entered"
-    START_REVIEW = "start_review", "Review started"
-    CORROBORATE = "corroborate", "Corroborated"
-    DISPUTE = "dispute", "Disputed"
-    REFUTE = "refute", "Rated false"
-    MARK_UNVERIFIABLE = "mark_unverifiable", "Rated unverifiable"
-    REOPEN = "reopen", "Reopened"
-    PUBLISH = "publish", "Published"
-    UNPUBLISH = "unpublish", "Unpublished"
 
 
 class ReviewEventManager(models.Manager):

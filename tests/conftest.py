@@ -69,3 +69,9 @@ def make_evidence(claim, source, origin=None, **overrides):
     }
     fields.update(overrides)
     return Evidence.objects.create(claim=claim, source=source, origin=origin, **fields)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.2 s a user; the suite creates hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
