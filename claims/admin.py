@@ -239,7 +239,7 @@ class ClaimAdmin(admin.ModelAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "workflow_steps": [
-                    (action, Action(action).label, problem)
+                    (action, TRANSITIONS[action].label, problem)
                     for action, problem in claim.available_transitions(request.user)
                 ],
                 "origin_groups": claim.independent_origins(),

@@ -232,6 +232,11 @@ class Transition:
     is_verdict: bool = False
     needs_note: bool = False
 
+    @property
+    def label(self):
+        """The step as a button says it: 'Corroborate', 'Rate as false'."""
+        return self.verb[0].upper() + self.verb[1:]
+
 
 VERDICT_SOURCES = (ClaimStatus.IN_REVIEW,)
 REOPENABLE = tuple(ClaimStatus.verdicts())
@@ -242,7 +247,7 @@ PUBLISH_PERMISSION = "claims.publish_claim"
 
 TRANSITIONS = {
     Action.START_REVIEW: Transition(
-        "start the review of",
+        "start reviewing",
         (ClaimStatus.UNVERIFIED,),
         ClaimStatus.IN_REVIEW,
         "claims.change_claim",
@@ -550,8 +555,7 @@ class Claim(models.Model):
         spec = TRANSITIONS[action]
         if self.status not in spec.sources:
             return [
-                f"A claim that is {ClaimStatus(self.status).label.lower()} "
-                f"cannot be told to {spec.verb.removesuffix(' of')}."
+                f"You cannot {spec.verb} a claim that is {ClaimStatus(self.status).label.lower()}."
             ]
         problems = []
         if require_note and spec.needs_note and not note:
