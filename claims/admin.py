@@ -56,6 +56,13 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["publisher"]
 
 
+class BlankRowOnAddMixin:
+    """A new claim opens with one empty caveat and evidence row ready to fill."""
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 1
+
+
 class OpenClaimFormSet(forms.BaseInlineFormSet):
     """Refuses evidence and caveat changes while a verdict stands."""
 
@@ -69,10 +76,9 @@ class OpenClaimFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(error.messages) from None
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
     model = Evidence
     formset = OpenClaimFormSet
-    extra = 0
     fields = [
         ("stance", "credibility"),
         ("source", "origin"),
@@ -85,10 +91,9 @@ class EvidenceInline(admin.StackedInline):
     autocomplete_fields = ["source", "origin"]
 
 
-class CaveatInline(admin.TabularInline):
+class CaveatInline(BlankRowOnAddMixin, admin.TabularInline):
     model = Caveat
     formset = OpenClaimFormSet
-    extra = 0
 
 
 class ReviewEventInline(admin.TabularInline):

@@ -1,0 +1,119 @@
+"""Editor → reviewer → publisher → reader, in a real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from claims.models import Affiliation, Claim, Source
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+HEADLINE = "The defence ministry confirms North Korean troops in Kursk"
+
+
+def choose(page, field_id, text):
+    """Pick `text` in one of the admin's autocomplete (select2) widgets."""
+    page.locator(f"#{field_id} + .select2 .select2-selection").click()
+    page.locator(".select2-search__field").last.fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def open_claim(page, headline):
+    page.goto("/admin/claims/claim/")
+    page.get_by_role("link", name=headline).click()
+
+
+def workflow_button(page, label):
+    return page.locator(".workflow-steps").get_by_role("button", name=label, exact=True)
+
+
+@pytest.fixture
+def ministry(desk):
+    return Source.objects.create(
+        name="Ministry of National Defense",
+        slug="rok-defence-ministry",
+        kind="government",
+        reliability="B",
+        affiliation=Affiliation.objects.get(slug="south-korean-government"),
+    )
+
+
+def enter_claim(page):
+    """Alice enters a claim with a caveat and two items from one government."""
+    page.goto("/admin/claims/claim/add/")
+    page.get_by_label("Headline").fill(HEADLINE)
+    page.get_by_label("Claim as made").fill("North Korean troops are fighting in Kursk.")
+    choose(page, "id_claimant", "Ministry of National Defense")
+    page.get_by_label("Verdict summary").fill("Two governments say so independently.")
+    page.locator("#id_caveats-0-kind").select_option("interested_party")
+    page.locator("#id_caveats-0-text").fill("Both sides have a stake in the story.")
+    page.locator("#id_evidence-0-stance").select_option("supports")
+    page.locator("#id_evidence-0-credibility").select_option("2")
+    choose(page, "id_evidence-0-source", "National Intelligence Service")
+    page.locator("#id_evidence-0-title").fill("NIS briefing to lawmakers")
+    page.locator("#id_evidence-0-url").fill("https://example.org/nis-briefing")
+    page.get_by_text("Add another Evidence").click()
+    page.locator("#id_evidence-1-stance").select_option("supports")
+    page.locator("#id_evidence-1-credibility").select_option("2")
+    choose(page, "id_evidence-1-source", "Ministry of National Defense")
+    page.locator("#id_evidence-1-title").fill("Ministry statement")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+
+def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
+    alice = new_page()
+    log_in(alice, "alice")
+    enter_claim(alice)
+    claim = Claim.objects.get(headline=HEADLINE)
+    assert claim.evidence.count() == 2
+    assert len(claim.independent_origins()) == 1
+
+    workflow_button(alice, "Start reviewing").click()
+    expect(alice.locator(".messagelist")).to_contain_text("is now In review")
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+    # Four eyes: Alice may review, but not her own claim.
+    expect(workflow_button(alice, "Corroborate")).to_be_disabled()
+    expect(alice.locator(".workflow-steps")).to_contain_text(
+        "You entered this claim, so another reviewer must issue its verdict."
+    )
+
+    bob = new_page()
+    log_in(bob, "bob")
+    open_claim(bob, HEADLINE)
+    expect(workflow_button(bob, "Corroborate")).to_be_disabled()
+    expect(bob.locator(".workflow-steps")).to_contain_text(
+        "this claim has 1 (South Korean government)"
+    )
+    bob.get_by_text("Add another Evidence").click()
+    bob.locator("#id_evidence-2-stance").select_option("supports")
+    bob.locator("#id_evidence-2-credibility").select_option("2")
+    choose(bob, "id_evidence-2-source", "Government of North Korea")
+    bob.locator("#id_evidence-2-title").fill("North Korea's admission")
+    bob.get_by_role("button", name="Save and continue editing").click()
+    expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(bob.locator(".workflow-origins")).to_contain_text("2 independent origins")
+    bob.get_by_label(re.compile("Note for the audit trail")).fill("Seoul and Pyongyang agree.")
+    workflow_button(bob, "Corroborate").click()
+    expect(bob.locator(".messagelist")).to_contain_text("is now Corroborated")
+    claim.refresh_from_db()
+    assert claim.status == "corroborated"
+    assert claim.events.last().actor == desk["bob"]
+
+    charlie = new_page()
+    log_in(charlie, "charlie")
+    open_claim(charlie, HEADLINE)
+    workflow_button(charlie, "Publish").click()
+    expect(charlie.locator(".messagelist")).to_contain_text("Published")
+    claim.refresh_from_db()
+    assert claim.is_published
+    assert list(claim.events.values_list("action", flat=True)) == [
+        "create",
+        "start_review",
+        "corroborate",
+        "publish",
+    ]
+    assert new_page.problems == []
