@@ -1,14 +1,22 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from claims.models import Affiliation, Claim, Evidence, Source, Stance
+from claims.roles import ROLES, sync_roles
+
+
+def ensure_roles():
+    """Transactional tests flush the roles the migration made; bring them back."""
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_roles(Group, Permission)
 
 
 def make_user(django_user_model, username, *roles):
     user = django_user_model.objects.create_user(
         username=username, password=f"{username}-password-1", is_staff=True
     )
+    ensure_roles()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
 
@@ -33,6 +41,7 @@ def charlie(django_user_model):
 
 @pytest.fixture
 def seed(db):
+    ensure_roles()
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
 
 

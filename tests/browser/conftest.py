@@ -84,6 +84,9 @@ def desk(transactional_db, django_user_model):
     (reviewer) and Charlie (publisher), all with the password 'correct horse'."""
     from django.core.management import call_command
 
+    from tests.conftest import ensure_roles
+
+    ensure_roles()
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
     people = {}
     for username, roles in [
