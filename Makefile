@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format check-deploy invariants clean
+.PHONY: run test setup lint format bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,11 @@ format: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Benchmark: 100,000 claims on PostgreSQL (BENCH_DATABASE_URL, default the local
+# server's factcheck_bench), gunicorn, wrk. Writes docs/benchmarks.md.
+bench: setup
+	$(BIN)/python bench/run_bench.py
+
+bench-smoke: setup
+	$(BIN)/python bench/run_bench.py --smoke
