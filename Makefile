@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format bench bench-smoke clean
+.PHONY: run test setup lint format bench bench-smoke screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,11 @@ clean:
 # Benchmark: 100,000 claims on PostgreSQL (BENCH_DATABASE_URL, default the local
 # server's factcheck_bench), gunicorn, wrk. Writes docs/benchmarks.md.
 bench: setup
-	$(BIN)/python bench/run_bench.py
+	$(BIN)/python scripts/bench.py
 
 bench-smoke: setup
-	$(BIN)/python bench/run_bench.py --smoke
+	$(BIN)/python scripts/bench.py --smoke
+
+# The README's pictures, from the seed, in Debian's Chromium.
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py

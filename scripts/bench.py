@@ -2,8 +2,8 @@
 The newsroom-scale benchmark: fill PostgreSQL, serve with gunicorn under
 production settings, drive each page with wrk, and compare it with the floor.
 
-    .venv/bin/python bench/run_bench.py                 # 100,000 claims (make bench)
-    .venv/bin/python bench/run_bench.py --smoke         # ~1,000 claims, seconds (make bench-smoke)
+    .venv/bin/python scripts/bench.py                 # 100,000 claims (make bench)
+    .venv/bin/python scripts/bench.py --smoke         # ~1,000 claims, seconds (make bench-smoke)
 
 Writes the table to docs/benchmarks.md (not in --smoke mode) and prints it.
 """
