@@ -932,6 +932,12 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
 
+    def clean(self):
+        if self.claim_id and not Claim.objects.published().filter(pk=self.claim_id).exists():
+            raise ValidationError(
+                {"claim": "Corrections are public notes: publish the claim first."}
+            )
+
     def natural_key(self):
         return (*self.claim.natural_key(), self.published_at.isoformat())
 

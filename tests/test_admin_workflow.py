@@ -335,3 +335,36 @@ def test_caveats_can_be_added_to_an_open_claim_in_the_admin(seed, client, django
     assert list(Caveat.objects.filter(claim=claim).values_list("text", flat=True)) == [
         "Only the NIS says so."
     ]
+
+
+def test_corrections_are_written_only_on_published_claims(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    url = reverse("admin:claims_correction_add")
+    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    response = client.post(
+        url,
+        {
+            "claim": draft.pk,
+            "kind": "correction",
+            "note": "Fixed a date.",
+            "published_at_0": "2026-11-25",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "publish the claim first" in response.content.decode()
+    assert not draft.corrections.exists()
+
+    published = Claim.objects.get(slug="north-korean-casualties-4700")
+    response = client.post(
+        url,
+        {
+            "claim": published.pk,
+            "kind": "clarification",
+            "note": "Clarified the source.",
+            "published_at_0": "2026-11-25",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302
+    assert published.corrections.get().note == "Clarified the source."
