@@ -1,0 +1,116 @@
+"""
+schema.org ClaimReview for a published claim.
+
+The shape is pinned by claims/schemas/claimreview.schema.json, which the tests
+validate every document against.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+from claims.models import SourceKind
+from claims.ratings import BEST_RATING, RATINGS, WORST_RATING
+
+# Inside <script> only these can end the element or start markup; escaped the
+# same way as django.utils.html.json_script.
+SCRIPT_SAFE_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute_url(path):
+    """An address on this site that never depends on the request's Host header."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def claim_review(claim):
+    """
+    The ClaimReview of one published claim, as a JSON-ready dict.
+
+    Reads the claim's claimant, appeared_in, caveats and corrections: fetch them
+    with select_related/prefetch_related when building many.
+    """
+    rating = RATINGS[claim.public_status]
+    review_rating = {
+        "@type": "Rating",
+        "alternateName": rating.label,
+        "ratingExplanation": rating_explanation(claim, rating),
+    }
+    if rating.value is not None:
+        review_rating |= {
+            "ratingValue": rating.value,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+        }
+    document = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": absolute_url(claim.get_absolute_url()),
+        "claimReviewed": claim.headline,
+        "datePublished": claim.published_at.date().isoformat(),
+        "author": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_NAME,
+            "url": settings.NEWSROOM_URL,
+        },
+        "itemReviewed": item_reviewed(claim),
+        "reviewRating": review_rating,
+    }
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{correction.get_kind_display()}: {correction.note}",
+            "datePublished": correction.published_at.date().isoformat(),
+        }
+        for correction in claim.corrections.all()
+    ]
+    if corrections:
+        document["correction"] = corrections
+    return document
+
+
+def item_reviewed(claim):
+    claimant = claim.claimant
+    author = {
+        "@type": "Person" if claimant.kind == SourceKind.PERSON else "Organization",
+        "name": claimant.name,
+    }
+    if claimant.url:
+        author["url"] = claimant.url
+    item = {"@type": "Claim", "author": author}
+    if claim.made_on:
+        item["datePublished"] = claim.made_on.isoformat()
+    appearance = claim_appearance(claim)
+    if appearance:
+        item["appearance"] = [appearance]
+        item["firstAppearance"] = appearance
+    return item
+
+
+def claim_appearance(claim):
+    """Where the claim was made, as a CreativeWork, when we have its address."""
+    article = claim.appeared_in
+    if article and article.url:
+        work = {"@type": "CreativeWork", "url": article.url, "headline": article.title}
+        if article.published_on:
+            work["datePublished"] = article.published_on.isoformat()
+        return work
+    if claim.appearance_url:
+        return {"@type": "CreativeWork", "url": claim.appearance_url}
+    return None
+
+
+def rating_explanation(claim, rating):
+    """The summary readers see, then what we don't know."""
+    caveats = " ".join(caveat.text for caveat in claim.caveats.all())
+    parts = [claim.verdict_summary or rating.definition]
+    if caveats:
+        parts.append(f"What we don't know: {caveats}")
+    return " ".join(parts)
+
+
+def as_json_ld(document):
+    """JSON for a <script type="application/ld+json"> element, safe to embed in HTML."""
+    text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(SCRIPT_SAFE_ESCAPES))  # noqa: S308

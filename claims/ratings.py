@@ -1,0 +1,72 @@
+"""
+What each rating means, in one place: the verdict badge, the methodology page
+and ClaimReview all read from RATINGS.
+"""
+
+from dataclasses import dataclass
+
+from claims.models import ClaimStatus
+
+# The ClaimReview truth scale: 1 is false, 5 is corroborated.
+WORST_RATING = 1
+BEST_RATING = 5
+
+
+@dataclass(frozen=True)
+class Rating:
+    status: ClaimStatus
+    definition: str
+    # Position on the ClaimReview scale, or None for a rating that says we do
+    # not know: a number there would tell machines something we have not found.
+    value: int | None = None
+
+    @property
+    def label(self):
+        return self.status.label
+
+    @property
+    def slug(self):
+        return self.status.value
+
+
+RATINGS = {
+    rating.status: rating
+    for rating in [
+        Rating(
+            ClaimStatus.CORROBORATED,
+            "Supporting evidence comes from at least two origins that do not depend on "
+            "each other, each graded credible, and no strong evidence contradicts it.",
+            value=5,
+        ),
+        Rating(
+            ClaimStatus.DISPUTED,
+            "Credible evidence points both ways: at least one item supports the claim "
+            "and at least one contradicts it.",
+            value=3,
+        ),
+        Rating(
+            ClaimStatus.FALSE,
+            "Strong evidence from an origin independent of the claimant contradicts it, "
+            "and no strong evidence supports it.",
+            value=1,
+        ),
+        Rating(
+            ClaimStatus.UNVERIFIED,
+            "We have not been able to confirm or refute it yet. We publish it because it "
+            "is in the news, together with what we don't know.",
+        ),
+        Rating(
+            ClaimStatus.UNVERIFIABLE,
+            "It cannot be checked: it is an opinion, or the information needed to check "
+            "it does not exist or is not available. We say why.",
+        ),
+        Rating(
+            ClaimStatus.IN_REVIEW,
+            "A reviewer is weighing the evidence now. Readers keep seeing the previous "
+            "verdict, marked as under review, until a new one is issued.",
+        ),
+    ]
+}
+
+# The ratings a published claim can show; a claim in review shows its previous one.
+PUBLIC_RATINGS = [RATINGS[status] for status in ClaimStatus if status != ClaimStatus.IN_REVIEW]
