@@ -2,4 +2,8 @@ from django.conf import settings
 
 
 def newsroom(request):
-    return {"NEWSROOM_NAME": settings.NEWSROOM_NAME, "SITE_URL": settings.SITE_URL}
+    return {
+        "NEWSROOM_NAME": settings.NEWSROOM_NAME,
+        "NEWSROOM_URL": settings.NEWSROOM_URL,
+        "SITE_URL": settings.SITE_URL,
+    }

@@ -1,9 +1,23 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from claims import views
+from claims.caching import public_page
+from claims.feeds import VerdictFeed
+from claims.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("claims.json", views.claim_reviews, name="claim_reviews"),
+    path("feed/", require_safe(public_page(VerdictFeed())), name="feed"),
+    path(
+        "sitemap.xml",
+        require_safe(public_page(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]

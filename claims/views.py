@@ -1,18 +1,177 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+"""
+The public pages. Everything here is read through Claim.objects.published(),
+sets no cookie and is cacheable (see claims.caching.public_page).
+"""
 
-from claims.models import Claim, Source
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from claims.caching import public_page
+from claims.claimreview import absolute_url, as_json_ld, claim_review
+from claims.forms import ClaimFilterForm
+from claims.models import (
+    CaveatKind,
+    Claim,
+    ClaimStatus,
+    Credibility,
+    Evidence,
+    Reliability,
+    ReviewEvent,
+    Source,
+    Stance,
+)
+from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+
+STANCE_HEADINGS = {
+    Stance.SUPPORTS: "Supports the claim",
+    Stance.CONTRADICTS: "Contradicts the claim",
+    Stance.CONTEXT: "Context",
+}
 
 
+def public_sources():
+    """Sources readers may see: each is the claimant of, or evidence on, a published claim."""
+    published = Claim.objects.published()
+    on_published = Evidence.objects.filter(claim__in=published)
+    return Source.objects.filter(
+        Exists(published.filter(claimant=OuterRef("pk")))
+        | Exists(on_published.filter(source=OuterRef("pk")))
+        | Exists(on_published.filter(origin=OuterRef("pk")))
+    )
+
+
+@require_safe
+@public_page
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
-    return HttpResponse("Factcheck")
+    """
+    Published verdicts, newest first, filtered, searched and paginated.
+
+    Template: claims/claim_list.html, or only its #results partial for an htmx
+    request (htmx asks for the whole page when it restores history).
+    Context: form (ClaimFilterForm), page_obj.
+    """
+    form = ClaimFilterForm(request.GET)
+    claims = form.filter(Claim.objects.published().for_listing())
+    page_obj = Paginator(claims, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "claims/claim_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, {"form": form, "page_obj": page_obj})
 
 
+@require_safe
+@public_page
 def claim_detail(request, slug):
-    claim = get_object_or_404(Claim.objects.published(), slug=slug)
-    return HttpResponse(claim.headline)
+    """
+    The verdict page of one published claim.
+
+    Template: claims/claim_detail.html. Context: claim, rating, evidence (by
+    stance), origins (independent origins of the supporting evidence),
+    canonical_url, claimreview (JSON-LD).
+    """
+    claims = (
+        Claim.objects.published()
+        .select_related("claimant__affiliation", "appeared_in", "topic")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related(
+                    "source__affiliation", "origin__affiliation"
+                ),
+            ),
+            "caveats",
+            Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
+            "corrections",
+        )
+    )
+    claim = get_object_or_404(claims, slug=slug)
+    evidence = list(claim.evidence.all())
+    by_stance = [
+        (stance, heading, [item for item in evidence if item.stance == stance])
+        for stance, heading in STANCE_HEADINGS.items()
+    ]
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "rating": RATINGS[claim.public_status],
+            "evidence_by_stance": [group for group in by_stance if group[2]],
+            "origins": claim.independent_origins(evidence=evidence),
+            "canonical_url": absolute_url(claim.get_absolute_url()),
+            "claimreview": as_json_ld(claim_review(claim)),
+        },
+    )
 
 
+@require_safe
+@public_page
 def source_detail(request, slug):
-    source = get_object_or_404(Source, slug=slug)
-    return HttpResponse(source.name)
+    """
+    A source's public record: grade, affiliation, the published claims it
+    made and the published claims it serves on as evidence or origin.
+
+    Template: claims/source_detail.html. Context: source, claims, evidence,
+    siblings (other public sources sharing its affiliation).
+    """
+    source = get_object_or_404(public_sources().select_related("affiliation"), slug=slug)
+    published = Claim.objects.published()
+    claims = list(published.filter(claimant=source).select_related("topic")[:50])
+    evidence = list(
+        Evidence.objects.filter(claim__in=published)
+        .filter(Q(source=source) | Q(origin=source))
+        .select_related("claim", "source", "origin")
+        .order_by("-claim__published_at", "claim__pk", "pk")[:100]
+    )
+    siblings = []
+    if source.affiliation_id:
+        siblings = list(
+            public_sources().filter(affiliation=source.affiliation_id).exclude(pk=source.pk)
+        )
+    return render(
+        request,
+        "claims/source_detail.html",
+        {"source": source, "claims": claims, "evidence": evidence, "siblings": siblings},
+    )
+
+
+@require_safe
+@public_page
+def methodology(request):
+    """
+    How the desk rates claims. Template: claims/methodology.html.
+    Context: ratings (all), public_ratings (those a published claim can
+    show), best_rating, worst_rating, reliability, credibility, caveat_kinds.
+    """
+    return render(
+        request,
+        "claims/methodology.html",
+        {
+            "ratings": [RATINGS[status] for status in ClaimStatus],
+            "public_ratings": PUBLIC_RATINGS,
+            "best_rating": BEST_RATING,
+            "worst_rating": WORST_RATING,
+            "reliability": Reliability.choices,
+            "credibility": Credibility.choices,
+            "caveat_kinds": CaveatKind.choices,
+        },
+    )
+
+
+@require_safe
+@public_page
+def claim_reviews(request):
+    """Every published ClaimReview, newest first, for aggregators."""
+    claims = (
+        Claim.objects.published()
+        .select_related("claimant", "appeared_in")
+        .prefetch_related("caveats", "corrections")
+        .order_by("-published_at", "-pk")
+    )
+    return JsonResponse({"claimReviews": [claim_review(claim) for claim in claims]})

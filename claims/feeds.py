@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from claims.claimreview import absolute_url
+from claims.models import Claim, Correction
+
+FEED_SIZE = 30
+
+
+class VerdictFeed(Feed):
+    """Published verdicts and the corrections on them, newest first, as Atom."""
+
+    feed_type = Atom1Feed
+
+    def title(self):
+        return f"{settings.NEWSROOM_NAME}: verdicts and corrections"
+
+    def subtitle(self):
+        return "Published fact-check verdicts, with what we don't know, and every correction."
+
+    def link(self):
+        return absolute_url(reverse("claim_list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("feed"))
+
+    def author_name(self):
+        return settings.NEWSROOM_NAME
+
+    def items(self):
+        published = Claim.objects.published()
+        claims = list(published.select_related("claimant").order_by("-published_at")[:FEED_SIZE])
+        corrections = list(
+            Correction.objects.filter(claim__in=published)
+            .select_related("claim")
+            .order_by("-published_at")[:FEED_SIZE]
+        )
+        items = claims + corrections
+        return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
+
+    # Atom titles are plain text (the XML writer escapes them), unlike
+    # Syndication's RSS-minded default, which escapes them as HTML.
+    def item_title(self, item):
+        if isinstance(item, Correction):
+            return f"{item.get_kind_display()}: {item.claim.headline}"
+        return f"{item.public_status.label}: {item.headline}"
+
+    # Atom summaries are type="html": stored text must be escaped as HTML.
+    def item_description(self, item):
+        if isinstance(item, Correction):
+            return escape(item.note)
+        return escape(item.verdict_summary or item.wording)
+
+    def item_link(self, item):
+        if isinstance(item, Correction):
+            return absolute_url(f"{item.claim.get_absolute_url()}#correction-{item.pk}")
+        return absolute_url(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        if isinstance(item, Correction):
+            return item.published_at
+        return max(item.updated_at, item.published_at)

@@ -1,0 +1,65 @@
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from claims.models import Claim, ClaimStatus, Source, Topic
+from claims.ratings import PUBLIC_RATINGS
+from claims.search import search_claims
+
+
+class ClaimFilterForm(forms.Form):
+    """The reader's filters on `/`. Invalid values are reported and ignored."""
+
+    q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
+    verdict = forms.ChoiceField(
+        label="Verdict",
+        required=False,
+        choices=[("", "Any verdict")] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic", required=False, queryset=Topic.objects.none(), to_field_name="slug"
+    )
+    source = forms.ModelChoiceField(
+        label="Claimant", required=False, queryset=Source.objects.none(), to_field_name="slug"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Claim.objects.published()
+        # Only what readers can see: topics and claimants of published claims.
+        self.fields["topic"].queryset = Topic.objects.filter(
+            Exists(published.filter(topic=OuterRef("pk")))
+        )
+        self.fields["topic"].empty_label = "Any topic"
+        self.fields["source"].queryset = Source.objects.filter(
+            Exists(published.filter(claimant=OuterRef("pk")))
+        )
+        self.fields["source"].empty_label = "Anyone"
+        self.fields["q"].widget.input_type = "search"
+
+    def filter(self, claims):
+        """
+        Apply the valid filters and the search to `claims`, ignoring invalid ones.
+
+        Newest first, or best match first when searching.
+        """
+        self.is_valid()
+        data = self.cleaned_data
+        if verdict := data.get("verdict"):
+            # Claim.public_status in SQL: a claim in review shows its previous
+            # rating. `verdict` is never "in review" itself (not a choice).
+            claims = claims.filter(
+                Q(status=verdict) | Q(status=ClaimStatus.IN_REVIEW, previous_status=verdict)
+            )
+        if topic := data.get("topic"):
+            claims = claims.filter(topic=topic)
+        if source := data.get("source"):
+            claims = claims.filter(claimant=source)
+        claims = claims.order_by("-published_at", "-pk")
+        if text := data.get("q"):
+            claims = search_claims(claims, text)
+        return claims
+
+    @property
+    def active(self):
+        """Whether any valid filter or search narrows the list."""
+        return any(self.cleaned_data.get(name) for name in self.fields)

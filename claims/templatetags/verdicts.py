@@ -1,0 +1,26 @@
+from django import template
+
+from claims.models import Action
+from claims.ratings import RATINGS
+
+register = template.Library()
+
+# Who does what on the desk, for events whose actor has no first name on file.
+ROLE_BY_ACTION = {
+    Action.CREATE: "an editor",
+    Action.START_REVIEW: "an editor",
+    Action.PUBLISH: "a publisher",
+    Action.UNPUBLISH: "a publisher",
+}
+
+
+@register.filter
+def rating(claim):
+    """The Rating (label, definition, ClaimReview value) readers see for `claim`."""
+    return RATINGS[claim.public_status]
+
+
+@register.filter
+def actor_name(event):
+    """A review event's actor as readers see them: a first name or a role, never more."""
+    return event.actor.first_name or ROLE_BY_ACTION.get(event.action, "a reviewer")
