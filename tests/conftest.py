@@ -1,6 +1,10 @@
+import html
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.utils import timezone
 
 from claims.models import Affiliation, Claim, Evidence, Source, Stance
 from claims.roles import ROLES, sync_roles
@@ -84,3 +88,17 @@ def make_evidence(claim, source, origin=None, **overrides):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s a user; the suite creates hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_published_claim(created_by, **overrides):
+    """A claim readers can see, published directly (not through the workflow)."""
+    overrides.setdefault("published_at", timezone.now())
+    return make_claim(created_by, is_published=True, **overrides)
+
+
+def page_text(response):
+    """The text a reader sees in an HTML response: no tags, whitespace collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    # Tags next to punctuation ("<a>name</a>,") leave a stray space.
+    return re.sub(r" ([,.;:)])", r"\1", text)
