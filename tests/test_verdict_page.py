@@ -57,10 +57,13 @@ def test_the_verdict_badge_names_the_verdict_in_text_with_its_definition(seed, c
     )
 
 
-def test_what_we_dont_know_comes_before_the_evidence(seed, client):
+def test_what_we_dont_know_comes_right_after_the_verdict(seed, client):
+    # On a phone the caveats must show without scrolling past the summary.
     text = page_text(client.get(CASUALTIES))
-    assert text.index("What we don't know") < text.index("The claim as made")
-    assert text.index("What we don't know") < text.index("The evidence")
+    unknowns = text.index("What we don't know")
+    assert text.index("Our verdict: Unverified") < unknowns
+    assert unknowns < text.index("Why South Korea's intelligence service")
+    assert unknowns < text.index("The claim as made") < text.index("The evidence")
 
 
 def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
