@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,6 +27,10 @@ from claims.models import (
     Stance,
 )
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+
+# One document per published claim would run to hundreds of megabytes at
+# newsroom scale; aggregators follow `next` instead.
+CLAIM_REVIEWS_PER_PAGE = 500
 
 STANCE_HEADINGS = {
     Stance.SUPPORTS: "Supports the claim",
@@ -167,11 +172,25 @@ def methodology(request):
 @require_safe
 @public_page
 def claim_reviews(request):
-    """Every published ClaimReview, newest first, for aggregators."""
+    """
+    Every published ClaimReview, newest first, for aggregators, in pages of
+    CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
+    page, or null on the last one.
+    """
     claims = (
         Claim.objects.published()
         .select_related("claimant", "appeared_in")
         .prefetch_related("caveats", "corrections")
         .order_by("-published_at", "-pk")
     )
-    return JsonResponse({"claimReviews": [claim_review(claim) for claim in claims]})
+    page = Paginator(claims, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    next_url = None
+    if page.has_next():
+        next_url = absolute_url(f"{reverse('claim_reviews')}?page={page.next_page_number()}")
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "next": next_url,
+            "claimReviews": [claim_review(claim) for claim in page],
+        }
+    )

@@ -145,6 +145,7 @@ def test_claimant_appearance_and_corrections_are_described(alice, client):
 def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed, client):
     response = client.get("/claims.json")
     assert response["Content-Type"] == "application/json"
+    assert response.json()["next"] is None
     reviews = response.json()["claimReviews"]
     for document in reviews:
         validator.validate(document)
@@ -152,3 +153,22 @@ def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed,
     assert urls == set(Claim.objects.published().values_list("slug", flat=True))
     assert len(reviews) == 4
     assert reviews[0] == claimreview_of(client, "many-north-korea-sympathisers")
+
+
+@pytest.mark.django_db
+def test_claims_json_pages_through_every_published_claim(alice, client, monkeypatch, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    monkeypatch.setattr("claims.views.CLAIM_REVIEWS_PER_PAGE", 2)
+    for _ in range(5):
+        make_published_claim(alice)
+    seen = []
+    url = "/claims.json"
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 5
+        seen += [document["url"] for document in body["claimReviews"]]
+        url = body["next"] and body["next"].removeprefix(settings.SITE_URL)
+    assert len(seen) == len(set(seen)) == 5
+    assert set(seen) == {
+        f"https://desk.example.org{claim.get_absolute_url()}" for claim in Claim.objects.all()
+    }
