@@ -9,7 +9,7 @@ from claims.search import search_claims
 class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
-    q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
+    q = forms.CharField(label="Search", max_length=200, required=False, widget=forms.SearchInput)
     verdict = forms.ChoiceField(
         label="Verdict",
         required=False,
@@ -34,7 +34,6 @@ class ClaimFilterForm(forms.Form):
             Exists(published.filter(claimant=OuterRef("pk")))
         )
         self.fields["source"].empty_label = "Anyone"
-        self.fields["q"].widget.input_type = "search"
 
     def filter(self, claims):
         """

@@ -76,9 +76,10 @@ def claim_detail(request, slug):
     """
     The verdict page of one published claim.
 
-    Template: claims/claim_detail.html. Context: claim, rating, evidence (by
-    stance), origins (independent origins of the supporting evidence),
-    canonical_url, claimreview (JSON-LD).
+    Template: claims/claim_detail.html. Context: claim, rating,
+    evidence_by_stance ((stance, heading, items) for each stance with items),
+    origins (independent origins of the supporting evidence), canonical_url,
+    claimreview (JSON-LD).
     """
     claims = (
         Claim.objects.published()
