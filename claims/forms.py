@@ -18,8 +18,14 @@ class ClaimFilterForm(forms.Form):
     topic = forms.ModelChoiceField(
         label="Topic", required=False, queryset=Topic.objects.none(), to_field_name="slug"
     )
+    # A desk has thousands of claimants, too many for a menu: readers reach
+    # this filter from a source's page, and the list shows it as removable.
     source = forms.ModelChoiceField(
-        label="Claimant", required=False, queryset=Source.objects.none(), to_field_name="slug"
+        label="Claimant",
+        required=False,
+        queryset=Source.objects.none(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +39,6 @@ class ClaimFilterForm(forms.Form):
         self.fields["source"].queryset = Source.objects.filter(
             Exists(published.filter(claimant=OuterRef("pk")))
         )
-        self.fields["source"].empty_label = "Anyone"
 
     def filter(self, claims):
         """
