@@ -32,7 +32,7 @@ class VerdictFeed(Feed):
 
     def items(self):
         published = Claim.objects.published()
-        claims = list(published.select_related("claimant").order_by("-published_at")[:FEED_SIZE])
+        claims = list(published.order_by("-published_at")[:FEED_SIZE])
         corrections = list(
             Correction.objects.filter(claim__in=published)
             .select_related("claim")
