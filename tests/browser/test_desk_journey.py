@@ -116,4 +116,64 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
         "corroborate",
         "publish",
     ]
+
+    reader = new_page(width=390, height=844)
+    reader.goto("/")
+    reader.evaluate("window.notReloaded = true")
+    reader.get_by_label("Search", exact=True).fill("defence ministry")
+    reader.get_by_label("Search", exact=True).press("Enter")
+    reader.wait_for_url("**/?q=defence*")
+    expect(reader.locator(".card")).to_have_count(1)
+    assert reader.evaluate("window.notReloaded") is True  # updated in place, not reloaded
+    reader.get_by_role("link", name=HEADLINE).click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    expect(reader.locator(".badge").first).to_have_text("Corroborated")
+    expect(reader.get_by_text("Both sides have a stake in the story.")).to_be_visible()
+    expect(reader.get_by_text("2 independent origins")).to_be_visible()
+    for title in ["NIS briefing to lawmakers", "Ministry statement", "North Korea's admission"]:
+        expect(reader.locator(".evidence .item__title", has_text=title)).to_be_visible()
+    assert new_page.problems == []
+
+
+def test_a_reader_cannot_find_an_unpublished_claim(desk, new_page):
+    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    assert not draft.is_published
+    reader = new_page()
+    reader.goto("/")
+    reader.get_by_label("Search", exact=True).fill("cremated")
+    reader.get_by_label("Search", exact=True).press("Enter")
+    reader.wait_for_url("**/?q=cremated*")
+    expect(reader.locator(".card")).to_have_count(0)
+    response = reader.goto(f"/claims/{draft.slug}/")
+    assert response.status == 404
+    expect(reader.locator("body")).not_to_contain_text("cremated in Russia")
+
+
+def test_the_public_pages_work_by_keyboard_alone(desk, new_page):
+    reader = new_page()
+    reader.goto("/")
+    reader.keyboard.press("Tab")
+    expect(reader.get_by_role("link", name="Skip to content")).to_be_focused()
+    search = reader.get_by_label("Search", exact=True)
+    for _ in range(10):
+        reader.keyboard.press("Tab")
+        if search.evaluate("element => element === document.activeElement"):
+            break
+    expect(search).to_be_focused()
+    reader.keyboard.type("Kursk")
+    reader.keyboard.press("Enter")
+    reader.wait_for_url("**/?q=Kursk*")
+    result = reader.get_by_role("link", name="North Korea has sent troops to fight for Russia")
+    for _ in range(15):
+        reader.keyboard.press("Tab")
+        if result.evaluate("element => element === document.activeElement"):
+            break
+    expect(result).to_be_focused()
+    reader.keyboard.press("Enter")
+    reader.wait_for_url("**/claims/north-korean-troops-kursk/")
+    expect(reader.locator(".badge").first).to_have_text("Corroborated")
+    # Every link and control on the verdict page can take the focus, visibly.
+    reader.keyboard.press("Tab")
+    outline = reader.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
     assert new_page.problems == []
