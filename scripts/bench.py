@@ -181,8 +181,9 @@ def parse_wrk(output):
     errors += int(non_2xx.group(1)) if non_2xx else 0
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(percentiles["50"]),
-        "p99": to_ms(percentiles["99"]),
+        # wrk prints no distribution when no request completed.
+        "p50": to_ms(percentiles["50"]) if "50" in percentiles else float("nan"),
+        "p99": to_ms(percentiles["99"]) if "99" in percentiles else float("nan"),
         "requests": requests,
         "errors": errors,
     }
