@@ -164,3 +164,49 @@ class TestOtherConstraints:
             lambda: Correction.objects.create(claim=claim, kind="retraction", note="x"),
         )
         assert not Correction.objects.exists()
+
+
+@pytest.mark.django_db
+class TestMoreRowRules:
+    def test_article_url_must_be_http(self):
+        from claims.models import Article
+
+        assert_refused(
+            "claims_article_url_http",
+            lambda: Article.objects.create(title="A", slug="a", url="javascript:alert(1)"),
+        )
+        assert not Article.objects.exists()
+
+    def test_caveat_text_is_not_empty(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_caveat_text_not_empty",
+            lambda: Caveat.objects.create(claim=claim, kind="opinion", text=""),
+        )
+        assert not Caveat.objects.exists()
+
+    def test_correction_note_is_not_empty(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_correction_note_not_empty",
+            lambda: Correction.objects.create(claim=claim, kind="update", note=""),
+        )
+        assert not Correction.objects.exists()
+
+    def test_one_source_cannot_file_the_same_item_twice_on_a_claim(self, alice):
+        claim = make_claim(alice)
+        source = make_source("Wire")
+        make_evidence(claim, source, title="Same title")
+        assert_refused(
+            "claims_evidence_unique_per_claim",
+            lambda: make_evidence(claim, source, title="Same title"),
+        )
+        assert Evidence.objects.count() == 1
+
+    def test_previous_status_must_be_a_workflow_state(self, alice):
+        claim = make_claim(alice)
+        assert_refused(
+            "claims_claim_previous_status_valid",
+            lambda: Claim.objects.filter(pk=claim.pk).update(previous_status="approved"),
+        )
+        assert Claim.objects.get(pk=claim.pk).previous_status == ""
