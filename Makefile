@@ -34,6 +34,12 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Django's deployment checklist under production settings, with a throwaway key.
+check-deploy: setup
+	FACTCHECK_ENV=production ALLOWED_HOSTS=desk.example.org \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
