@@ -49,7 +49,9 @@ def chromium_page():
     return open_page
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test that ran before this one flushed the
+# roles that migration 0002 created; this restores them first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publisher_logs_in_and_edits_a_claim_with_no_csp_violation(
     live_server, chromium_page, charlie
 ):

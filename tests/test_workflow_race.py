@@ -33,7 +33,9 @@ def race(*steps):
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test that ran before this one flushed the
+# roles that migration 0002 created; this restores them first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_giving_different_verdicts_cannot_both_win(alice, bob, charlie):
     claim = make_claim(alice)
     make_evidence(claim, make_source("One"))
