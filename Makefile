@@ -40,6 +40,14 @@ check-deploy: setup
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The seed, loaded into a fresh SQLite database, must hold every invariant.
+invariants: setup
+	@dir=$$(mktemp -d) && export DATABASE_URL=sqlite:///$$dir/invariants.sqlite3 && \
+	$(BIN)/python manage.py migrate --no-input --verbosity 0 && \
+	$(BIN)/python manage.py loaddata fixtures/seed.json && \
+	$(BIN)/python manage.py check_invariants; \
+	status=$$?; rm -rf "$$dir"; exit $$status
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
