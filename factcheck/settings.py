@@ -202,6 +202,9 @@ if PRODUCTION:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# dumpdata/loaddata JSON that keeps every microsecond, so a backup restores exactly.
+SERIALIZATION_MODULES = {"json": "factcheck.serializers"}
+
 # Security. Strict CSP everywhere: scripts only from this site or with the
 # per-request nonce, no plugins, no <base> hijacking, no framing.
 SECURE_CSP = {

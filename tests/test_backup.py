@@ -1,10 +1,11 @@
 """A portable backup round-trips: dump → flush → load → dump gives the same bytes."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 from axes.models import AccessLog
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
@@ -39,6 +40,13 @@ def test_dump_flush_load_dump_is_identical(seed, bob, charlie, tmp_path):
     kursk = Claim.objects.get(slug="north-korean-troops-kursk")
     kursk.reopen(by=bob, note="Checking the admission again.")
     kursk.corroborate(by=charlie, note="Both origins stand.")
+    # Timestamps below the millisecond: a JSON dump must keep them exactly,
+    # or these two notes would restore as one instant and collide.
+    instant = datetime(2026, 11, 3, 8, 0, 0, 7, tzinfo=UTC)
+    for offset, note in enumerate(["Clarified the date.", "Clarified the place."]):
+        published_at = instant + timedelta(microseconds=offset)
+        Correction.objects.create(claim=kursk, note=note, published_at=published_at)
+    User.objects.filter(pk=charlie.pk).update(last_login=instant)
     backup = tmp_path / "backup.json"
     backup.write_text(dump())
     before = {model: model.objects.count() for model in [Claim, ReviewEvent, Correction, Group]}
@@ -55,7 +63,8 @@ def test_dump_flush_load_dump_is_identical(seed, bob, charlie, tmp_path):
     call_command("loaddata", str(backup), verbosity=0)
     assert dump() == backup.read_text()
     assert {model: model.objects.count() for model in before} == before
-    assert Correction.objects.filter(claim__slug="north-korean-troops-kursk").count() == 2
+    assert Correction.objects.filter(claim__slug="north-korean-troops-kursk").count() == 4
+    assert User.objects.get(username="charlie").last_login == instant
     assert find_violations() == []
 
 
