@@ -1,6 +1,8 @@
 """Django's loaddata, refusing whole any load that leaves an invariant broken."""
 
-from django.core.management.base import CommandError
+from io import StringIO
+
+from django.core.management.base import CommandError, OutputWrapper
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
@@ -17,6 +19,8 @@ class Command(loaddata.Command):
 
     def loaddata(self, fixture_labels):
         # Django runs this inside one transaction: raising rolls back every row.
+        # Its "Installed N object(s)" waits until the data has passed the checks.
+        stdout, self.stdout = self.stdout, OutputWrapper(StringIO())
         try:
             super().loaddata(fixture_labels)
         except (DeserializationError, DatabaseError) as error:
@@ -26,9 +30,12 @@ class Command(loaddata.Command):
             if cause and str(cause) not in message:
                 message = f"{message} {cause}"
             raise CommandError(f"{message.rstrip('. ')}. Nothing was written.") from error
+        finally:
+            held, self.stdout = self.stdout, stdout
         if self.loaded_object_count and (violations := find_violations(using=self.using)):
             listed = "\n".join(f"  {violation}" for violation in violations)
             raise CommandError(
                 f"Problem installing fixtures: the data breaks {len(violations)} "
                 f"invariant(s) of the desk. Nothing was written.\n{listed}"
             )
+        self.stdout.write(held._out.getvalue(), ending="")
