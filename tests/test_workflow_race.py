@@ -33,9 +33,7 @@ def race(*steps):
     return outcomes
 
 
-# serialized_rollback: a transactional test that ran before this one flushed the
-# roles that migration 0002 created; this restores them first.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reviewers_giving_different_verdicts_cannot_both_win(alice, bob, charlie):
     claim = make_claim(alice)
     make_evidence(claim, make_source("One"))
