@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format bench bench-smoke screenshots clean
+.PHONY: run test setup lint format check-deploy invariants bench bench-smoke screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Django's deployment checklist under production settings, with a throwaway key.
+check-deploy: setup
+	FACTCHECK_ENV=production ALLOWED_HOSTS=desk.example.org \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The seed, loaded into a fresh SQLite database, must hold every invariant.
+invariants: setup
+	@dir=$$(mktemp -d) && export DATABASE_URL=sqlite:///$$dir/invariants.sqlite3 && \
+	$(BIN)/python manage.py migrate --no-input --verbosity 0 && \
+	$(BIN)/python manage.py loaddata fixtures/seed.json && \
+	$(BIN)/python manage.py check_invariants; \
+	status=$$?; rm -rf "$$dir"; exit $$status
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

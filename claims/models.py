@@ -631,19 +631,52 @@ class Claim(models.Model):
         problems = []
         if self.is_published:
             problems.append("This claim is already published.")
-        if self.status == ClaimStatus.UNVERIFIED and not self.caveats.exists():
+        problems += self._problems_while_public()
+        if not self.verdict_summary.strip():
+            problems.append("Write the summary for readers before publishing.")
+        return problems
+
+    def _problems_while_public(self):
+        """What must hold for as long as readers can see the claim."""
+        problems = []
+        if self.public_status == ClaimStatus.UNVERIFIED and not self.caveats.exists():
             problems.append(
                 "An unverified claim can be published only with at least one caveat "
                 "saying what we don't know."
             )
-        if not self.verdict_summary.strip():
-            problems.append("Write the summary for readers before publishing.")
+        if self.status == ClaimStatus.IN_REVIEW and self.previous_status not in PUBLISHABLE:
+            problems.append(
+                "A claim in review is public only while its previous rating could be published."
+            )
+        return problems
+
+    def state_problems(self):
+        """
+        Which workflow rules the claim's stored state breaks, as sentences
+        (empty when it holds): a verdict still meets the evidence rule that
+        issued it, and a public claim is in a state readers may see. These are
+        the transitions' own checks, read back by check_invariants and loaddata.
+        """
+        problems = []
+        if self.has_verdict:
+            issued_by = next(
+                action
+                for action, spec in TRANSITIONS.items()
+                if spec.is_verdict and spec.target == self.status
+            )
+            problems += getattr(self, f"_problems_before_{issued_by.value}")()
+        if self.is_published:
+            problems += self._problems_while_public()
         return problems
 
     def _problems_before_unpublish(self):
         return [] if self.is_published else ["This claim is not published."]
 
     def _evidence_for_guard(self):
+        if "evidence" in getattr(self, "_prefetched_objects_cache", {}):
+            # check_invariants prefetches every claim's evidence at once; a
+            # transition reads it fresh under the row lock, never from a cache.
+            return list(self.evidence.all())
         return list(self.evidence.select_related("source__affiliation", "origin__affiliation"))
 
     @staticmethod

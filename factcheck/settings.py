@@ -6,6 +6,7 @@ ImproperlyConfigured at start-up rather than surfacing later as odd behaviour.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
+    "axes",
     "claims",
 ]
 
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -166,6 +170,12 @@ else:
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -191,6 +201,9 @@ if PRODUCTION:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# dumpdata/loaddata JSON that keeps every microsecond, so a backup restores exactly.
+SERIALIZATION_MODULES = {"json": "factcheck.serializers"}
 
 # Security. Strict CSP everywhere: scripts only from this site or with the
 # per-request nonce, no plugins, no <base> hijacking, no framing.
@@ -221,9 +234,32 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        # Leaving the preload list is a deliberate choice of the operator, not
+        # an oversight for the deploy check to report.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling on the admin (django-axes). A username is locked out from one
+# address after AXES_FAILURE_LIMIT failures, even with the right password, until
+# AXES_COOLOFF_MINUTES pass without another failure. Locking the pair, not the
+# address alone, keeps one mistyping colleague from locking out the whole
+# newsroom behind its office NAT; locking the pair, not the username alone,
+# keeps an outsider from locking a known editor out from everywhere.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Log who tried which username from where (never the password, which axes
+# always masks): that is what an operator reads to see an attack.
+AXES_SENSITIVE_PARAMETERS = []
+# How many reverse proxies that append to X-Forwarded-For stand in front of the
+# app. 0 (the default) believes only the socket's address: a client-supplied
+# X-Forwarded-For can then neither pick nor reset the address that is locked.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from claims.models import Caveat, Claim, Evidence, ReviewEvent, Source
 
@@ -75,7 +76,9 @@ def test_demo_logins_give_the_fixture_users_working_passwords(seed, client, caps
         line.split()[0]: line.split()[1] for line in output.splitlines() if line.startswith("  ")
     }
     assert set(lines) == {"editor", "reviewer"}
-    assert client.login(username="editor", password=lines["editor"])
+    # Login throttling needs a request to know whom to throttle; the test
+    # client's login() passes none unless given one.
+    assert client.login(request=HttpRequest(), username="editor", password=lines["editor"])
     response = client.get("/admin/")
     assert response.status_code == 200
     assert get_user_model().objects.get(username="editor").check_password(lines["editor"])

@@ -1,0 +1,135 @@
+"""
+Every invariant of the desk, checked across the database.
+
+find_violations() is what `manage.py check_invariants` reports and what
+`manage.py loaddata` refuses to commit. The rules are not restated here: row
+rules are the models' own check constraints, re-run as queries, and workflow
+rules are Claim.state_problems(), the transitions' own guards. Only the audit
+trail's consistency is spelled out here, because it spans rows no model owns.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CheckConstraint, Count, F, Prefetch, Q
+
+from claims.models import Claim, ClaimStatus, Evidence, ReviewEvent
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Violation:
+    model: str
+    row: str
+    rule: str
+
+    def __str__(self):
+        return f"{self.model} {self.row}: {self.rule}"
+
+
+def find_violations(using=DEFAULT_DB_ALIAS):
+    """Every broken invariant, one Violation per offending row and rule; [] when all hold."""
+    return [
+        *constraint_violations(using),
+        *workflow_violations(using),
+        *audit_trail_violations(using),
+    ]
+
+
+def constraint_violations(using):
+    """
+    Rows that break a check constraint. The database refuses them as they are
+    written; they exist only where it did not enforce one (a restore made
+    without constraints, a table edited by hand, a constraint added later).
+    """
+    for model in apps.get_app_config("claims").get_models():
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, CheckConstraint):
+                offenders = model._base_manager.using(using).exclude(constraint.condition)
+                for row in offenders:
+                    yield Violation(model._meta.label, row_name(row), constraint.name)
+
+
+def workflow_violations(using):
+    """Verdicts the evidence no longer supports, and public claims readers may not see."""
+    claims = (
+        Claim.objects.using(using)
+        .filter(Q(status__in=ClaimStatus.verdicts()) | Q(is_published=True))
+        # Statuses outside the workflow are reported by their constraints.
+        .filter(status__in=ClaimStatus.values, previous_status__in=[*ClaimStatus.values, ""])
+        .select_related("claimant")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related(
+                    "source__affiliation", "origin__affiliation"
+                ),
+            ),
+            "caveats",
+        )
+        .order_by("pk")
+    )
+    for claim in claims.iterator(chunk_size=CHUNK):
+        for problem in claim.state_problems():
+            yield Violation("claims.Claim", claim.slug, problem)
+
+
+def audit_trail_violations(using):
+    """Review events that do not tell, version by version, how each claim got its status."""
+    events = ReviewEvent.objects.using(using)
+    for event in events.filter(version__gt=F("claim__version")).select_related("claim"):
+        yield Violation(
+            "claims.ReviewEvent",
+            f"{event.claim.slug} v{event.version}",
+            f"Its version is later than the claim's (v{event.claim.version}).",
+        )
+    duplicates = (
+        events.values("claim__slug", "version")
+        .annotate(rows=Count("pk"))
+        .filter(rows__gt=1)
+        .order_by("claim__slug", "version")
+    )
+    for duplicate in duplicates:
+        yield Violation(
+            "claims.ReviewEvent",
+            f"{duplicate['claim__slug']} v{duplicate['version']}",
+            f"{duplicate['rows']} events share this version.",
+        )
+
+    # Every claim starts unverified; each event starts where the one before ended.
+    status_after = {}
+    last_change = {}
+    trail = events.order_by("claim_id", "version", "pk").values_list(
+        "claim_id", "claim__slug", "version", "from_status", "to_status"
+    )
+    for claim_id, slug, version, from_status, to_status in trail.iterator(chunk_size=CHUNK):
+        before = status_after.get(claim_id, ClaimStatus.UNVERIFIED)
+        if from_status != before:
+            yield Violation(
+                "claims.ReviewEvent",
+                f"{slug} v{version}",
+                f"It starts from {from_status}, but the claim was {before} before it.",
+            )
+        status_after[claim_id] = to_status
+        if from_status != to_status:
+            last_change[claim_id] = to_status
+    statuses = Claim.objects.using(using).order_by("pk").values_list("pk", "slug", "status")
+    for claim_id, slug, status in statuses.iterator(chunk_size=CHUNK):
+        recorded = last_change.get(claim_id, ClaimStatus.UNVERIFIED)
+        if status != recorded:
+            yield Violation(
+                "claims.Claim",
+                slug,
+                f"Its status is {status}, but its review events leave it {recorded}.",
+            )
+
+
+def row_name(row):
+    """A row as a report names it: its slug, else its pk and the claim it belongs to."""
+    if slug := getattr(row, "slug", ""):
+        return slug
+    if claim := getattr(row, "claim", None):
+        return f"#{row.pk} on {claim.slug}"
+    return f"#{row.pk}"

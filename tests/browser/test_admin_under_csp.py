@@ -1,0 +1,45 @@
+"""The admin's own scripts run in Chromium under the strict CSP, with no violation."""
+
+import pytest
+from axes.models import AccessLog
+
+from claims.models import Caveat, Claim
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+# Records every violation the browser reports, before any page script runs.
+COLLECT_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+NEW_CAVEAT = "Added in the browser under the strict CSP."
+
+
+def test_a_publisher_edits_a_claim_with_the_admins_scripts_and_no_violation(new_page, desk):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    caveats_before = claim.caveats.count()
+    page = new_page()
+    page.add_init_script(COLLECT_VIOLATIONS)
+
+    log_in(page, "charlie")
+    assert page.evaluate("window.__cspViolations") == []
+
+    page.goto(f"/admin/claims/claim/{claim.pk}/change/")
+    # Each of these exists only once the admin's scripts have run.
+    page.wait_for_selector(".select2-container")  # autocomplete on the claimant
+    page.locator("#caveats-group .add-row a").click()  # inline formset controls
+    new_row = int(page.input_value("#id_caveats-TOTAL_FORMS")) - 1
+    page.fill(f"#id_caveats-{new_row}-text", NEW_CAVEAT)
+    page.select_option(f"#id_caveats-{new_row}-kind", "other")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    assert page.evaluate("window.__cspViolations") == []
+    assert new_page.problems == []
+    assert claim.caveats.count() == caveats_before + 1
+    assert Caveat.objects.filter(claim=claim, text=NEW_CAVEAT).exists()
+    # The form login went through the throttled backend.
+    assert AccessLog.objects.filter(username="charlie").count() == 1
