@@ -138,6 +138,28 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("source_detail", args=[self.slug])
 
+    def clean(self):
+        # Affiliation decides which origins are independent: moving a source
+        # could quietly undo a standing verdict, so those claims reopen first.
+        if not self.pk:
+            return
+        stored = Source.objects.filter(pk=self.pk).values_list("affiliation", flat=True).first()
+        if stored == self.affiliation_id:
+            return
+        rated = (
+            Claim.objects.filter(status__in=ClaimStatus.verdicts())
+            .filter(Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self))
+            .distinct()
+            .order_by("headline")
+        )
+        if headlines := [claim.headline for claim in rated[:5]]:
+            raise ValidationError(
+                {
+                    "affiliation": "This source's affiliation decides whether the verdicts of "
+                    f"these claims hold; reopen them before changing it: {'; '.join(headlines)}."
+                }
+            )
+
     def natural_key(self):
         return (self.slug,)
 

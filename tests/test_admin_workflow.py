@@ -368,3 +368,27 @@ def test_corrections_are_written_only_on_published_claims(seed, client, django_u
     )
     assert response.status_code == 302
     assert published.corrections.get().note == "Clarified the source."
+
+
+def test_a_source_behind_a_standing_verdict_keeps_its_affiliation(seed, client, django_user_model):
+    from claims.models import Source
+
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    north_korea = Source.objects.get(slug="north-korea")
+    response = client.post(
+        reverse("admin:claims_source_change", args=[north_korea.pk]),
+        {
+            "name": north_korea.name,
+            "slug": north_korea.slug,
+            "kind": north_korea.kind,
+            "country": north_korea.country,
+            "url": "",
+            "reliability": north_korea.reliability,
+            "affiliation": Source.objects.get(slug="nis").affiliation_id,
+            "description": north_korea.description,
+        },
+    )
+    assert response.status_code == 200
+    assert "reopen them before changing it" in response.content.decode()
+    assert "North Korea has sent troops" in response.content.decode()
+    assert Source.objects.get(pk=north_korea.pk).affiliation.slug == "north-korean-government"
