@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from claims.caching import public_content_changed
 from claims.models import (
     TRANSITIONS,
     Action,
@@ -25,22 +26,42 @@ from claims.models import (
 )
 
 
+class RetiresCachedPagesMixin:
+    """
+    Saving or deleting here can change public pages: retire the cached ones
+    once the admin's transaction commits. Inline rows (evidence, caveats) are
+    saved inside the same transaction as their claim, so they are covered too.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_content_changed()
+
+
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "reliability", "affiliation", "country"]
     list_filter = ["reliability", "kind", "affiliation"]
     search_fields = ["name", "description", "affiliation__name"]
@@ -49,7 +70,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "published_on"]
     search_fields = ["title", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -178,7 +199,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ["headline", "status", "is_published", "claimant", "created_by", "review_by"]
     list_filter = [QueueFilter, "status", "is_published", "topic", "claimant"]
@@ -332,7 +353,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["published_at", "claim", "kind"]
     list_filter = ["kind"]
     search_fields = ["claim__headline", "note"]

@@ -1,11 +1,33 @@
-"""HTTP caching for the public pages: no cookies, Cache-Control, ETag, 304."""
+"""
+HTTP caching for the public pages: no cookies, Cache-Control, ETag, 304, and
+a page cache in Django's cache (settings.PUBLIC_PAGE_CACHE).
+
+The page cache is invalidated wholesale: every cached page carries the
+"public content version" it was rendered under, a token that
+Claim.transition() and the admin's save and delete paths replace once their
+transaction commits (public_content_changed), and a page whose version is not
+the current one is rendered again. Working out which pages one edit touches (a
+source's name is on thousands of pages) would be slower and easier to get
+wrong than re-rendering what readers ask for next.
+"""
 
 import hashlib
+import secrets
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+VERSION_KEY = "public-content-version"
+# Where a cached body had the nonce of the request that rendered it. Stored
+# text never produces it: HTML escapes "<" and ">" in everything it prints.
+NONCE_PLACEHOLDER = b"<csp-nonce>"
+# Headers the wrapper or the middleware set on every response, never replayed.
+NOT_REPLAYED = {"cache-control", "etag", "content-length"}
 
 
 def content_etag(request, content):
@@ -24,6 +46,95 @@ def content_etag(request, content):
     return f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
+def new_public_content_version():
+    return secrets.token_hex(8)
+
+
+def public_content_changed():
+    """
+    Retire every cached public page, once the current transaction commits.
+
+    After commit, or a reader between the bump and the commit would cache the
+    old page as current. A random token rather than a counter: a counter the
+    cache evicted would start again at a number already used.
+    """
+    transaction.on_commit(
+        lambda: cache.set(VERSION_KEY, new_public_content_version(), timeout=None)
+    )
+
+
+def page_cache_key(request):
+    """The full path with its query, and the htmx headers the views switch on."""
+    parts = [
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+    ]
+    return "public-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached_page(key):
+    """
+    The current version and the page cached under `key`, if it is current:
+    one round trip to the cache. An entry carries the version read before it
+    was rendered, so a page rendered while an edit committed is never current.
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        # Lost (a restart, an eviction): whatever is cached is of unknown age.
+        cache.add(VERSION_KEY, new_public_content_version(), timeout=None)
+        return cache.get(VERSION_KEY), None
+    entry = found.get(key)
+    return version, entry if entry and entry["version"] == version else None
+
+
+def page_entry(request, response, version):
+    """What the cache keeps of a rendered page: ETag, headers, body with the nonce taken out."""
+    nonce = get_nonce(request)
+    body = response.content
+    has_nonce = bool(nonce) and str(nonce).encode() in body
+    if has_nonce:
+        body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in NOT_REPLAYED
+    ]
+    return {
+        "version": version,
+        "etag": response.headers["ETag"],
+        "headers": headers,
+        "body": body,
+        "nonce": has_nonce,
+    }
+
+
+def response_from_entry(request, entry):
+    """The cached page, with this request's own nonce where the renderer's was."""
+    body = entry["body"]
+    if entry["nonce"]:
+        # Reading the nonce generates it, so the CSP header carries the same one.
+        body = body.replace(NONCE_PLACEHOLDER, str(get_nonce(request)).encode())
+    response = HttpResponse(body)
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    response.headers["ETag"] = entry["etag"]
+    return response
+
+
+def conditional(request, response):
+    """Cache-Control on every answer; 304 Not Modified when If-None-Match matches."""
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    result = get_conditional_response(request, etag=response.headers["ETag"], response=response)
+    if result is not response:
+        # A 304 keeps the browser's stored copy, whose nonce matches the CSP
+        # it was stored with; a fresh policy here would carry a new nonce.
+        result._csp_config = {}
+        result._csp_ro_config = {}
+    return result
+
+
 def public_page(view):
     """
     Make a public view's successful responses cacheable by anyone.
@@ -32,25 +143,29 @@ def public_page(view):
     answers a matching If-None-Match with 304 Not Modified. The view itself
     must not touch the session, the user or the CSRF token, so that no cookie
     is set and nothing varies on Cookie.
+
+    With settings.PUBLIC_PAGE_CACHE on, a 200 is also kept in Django's cache
+    for PUBLIC_CACHE_SECONDS (the time a CDN may hold it anyway) and served
+    from there, without running the view, until public content changes.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = page_cache_key(request) if settings.PUBLIC_PAGE_CACHE else None
+        if key:
+            version, entry = cached_page(key)
+            if entry:
+                return conditional(request, response_from_entry(request, entry))
         response = view(request, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        if response.status_code != 200:
             return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         response.headers["ETag"] = content_etag(request, response.content)
-        conditional = get_conditional_response(
-            request, etag=response.headers["ETag"], response=response
-        )
-        if conditional is not response:
-            # A 304 keeps the browser's stored copy, whose nonce matches the CSP
-            # it was stored with; a fresh policy here would carry a new nonce.
-            conditional._csp_config = {}
-            conditional._csp_ro_config = {}
-        return conditional
+        if key:
+            cache.set(key, page_entry(request, response, version), settings.PUBLIC_CACHE_SECONDS)
+        return conditional(request, response)
 
     return wrapper

@@ -10,6 +10,8 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.caching import public_content_changed
+
 HTTP_URL_CONDITION = r"^https?://"
 
 
@@ -522,6 +524,9 @@ class Claim(models.Model):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
+            # Every step, not only those readers see: cheap at the desk's pace,
+            # and nothing has to decide which steps reach a public page.
+            public_content_changed()
         for name, value in updates.items():
             setattr(self, name, value)
         return event

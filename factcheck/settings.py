@@ -168,6 +168,10 @@ else:
 
 # Seconds a public page may be held by browsers and CDNs.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# Keep rendered public pages in CACHES["default"] (claims.caching). With several
+# processes, use Redis: a local-memory copy is invalidated only in the process
+# that made the change, so the others may serve it for PUBLIC_CACHE_SECONDS.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
 
 # django-axes first: it refuses a locked-out login before any password is checked.

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -102,3 +103,26 @@ def page_text(response):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
     # Tags next to punctuation ("<a>name</a>,") leave a stray space.
     return re.sub(r" ([,.;:)])", r"\1", text)
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # Many tests change rows directly, as no editor can, and then read a page;
+    # the page cache follows only the workflow and the admin. It has its own
+    # tests (test_page_cache*.py), which turn it back on.
+    settings.PUBLIC_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, in a local-memory cache of its own, empty."""
+    settings.PUBLIC_PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "page-cache-tests",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
