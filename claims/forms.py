@@ -1,7 +1,7 @@
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from claims.models import Claim, ClaimStatus, Source, Topic
+from claims.models import Claim, Source, Topic
 from claims.ratings import PUBLIC_RATINGS
 from claims.search import search_claims
 
@@ -49,11 +49,7 @@ class ClaimFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         if verdict := data.get("verdict"):
-            # Claim.public_status in SQL: a claim in review shows its previous
-            # rating. `verdict` is never "in review" itself (not a choice).
-            claims = claims.filter(
-                Q(status=verdict) | Q(status=ClaimStatus.IN_REVIEW, previous_status=verdict)
-            )
+            claims = claims.rated_as(verdict)
         if topic := data.get("topic"):
             claims = claims.filter(topic=topic)
         if source := data.get("source"):

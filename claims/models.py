@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
@@ -324,10 +324,26 @@ class OriginGroup:
         return [item.chain for item in self.evidence]
 
 
+# Claim.public_status in SQL: a claim under review shows its previous rating.
+# An index on this expression serves the verdict filter in date order, which
+# an OR on status and previous_status cannot.
+PUBLIC_STATUS_SQL = Case(
+    When(
+        Q(status=ClaimStatus.IN_REVIEW) & ~Q(previous_status=""),
+        then=F("previous_status"),
+    ),
+    default=F("status"),
+)
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: what readers, feeds and machines may see."""
         return self.filter(is_published=True)
+
+    def rated_as(self, status):
+        """Claims whose rating readers see (Claim.public_status) is `status`."""
+        return self.alias(rating=PUBLIC_STATUS_SQL).filter(rating=status)
 
     def for_listing(self):
         return self.select_related("claimant", "topic", "appeared_in")
@@ -413,10 +429,29 @@ class Claim(models.Model):
             ),
             http_url_constraint("appearance_url", "claims_claim_appearance_url_http"),
         ]
+        # The public list's orders and filters, over published claims only:
+        # each page and count walks one of these (id breaks date ties).
         indexes = [
             models.Index(
-                fields=["-published_at"],
+                fields=["-published_at", "-id"],
                 name="claims_published_recent",
+                condition=Q(is_published=True),
+            ),
+            # status and previous_status ride along so that counts and page
+            # keys come from the index alone: PostgreSQL does not see that the
+            # expression is all a query needs of them.
+            models.Index(
+                PUBLIC_STATUS_SQL,
+                F("published_at").desc(),
+                F("id").desc(),
+                "status",
+                "previous_status",
+                name="claims_published_by_status",
+                condition=Q(is_published=True),
+            ),
+            models.Index(
+                fields=["topic", "-published_at", "-id"],
+                name="claims_published_by_topic",
                 condition=Q(is_published=True),
             ),
             models.Index(fields=["status"], name="claims_claim_status"),

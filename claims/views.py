@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,10 +28,13 @@ from claims.models import (
     Stance,
 )
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from claims.search import ranked_matches
 
 # One document per published claim would run to hundreds of megabytes at
 # newsroom scale; aggregators follow `next` instead.
 CLAIM_REVIEWS_PER_PAGE = 500
+# How far `/` counts and pages: 500 pages of 20.
+LISTED_CLAIMS = 10_000
 
 STANCE_HEADINGS = {
     Stance.SUPPORTS: "Supports the claim",
@@ -50,6 +54,43 @@ def public_sources():
     )
 
 
+class CappedPaginator(Paginator):
+    """
+    Pages through at most `limit` items, and counts no further than one past it.
+
+    At newsroom scale an exact count walks tens of thousands of index entries
+    on every request, more than the rest of the page costs, and no reader pages
+    to the 3,000th page: filters, search and the sitemap reach old claims.
+    Each page first finds its 20 keys by an index-only walk to its offset, then
+    reads only those rows, so a deep page does not read every row before it.
+    """
+
+    def __init__(self, object_list, per_page, limit):
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
+    @cached_property
+    def found(self):
+        # Keys only, unordered: a search's rank is not computed to be counted.
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.found, self.limit)
+
+    @property
+    def has_more(self):
+        """Whether more than `limit` items match (the rest are not offered)."""
+        return self.found > self.limit
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
 @require_safe
 @public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -59,15 +100,25 @@ def claim_list(request):
 
     Template: claims/claim_list.html, or only its #results partial for an htmx
     request (htmx asks for the whole page when it restores history).
-    Context: form (ClaimFilterForm), page_obj.
+    Context: form (ClaimFilterForm), page_obj (of a CappedPaginator),
+    ranked_matches (how many matches a search ranks; None when not searching).
     """
     form = ClaimFilterForm(request.GET)
     claims = form.filter(Claim.objects.published().for_listing())
-    page_obj = Paginator(claims, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS)
+    page_obj = paginator.get_page(request.GET.get("page"))
     template = "claims/claim_list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, {"form": form, "page_obj": page_obj})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+        },
+    )
 
 
 @require_safe
