@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.search import search_claims
+from claims.search import newest_matches
 from tests.conftest import make_claim, make_published_claim, make_source
 
 on_postgresql = pytest.mark.skipif(
@@ -86,7 +86,7 @@ def test_the_search_index_exists_and_the_search_uses_it(alice):
     assert constraints["claims_claim_search"]["type"] == "gin"
     assert constraints["claims_claim_search"]["columns"] == ["search_document"]
     # Unfiltered by publication, so that only the text index can narrow it.
-    plan = search_claims(Claim.objects.all(), "rare").explain()
+    plan = newest_matches(Claim.objects.all(), "rare").explain()
     assert "Bitmap Index Scan on claims_claim_search" in plan
 
 
