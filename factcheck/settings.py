@@ -159,7 +159,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factcheck.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
