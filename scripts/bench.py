@@ -32,14 +32,18 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
 
-TARGETS = [
-    ("floor: /healthz", "/healthz"),
+FLOOR = ("floor: /healthz", "/healthz")
+VERDICT_PAGE = "/claims/bench-claim-with-20-evidence/"
+PAGES = [
     ("/", "/"),
     ("search /?q=troops", "/?q=troops"),
     ("deep page", "/?verdict=corroborated&page=2000"),
-    ("verdict page, 20 evidence", "/claims/bench-claim-with-20-evidence/"),
+    ("verdict page, 20 evidence", VERDICT_PAGE),
     ("/claims.json", "/claims.json"),
 ]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+# A verdict page's HTML and CSS together, the brief's page-weight limit.
+PAGE_WEIGHT_LIMIT = 50 * 1024
 
 
 def parse_args():
@@ -47,6 +51,9 @@ def parse_args():
     parser.add_argument("--smoke", action="store_true", help="about 1,000 claims, short runs")
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
+    parser.add_argument(
+        "--floor-duration", type=int, default=5, help="seconds of each floor run between pages"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
@@ -54,7 +61,7 @@ def parse_args():
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if args.smoke:
-        args.claims, args.duration, args.connections = 1_000, 2, 8
+        args.claims, args.duration, args.floor_duration, args.connections = 1_000, 2, 1, 8
     return args
 
 
@@ -150,17 +157,42 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def body_bytes(url):
+def fetch(url):
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, len(response.read())
+            return response.status, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, len(error.read())
+        return error.code, error.read()
 
 
-def run_wrk(url, args):
+def body_bytes(url):
+    status, body = fetch(url)
+    return status, len(body)
+
+
+# What a browser loads on its own: scripts, images, frames, and the links it fetches.
+LOADED = re.compile(
+    r"<(?:script|img|iframe|source)\b[^>]*?\bsrc=\"([^\"]+)\""
+    r"|<link\b[^>]*?\brel=\"(?:stylesheet|icon|preload|modulepreload|manifest)\"[^>]*?"
+    r"\bhref=\"([^\"]+)\""
+)
+
+
+def page_weight(base):
+    """The verdict page's HTML and stylesheets in bytes, and any third-party address it loads."""
+    _, html = fetch(base + VERDICT_PAGE)
+    text = html.decode()
+    loaded = [src or href for src, href in LOADED.findall(text)]
+    third_party = [url for url in loaded if re.match(r"(https?:)?//", url)]
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
+    css = sum(len(fetch(base + href)[1]) for href in stylesheets)
+    return {"html": len(html), "css": css, "third_party": third_party}
+
+
+def run_wrk(url, args, duration=None):
+    duration = duration or args.duration
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{duration}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -174,7 +206,8 @@ def to_ms(value):
 
 
 def parse_wrk(output):
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    # wrk pads values in seconds with a trailing space ("1.25s ").
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -190,20 +223,43 @@ def parse_wrk(output):
 
 
 def measure(env, args, label):
-    rows = []
+    """
+    Each page under load, with a short floor run before it and after the last:
+    each page's ratio is to the mean of the floors either side of it, so that
+    drift in the machine's load (other work, thermal limits) does not tilt it.
+    """
+    rows, floors = [], []
     with Server(env, args) as server:
-        for name, path in TARGETS:
+        for _, path in [FLOOR, *PAGES]:
+            for _ in range(20):  # warm the workers, their connections and caches
+                body_bytes(server.base + path)
+        weight = page_weight(server.base)
+        floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
+        for name, path in PAGES:
             url = server.base + path
             status, size = body_bytes(url)
-            for _ in range(20):  # warm the workers, their connections and caches
-                body_bytes(url)
             figures = run_wrk(url, args)
-            rows.append({"name": name, "path": path, "status": status, "bytes": size, **figures})
-            print(f"  [{label}] {name}: {figures['rps']:.0f} req/s", flush=True)
-    floor = rows[0]["rps"]
-    for row in rows:
-        row["ratio"] = row["rps"] / floor if floor else 0.0
-    return rows
+            floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
+            ratio = figures["rps"] / statistics.mean(f["rps"] for f in floors[-2:])
+            rows.append(
+                {"name": name, "path": path, "status": status, "bytes": size, **figures}
+                | {"ratio": ratio}
+            )
+            print(f"  [{label}] {name}: {figures['rps']:.0f} req/s ({ratio:.2f})", flush=True)
+    floor = {
+        "name": FLOOR[0],
+        "path": FLOOR[1],
+        "status": 200,
+        "bytes": len(b"ok\n"),
+        "rps": statistics.median(f["rps"] for f in floors),
+        "p50": statistics.median(f["p50"] for f in floors),
+        "p99": statistics.median(f["p99"] for f in floors),
+        "requests": sum(f["requests"] for f in floors),
+        "errors": sum(f["errors"] for f in floors),
+        "ratio": 1.0,
+        "floor_range": (min(f["rps"] for f in floors), max(f["rps"] for f in floors)),
+    }
+    return [floor, *rows], weight
 
 
 def table(rows):
@@ -218,6 +274,32 @@ def table(rows):
             f"{row['ratio']:.2f} |"
         )
     return "\n".join(lines)
+
+
+def summary(rows, weight):
+    floor, pages = rows[0], rows[1:]
+    search = next(row for row in pages if row["path"].startswith("/?q="))
+    low, high = floor["floor_range"]
+    total = weight["html"] + weight["css"]
+    third_party = ", ".join(weight["third_party"]) or "none"
+    return (
+        f"\nFloor: median {floor['rps']:.0f} req/s over {len(pages) + 1} runs "
+        f"({low:.0f}–{high:.0f}), one before each page and one after the last; each "
+        f"page's ratio is to the floors either side of it. Median ratio to floor: "
+        f"{statistics.median(row['ratio'] for row in pages):.2f} (lowest "
+        f"{min(row['ratio'] for row in pages):.2f}); search p99 {search['p99']:.1f} ms; "
+        f"errors {sum(row['errors'] for row in rows)}.\n\n"
+        f"Verdict page weight: HTML {weight['html']:,} B + CSS {weight['css']:,} B = "
+        f"{total:,} B ({'within' if total <= PAGE_WEIGHT_LIMIT else 'over'} the "
+        f"{PAGE_WEIGHT_LIMIT // 1024} KB limit); third-party requests: {third_party}."
+    )
+
+
+def flush_page_cache():
+    """Start the cached run empty: Redis DB 15 is the benchmark's own."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def main():
@@ -237,8 +319,10 @@ def main():
     modes = {}
     for label, cache_env in [
         ("uncached", {"PUBLIC_PAGE_CACHE": "0"}),
-        ("page cache on", {"PUBLIC_PAGE_CACHE": "1", "REDIS_URL": "redis://127.0.0.1:6379/15"}),
+        ("page cache on", {"PUBLIC_PAGE_CACHE": "1", "REDIS_URL": REDIS_URL}),
     ]:
+        if cache_env["PUBLIC_PAGE_CACHE"] == "1":
+            flush_page_cache()
         modes[label] = measure({**env, **cache_env}, args, label)
 
     claims = f"{args.claims:,} claims"
@@ -250,13 +334,8 @@ def main():
         f"{args.workers} gthread workers × 2 threads; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}). {fill_line}",
     ]
-    for label, rows in modes.items():
-        report += ["", f"### {label.capitalize()}", "", table(rows)]
-        search = next(row for row in rows if row["path"].startswith("/?q="))
-        report.append(
-            f"\nMedian ratio to floor: {statistics.median(r['ratio'] for r in rows[1:]):.2f}; "
-            f"search p99 {search['p99']:.1f} ms."
-        )
+    for label, (rows, weight) in modes.items():
+        report += ["", f"### {label.capitalize()}", "", table(rows), summary(rows, weight)]
     text = "\n".join(report)
     print("\n" + text)
     if not args.smoke:
