@@ -13,6 +13,7 @@ wrong than re-rendering what readers ask for next.
 
 import hashlib
 import secrets
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -73,20 +74,61 @@ def page_cache_key(request):
     return "public-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+class RecentPages:
+    """
+    The pages this process served last, up to `limit_bytes` of bodies, oldest
+    dropped first: a hit saves fetching and unpickling the body from a shared
+    cache (Redis). The version still comes from the shared cache on every
+    request, so a change shows at once in every process.
+    """
+
+    def __init__(self, limit_bytes):
+        self.limit_bytes = limit_bytes
+        self.pages = {}
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        return self.pages.get(key)
+
+    def put(self, key, entry):
+        size = len(entry["body"])
+        if size > self.limit_bytes:
+            return
+        with self.lock:
+            if (old := self.pages.pop(key, None)) is not None:
+                self.size -= len(old["body"])
+            while self.pages and self.size + size > self.limit_bytes:
+                self.size -= len(self.pages.pop(next(iter(self.pages)))["body"])
+            self.pages[key] = entry
+            self.size += size
+
+
+RECENT_PAGES = RecentPages(limit_bytes=16 * 1024 * 1024)
+
+
 def cached_page(key):
     """
     The current version and the page cached under `key`, if it is current:
     one round trip to the cache. An entry carries the version read before it
     was rendered, so a page rendered while an edit committed is never current.
     """
-    found = cache.get_many([VERSION_KEY, key])
+    recent = RECENT_PAGES.get(key)
+    if recent is not None:
+        found = {VERSION_KEY: cache.get(VERSION_KEY), key: recent}
+    else:
+        found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
         # Lost (a restart, an eviction): whatever is cached is of unknown age.
         cache.add(VERSION_KEY, new_public_content_version(), timeout=None)
         return cache.get(VERSION_KEY), None
     entry = found.get(key)
-    return version, entry if entry and entry["version"] == version else None
+    if entry is None or entry["version"] != version:
+        return version, None
+    if recent is None:
+        RECENT_PAGES.put(key, entry)
+    return version, entry
 
 
 def page_entry(request, response, version):
@@ -165,7 +207,9 @@ def public_page(view):
             response.render()
         response.headers["ETag"] = content_etag(request, response.content)
         if key:
-            cache.set(key, page_entry(request, response, version), settings.PUBLIC_CACHE_SECONDS)
+            entry = page_entry(request, response, version)
+            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+            RECENT_PAGES.put(key, entry)
         return conditional(request, response)
 
     return wrapper

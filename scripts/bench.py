@@ -343,6 +343,7 @@ def main():
         previous = output.read_text() if output.exists() else ""
         marker = "<!-- latest run -->"
         head, _, _ = previous.partition(marker)
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text((head or "# Benchmarks\n\n") + marker + "\n\n" + text + "\n")
         print(f"\nWrote {output}.")
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from claims.caching import cached_page, page_cache_key
+from claims.caching import RecentPages, cached_page, page_cache_key
 from claims.models import Claim, ClaimStatus
 from tests.conftest import page_text
 
@@ -113,3 +113,13 @@ def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, page_cache, 
         assert client.get(KURSK).status_code == 200
     assert len(queries) > 0
     assert not is_cached(KURSK)
+
+
+def test_recent_pages_keep_within_their_byte_limit_dropping_the_oldest():
+    recent = RecentPages(limit_bytes=10)
+    for key in "abc":
+        recent.put(key, {"body": b"1234"})
+    recent.put("huge", {"body": b"x" * 11})
+    assert list(recent.pages) == ["b", "c"]
+    assert recent.size == 8
+    assert recent.get("a") is None and recent.get("huge") is None
