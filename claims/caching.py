@@ -12,6 +12,7 @@ wrong than re-rendering what readers ask for next.
 """
 
 import hashlib
+import logging
 import secrets
 import threading
 from functools import wraps
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-content-version"
 # Where a cached body had the nonce of the request that rendered it. Stored
@@ -59,8 +62,10 @@ def public_content_changed():
     old page as current. A random token rather than a counter: a counter the
     cache evicted would start again at a number already used.
     """
+    # Robust: the edit has committed; a cache that cannot be reached must not
+    # turn it into an error page (its pages expire within PUBLIC_CACHE_SECONDS).
     transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, new_public_content_version(), timeout=None)
+        lambda: cache.set(VERSION_KEY, new_public_content_version(), timeout=None), robust=True
     )
 
 
@@ -197,7 +202,12 @@ def public_page(view):
             return view(request, *args, **kwargs)
         key = page_cache_key(request) if settings.PUBLIC_PAGE_CACHE else None
         if key:
-            version, entry = cached_page(key)
+            try:
+                version, entry = cached_page(key)
+            except Exception as error:
+                # The page cache only saves work: with Redis down, render.
+                logger.warning("Page cache unavailable, rendering: %r", error)
+                key = entry = None
             if entry:
                 return conditional(request, response_from_entry(request, entry))
         response = view(request, *args, **kwargs)
@@ -208,8 +218,12 @@ def public_page(view):
         response.headers["ETag"] = content_etag(request, response.content)
         if key:
             entry = page_entry(request, response, version)
-            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
-            RECENT_PAGES.put(key, entry)
+            try:
+                cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+            except Exception as error:
+                logger.warning("Page cache unavailable, not storing: %r", error)
+            else:
+                RECENT_PAGES.put(key, entry)
         return conditional(request, response)
 
     return wrapper

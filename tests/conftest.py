@@ -124,5 +124,4 @@ def page_cache(settings):
         }
     }
     cache.clear()
-    yield cache
-    cache.clear()
+    return cache

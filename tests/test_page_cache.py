@@ -5,6 +5,7 @@ response's CSP nonce its own, keeps variants apart and never stores a miss.
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +124,24 @@ def test_recent_pages_keep_within_their_byte_limit_dropping_the_oldest():
     assert list(recent.pages) == ["b", "c"]
     assert recent.size == 8
     assert recent.get("a") is None and recent.get("huge") is None
+
+
+def test_pages_and_workflow_steps_work_while_the_cache_is_down(
+    seed, client, page_cache, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "factcheck.redis_cache.RedisCache",
+            # Nothing listens on port 1: every cache call fails at once.
+            "LOCATION": "redis://127.0.0.1:1/15",
+        }
+    }
+    reviewer = get_user_model().objects.get(username="reviewer")
+    assert client.get(KURSK).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Claim.objects.get(slug="north-korean-troops-kursk").reopen(by=reviewer, note="Checking.")
+    response = client.get(KURSK)
+    assert response.status_code == 200
+    assert "Under review" in page_text(response)
+    assert "Page cache unavailable" in caplog.text
+    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.IN_REVIEW
