@@ -59,9 +59,9 @@ class CappedPaginator(Paginator):
     Pages through at most `limit` items, and counts no further than one past it.
 
     At newsroom scale an exact count walks tens of thousands of index entries
-    on every request, more than the rest of the page costs, and no reader pages
+    on every request (8 ms for 66,000 published claims), and no reader pages
     to the 3,000th page: filters, search and the sitemap reach old claims.
-    Each page first finds its 20 keys by an index-only walk to its offset, then
+    Each page first finds its keys by an index-only walk to its offset, then
     reads only those rows, so a deep page does not read every row before it.
     """
 
