@@ -50,9 +50,10 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--smoke", action="store_true", help="about 1,000 claims, short runs")
     parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of load per page")
     parser.add_argument(
-        "--floor-duration", type=int, default=5, help="seconds of each floor run between pages"
+        "--floor-duration", type=int, default=3, help="seconds of each floor run between rounds"
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
@@ -62,6 +63,7 @@ def parse_args():
     args = parser.parse_args()
     if args.smoke:
         args.claims, args.duration, args.floor_duration, args.connections = 1_000, 2, 1, 8
+        args.rounds = 1
     return args
 
 
@@ -224,28 +226,46 @@ def parse_wrk(output):
 
 def measure(env, args, label):
     """
-    Each page under load, with a short floor run before it and after the last:
-    each page's ratio is to the mean of the floors either side of it, so that
-    drift in the machine's load (other work, thermal limits) does not tilt it.
+    Each page in rounds of load, with a short floor run before the first round
+    and after every round. A round's ratio is to the mean of the floor runs
+    either side of it, so that drift in the machine's load (other work,
+    thermal limits) moves both; a page's ratio is the median of its rounds,
+    so that one disturbed run does not decide it.
     """
     rows, floors = [], []
+
+    def floor_run():
+        floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
+        return floors[-1]["rps"]
+
     with Server(env, args) as server:
         for _, path in [FLOOR, *PAGES]:
             for _ in range(20):  # warm the workers, their connections and caches
                 body_bytes(server.base + path)
         weight = page_weight(server.base)
-        floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
+        before = floor_run()
         for name, path in PAGES:
-            url = server.base + path
-            status, size = body_bytes(url)
-            figures = run_wrk(url, args)
-            floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
-            ratio = figures["rps"] / statistics.mean(f["rps"] for f in floors[-2:])
-            rows.append(
-                {"name": name, "path": path, "status": status, "bytes": size, **figures}
-                | {"ratio": ratio}
-            )
-            print(f"  [{label}] {name}: {figures['rps']:.0f} req/s ({ratio:.2f})", flush=True)
+            status, size = body_bytes(server.base + path)
+            rounds, ratios = [], []
+            for _ in range(args.rounds):
+                rounds.append(run_wrk(server.base + path, args))
+                after = floor_run()
+                ratios.append(rounds[-1]["rps"] / statistics.mean([before, after]))
+                before = after
+            row = {
+                "name": name,
+                "path": path,
+                "status": status,
+                "bytes": size,
+                "rps": statistics.median(r["rps"] for r in rounds),
+                "p50": statistics.median(r["p50"] for r in rounds),
+                "p99": max(r["p99"] for r in rounds),
+                "requests": sum(r["requests"] for r in rounds),
+                "errors": sum(r["errors"] for r in rounds),
+                "ratio": statistics.median(ratios),
+            }
+            rows.append(row)
+            print(f"  [{label}] {name}: {row['rps']:.0f} req/s ({row['ratio']:.2f})", flush=True)
     floor = {
         "name": FLOOR[0],
         "path": FLOOR[1],
@@ -258,6 +278,7 @@ def measure(env, args, label):
         "errors": sum(f["errors"] for f in floors),
         "ratio": 1.0,
         "floor_range": (min(f["rps"] for f in floors), max(f["rps"] for f in floors)),
+        "floor_runs": len(floors),
     }
     return [floor, *rows], weight
 
@@ -283,9 +304,10 @@ def summary(rows, weight):
     total = weight["html"] + weight["css"]
     third_party = ", ".join(weight["third_party"]) or "none"
     return (
-        f"\nFloor: median {floor['rps']:.0f} req/s over {len(pages) + 1} runs "
-        f"({low:.0f}–{high:.0f}), one before each page and one after the last; each "
-        f"page's ratio is to the floors either side of it. Median ratio to floor: "
+        f"\nFloor: median {floor['rps']:.0f} req/s over {floor['floor_runs']} runs "
+        f"({low:.0f}–{high:.0f}), one before the first round and one after each; a "
+        f"page's req/s, p50 and ratio are the medians of its rounds, its p99 the "
+        f"highest. Median ratio to floor: "
         f"{statistics.median(row['ratio'] for row in pages):.2f} (lowest "
         f"{min(row['ratio'] for row in pages):.2f}); search p99 {search['p99']:.1f} ms; "
         f"errors {sum(row['errors'] for row in rows)}.\n\n"
@@ -330,7 +352,8 @@ def main():
     command = "make bench-smoke" if args.smoke else "make bench"
     report = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{command}` "
-        f"({claims}; wrk, {args.connections} connections, {args.duration} s a page; gunicorn "
+        f"({claims}; wrk, {args.connections} connections, {args.rounds} rounds of "
+        f"{args.duration} s a page; gunicorn "
         f"{args.workers} gthread workers × 2 threads; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}). {fill_line}",
     ]
