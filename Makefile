@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format check-deploy invariants bench bench-smoke screenshots clean
+.PHONY: run test setup lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,12 @@ bench-smoke: setup
 # The README's pictures, from the seed, in Debian's Chromium.
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
+
+# Soak: 60 s of reads at 64 connections while writers walk claims through the
+# workflow (SOAK_DATABASE_URL, default the local server's factcheck_soak).
+# Writes docs/soak.md.
+soak: setup
+	$(BIN)/python scripts/soak.py
+
+soak-quick: setup
+	$(BIN)/python scripts/soak.py --quick

@@ -328,18 +328,23 @@ def flush_page_cache():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def main():
-    args = parse_args()
-    ensure_wrk()
-    env = {
+def production_env(database_url):
+    """The environment of a production server, minus TLS, on `database_url`."""
+    return {
         **os.environ,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "DATABASE_URL": database_url,
         "FACTCHECK_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},localhost",
         # wrk speaks plain HTTP to gunicorn directly; TLS belongs to the proxy.
         "SECURE_SSL_REDIRECT": "0",
     }
+
+
+def main():
+    args = parse_args()
+    ensure_wrk()
+    env = production_env(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     fill_seconds = fill(env, args)
     manage(env, "collectstatic", "--no-input", "-v0")
     modes = {}
