@@ -18,7 +18,8 @@ HTTP_URL_CONDITION = r"^https?://"
 def http_url_constraint(field_name, name):
     """A blank URL, or one whose scheme is http or https: never javascript: or data:."""
     return models.CheckConstraint(
-        condition=Q(**{field_name: ""}) | Q(**{f"{field_name}__regex": HTTP_URL_CONDITION}),
+        # Case-insensitive, as URL schemes are: HTTPS://… is a valid https address.
+        condition=Q(**{field_name: ""}) | Q(**{f"{field_name}__iregex": HTTP_URL_CONDITION}),
         name=name,
         violation_error_message="Only http:// and https:// addresses are allowed.",
     )

@@ -210,3 +210,15 @@ class TestMoreRowRules:
             lambda: Claim.objects.filter(pk=claim.pk).update(previous_status="approved"),
         )
         assert Claim.objects.get(pk=claim.pk).previous_status == ""
+
+
+@pytest.mark.django_db
+def test_url_schemes_are_accepted_in_any_case(alice):
+    claim = make_claim(alice)
+    make_evidence(claim, make_source("Wire"), url="HTTPS://EXAMPLE.ORG/Report")
+    assert Evidence.objects.get().url == "HTTPS://EXAMPLE.ORG/Report"
+    assert_refused(
+        "claims_evidence_url_http",
+        lambda: make_evidence(claim, make_source("Other"), url="JAVASCRIPT:alert(1)"),
+    )
+    assert Evidence.objects.count() == 1
