@@ -81,7 +81,7 @@ def shoot(base):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         desktop = browser.new_page(base_url=base, viewport={"width": 1280, "height": 900})
-        desktop.goto("/")
+        desktop.goto("/", wait_until="networkidle")
         desktop.screenshot(path=OUTPUT / "list.png", full_page=True)
         desktop.goto("/claims/north-korean-casualties-4700/")
         desktop.screenshot(path=OUTPUT / "verdict-desktop.png", full_page=True)
@@ -99,6 +99,8 @@ def shoot(base):
         admin.get_by_role("button", name="Log in").click()
         admin.goto("/admin/claims/claim/")
         admin.get_by_role("link", name="Injured North Korean soldiers").click()
+        admin.wait_for_selector(".workflow-panel")
+        admin.wait_for_load_state("networkidle")
         admin.screenshot(path=OUTPUT / "admin-workflow.png", full_page=False)
         browser.close()
 
