@@ -63,9 +63,7 @@ def workflow_violations(using):
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related(
-                    "source__affiliation", "origin__affiliation"
-                ),
+                queryset=Evidence.objects.with_origins(),
             ),
             "caveats",
         )

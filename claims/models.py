@@ -740,7 +740,7 @@ class Claim(models.Model):
             # check_invariants prefetches every claim's evidence at once; a
             # transition reads it fresh under the row lock, never from a cache.
             return list(self.evidence.all())
-        return list(self.evidence.select_related("source__affiliation", "origin__affiliation"))
+        return list(self.evidence.with_origins())
 
     @staticmethod
     def _graded(evidence, stance, at_best):
@@ -787,7 +787,7 @@ class Claim(models.Model):
         already fetched (with source, origin and their affiliations).
         """
         if evidence is None:
-            evidence = self.evidence.select_related("source__affiliation", "origin__affiliation")
+            evidence = self.evidence.with_origins()
         groups = {}
         for item in evidence:
             if item.stance != stance:
@@ -802,7 +802,13 @@ class Claim(models.Model):
         return sorted(groups.values(), key=lambda group: (-len(group.evidence), group.label))
 
 
-class EvidenceManager(models.Manager):
+class EvidenceQuerySet(models.QuerySet):
+    def with_origins(self):
+        """With what independent_origins() reads: sources, origins, affiliations."""
+        return self.select_related("source__affiliation", "origin__affiliation")
+
+
+class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
     def get_by_natural_key(self, claim_slug, source_slug, title):
         return self.get(claim__slug=claim_slug, source__slug=source_slug, title=title)
 

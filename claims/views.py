@@ -138,9 +138,7 @@ def claim_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related(
-                    "source__affiliation", "origin__affiliation"
-                ),
+                queryset=Evidence.objects.with_origins(),
             ),
             "caveats",
             Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
