@@ -169,6 +169,13 @@ class EstimateManager(models.Manager):
         return self.get(figure__slug=figure_slug, origin__slug=origin_slug, stated_on=stated_on)
 
 
+# The columns of the CSV and the keys of each JSON estimate, in order.
+RECORD_COLUMNS = (
+    "stated_on value low high qualifier origin independent_origin relayed_by "
+    "period_start period_end supersedes_earlier url excerpt note claims"
+).split()
+
+
 class Estimate(models.Model):
     """One stated value of a figure: who said it, when, and where it was reported."""
 
