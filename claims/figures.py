@@ -359,13 +359,17 @@ class Revision:
         return self.stated.origin_id == self.latest.origin_id
 
 
-def revisions_since(claim):
+def stated_estimates(claim):
+    """The estimates `claim` states, with their figures and origins: one query."""
+    return list(claim.estimates.select_related("figure", "origin__affiliation"))
+
+
+def revisions_since(stated):
     """
-    For each estimate `claim` states, the latest later estimate of the same
-    figure from the same independent origin that supersedes it, as Revisions
-    (empty when none). Two queries whatever the number of estimates.
+    For each estimate in `stated` (stated_estimates() of a claim), the latest
+    later estimate of the same figure from the same independent origin that
+    supersedes it, as Revisions; empty when there is none. One query.
     """
-    stated = list(claim.estimates.select_related("figure", "origin__affiliation"))
     if not stated:
         return []
     later = list(

@@ -229,4 +229,4 @@ def test_query_count_is_the_same_with_2_and_50_evidence_items(alice, bob, client
     add_evidence(48)
     assert claim.evidence.count() == 50
     with_50 = verdict_page_queries(client, claim.get_absolute_url())
-    assert with_2 == with_50 == 5
+    assert with_2 == with_50 == 6
