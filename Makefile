@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
+.PHONY: run test setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+# The checkers the browser tests run on public pages, from npm: axe-core and
+# the Nu HTML checker (vnu.jar, which needs Java). Its install script, which
+# would fetch a Java of its own, is not run.
+checkers: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -49,7 +58,7 @@ invariants: setup
 	status=$$?; rm -rf "$$dir"; exit $$status
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
 
 # Benchmark: 100,000 claims on PostgreSQL (BENCH_DATABASE_URL, default the local
 # server's factcheck_bench), gunicorn, wrk. Writes docs/benchmarks.md.

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,7 +18,9 @@ from claims.models import (
     Claim,
     ClaimStatus,
     Correction,
+    Estimate,
     Evidence,
+    Figure,
     ReviewEvent,
     Source,
     Topic,
@@ -358,3 +361,37 @@ class CorrectionAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["claim__headline", "note"]
     autocomplete_fields = ["claim"]
+
+
+class EstimateInline(admin.StackedInline):
+    model = Estimate
+    extra = 1
+    fields = [
+        ("stated_on", "qualifier"),
+        ("low", "high"),
+        ("origin", "relayed_by"),
+        "url",
+        "excerpt",
+        "note",
+        ("period_start", "period_end"),
+        "supersedes_earlier",
+        "claims",
+    ]
+    autocomplete_fields = ["origin", "relayed_by", "claims"]
+
+
+@admin.register(Figure)
+class FigureAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+    """A figure and every estimate of it, entered inline, oldest first."""
+
+    list_display = ["name", "unit", "estimate_count"]
+    search_fields = ["name", "definition"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EstimateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(estimate_total=Count("estimates"))
+
+    @admin.display(description="estimates", ordering="estimate_total")
+    def estimate_count(self, figure):
+        return figure.estimate_total

@@ -81,24 +81,28 @@ def item_reviewed(claim):
     item = {"@type": "Claim", "author": author}
     if claim.made_on:
         item["datePublished"] = claim.made_on.isoformat()
-    appearance = claim_appearance(claim)
-    if appearance:
-        item["appearance"] = [appearance]
-        item["firstAppearance"] = appearance
+    if appearances := claim_appearances(claim):
+        item["appearance"] = appearances
+        item["firstAppearance"] = appearances[0]
     return item
 
 
-def claim_appearance(claim):
-    """Where the claim was made, as a CreativeWork, when we have its address."""
+def claim_appearances(claim):
+    """
+    Where the claim appeared, as CreativeWorks with their addresses, first
+    appearance first: where it was made or first reported (appearance_url),
+    then the article on file that carries it.
+    """
+    works = []
+    if claim.appearance_url:
+        works.append({"@type": "CreativeWork", "url": claim.appearance_url})
     article = claim.appeared_in
-    if article and article.url:
+    if article and article.url and article.url != claim.appearance_url:
         work = {"@type": "CreativeWork", "url": article.url, "headline": article.title}
         if article.published_on:
             work["datePublished"] = article.published_on.isoformat()
-        return work
-    if claim.appearance_url:
-        return {"@type": "CreativeWork", "url": claim.appearance_url}
-    return None
+        works.append(work)
+    return works
 
 
 def rating_explanation(claim, rating):

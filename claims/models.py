@@ -370,7 +370,8 @@ class Claim(models.Model):
         "appearance URL",
         blank=True,
         validators=[http_url_validator],
-        help_text="Where the claim was made, when it is not an article on file.",
+        help_text="Where the claim was first made or reported (its first appearance); the article "
+        "on file may only relay it.",
     )
     context = models.TextField(blank=True)
     topic = models.ForeignKey(
@@ -1044,3 +1045,8 @@ class Correction(models.Model):
         return (*self.claim.natural_key(), self.published_at.isoformat())
 
     natural_key.dependencies = ["claims.claim"]
+
+
+# Figures and estimates live in their own module; imported here so that Django
+# finds their models with the rest of the app's.
+from claims.figures import Estimate, Figure  # noqa: E402, F401

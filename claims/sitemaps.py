@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
+from claims.figures import Figure
 from claims.models import Claim
 from claims.views import public_sources
 
@@ -30,4 +31,9 @@ class SourceSitemap(SiteUrlSitemap):
         return public_sources().only("slug").order_by("slug")
 
 
-SITEMAPS = {"claims": ClaimSitemap, "sources": SourceSitemap}
+class FigureSitemap(SiteUrlSitemap):
+    def items(self):
+        return Figure.objects.only("slug").order_by("slug")
+
+
+SITEMAPS = {"claims": ClaimSitemap, "sources": SourceSitemap, "figures": FigureSitemap}

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from claims import views
+from claims import figure_views, views
 from claims.caching import public_page
 from claims.feeds import VerdictFeed
 from claims.sitemaps import SITEMAPS
@@ -13,6 +13,9 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("claims.json", views.claim_reviews, name="claim_reviews"),
+    path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
+    path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),
+    path("figures/<slug:slug>.json", figure_views.figure_json, name="figure_json"),
     path("feed/", require_safe(public_page(VerdictFeed())), name="feed"),
     path(
         "sitemap.xml",

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
+from claims.figures import revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
 from claims.models import (
     CaveatKind,
@@ -130,7 +131,8 @@ def claim_detail(request, slug):
     Template: claims/claim_detail.html. Context: claim, rating,
     evidence_by_stance ((stance, heading, items) for each stance with items),
     origins (independent origins of the supporting evidence), canonical_url,
-    claimreview (JSON-LD).
+    claimreview (JSON-LD), stated_estimates (the estimates the claim states),
+    revisions (claims.figures.Revision: later estimates from the same origin).
     """
     claims = (
         Claim.objects.published()
@@ -147,6 +149,7 @@ def claim_detail(request, slug):
     )
     claim = get_object_or_404(claims, slug=slug)
     evidence = list(claim.evidence.all())
+    estimates = stated_estimates(claim)
     by_stance = [
         (stance, heading, [item for item in evidence if item.stance == stance])
         for stance, heading in STANCE_HEADINGS.items()
@@ -161,6 +164,8 @@ def claim_detail(request, slug):
             "origins": claim.independent_origins(evidence=evidence),
             "canonical_url": absolute_url(claim.get_absolute_url()),
             "claimreview": as_json_ld(claim_review(claim)),
+            "stated_estimates": estimates,
+            "revisions": revisions_since(estimates),
         },
     )
 

@@ -1,6 +1,7 @@
 """
 Screenshots for the README: the verdict list, a verdict page (desktop and
-phone width) and the admin change page with its workflow buttons.
+phone width), a figure's page (desktop and phone width) and the admin change
+page with its workflow buttons.
 
     .venv/bin/python scripts/screenshots.py      # make screenshots
 
@@ -91,6 +92,17 @@ def shoot(base):
         )
         phone.goto("/claims/north-korean-casualties-4700/")
         phone.screenshot(path=OUTPUT / "verdict-phone.png", full_page=False)
+
+        desktop.goto("/figures/north-korean-casualties/")
+        desktop.screenshot(path=OUTPUT / "figure-desktop.png", full_page=True)
+        phone.goto("/figures/north-korean-casualties/")
+        # From the top to the chart's legend: what a reader scrolls through first.
+        chart = phone.locator(".chart-figure").bounding_box()
+        phone.screenshot(
+            path=OUTPUT / "figure-phone.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 390, "height": chart["y"] + chart["height"]},
+        )
 
         admin = browser.new_page(base_url=base, viewport={"width": 1280, "height": 1000})
         admin.goto("/admin/login/")

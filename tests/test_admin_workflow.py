@@ -23,12 +23,12 @@ def claim_form_data(claim, **overrides):
         "wording": claim.wording,
         "claimant": claim.claimant_id,
         "topic": claim.topic_id or "",
-        "made_on": "",
+        "made_on": claim.made_on or "",
         "appeared_in": claim.appeared_in_id or "",
         "appearance_url": claim.appearance_url,
         "context": claim.context,
         "verdict_summary": claim.verdict_summary,
-        "review_by": "",
+        "review_by": claim.review_by or "",
         "expected_version": claim.version,
     }
     for prefix, related in [("caveats", claim.caveats.all()), ("evidence", claim.evidence.all())]:
@@ -54,6 +54,8 @@ def claim_form_data(claim, **overrides):
                         f"{prefix}-{index}-archive_url": item.archive_url,
                         f"{prefix}-{index}-excerpt": item.excerpt,
                         f"{prefix}-{index}-note": item.note,
+                        f"{prefix}-{index}-published_on": item.published_on or "",
+                        f"{prefix}-{index}-accessed_on": item.accessed_on or "",
                     }
                 )
     data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = claim.events.count()

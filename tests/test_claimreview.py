@@ -49,7 +49,7 @@ def test_the_4700_claimreview_is_unverified_with_its_caveats(seed, client, setti
     document = claimreview_of(client, "north-korean-casualties-4700")
     validator.validate(document)
     assert document["url"] == "https://desk.example.org/claims/north-korean-casualties-4700/"
-    assert document["datePublished"] == "2026-11-20"
+    assert document["datePublished"] == "2025-04-30"
     assert document["author"] == {
         "@type": "Organization",
         "name": "The Desk",
@@ -58,6 +58,7 @@ def test_the_4700_claimreview_is_unverified_with_its_caveats(seed, client, setti
     assert document["itemReviewed"]["author"] == {
         "@type": "Organization",
         "name": "National Intelligence Service (NIS)",
+        "url": "https://www.nis.go.kr/",
     }
     rating = document["reviewRating"]
     assert rating["alternateName"] == "Unverified"

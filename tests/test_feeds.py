@@ -50,11 +50,18 @@ def published_urls():
 
 def test_the_feed_lists_exactly_the_published_claims_newest_first(seed, client, site_url):
     entries = feed_entries(client)
-    assert {link for _, link in entries} == published_urls()
-    assert len(entries) == 4
-    assert entries[0] == (
+    verdicts = [(title, link) for title, link in entries if "#correction-" not in link]
+    assert {link for _, link in verdicts} == published_urls()
+    assert len(verdicts) == 4
+    assert verdicts[0] == (
         "Unverifiable: There are many North Korea sympathisers in South Korea",
         claim_url("many-north-korea-sympathisers"),
+    )
+    # The seed's one correction, September's update on the death toll, is the newest entry.
+    update = Correction.objects.get()
+    assert entries[0] == (
+        "Update: About 600 North Korean soldiers have died fighting for Russia",
+        f"{claim_url('north-korean-deaths-600')}#correction-{update.pk}",
     )
 
 
@@ -68,7 +75,7 @@ def test_the_feed_carries_corrections_on_published_claims_only(seed, client, sit
         "Update: North Korea has sent troops to fight for Russia in the Kursk region",
         f"{claim_url('north-korean-troops-kursk')}#correction-{correction.pk}",
     )
-    assert len(entries) == 5
+    assert len(entries) == 6
     assert "Never to be seen" not in client.get("/feed/").content.decode()
 
 
@@ -76,15 +83,30 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
     locations = sitemap_locations(client)
     claims = {url for url in locations if "/claims/" in url}
     sources = {url for url in locations if "/sources/" in url}
+    figures = {url for url in locations if "/figures/" in url}
     assert claims == published_urls()
-    assert len(locations) == len(set(locations)) == len(claims) + len(sources)
-    # The quoted commenter's and NIS's claims are published; the seed article is
-    # evidence on published claims; North Korea is an origin on the Kursk claim.
+    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures)
+    assert figures == {
+        f"{SITE}/figures/north-korean-casualties/",
+        f"{SITE}/figures/north-korean-deaths/",
+    }
+    # The commenter's and the NIS's claims are published; the others publish or
+    # originate evidence on them. Sources seen only as an estimate's relay are left out.
     assert sources == {
         f"{SITE}/sources/{slug}/"
-        for slug in ["nis", "rok-lawmakers", "seed-article", "north-korea", "quoted-commenter"]
+        for slug in [
+            "nis",
+            "rok-lawmakers",
+            "seed-article",
+            "north-korea",
+            "kcna",
+            "russian-general-staff",
+            "nk-news",
+            "business-recorder",
+            "unnamed-commenter",
+        ]
     }
-    assert Source.objects.count() == 5
+    assert Source.objects.count() == 19
 
 
 @pytest.mark.django_db

@@ -19,10 +19,19 @@ def test_the_4700_claim_has_two_items_but_one_origin(seed):
     ]
 
 
-def test_the_kursk_claim_has_two_independent_origins(seed):
+def test_the_kursk_claim_has_an_independent_origin_in_each_government(seed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    labels = sorted(group.label for group in claim.independent_origins())
-    assert labels == ["North Korean government", "South Korean government"]
+    groups = {group.label: group for group in claim.independent_origins()}
+    assert sorted(groups) == [
+        "North Korean government",
+        "Russian government",
+        "South Korean government",
+    ]
+    # KCNA and the government it speaks for are one origin.
+    assert {origin.slug for origin in groups["North Korean government"].origins} == {
+        "north-korea",
+        "kcna",
+    }
 
 
 @pytest.mark.django_db

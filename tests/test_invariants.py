@@ -85,9 +85,9 @@ def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
 def test_merging_two_origins_after_a_corroboration_is_caught(seed):
     # Nothing stops an editor from re-affiliating a source after the verdict;
     # the check is what notices that the verdict no longer stands.
-    north_korea = Source.objects.get(slug="north-korea")
-    north_korea.affiliation = Affiliation.objects.get(slug="south-korean-government")
-    north_korea.save()
+    Source.objects.filter(slug__in=["russian-general-staff", "north-korea", "kcna"]).update(
+        affiliation=Affiliation.objects.get(slug="south-korean-government")
+    )
     assert [str(v) for v in find_violations()] == [
         "claims.Claim north-korean-troops-kursk: Corroboration needs supporting evidence "
         "graded 1–3 from 2 independent origins; this claim has 1 (South Korean government)."

@@ -1,0 +1,108 @@
+"""
+The public pages of a figure: its estimates over time as a page with a chart,
+and the same rows as CSV and JSON for data journalists.
+
+Every estimate of a figure is public (each is a statement someone made in
+public, with its link); the claims stating one are listed only when published.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from claims.caching import public_page
+from claims.charts import estimate_chart
+from claims.claimreview import absolute_url
+from claims.figures import RECORD_COLUMNS, Figure
+
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def figure_with_estimates(slug):
+    figure = get_object_or_404(Figure, slug=slug)
+    return figure, figure.estimates_for_readers()
+
+
+def claim_urls(estimate):
+    return [absolute_url(claim.get_absolute_url()) for claim in estimate.published_claims]
+
+
+@require_safe
+@public_page
+def figure_detail(request, slug):
+    """
+    A figure's estimates over time.
+
+    Template: claims/figure_detail.html. Context: figure, estimates (oldest
+    first), series (one OriginSeries per independent origin), chart (the SVG's
+    layout, None without estimates), canonical_url.
+    """
+    figure, estimates = figure_with_estimates(slug)
+    series = figure.series(estimates)
+    return render(
+        request,
+        "claims/figure_detail.html",
+        {
+            "figure": figure,
+            "estimates": estimates,
+            "series": series,
+            "chart": estimate_chart(figure, series),
+            "canonical_url": absolute_url(figure.get_absolute_url()),
+        },
+    )
+
+
+@require_safe
+@public_page
+def figure_csv(request, slug):
+    """Every estimate of the figure, one row each, oldest first (Estimate.as_record's columns)."""
+    figure, estimates = figure_with_estimates(slug)
+    records = [estimate.as_record(claim_urls(estimate)) for estimate in estimates]
+    columns = RECORD_COLUMNS
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([spreadsheet_safe(record[column]) for column in columns])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{figure.slug}.csv"'
+    return response
+
+
+@require_safe
+@public_page
+def figure_json(request, slug):
+    """The figure, its latest estimate from each independent origin, and every estimate."""
+    figure, estimates = figure_with_estimates(slug)
+    records = {estimate.pk: estimate.as_record(claim_urls(estimate)) for estimate in estimates}
+    return JsonResponse(
+        {
+            "figure": {
+                "name": figure.name,
+                "unit": figure.unit,
+                "definition": figure.definition,
+                "url": absolute_url(figure.get_absolute_url()),
+            },
+            "latest_by_origin": [
+                {"independent_origin": group.label, "estimate": records[group.current.pk]}
+                for group in figure.series(estimates)
+            ],
+            "estimates": list(records.values()),
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows as text: lists joined, formulas defused."""
+    if isinstance(value, list):
+        value = " ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value

@@ -1,0 +1,395 @@
+"""
+Figures and their estimates: a quantity the news keeps estimating, and each
+value someone stated for it, when, and on whose authority.
+
+Independence works as for evidence: an estimate's origin is a Source, and
+origins sharing an affiliation (the NIS and the Joint Chiefs of Staff are both
+the South Korean government) are one independent origin, one series on the
+chart. A later estimate from the same independent origin that supersedes its
+earlier ones is a revision, which verdict pages stating the earlier value
+tell readers about.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+
+from claims.models import (
+    Claim,
+    NaturalKeyBySlugManager,
+    choices_constraint,
+    http_url_constraint,
+    http_url_validator,
+)
+
+# C0 controls other than tab, line feed and carriage return, and DEL: they
+# print as nothing, break XML feeds and hide text from a reviewer's eyes.
+CONTROL_CHARACTERS = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
+EXCERPT_LIMIT = 1000
+NOTE_LIMIT = 2000
+
+
+def reject_control_characters(value):
+    if "\x00" in value or re.search(CONTROL_CHARACTERS, value):
+        raise ValidationError(
+            "Remove the invisible control characters (often pasted from a PDF or a chat app).",
+            code="control_characters",
+        )
+
+
+def printable_constraint(field_name, name):
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field_name}__regex": CONTROL_CHARACTERS}),
+        name=name,
+        violation_error_message="Control characters are not allowed.",
+    )
+
+
+def length_constraint(field_name, limit, name):
+    return models.CheckConstraint(
+        condition=Q(LessThanOrEqual(Length(field_name), limit)),
+        name=name,
+        violation_error_message=f"At most {limit:,} characters.",
+    )
+
+
+class Figure(models.Model):
+    """A quantity the news keeps estimating, e.g. soldiers killed or wounded."""
+
+    name = models.CharField(max_length=200, unique=True, validators=[reject_control_characters])
+    slug = models.SlugField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=100,
+        validators=[reject_control_characters],
+        help_text="How a sentence names it: “the death toll”.",
+    )
+    unit = models.CharField(
+        max_length=50,
+        validators=[reject_control_characters],
+        help_text="What is counted, in the plural: “soldiers”.",
+    )
+    definition = models.TextField(
+        max_length=NOTE_LIMIT,
+        validators=[reject_control_characters],
+        help_text="What counts and what does not, for readers.",
+    )
+
+    objects = NaturalKeyBySlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="claims_figure_slug_not_empty"),
+            printable_constraint("name", "claims_figure_name_printable"),
+            printable_constraint("definition", "claims_figure_definition_printable"),
+            length_constraint("definition", NOTE_LIMIT, "claims_figure_definition_length"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("figure_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def estimates_for_readers(self):
+        """Every estimate, oldest first, with what the public pages show of it:
+        origins, who relayed it, and only the published claims stating it."""
+        return list(
+            self.estimates.select_related("origin__affiliation", "relayed_by").prefetch_related(
+                models.Prefetch(
+                    "claims",
+                    queryset=Claim.objects.published().only("slug", "headline"),
+                    to_attr="published_claims",
+                )
+            )
+        )
+
+    def series(self, estimates=None):
+        """
+        The estimates grouped by independent origin, one OriginSeries each,
+        in the order each origin first spoke. Pass `estimates` to reuse rows
+        already fetched with their origins' affiliations.
+        """
+        if estimates is None:
+            estimates = self.estimates.select_related("origin__affiliation")
+        groups = {}
+        for estimate in sorted(estimates, key=Estimate.chronological):
+            origin = estimate.origin
+            group = groups.setdefault(
+                origin.independence_key, OriginSeries(label=origin.independence_label)
+            )
+            if origin not in group.origins:
+                group.origins.append(origin)
+            group.estimates.append(estimate)
+        return list(groups.values())
+
+
+@dataclass
+class OriginSeries:
+    """One independent origin's estimates of a figure, oldest first."""
+
+    label: str
+    origins: list = field(default_factory=list)
+    estimates: list = field(default_factory=list)
+
+    @property
+    def current(self):
+        """The estimate this origin stands by now: its latest that replaced
+        the ones before (a later partial count does not replace them)."""
+        standing = self.estimates[0]
+        for estimate in self.estimates[1:]:
+            if estimate.supersedes_earlier:
+                standing = estimate
+        return standing
+
+
+class Qualifier(models.TextChoices):
+    ABOUT = "about", "about"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+    UP_TO = "up_to", "up to"
+    NONE = "", "(none: the exact number)"
+
+
+# A range already says how uncertain it is; "at least 3,000–4,000" says nothing.
+QUALIFIERS_FOR_RANGES = [Qualifier.ABOUT, Qualifier.NONE]
+
+
+class EstimateManager(models.Manager):
+    def get_by_natural_key(self, figure_slug, origin_slug, stated_on):
+        return self.get(figure__slug=figure_slug, origin__slug=origin_slug, stated_on=stated_on)
+
+
+# The columns of the CSV and the keys of each JSON estimate, in order.
+RECORD_COLUMNS = (
+    "stated_on value low high qualifier origin independent_origin relayed_by "
+    "period_start period_end supersedes_earlier url excerpt note claims"
+).split()
+
+
+class Estimate(models.Model):
+    """One stated value of a figure: who said it, when, and where it was reported."""
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="estimates")
+    low = models.PositiveIntegerField("value", help_text="The value stated, or a range's low end.")
+    high = models.PositiveIntegerField(
+        "high end of range", null=True, blank=True, help_text="Only when a range was stated."
+    )
+    qualifier = models.CharField(
+        max_length=20, choices=Qualifier, default=Qualifier.ABOUT, blank=True
+    )
+    stated_on = models.DateField("date stated")
+    period_start = models.DateField(
+        null=True, blank=True, help_text="The period the figure covers, when it is not cumulative."
+    )
+    period_end = models.DateField(null=True, blank=True)
+    origin = models.ForeignKey(
+        "claims.Source",
+        on_delete=models.PROTECT,
+        related_name="estimates_originated",
+        help_text="Whose estimate it is. Origins sharing an affiliation are one origin.",
+    )
+    relayed_by = models.ForeignKey(
+        "claims.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="estimates_relayed",
+        help_text="Who published the report linked below. Leave empty when it is the origin's own.",
+    )
+    url = models.URLField("URL", validators=[http_url_validator])
+    excerpt = models.TextField(
+        max_length=EXCERPT_LIMIT,
+        validators=[reject_control_characters],
+        help_text="The passage stating the figure, word for word.",
+    )
+    note = models.TextField(
+        max_length=NOTE_LIMIT,
+        blank=True,
+        validators=[reject_control_characters],
+        help_text="For readers: e.g. how a total was derived from the parts stated.",
+    )
+    supersedes_earlier = models.BooleanField(
+        "supersedes the origin's earlier estimates",
+        default=True,
+        help_text="Untick for a count of something narrower (one battle, one month) that "
+        "does not revise the running figure.",
+    )
+    claims = models.ManyToManyField(
+        "claims.Claim",
+        blank=True,
+        related_name="estimates",
+        help_text="Claims that state this estimate.",
+    )
+
+    objects = EstimateManager()
+
+    class Meta:
+        ordering = ["stated_on", "pk"]
+        constraints = [
+            choices_constraint("qualifier", Qualifier, "claims_estimate_qualifier_valid"),
+            models.CheckConstraint(
+                condition=Q(high__isnull=True) | Q(high__gt=F("low")),
+                name="claims_estimate_range_rises",
+                violation_error_message="A range's high end must be above its low end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(high__isnull=True) | Q(qualifier__in=QUALIFIERS_FOR_RANGES),
+                name="claims_estimate_range_qualifier",
+                violation_error_message="A range takes no qualifier but “about”.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="claims_estimate_period_in_order",
+                violation_error_message="The period must start before it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__lte=F("stated_on")),
+                name="claims_estimate_period_before_stated",
+                violation_error_message="An estimate cannot cover days after it was stated.",
+            ),
+            http_url_constraint("url", "claims_estimate_url_http"),
+            models.CheckConstraint(condition=~Q(url=""), name="claims_estimate_url_given"),
+            models.CheckConstraint(condition=~Q(excerpt=""), name="claims_estimate_excerpt_given"),
+            length_constraint("excerpt", EXCERPT_LIMIT, "claims_estimate_excerpt_length"),
+            length_constraint("note", NOTE_LIMIT, "claims_estimate_note_length"),
+            printable_constraint("excerpt", "claims_estimate_excerpt_printable"),
+            printable_constraint("note", "claims_estimate_note_printable"),
+            models.UniqueConstraint(
+                fields=["figure", "origin", "stated_on"], name="claims_estimate_unique_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value_text} ({self.origin}, {self.stated_on:%d %b %Y})"
+
+    def natural_key(self):
+        return (*self.figure.natural_key(), *self.origin.natural_key(), self.stated_on.isoformat())
+
+    natural_key.dependencies = ["claims.figure", "claims.source"]
+
+    @staticmethod
+    def chronological(estimate):
+        return (estimate.stated_on, estimate.pk or 0)
+
+    @property
+    def is_range(self):
+        return self.high is not None
+
+    @property
+    def top(self):
+        return self.high if self.is_range else self.low
+
+    @property
+    def may_be_higher(self):
+        """The number stated is a floor: 'at least', 'more than'."""
+        return self.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN)
+
+    @property
+    def may_be_lower(self):
+        """The number stated is a ceiling: 'up to'."""
+        return self.qualifier == Qualifier.UP_TO
+
+    @property
+    def number_text(self):
+        if self.is_range:
+            return f"{self.low:,}–{self.high:,}"
+        return f"{self.low:,}"
+
+    @property
+    def value_text(self):
+        """The value as a reader says it: 'about 4,700', 'more than 3,000', '4,000–5,000'."""
+        if self.qualifier:
+            return f"{Qualifier(self.qualifier).label} {self.number_text}"
+        return self.number_text
+
+    @property
+    def reporter(self):
+        """Who published the report linked: the relaying outlet, else the origin."""
+        return self.relayed_by or self.origin
+
+    def as_record(self, claim_urls=()):
+        """One row for the CSV and JSON downloads, in their column order."""
+        return {
+            "stated_on": self.stated_on.isoformat(),
+            "value": self.value_text,
+            "low": self.low,
+            "high": self.top,
+            "qualifier": Qualifier(self.qualifier).label if self.qualifier else "",
+            "origin": self.origin.name,
+            "independent_origin": self.origin.independence_label,
+            "relayed_by": self.relayed_by.name if self.relayed_by else "",
+            "period_start": self.period_start.isoformat() if self.period_start else "",
+            "period_end": self.period_end.isoformat() if self.period_end else "",
+            "supersedes_earlier": self.supersedes_earlier,
+            "url": self.url,
+            "excerpt": self.excerpt,
+            "note": self.note,
+            "claims": list(claim_urls),
+        }
+
+    def same_origin_as(self, other):
+        return self.origin.independence_key == other.origin.independence_key
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A claim states `stated`; the same independent origin has since said `latest`."""
+
+    stated: Estimate
+    latest: Estimate
+
+    @property
+    def figure(self):
+        return self.stated.figure
+
+    @property
+    def same_source(self):
+        return self.stated.origin_id == self.latest.origin_id
+
+
+def stated_estimates(claim):
+    """The estimates `claim` states, with their figures and origins: one query."""
+    return list(claim.estimates.select_related("figure", "origin__affiliation"))
+
+
+def revisions_since(stated):
+    """
+    For each estimate in `stated` (stated_estimates() of a claim), the latest
+    later estimate of the same figure from the same independent origin that
+    supersedes it, as Revisions; empty when there is none. One query.
+    """
+    if not stated:
+        return []
+    later = list(
+        Estimate.objects.filter(
+            figure__in={estimate.figure_id for estimate in stated},
+            stated_on__gt=min(estimate.stated_on for estimate in stated),
+            supersedes_earlier=True,
+        )
+        .select_related("origin__affiliation")
+        .order_by("stated_on", "pk")
+    )
+    revisions = []
+    for estimate in stated:
+        newer = [
+            candidate
+            for candidate in later
+            if candidate.figure_id == estimate.figure_id
+            and candidate.stated_on > estimate.stated_on
+            and candidate.same_origin_as(estimate)
+        ]
+        if newer:
+            revisions.append(Revision(stated=estimate, latest=newer[-1]))
+    return revisions
