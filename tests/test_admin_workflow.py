@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Caveat, Claim, ClaimStatus, Evidence, ReviewEvent
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import claim_form_data, make_claim, make_evidence, make_source
 
 
 def change_url(claim):
@@ -13,52 +13,6 @@ def change_url(claim):
 
 def transition_url(claim):
     return reverse("admin:claims_claim_transition", args=[claim.pk])
-
-
-def claim_form_data(claim, **overrides):
-    """The change form as the browser would post it, inlines included."""
-    data = {
-        "headline": claim.headline,
-        "slug": claim.slug,
-        "wording": claim.wording,
-        "claimant": claim.claimant_id,
-        "topic": claim.topic_id or "",
-        "made_on": "",
-        "appeared_in": claim.appeared_in_id or "",
-        "appearance_url": claim.appearance_url,
-        "context": claim.context,
-        "verdict_summary": claim.verdict_summary,
-        "review_by": "",
-        "expected_version": claim.version,
-    }
-    for prefix, related in [("caveats", claim.caveats.all()), ("evidence", claim.evidence.all())]:
-        related = list(related)
-        data[f"{prefix}-TOTAL_FORMS"] = len(related)
-        data[f"{prefix}-INITIAL_FORMS"] = len(related)
-        for index, item in enumerate(related):
-            data[f"{prefix}-{index}-id"] = item.pk
-            data[f"{prefix}-{index}-claim"] = claim.pk
-            if prefix == "caveats":
-                data.update(
-                    {f"{prefix}-{index}-kind": item.kind, f"{prefix}-{index}-text": item.text}
-                )
-            else:
-                data.update(
-                    {
-                        f"{prefix}-{index}-stance": item.stance,
-                        f"{prefix}-{index}-credibility": item.credibility,
-                        f"{prefix}-{index}-source": item.source_id,
-                        f"{prefix}-{index}-origin": item.origin_id or "",
-                        f"{prefix}-{index}-title": item.title,
-                        f"{prefix}-{index}-url": item.url,
-                        f"{prefix}-{index}-archive_url": item.archive_url,
-                        f"{prefix}-{index}-excerpt": item.excerpt,
-                        f"{prefix}-{index}-note": item.note,
-                    }
-                )
-    data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = claim.events.count()
-    data.update(overrides)
-    return data
 
 
 def test_the_change_page_shows_allowed_steps_and_why_others_are_not(

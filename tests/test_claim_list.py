@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Topic
-from tests.conftest import make_published_claim, make_source
+from tests.factories import make_published_claim, make_source
 
 HTMX = {"HX-Request": "true"}
 

@@ -10,7 +10,7 @@ import pytest
 
 from claims.models import Article, Claim, ClaimStatus, Correction, SourceKind
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
-from tests.conftest import make_published_claim, make_source
+from tests.factories import make_published_claim, make_source
 
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "claims/schemas/claimreview.schema.json").read_text()

@@ -5,7 +5,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent, Source
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source
 
 
 def assert_refused(constraint_name, create):

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claims.models import Claim, Correction, Source
-from tests.conftest import make_claim, make_published_claim
+from tests.factories import make_claim, make_published_claim
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

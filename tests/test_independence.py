@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim, Stance
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source
 
 
 def test_the_4700_claim_has_two_items_but_one_origin(seed):

@@ -19,7 +19,7 @@ from claims.models import (
     Source,
     Stance,
 )
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source
 
 
 def check_invariants():

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from claims import search, views
 from claims.models import Claim, ClaimStatus
-from tests.conftest import make_published_claim, page_text
+from tests.factories import make_published_claim, page_text
 
 
 def listed_slugs(response):

@@ -2,7 +2,7 @@
 
 from claims.models import ClaimStatus, Credibility, Reliability
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
-from tests.conftest import page_text
+from tests.factories import page_text
 
 
 def test_every_rating_is_defined_with_the_words_on_the_badge(db, client):

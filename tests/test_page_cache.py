@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.caching import RecentPages, cached_page, page_cache_key
 from claims.models import Claim, ClaimStatus
-from tests.conftest import page_text
+from tests.factories import page_text
 
 KURSK = "/claims/north-korean-troops-kursk/"
 HTMX = {"HX-Request": "true"}

@@ -21,8 +21,7 @@ from claims.models import (
     Source,
     Topic,
 )
-from tests.conftest import make_claim, make_source, page_text
-from tests.test_admin_workflow import claim_form_data
+from tests.factories import claim_form_data, make_claim, make_source, page_text
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"
 KURSK = "/claims/north-korean-troops-kursk/"

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from claims.models import Caveat, Claim
-from tests.conftest import make_evidence, make_published_claim, make_source
+from tests.factories import make_evidence, make_published_claim, make_source
 
 HOSTILE = '</script><script>alert("x")</script>&'
 

@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim, ClaimStatus
-from tests.conftest import make_claim
+from tests.factories import make_claim
 
 # Unpublished, any pair may occur; a published claim in review always has a
 # previous rating (a constraint), which is the one readers see.

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from claims.models import Claim
-from tests.conftest import make_claim, make_evidence, make_published_claim, make_source
+from tests.factories import make_claim, make_evidence, make_published_claim, make_source
 
 # Words from each unpublished seed claim, to search for it by.
 SEARCHES = ["repatriated", "cremated", "treaty", "increase", "lethal", "humanitarian"]

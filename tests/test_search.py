@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.search import newest_matches
-from tests.conftest import make_claim, make_published_claim, make_source
+from tests.factories import make_claim, make_published_claim, make_source
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search is PostgreSQL only"

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
-from tests.conftest import make_claim, make_evidence, make_published_claim, make_source, page_text
+from tests.factories import make_claim, make_evidence, make_published_claim, make_source, page_text
 
 
 def test_the_nis_page_shows_its_grade_affiliation_and_published_claims(seed, client):

@@ -19,7 +19,7 @@ from claims.models import (
     ReviewEvent,
     Stance,
 )
-from tests.conftest import make_evidence, make_published_claim, make_source, page_text
+from tests.factories import make_evidence, make_published_claim, make_source, page_text
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"
 KURSK = "/claims/north-korean-troops-kursk/"

@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from claims.models import Claim, ClaimStatus, ReviewEvent, StaleClaim, Stance, WorkflowError
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source
 
 
 def race(*steps):

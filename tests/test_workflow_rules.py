@@ -15,7 +15,7 @@ from claims.models import (
     WorkflowError,
     WorkflowForbidden,
 )
-from tests.conftest import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source
 
 
 def in_review(claim):

@@ -4,7 +4,8 @@ import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group
+
+from tests.factories import ensure_roles, make_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -79,35 +80,18 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture
-def desk(transactional_db, django_user_model):
+def desk(transactional_db):
     """The seed story plus a desk of three: Alice (editor and reviewer), Bob
-    (reviewer) and Charlie (publisher), all with the password 'correct horse'."""
+    (reviewer) and Charlie (publisher), each logging in with password_for(name)."""
     from django.core.management import call_command
-
-    from tests.conftest import ensure_roles
 
     ensure_roles()
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
-    people = {}
-    for username, roles in [
-        ("alice", ["Editors", "Reviewers"]),
-        ("bob", ["Reviewers"]),
-        ("charlie", ["Publishers"]),
-    ]:
-        user = django_user_model.objects.create_user(
-            username=username,
-            password="correct horse",
-            is_staff=True,
-            first_name=username.title(),
-        )
-        user.groups.set(Group.objects.filter(name__in=roles))
-        people[username] = user
-    return people
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    return {
+        username: make_user(username, *roles)
+        for username, roles in [
+            ("alice", ["Editors", "Reviewers"]),
+            ("bob", ["Reviewers"]),
+            ("charlie", ["Publishers"]),
+        ]
+    }

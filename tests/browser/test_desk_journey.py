@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Affiliation, Claim, Source
-from tests.browser.conftest import log_in
+from tests.factories import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def enter_claim(page):
 
 def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     alice = new_page()
-    log_in(alice, "alice")
+    log_in_page(alice, "alice")
     enter_claim(alice)
     claim = Claim.objects.get(headline=HEADLINE)
     assert claim.evidence.count() == 2
@@ -82,7 +82,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     )
 
     bob = new_page()
-    log_in(bob, "bob")
+    log_in_page(bob, "bob")
     open_claim(bob, HEADLINE)
     expect(workflow_button(bob, "Corroborate")).to_be_disabled()
     expect(bob.locator(".workflow-steps")).to_contain_text(
@@ -104,7 +104,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     assert claim.events.last().actor == desk["bob"]
 
     charlie = new_page()
-    log_in(charlie, "charlie")
+    log_in_page(charlie, "charlie")
     open_claim(charlie, HEADLINE)
     workflow_button(charlie, "Publish").click()
     expect(charlie.locator(".messagelist")).to_contain_text("Published")
