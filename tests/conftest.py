@@ -6,21 +6,21 @@ from tests.factories import ensure_roles, make_user
 
 
 @pytest.fixture
-def alice(db):
+def editor(db):
     """An editor: enters claims and evidence, starts reviews."""
-    return make_user("alice", "Editors")
+    return make_user("editor", "Editors")
 
 
 @pytest.fixture
-def bob(db):
+def reviewer(db):
     """A reviewer: issues verdicts."""
-    return make_user("bob", "Reviewers")
+    return make_user("reviewer", "Reviewers")
 
 
 @pytest.fixture
-def charlie(db):
+def publisher(db):
     """A publisher: publishes, unpublishes, reviews."""
-    return make_user("charlie", "Publishers")
+    return make_user("publisher", "Publishers")
 
 
 @pytest.fixture

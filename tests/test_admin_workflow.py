@@ -103,9 +103,9 @@ def test_the_transition_url_refuses_get(seed, client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_a_forged_post_of_status_version_or_publication_changes_nothing(alice, client):
-    claim = make_claim(alice, verdict_summary="Summary.")
-    client.force_login(alice)
+def test_a_forged_post_of_status_version_or_publication_changes_nothing(editor, client):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    client.force_login(editor)
     data = claim_form_data(
         claim,
         headline="Edited headline",
@@ -123,11 +123,11 @@ def test_a_forged_post_of_status_version_or_publication_changes_nothing(alice, c
 
 
 @pytest.mark.django_db
-def test_a_stale_form_is_refused_instead_of_overwriting(alice, bob, client):
-    claim = make_claim(alice)
-    opened = claim_form_data(claim, headline="Alice's edit")
-    claim.start_review(by=bob)
-    client.force_login(alice)
+def test_a_stale_form_is_refused_instead_of_overwriting(editor, reviewer, client):
+    claim = make_claim(editor)
+    opened = claim_form_data(claim, headline="The editor's edit")
+    claim.start_review(by=reviewer)
+    client.force_login(editor)
     response = client.post(change_url(claim), opened)
     assert response.status_code == 200
     assert "changed by someone else since you opened it" in response.content.decode()
@@ -137,8 +137,8 @@ def test_a_stale_form_is_refused_instead_of_overwriting(alice, bob, client):
 
 
 @pytest.mark.django_db
-def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(alice, client):
-    claim = make_claim(alice)
+def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(editor, client):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("Wire"))
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     claim = Claim.objects.get(pk=claim.pk)
@@ -152,7 +152,7 @@ def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(alice, client):
             "evidence-1-title": "New item",
         }
     )
-    client.force_login(alice)
+    client.force_login(editor)
     response = client.post(change_url(claim), data)
     assert response.status_code == 200
     assert "Reopen the claim first" in response.content.decode()
@@ -160,8 +160,8 @@ def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(alice, client):
 
 
 @pytest.mark.django_db
-def test_adding_a_claim_records_who_entered_it(alice, client):
-    client.force_login(alice)
+def test_adding_a_claim_records_who_entered_it(editor, client):
+    client.force_login(editor)
     source = make_source("Ministry")
     response = client.post(
         reverse("admin:claims_claim_add"),
@@ -187,16 +187,16 @@ def test_adding_a_claim_records_who_entered_it(alice, client):
     )
     assert response.status_code == 302
     claim = Claim.objects.get(slug="a-new-claim")
-    assert claim.created_by == alice
-    assert claim.evidence.get().added_by == alice
+    assert claim.created_by == editor
+    assert claim.evidence.get().added_by == editor
     assert claim.caveats.count() == 1
     event = claim.events.get()
-    assert (event.action, event.actor, event.version) == ("create", alice, 1)
+    assert (event.action, event.actor, event.version) == ("create", editor, 1)
 
 
 @pytest.mark.django_db
-def test_the_evidence_form_refuses_javascript_urls(alice, client):
-    claim = make_claim(alice)
+def test_the_evidence_form_refuses_javascript_urls(editor, client):
+    claim = make_claim(editor)
     data = claim_form_data(claim)
     data.update(
         {
@@ -208,7 +208,7 @@ def test_the_evidence_form_refuses_javascript_urls(alice, client):
             "evidence-0-url": "javascript:alert(1)",
         }
     )
-    client.force_login(alice)
+    client.force_login(editor)
     response = client.post(change_url(claim), data)
     assert response.status_code == 200
     assert "Enter a valid URL." in response.content.decode()

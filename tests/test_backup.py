@@ -34,19 +34,19 @@ def dump():
     return out.getvalue()
 
 
-def test_dump_flush_load_dump_is_identical(seed, bob, charlie, tmp_path):
+def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
     # Beyond the seed: a published verdict reopened and confirmed writes
     # events and a public correction, and the cast have real password hashes.
     kursk = Claim.objects.get(slug="north-korean-troops-kursk")
-    kursk.reopen(by=bob, note="Checking the admission again.")
-    kursk.corroborate(by=charlie, note="Both origins stand.")
+    kursk.reopen(by=reviewer, note="Checking the admission again.")
+    kursk.corroborate(by=publisher, note="Both origins stand.")
     # Timestamps below the millisecond: a JSON dump must keep them exactly,
     # or these two notes would restore as one instant and collide.
     instant = datetime(2026, 11, 3, 8, 0, 0, 7, tzinfo=UTC)
     for offset, note in enumerate(["Clarified the date.", "Clarified the place."]):
         published_at = instant + timedelta(microseconds=offset)
         Correction.objects.create(claim=kursk, note=note, published_at=published_at)
-    User.objects.filter(pk=charlie.pk).update(last_login=instant)
+    User.objects.filter(pk=publisher.pk).update(last_login=instant)
     backup = tmp_path / "backup.json"
     backup.write_text(dump())
     before = {model: model.objects.count() for model in [Claim, ReviewEvent, Correction, Group]}
@@ -64,14 +64,14 @@ def test_dump_flush_load_dump_is_identical(seed, bob, charlie, tmp_path):
     assert dump() == backup.read_text()
     assert {model: model.objects.count() for model in before} == before
     assert Correction.objects.filter(claim__slug="north-korean-troops-kursk").count() == 4
-    assert User.objects.get(username="charlie").last_login == instant
+    assert User.objects.get(username="publisher").last_login == instant
     assert find_violations() == []
 
 
-def test_the_backup_leaves_out_what_the_database_recreates_or_forgets(seed, client, charlie):
-    client.force_login(charlie)
+def test_the_backup_leaves_out_what_the_database_recreates_or_forgets(seed, client, publisher):
+    client.force_login(publisher)
     assert Session.objects.exists()
-    assert AccessLog.objects.filter(username="charlie").exists()
+    assert AccessLog.objects.filter(username="publisher").exists()
     models = {item["model"] for item in json.loads(dump())}
     assert "claims.claim" in models
     assert "auth.user" in models

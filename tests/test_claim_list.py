@@ -104,21 +104,21 @@ def test_an_ignored_filter_says_so(seed, client):
 
 
 @pytest.mark.django_db
-def test_pages_past_the_end_show_the_last_page(alice, client, settings):
+def test_pages_past_the_end_show_the_last_page(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2
     for _ in range(5):
-        make_published_claim(alice)
+        make_published_claim(editor)
     response = client.get("/", {"page": "99999"})
     assert response.context["page_obj"].number == 3
     assert listed_slugs(response) == ["claim-1"]
 
 
 @pytest.mark.django_db
-def test_pagination_links_are_real_links_that_keep_the_filters(alice, client, settings):
+def test_pagination_links_are_real_links_that_keep_the_filters(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2
     topic = Topic.objects.create(name="Elections", slug="elections")
     for _ in range(5):
-        make_published_claim(alice, topic=topic)
+        make_published_claim(editor, topic=topic)
     content = client.get("/", {"topic": "elections"}).content.decode()
     assert 'href="?topic=elections&amp;page=2"' in content
     assert 'hx-get="/?topic=elections&amp;page=2"' in content
@@ -173,12 +173,12 @@ def count_list_queries(client):
 
 
 @pytest.mark.django_db
-def test_query_count_is_the_same_with_5_and_50_claims(alice, client):
+def test_query_count_is_the_same_with_5_and_50_claims(editor, client):
     def add_claims(count):
         start = Claim.objects.count()
         for number in range(start, start + count):
             make_published_claim(
-                alice,
+                editor,
                 claimant=make_source(f"Claimant {number}"),
                 topic=Topic.objects.get_or_create(
                     slug=f"topic-{number % 7}", defaults={"name": f"Topic {number % 7}"}

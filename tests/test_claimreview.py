@@ -98,7 +98,7 @@ def test_the_rating_scale_is_one_mapping_and_the_schema_knows_every_public_verdi
 
 
 @pytest.mark.django_db
-def test_claimant_appearance_and_corrections_are_described(alice, client):
+def test_claimant_appearance_and_corrections_are_described(editor, client):
     person = make_source("A senator", kind=SourceKind.PERSON, url="https://senator.example/")
     article = Article.objects.create(
         title="Interview",
@@ -107,7 +107,7 @@ def test_claimant_appearance_and_corrections_are_described(alice, client):
         published_on=date(2026, 3, 2),
     )
     claim = make_published_claim(
-        alice,
+        editor,
         claimant=person,
         appeared_in=article,
         made_on=date(2026, 3, 1),
@@ -156,11 +156,11 @@ def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed,
 
 
 @pytest.mark.django_db
-def test_claims_json_pages_through_every_published_claim(alice, client, monkeypatch, settings):
+def test_claims_json_pages_through_every_published_claim(editor, client, monkeypatch, settings):
     settings.SITE_URL = "https://desk.example.org"
     monkeypatch.setattr("claims.views.CLAIM_REVIEWS_PER_PAGE", 2)
     for _ in range(5):
-        make_published_claim(alice)
+        make_published_claim(editor)
     seen = []
     url = "/claims.json"
     while url:

@@ -102,12 +102,12 @@ def test_public_pages_and_admin_login_carry_the_strict_policy(client, seed, url)
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
-def test_admin_pages_need_no_inline_code_the_policy_forbids(client, seed, charlie, page):
-    client.force_login(charlie)
+def test_admin_pages_need_no_inline_code_the_policy_forbids(client, seed, publisher, page):
+    client.force_login(publisher)
     response = client.get(ADMIN_PAGES[page]())
     assert response.status_code == 200
     assert_strict(response)
-    assert response.wsgi_request.user == charlie
+    assert response.wsgi_request.user == publisher
 
 
 @pytest.mark.urls("tests.urls")

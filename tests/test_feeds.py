@@ -88,9 +88,9 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
 
 
 @pytest.mark.django_db
-def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(alice, client, site_url):
-    make_published_claim(alice, slug="public-claim")
-    make_claim(alice, slug="draft-claim", claimant=Source.objects.create(name="Draft", slug="d"))
+def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(editor, client, site_url):
+    make_published_claim(editor, slug="public-claim")
+    make_claim(editor, slug="draft-claim", claimant=Source.objects.create(name="Draft", slug="d"))
     locations = sitemap_locations(client)
     assert locations == [f"{SITE}/claims/public-claim/", f"{SITE}/sources/claimant/"]
 
@@ -102,8 +102,8 @@ def test_an_empty_desk_has_an_empty_but_valid_feed_and_sitemap(client, site_url)
 
 
 @pytest.mark.django_db
-def test_feed_titles_are_text_and_summaries_escaped_html(alice, client, site_url):
-    make_published_claim(alice, headline="Russia's <b>bold</b> claim", verdict_summary="<i>x</i>")
+def test_feed_titles_are_text_and_summaries_escaped_html(editor, client, site_url):
+    make_published_claim(editor, headline="Russia's <b>bold</b> claim", verdict_summary="<i>x</i>")
     content = client.get("/feed/").content.decode()
     [(title, _)] = feed_entries(client)
     assert title == "Unverified: Russia's <b>bold</b> claim"

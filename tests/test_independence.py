@@ -26,8 +26,8 @@ def test_the_kursk_claim_has_two_independent_origins(seed):
 
 
 @pytest.mark.django_db
-def test_sources_sharing_an_affiliation_count_once(alice):
-    claim = make_claim(alice)
+def test_sources_sharing_an_affiliation_count_once(editor):
+    claim = make_claim(editor)
     nis = make_source("NIS", affiliation="South Korean government")
     ministry = make_source("Defence ministry", affiliation="South Korean government")
     make_evidence(claim, nis)
@@ -38,8 +38,8 @@ def test_sources_sharing_an_affiliation_count_once(alice):
 
 
 @pytest.mark.django_db
-def test_relayed_evidence_counts_under_its_origin_not_its_publisher(alice):
-    claim = make_claim(alice)
+def test_relayed_evidence_counts_under_its_origin_not_its_publisher(editor):
+    claim = make_claim(editor)
     agency = make_source("Agency")
     for wire in ["Wire one", "Wire two", "Wire three"]:
         make_evidence(claim, make_source(wire), origin=agency)
@@ -50,8 +50,8 @@ def test_relayed_evidence_counts_under_its_origin_not_its_publisher(alice):
 
 
 @pytest.mark.django_db
-def test_unaffiliated_first_hand_sources_are_each_independent(alice):
-    claim = make_claim(alice)
+def test_unaffiliated_first_hand_sources_are_each_independent(editor):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("Reporter one"))
     make_evidence(claim, make_source("Reporter two"))
     make_evidence(claim, make_source("Reporter three"), stance=Stance.CONTRADICTS)

@@ -124,8 +124,8 @@ def test_a_public_claim_in_review_needs_a_publishable_previous_rating(seed):
         ("corroborated", "Corroboration needs supporting evidence graded 1–3"),
     ],
 )
-def test_each_verdict_must_still_meet_its_evidence_rule(alice, status, rule):
-    claim = make_claim(alice)
+def test_each_verdict_must_still_meet_its_evidence_rule(editor, status, rule):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("Wire"), stance=Stance.SUPPORTS, credibility=1)
     Claim.objects.filter(pk=claim.pk).update(status=status)
     violations = [v for v in find_violations() if v.model == "claims.Claim"]
@@ -170,7 +170,7 @@ def test_a_status_change_without_its_review_event_is_named(seed):
     ]
 
 
-def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, alice):
+def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, editor):
     claim = seed_claim("dead-cremated-in-russia")
     ReviewEvent.objects.create(
         claim=claim,
@@ -178,7 +178,7 @@ def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, alice):
         action="start_review",
         from_status="disputed",
         to_status="unverified",
-        actor=alice,
+        actor=editor,
         created_at=timezone.now(),
     )
     rows = {(v.row, v.rule) for v in find_violations()}
@@ -197,7 +197,7 @@ def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, alice):
 @pytest.mark.skipif(
     connection.vendor == "sqlite", reason="SQLite cannot drop a table's unique constraint in place"
 )
-def test_two_review_events_with_one_version_are_named(seed, alice):
+def test_two_review_events_with_one_version_are_named(seed, editor):
     event = ReviewEvent.objects.filter(claim__slug="dead-cremated-in-russia").last()
     with constraint_not_enforced(ReviewEvent, "claims_reviewevent_unique_version"):
         event.pk = None
@@ -212,16 +212,18 @@ def test_two_review_events_with_one_version_are_named(seed, alice):
     )
 
 
-def test_the_check_costs_the_same_few_queries_however_many_claims(seed, alice, bob, charlie):
+def test_the_check_costs_the_same_few_queries_however_many_claims(
+    seed, editor, reviewer, publisher
+):
     with CaptureQueriesContext(connection) as on_the_seed:
         assert find_violations() == []
     for number in range(3):
-        claim = make_claim(alice, verdict_summary="Two independent origins.")
+        claim = make_claim(editor, verdict_summary="Two independent origins.")
         make_evidence(claim, make_source(f"Wire {number}"))
         make_evidence(claim, make_source(f"Ministry {number}"))
-        claim.start_review(by=alice)
-        claim.corroborate(by=bob)
-        claim.publish(by=charlie)
+        claim.start_review(by=editor)
+        claim.corroborate(by=reviewer)
+        claim.publish(by=publisher)
     with CaptureQueriesContext(connection) as on_more_claims:
         assert find_violations() == []
     assert Claim.objects.published().filter(status="corroborated").count() == 1 + 3

@@ -29,11 +29,11 @@ def publish_claims(user, count, **overrides):
 
 @pytest.mark.django_db
 def test_the_list_counts_no_further_than_its_limit_and_says_so(
-    alice, client, settings, monkeypatch
+    editor, client, settings, monkeypatch
 ):
     monkeypatch.setattr(views, "LISTED_CLAIMS", 5)
     settings.PUBLIC_PAGE_SIZE = 2
-    publish_claims(alice, 7)
+    publish_claims(editor, 7)
     response = client.get("/")
     text = page_text(response)
     assert "More than 5 verdicts, page 1 of 3" in text
@@ -43,10 +43,10 @@ def test_the_list_counts_no_further_than_its_limit_and_says_so(
 
 
 @pytest.mark.django_db
-def test_pages_past_the_limit_show_the_last_page_within_it(alice, client, settings, monkeypatch):
+def test_pages_past_the_limit_show_the_last_page_within_it(editor, client, settings, monkeypatch):
     monkeypatch.setattr(views, "LISTED_CLAIMS", 5)
     settings.PUBLIC_PAGE_SIZE = 2
-    publish_claims(alice, 7)
+    publish_claims(editor, 7)
     response = client.get("/", {"page": "2000"})
     assert response.context["page_obj"].number == 3
     assert listed_slugs(response) == ["claim-3"]
@@ -54,9 +54,9 @@ def test_pages_past_the_limit_show_the_last_page_within_it(alice, client, settin
 
 
 @pytest.mark.django_db
-def test_every_page_lists_the_next_claims_newest_first(alice, client, settings):
+def test_every_page_lists_the_next_claims_newest_first(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 3
-    publish_claims(alice, 8)
+    publish_claims(editor, 8)
     listed = []
     for page in (1, 2, 3):
         listed += listed_slugs(client.get("/", {"page": page}))
@@ -66,9 +66,9 @@ def test_every_page_lists_the_next_claims_newest_first(alice, client, settings):
 
 
 @pytest.mark.django_db
-def test_the_verdict_filter_pages_in_date_order(alice, client, settings):
+def test_the_verdict_filter_pages_in_date_order(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2
-    claims = publish_claims(alice, 5, status=ClaimStatus.CORROBORATED)
+    claims = publish_claims(editor, 5, status=ClaimStatus.CORROBORATED)
     Claim.objects.filter(pk=claims[3].pk).update(status=ClaimStatus.DISPUTED)
     first = listed_slugs(client.get("/", {"verdict": "corroborated"}))
     second = listed_slugs(client.get("/", {"verdict": "corroborated", "page": 2}))
@@ -78,17 +78,17 @@ def test_the_verdict_filter_pages_in_date_order(alice, client, settings):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
-def test_a_search_ranks_only_the_newest_matches_and_says_so(alice, client, monkeypatch):
+def test_a_search_ranks_only_the_newest_matches_and_says_so(editor, client, monkeypatch):
     monkeypatch.setattr(search, "RANKED_MATCHES", 2)
     now = timezone.now()
     make_published_claim(
-        alice, slug="old-best", wording="Grain grain grain.", published_at=now - timedelta(days=3)
+        editor, slug="old-best", wording="Grain grain grain.", published_at=now - timedelta(days=3)
     )
     make_published_claim(
-        alice, slug="newer", wording="Grain prices.", published_at=now - timedelta(days=2)
+        editor, slug="newer", wording="Grain prices.", published_at=now - timedelta(days=2)
     )
     make_published_claim(
-        alice, slug="newest", wording="Grain grain exports.", published_at=now - timedelta(days=1)
+        editor, slug="newest", wording="Grain grain exports.", published_at=now - timedelta(days=1)
     )
     response = client.get("/", {"q": "grain"})
     assert listed_slugs(response) == ["newest", "newer"]
@@ -98,9 +98,9 @@ def test_a_search_ranks_only_the_newest_matches_and_says_so(alice, client, monke
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
-def test_a_search_with_few_matches_ranks_them_all(alice, client):
-    make_published_claim(alice, slug="passing", wording="Grain prices.")
-    make_published_claim(alice, slug="about-grain", wording="Grain grain grain exports.")
+def test_a_search_with_few_matches_ranks_them_all(editor, client):
+    make_published_claim(editor, slug="passing", wording="Grain prices.")
+    make_published_claim(editor, slug="about-grain", wording="Grain grain grain exports.")
     response = client.get("/", {"q": "grain"})
     assert listed_slugs(response) == ["about-grain", "passing"]
     assert "Search ranks the newest" not in page_text(response)

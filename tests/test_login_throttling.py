@@ -41,51 +41,55 @@ def is_logged_in(client):
 
 
 @pytest.mark.django_db
-def test_the_right_password_logs_in_before_the_limit(client, charlie):
+def test_the_right_password_logs_in_before_the_limit(client, publisher):
     for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
-        assert log_in(client, "charlie", "wrong-password").status_code == 200
-    response = log_in(client, "charlie", "charlie-password-1")
+        assert log_in(client, "publisher", "wrong-password").status_code == 200
+    response = log_in(client, "publisher", "publisher-password-1")
     assert response.status_code == 302
     assert response.url == "/admin/"
     assert is_logged_in(client)
     # A success clears the slate: earlier typos do not count towards a later lock-out.
-    assert not AccessAttempt.objects.filter(username="charlie").exists()
+    assert not AccessAttempt.objects.filter(username="publisher").exists()
 
 
 @pytest.mark.django_db
-def test_after_the_limit_even_the_right_password_is_refused(client, charlie):
-    fail_until_locked(client, "charlie")
-    response = log_in(client, "charlie", "charlie-password-1")
+def test_after_the_limit_even_the_right_password_is_refused(client, publisher):
+    fail_until_locked(client, "publisher")
+    response = log_in(client, "publisher", "publisher-password-1")
     assert response.status_code == 429
     assert LOCKED_OUT in response.content.decode()
     assert not is_logged_in(client)
-    attempt = AccessAttempt.objects.get(username="charlie", ip_address=ATTACKER)
+    attempt = AccessAttempt.objects.get(username="publisher", ip_address=ATTACKER)
     assert attempt.failures_since_start >= django_settings.AXES_FAILURE_LIMIT
 
 
 @pytest.mark.django_db
-def test_a_spoofed_x_forwarded_for_neither_spreads_nor_resets_the_count(client, charlie):
+def test_a_spoofed_x_forwarded_for_neither_spreads_nor_resets_the_count(client, publisher):
     for attempt in range(django_settings.AXES_FAILURE_LIMIT):
-        response = log_in(client, "charlie", "wrong", forwarded_for=f"198.51.100.{attempt}")
+        response = log_in(client, "publisher", "wrong", forwarded_for=f"198.51.100.{attempt}")
     assert response.status_code == 429
-    response = log_in(client, "charlie", "charlie-password-1", forwarded_for="192.0.2.99")
+    response = log_in(client, "publisher", "publisher-password-1", forwarded_for="192.0.2.99")
     assert response.status_code == 429
     assert not is_logged_in(client)
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [ATTACKER]
 
 
 @pytest.mark.django_db
-def test_behind_a_trusted_proxy_the_address_the_proxy_saw_is_locked(client, charlie, settings):
+def test_behind_a_trusted_proxy_the_address_the_proxy_saw_is_locked(client, publisher, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy, client_address = "10.0.0.2", "198.51.100.20"
     # Whatever the client writes to the left of the proxy's entry is ignored.
     for attempt in range(django_settings.AXES_FAILURE_LIMIT):
         response = log_in(
-            client, "charlie", "wrong", proxy, forwarded_for=f"192.0.2.{attempt}, {client_address}"
+            client,
+            "publisher",
+            "wrong",
+            proxy,
+            forwarded_for=f"192.0.2.{attempt}, {client_address}",
         )
     assert response.status_code == 429
     forged = f"192.0.2.77, {client_address}"
-    response = log_in(client, "charlie", "charlie-password-1", proxy, forwarded_for=forged)
+    response = log_in(client, "publisher", "publisher-password-1", proxy, forwarded_for=forged)
     assert response.status_code == 429
     assert not is_logged_in(client)
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [client_address]
@@ -111,47 +115,49 @@ def test_the_locked_address_is_counted_from_the_right_past_trusted_proxies(
 
 
 @pytest.mark.django_db
-def test_the_lock_holds_one_username_at_one_address(client, charlie, alice):
-    fail_until_locked(client, "charlie")
-    # Another colleague behind the same address, and charlie from elsewhere,
+def test_the_lock_holds_one_username_at_one_address(client, publisher, editor):
+    fail_until_locked(client, "publisher")
+    # Another colleague behind the same address, and publisher from elsewhere,
     # still get in: the lock does not become a way to shut the newsroom out.
-    assert log_in(client, "alice", "alice-password-1").status_code == 302
+    assert log_in(client, "editor", "editor-password-1").status_code == 302
     client.logout()
-    assert log_in(client, "charlie", "charlie-password-1", address="192.0.2.50").status_code == 302
+    assert (
+        log_in(client, "publisher", "publisher-password-1", address="192.0.2.50").status_code == 302
+    )
     assert is_logged_in(client)
-    assert AccessAttempt.objects.filter(username="charlie", ip_address=ATTACKER).exists()
+    assert AccessAttempt.objects.filter(username="publisher", ip_address=ATTACKER).exists()
 
 
 @pytest.mark.django_db
-def test_the_lock_lifts_after_the_cool_off(client, charlie):
-    fail_until_locked(client, "charlie")
+def test_the_lock_lifts_after_the_cool_off(client, publisher):
+    fail_until_locked(client, "publisher")
     cool_off = django_settings.AXES_COOLOFF_TIME
-    attempt = AccessAttempt.objects.get(username="charlie")
+    attempt = AccessAttempt.objects.get(username="publisher")
     attempt.attempt_time -= cool_off + timedelta(minutes=1)
     attempt.save(update_fields=["attempt_time"])
-    response = log_in(client, "charlie", "charlie-password-1")
+    response = log_in(client, "publisher", "publisher-password-1")
     assert response.status_code == 302
     assert is_logged_in(client)
-    assert not AccessAttempt.objects.filter(username="charlie").exists()
+    assert not AccessAttempt.objects.filter(username="publisher").exists()
 
 
 @pytest.mark.django_db
-def test_logins_and_failures_are_logged_with_username_and_address(client, charlie, caplog):
+def test_logins_and_failures_are_logged_with_username_and_address(client, publisher, caplog):
     caplog.set_level("INFO", logger="axes")
-    log_in(client, "charlie", "wrong-password")
-    log_in(client, "charlie", "charlie-password-1")
+    log_in(client, "publisher", "wrong-password")
+    log_in(client, "publisher", "publisher-password-1")
     failures = [r.getMessage() for r in caplog.records if "login failure" in r.getMessage()]
     successes = [r.getMessage() for r in caplog.records if "Successful login" in r.getMessage()]
     assert len(failures) == 1
     assert len(successes) == 1
     for message in failures + successes:
-        assert "charlie" in message
+        assert "publisher" in message
         assert ATTACKER in message
-        assert "charlie-password-1" not in message
+        assert "publisher-password-1" not in message
         assert "wrong-password" not in message
     assert is_logged_in(client)
     # The database keeps the same trail, readable in the admin.
-    assert AccessLog.objects.filter(username="charlie", ip_address=ATTACKER).count() == 1
+    assert AccessLog.objects.filter(username="publisher", ip_address=ATTACKER).count() == 1
 
 
 def load_throttling_settings(**environment):

@@ -34,7 +34,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def reviewer(seed):
+def seed_reviewer(seed):
     """The seed's reviewer, also a publisher; the seed's claims were entered by its editor."""
     return get_user_model().objects.get(username="reviewer")
 
@@ -51,12 +51,14 @@ def claim_reviews(client):
     }
 
 
-def test_reopening_a_published_verdict_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_reopening_a_published_verdict_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     before = warm(client, KURSK, "/", "/feed/")
     assert "Under review" not in before[KURSK]
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     with committed():
-        claim.reopen(by=reviewer, note="A new report questions the location.")
+        claim.reopen(by=seed_reviewer, note="A new report questions the location.")
     page = page_text(client.get(KURSK))
     assert "Under review — previous verdict: Corroborated" in page
     assert "Verdict changed from Corroborated to under review" in page
@@ -67,12 +69,14 @@ def test_reopening_a_published_verdict_shows_at_once(seed, client, page_cache, r
     assert claim.corrections.count() == 1
 
 
-def test_a_verdict_issued_after_review_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_a_verdict_issued_after_review_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="Checking the new report.")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.")
     warm(client, KURSK, "/claims.json")
     with committed():
-        claim.corroborate(by=reviewer, note="The report does not change the picture.")
+        claim.corroborate(by=seed_reviewer, note="The report does not change the picture.")
     page = page_text(client.get(KURSK))
     assert "Under review" not in page
     assert "Verdict Corroborated confirmed after review" in page
@@ -82,14 +86,16 @@ def test_a_verdict_issued_after_review_shows_at_once(seed, client, page_cache, r
     assert claim.status == ClaimStatus.CORROBORATED
 
 
-def test_unpublishing_and_publishing_show_at_once(seed, client, page_cache, reviewer, committed):
+def test_unpublishing_and_publishing_show_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     before = warm(client, CASUALTIES, "/", "/sources/nis/", "/feed/", "/claims.json")
     assert claim.headline in before["/"]
     assert claim.headline in before["/sources/nis/"]
 
     with committed():
-        claim.unpublish(by=reviewer, note="Pending a second source.")
+        claim.unpublish(by=seed_reviewer, note="Pending a second source.")
     assert client.get(CASUALTIES).status_code == 404
     assert claim.headline not in page_text(client.get("/"))
     assert claim.headline not in page_text(client.get("/sources/nis/"))
@@ -97,20 +103,22 @@ def test_unpublishing_and_publishing_show_at_once(seed, client, page_cache, revi
     assert claim.headline not in claim_reviews(client)
 
     with committed():
-        claim.publish(by=reviewer)
+        claim.publish(by=seed_reviewer)
     assert client.get(CASUALTIES).status_code == 200
     assert claim.headline in page_text(client.get("/"))
     assert claim.headline in claim_reviews(client)
     assert Claim.objects.get(pk=claim.pk).is_published
 
 
-def test_a_new_publication_shows_at_once(seed, client, page_cache, reviewer, committed, alice):
-    claim = make_claim(alice, claimant=make_source("Ministry"), verdict_summary="Not yet known.")
+def test_a_new_publication_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed, editor
+):
+    claim = make_claim(editor, claimant=make_source("Ministry"), verdict_summary="Not yet known.")
     Caveat.objects.create(claim=claim, kind=CaveatKind.SINGLE_SOURCE, text="Only the ministry.")
     warm(client, "/", "/claims.json", "/feed/")
     assert client.get(claim.get_absolute_url()).status_code == 404
     with committed():
-        claim.publish(by=reviewer)
+        claim.publish(by=seed_reviewer)
     assert claim.headline in page_text(client.get("/"))
     assert claim.headline in claim_reviews(client)
     assert claim.headline in client.get("/feed/").content.decode()
@@ -119,11 +127,11 @@ def test_a_new_publication_shows_at_once(seed, client, page_cache, reviewer, com
 
 
 def test_a_correction_written_in_the_admin_shows_at_once(
-    seed, client, page_cache, reviewer, committed
+    seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     warm(client, CASUALTIES, "/feed/", "/claims.json")
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     now = timezone.now()
     with committed():
         response = client.post(
@@ -144,10 +152,10 @@ def test_a_correction_written_in_the_admin_shows_at_once(
     assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
 
 
-def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, seed_reviewer, committed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     warm(client, KURSK, "/", "/claims.json")
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     with committed():
         response = client.post(
             reverse("admin:claims_claim_change", args=[claim.pk]),
@@ -163,12 +171,14 @@ def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, review
     )
 
 
-def test_an_admin_edit_of_evidence_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_an_admin_edit_of_evidence_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     item = claim.evidence.first()
     warm(client, CASUALTIES)
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     with committed():
         response = client.post(
             reverse("admin:claims_claim_change", args=[claim.pk]),
@@ -181,10 +191,12 @@ def test_an_admin_edit_of_evidence_shows_at_once(seed, client, page_cache, revie
     assert claim.evidence.filter(title="Lawmakers relay the NIS figure").count() == 1
 
 
-def test_an_admin_edit_of_a_caveat_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_an_admin_edit_of_a_caveat_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     warm(client, CASUALTIES)
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     with committed():
         response = client.post(
             reverse("admin:claims_claim_change", args=[claim.pk]),
@@ -217,11 +229,11 @@ def admin_change_data(client, model, obj, **changes):
     ],
 )
 def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
-    seed, client, page_cache, reviewer, committed, model, slug, field, value, path
+    seed, client, page_cache, seed_reviewer, committed, model, slug, field, value, path
 ):
     obj = model.objects.get(slug=slug)
     assert value not in warm(client, path)[path]
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     url, data = admin_change_data(client, model, obj, **{field: value})
     with committed():
         response = client.post(url, data)
@@ -232,12 +244,12 @@ def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
 
 
 def test_a_caveat_removed_in_the_admin_disappears_at_once(
-    seed, client, page_cache, reviewer, committed
+    seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     caveat = claim.caveats.first()
     assert caveat.text in warm(client, CASUALTIES)[CASUALTIES]
-    client.force_login(reviewer)
+    client.force_login(seed_reviewer)
     with committed():
         response = client.post(
             reverse("admin:claims_claim_change", args=[claim.pk]),
@@ -250,10 +262,10 @@ def test_a_caveat_removed_in_the_admin_disappears_at_once(
 
 
 def test_a_correction_deleted_in_the_admin_disappears_at_once(
-    seed, client, page_cache, reviewer, committed
+    seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="Checking the new report.")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.")
     correction = claim.corrections.get()
     assert correction.note in warm(client, KURSK)[KURSK]
     client.force_login(get_user_model().objects.create_superuser("root", password="root-pw-1"))

@@ -110,9 +110,9 @@ def accepted_by_validation(model, name, value):
 
 
 @pytest.fixture
-def rows(alice):
+def rows(editor):
     """One stored row for each model with a URL field."""
-    claim = make_claim(alice)
+    claim = make_claim(editor)
     source = make_source("Wire")
     return {
         Source: source,
@@ -329,7 +329,7 @@ def test_stored_text_renders_escaped_on_every_page(admin_client, admin_user, tex
 
 # The workflow ----------------------------------------------------------------
 
-ANYONE = st.sampled_from(["alice", "bob", "charlie"])
+ANYONE = st.sampled_from(["editor", "reviewer", "publisher"])
 CLAIMS = st.integers(0, 2)
 NOTES = st.sampled_from(["", "Checked again."])
 
@@ -361,21 +361,21 @@ class Workflow(RuleBasedStateMachine):
         # Three claims in the states the desk's rules are about, reached
         # through the workflow itself: published with only a caveat to stand
         # on, a published corroboration, and one in review with mixed evidence.
-        alice, bob, charlie = cast["alice"], cast["bob"], cast["charlie"]
+        editor, reviewer, publisher = cast["editor"], cast["reviewer"], cast["publisher"]
         agency, _, state_media, wire, newspaper = self.sources
-        breaking = self.new_claim(alice, "Only the agency says so.")
+        breaking = self.new_claim(editor, "Only the agency says so.")
         Caveat.objects.create(claim=breaking, kind=CaveatKind.SINGLE_SOURCE, text="One origin.")
-        breaking.publish(by=charlie)
-        confirmed = self.new_claim(alice, "Two independent origins.")
+        breaking.publish(by=publisher)
+        confirmed = self.new_claim(editor, "Two independent origins.")
         make_evidence(confirmed, agency)
         make_evidence(confirmed, state_media)
-        confirmed.start_review(by=alice)
-        confirmed.corroborate(by=bob)
-        confirmed.publish(by=charlie)
-        contested = self.new_claim(bob, "")
+        confirmed.start_review(by=editor)
+        confirmed.corroborate(by=reviewer)
+        confirmed.publish(by=publisher)
+        contested = self.new_claim(reviewer, "")
         make_evidence(contested, wire)
         make_evidence(contested, newspaper, stance=Stance.CONTRADICTS)
-        contested.start_review(by=bob)
+        contested.start_review(by=reviewer)
         self.claims = [breaking.pk, confirmed.pk, contested.pk]
         self.items = 0
 
@@ -488,8 +488,10 @@ class Workflow(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_the_workflow_keeps_every_invariant_whatever_the_order_of_steps(alice, bob, charlie):
-    cast = {"alice": alice, "bob": bob, "charlie": charlie}
+def test_the_workflow_keeps_every_invariant_whatever_the_order_of_steps(
+    editor, reviewer, publisher
+):
+    cast = {"editor": editor, "reviewer": reviewer, "publisher": publisher}
     run_state_machine_as_test(
         lambda: Workflow(cast), settings=settings(max_examples=examples(6), stateful_step_count=30)
     )

@@ -12,9 +12,9 @@ HOSTILE = '</script><script>alert("x")</script>&'
 
 
 @pytest.fixture
-def hostile_claim(alice):
+def hostile_claim(editor):
     claim = make_published_claim(
-        alice,
+        editor,
         headline="<script>alert(1)</script> & friends",
         wording=HOSTILE,
         verdict_summary=HOSTILE,

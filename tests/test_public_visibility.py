@@ -62,9 +62,9 @@ def test_unpublishing_a_claim_takes_it_off_every_page(seed, client):
 
 
 @pytest.mark.django_db
-def test_a_source_seen_only_on_unpublished_claims_answers_404(alice, client):
+def test_a_source_seen_only_on_unpublished_claims_answers_404(editor, client):
     secret = make_source("Confidential informant")
-    claim = make_claim(alice, claimant=make_source("Minister"))
+    claim = make_claim(editor, claimant=make_source("Minister"))
     make_evidence(claim, secret)
     assert client.get("/sources/confidential-informant/").status_code == 404
     assert client.get("/sources/minister/").status_code == 404
@@ -72,9 +72,9 @@ def test_a_source_seen_only_on_unpublished_claims_answers_404(alice, client):
 
 
 @pytest.mark.django_db
-def test_sources_become_visible_with_the_published_claim_they_back(alice, client):
+def test_sources_become_visible_with_the_published_claim_they_back(editor, client):
     agency = make_source("Agency")
-    claim = make_published_claim(alice, claimant=make_source("Minister"))
+    claim = make_published_claim(editor, claimant=make_source("Minister"))
     make_evidence(claim, make_source("Wire"), origin=agency)
     for slug in ["agency", "minister", "wire"]:
         assert client.get(f"/sources/{slug}/").status_code == 200, slug

@@ -14,8 +14,8 @@ def test_the_three_roles_exist():
     }
 
 
-def test_editors_enter_claims_but_cannot_review_or_publish(alice):
-    assert alice.has_perms(
+def test_editors_enter_claims_but_cannot_review_or_publish(editor):
+    assert editor.has_perms(
         [
             "claims.add_claim",
             "claims.change_claim",
@@ -24,25 +24,25 @@ def test_editors_enter_claims_but_cannot_review_or_publish(alice):
             "claims.add_source",
         ]
     )
-    assert not alice.has_perm("claims.review_claim")
-    assert not alice.has_perm("claims.publish_claim")
-    assert not alice.has_perm("claims.add_correction")
+    assert not editor.has_perm("claims.review_claim")
+    assert not editor.has_perm("claims.publish_claim")
+    assert not editor.has_perm("claims.add_correction")
 
 
-def test_reviewers_can_also_review_but_not_publish(bob):
-    assert bob.has_perms(["claims.add_claim", "claims.add_evidence", "claims.review_claim"])
-    assert not bob.has_perm("claims.publish_claim")
-    assert not bob.has_perm("claims.add_correction")
+def test_reviewers_can_also_review_but_not_publish(reviewer):
+    assert reviewer.has_perms(["claims.add_claim", "claims.add_evidence", "claims.review_claim"])
+    assert not reviewer.has_perm("claims.publish_claim")
+    assert not reviewer.has_perm("claims.add_correction")
 
 
-def test_publishers_can_also_publish_and_correct(charlie):
-    assert charlie.has_perms(
+def test_publishers_can_also_publish_and_correct(publisher):
+    assert publisher.has_perms(
         ["claims.review_claim", "claims.publish_claim", "claims.add_correction"]
     )
 
 
-def test_review_events_are_read_only_for_every_role(alice, bob, charlie):
-    for user in [alice, bob, charlie]:
+def test_review_events_are_read_only_for_every_role(editor, reviewer, publisher):
+    for user in [editor, reviewer, publisher]:
         assert user.has_perm("claims.view_reviewevent")
         assert not user.has_perm("claims.change_reviewevent")
         assert not user.has_perm("claims.delete_reviewevent")

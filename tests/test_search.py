@@ -54,17 +54,17 @@ def test_search_understands_web_search_syntax_and_stems(seed, client):
 
 @on_postgresql
 @pytest.mark.django_db
-def test_best_matches_come_first(alice, client):
-    make_published_claim(alice, slug="passing", headline="A note", wording="Grain prices.")
+def test_best_matches_come_first(editor, client):
+    make_published_claim(editor, slug="passing", headline="A note", wording="Grain prices.")
     make_published_claim(
-        alice, slug="about-grain", headline="Grain exports", wording="Grain grain grain exports."
+        editor, slug="about-grain", headline="Grain exports", wording="Grain grain grain exports."
     )
     assert found(client, "grain") == ["about-grain", "passing"]
 
 
 @on_postgresql
 @pytest.mark.django_db
-def test_the_search_index_exists_and_the_search_uses_it(alice):
+def test_the_search_index_exists_and_the_search_uses_it(editor):
     claimant = make_source("Claimant")
     Claim.objects.bulk_create(
         Claim(
@@ -72,7 +72,7 @@ def test_the_search_index_exists_and_the_search_uses_it(alice):
             headline=f"Claim {number}",
             wording=f"Ordinary wording number {number}.",
             claimant=claimant,
-            created_by=alice,
+            created_by=editor,
             is_published=True,
             published_at=timezone.now(),
         )
@@ -98,9 +98,9 @@ def test_sqlite_has_no_search_index(db):
 
 
 @pytest.mark.django_db
-def test_search_never_reaches_unpublished_claims(alice, client):
-    make_published_claim(alice, slug="public", headline="Bridge collapse")
-    make_claim(alice, slug="draft", headline="Bridge collapse draft", claimant=make_source("B"))
+def test_search_never_reaches_unpublished_claims(editor, client):
+    make_published_claim(editor, slug="public", headline="Bridge collapse")
+    make_claim(editor, slug="draft", headline="Bridge collapse draft", claimant=make_source("B"))
     assert found(client, "bridge") == ["public"]
     assert Claim.objects.filter(headline__icontains="bridge").count() == 2
 

@@ -87,13 +87,15 @@ def test_production_settings_pass_the_deploy_check():
 
 
 @pytest.mark.django_db
-def test_admin_login_sets_only_host_prefixed_secure_http_only_cookies(production, client, charlie):
+def test_admin_login_sets_only_host_prefixed_secure_http_only_cookies(
+    production, client, publisher
+):
     login_page = get(client, "/admin/login/")
     assert login_page.status_code == 200
     response = post(
         client,
         "/admin/login/",
-        {"username": "charlie", "password": "charlie-password-1", "next": "/admin/"},
+        {"username": "publisher", "password": "publisher-password-1", "next": "/admin/"},
     )
     assert response.status_code == 302
     assert response.url == "/admin/"
@@ -112,12 +114,12 @@ def test_admin_login_sets_only_host_prefixed_secure_http_only_cookies(production
     session = response.cookies["__Host-sessionid"]
     assert session["max-age"] == 8 * 60 * 60
     stored = Session.objects.get(session_key=session.value).get_decoded()
-    assert stored["_auth_user_id"] == str(charlie.pk)
+    assert stored["_auth_user_id"] == str(publisher.pk)
 
 
 @pytest.mark.django_db
-def test_every_response_carries_the_security_headers(production, client, charlie):
-    client.force_login(charlie)
+def test_every_response_carries_the_security_headers(production, client, publisher):
+    client.force_login(publisher)
     for url in ["/admin/login/", "/admin/", "/"]:
         response = get(client, url, follow=True)
         assert response.status_code == 200, url

@@ -30,11 +30,11 @@ def test_a_source_page_shows_where_it_serves_as_evidence_or_origin(seed, client)
 
 
 @pytest.mark.django_db
-def test_a_source_page_lists_only_published_claims(alice, client):
+def test_a_source_page_lists_only_published_claims(editor, client):
     minister = make_source("Minister", affiliation="Government", reliability="B")
     make_source("Ministry", affiliation="Government")
-    make_published_claim(alice, claimant=minister, headline="Said in public")
-    draft = make_claim(alice, claimant=minister, headline="Still a draft")
+    make_published_claim(editor, claimant=minister, headline="Said in public")
+    draft = make_claim(editor, claimant=minister, headline="Still a draft")
     make_evidence(draft, minister, title="Draft evidence")
     text = page_text(client.get("/sources/minister/"))
     assert "Said in public" in text
@@ -51,13 +51,13 @@ def source_page_queries(client, slug):
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_claims_and_evidence(alice, client):
+def test_query_count_does_not_grow_with_claims_and_evidence(editor, client):
     agency = make_source("Agency", affiliation="Government")
     make_source("Ministry", affiliation="Government")
 
     def add(count):
         for _ in range(count):
-            claim = make_published_claim(alice, claimant=agency, topic=None)
+            claim = make_published_claim(editor, claimant=agency, topic=None)
             make_evidence(claim, make_source(f"Wire {Claim.objects.count()}"), origin=agency)
 
     add(2)

@@ -34,18 +34,18 @@ def race(*steps):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_giving_different_verdicts_cannot_both_win(alice, bob, charlie):
-    claim = make_claim(alice)
+def test_two_reviewers_giving_different_verdicts_cannot_both_win(editor, reviewer, publisher):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("One"))
     make_evidence(claim, make_source("Two"))
     make_evidence(claim, make_source("Three"), stance=Stance.CONTRADICTS, credibility=4)
-    claim.start_review(by=alice)
+    claim.start_review(by=editor)
     bobs_copy = Claim.objects.get(pk=claim.pk)
     charlies_copy = Claim.objects.get(pk=claim.pk)
 
     outcomes = race(
-        lambda: bobs_copy.corroborate(by=bob),
-        lambda: charlies_copy.dispute(by=charlie),
+        lambda: bobs_copy.corroborate(by=reviewer),
+        lambda: charlies_copy.dispute(by=publisher),
     )
 
     assert outcomes.count("won") == 1

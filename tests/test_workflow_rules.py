@@ -23,11 +23,11 @@ def in_review(claim):
     return Claim.objects.get(pk=claim.pk)
 
 
-def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, bob):
+def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
-    claim.start_review(by=bob)
+    claim.start_review(by=reviewer)
     with pytest.raises(WorkflowError) as error:
-        claim.corroborate(by=bob)
+        claim.corroborate(by=reviewer)
     assert error.value.messages == [
         "Corroboration needs supporting evidence graded 1–3 from 2 independent origins; "
         "this claim has 1 (South Korean government)."
@@ -37,107 +37,107 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, bob):
     assert stored.events.last().action == "start_review"
 
 
-def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, bob):
+def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=bob, note="Re-checking the admission.")
-    claim.corroborate(by=bob, note="Still two independent origins.")
+    claim.reopen(by=reviewer, note="Re-checking the admission.")
+    claim.corroborate(by=reviewer, note="Still two independent origins.")
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "corroborated"
     assert list(stored.events.values_list("action", flat=True))[-2:] == ["reopen", "corroborate"]
 
 
 @pytest.mark.django_db
-def test_the_creator_cannot_issue_a_verdict_on_their_own_claim(bob, charlie):
-    claim = in_review(make_claim(bob))
+def test_the_creator_cannot_issue_a_verdict_on_their_own_claim(reviewer, publisher):
+    claim = in_review(make_claim(reviewer))
     Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
     with pytest.raises(WorkflowForbidden, match="another reviewer must issue its verdict"):
-        claim.mark_unverifiable(by=bob)
+        claim.mark_unverifiable(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
-    claim.mark_unverifiable(by=charlie)
+    claim.mark_unverifiable(by=publisher)
     assert Claim.objects.get(pk=claim.pk).status == "unverifiable"
 
 
 @pytest.mark.django_db
-def test_an_editor_cannot_publish(alice):
-    claim = make_claim(alice, verdict_summary="Summary.")
+def test_an_editor_cannot_publish(editor):
+    claim = make_claim(editor, verdict_summary="Summary.")
     Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
     with pytest.raises(WorkflowForbidden, match="Only publishers can publish"):
-        claim.publish(by=alice)
+        claim.publish(by=editor)
     assert not Claim.objects.get(pk=claim.pk).is_published
     assert not ReviewEvent.objects.exists()
 
 
 @pytest.mark.django_db
-def test_an_unverified_claim_is_published_only_with_a_caveat(alice, charlie):
-    claim = make_claim(alice, verdict_summary="Summary.")
+def test_an_unverified_claim_is_published_only_with_a_caveat(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
     with pytest.raises(WorkflowError, match="only with at least one caveat"):
-        claim.publish(by=charlie)
+        claim.publish(by=publisher)
     assert not Claim.objects.get(pk=claim.pk).is_published
     Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    claim.publish(by=charlie)
+    claim.publish(by=publisher)
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.is_published and stored.published_at is not None
 
 
 @pytest.mark.django_db
-def test_corroboration_is_refused_while_strong_contradicting_evidence_stands(alice, bob):
-    claim = make_claim(alice)
+def test_corroboration_is_refused_while_strong_contradicting_evidence_stands(editor, reviewer):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("One"))
     make_evidence(claim, make_source("Two"))
     make_evidence(claim, make_source("Three"), stance=Stance.CONTRADICTS, credibility=2)
     claim = in_review(claim)
     with pytest.raises(WorkflowError, match="1 contradicting item"):
-        claim.corroborate(by=bob)
+        claim.corroborate(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
 @pytest.mark.django_db
-def test_weakly_graded_origins_do_not_count_towards_corroboration(alice, bob):
-    claim = make_claim(alice)
+def test_weakly_graded_origins_do_not_count_towards_corroboration(editor, reviewer):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("One"), credibility=2)
     make_evidence(claim, make_source("Two"), credibility=4)
     claim = in_review(claim)
     with pytest.raises(WorkflowError, match="this claim has 1 \\(One\\)"):
-        claim.corroborate(by=bob)
+        claim.corroborate(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
 @pytest.mark.django_db
-def test_a_false_rating_needs_an_origin_independent_of_the_claimant(alice, bob):
+def test_a_false_rating_needs_an_origin_independent_of_the_claimant(editor, reviewer):
     claimant = make_source("Ministry", affiliation="Government A")
-    claim = make_claim(alice, claimant=claimant)
+    claim = make_claim(editor, claimant=claimant)
     same_side = make_source("Agency", affiliation="Government A")
     make_evidence(claim, same_side, stance=Stance.CONTRADICTS, credibility=1)
     claim = in_review(claim)
     with pytest.raises(WorkflowError, match="independent of the claimant"):
-        claim.refute(by=bob)
+        claim.refute(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
 @pytest.mark.django_db
-def test_a_dispute_needs_both_sides(alice, bob):
-    claim = make_claim(alice)
+def test_a_dispute_needs_both_sides(editor, reviewer):
+    claim = make_claim(editor)
     make_evidence(claim, make_source("One"))
     claim = in_review(claim)
     with pytest.raises(WorkflowError, match="no contradicts evidence"):
-        claim.dispute(by=bob)
+        claim.dispute(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
 @pytest.mark.django_db
-def test_reopening_needs_a_note(alice, bob):
-    claim = make_claim(alice)
+def test_reopening_needs_a_note(editor, reviewer):
+    claim = make_claim(editor)
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     claim = Claim.objects.get(pk=claim.pk)
     with pytest.raises(WorkflowError, match="a note is required"):
-        claim.reopen(by=bob, note="   ")
+        claim.reopen(by=reviewer, note="   ")
     assert Claim.objects.get(pk=claim.pk).status == "disputed"
     assert not ReviewEvent.objects.exists()
 
 
-def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, bob):
+def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=bob, note="New satellite imagery to weigh.")
+    claim.reopen(by=reviewer, note="New satellite imagery to weigh.")
     assert list(Correction.objects.filter(claim=claim).values_list("note", flat=True)) == [
         "Verdict changed from Corroborated to under review: New satellite imagery to weigh."
     ]
@@ -152,24 +152,24 @@ def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, 
         title="Imagery analysis",
         credibility=3,
     )
-    stored.dispute(by=bob, note="Imagery contradicts the timeline.")
+    stored.dispute(by=reviewer, note="Imagery contradicts the timeline.")
     assert Correction.objects.filter(claim=claim).last().note == (
         "Verdict changed from Corroborated to Disputed: Imagery contradicts the timeline."
     )
 
 
-def test_unpublished_claims_get_no_correction(seed, bob):
+def test_unpublished_claims_get_no_correction(seed, reviewer):
     claim = Claim.objects.get(slug="figure-significant-increase")
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
-    Claim.objects.get(pk=claim.pk).reopen(by=bob, note="Recheck.")
+    Claim.objects.get(pk=claim.pk).reopen(by=reviewer, note="Recheck.")
     assert not Correction.objects.filter(claim=claim).exists()
 
 
 @pytest.mark.django_db
 class TestEvidenceUnderAVerdict:
     @pytest.fixture
-    def rated(self, alice):
-        claim = make_claim(alice)
+    def rated(self, editor):
+        claim = make_claim(editor)
         evidence = make_evidence(claim, make_source("One"))
         caveat = Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
         Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.UNVERIFIABLE)
@@ -200,34 +200,34 @@ class TestEvidenceUnderAVerdict:
 
 
 @pytest.mark.django_db
-def test_the_last_caveat_of_a_published_unverified_claim_stays(alice, charlie):
-    claim = make_claim(alice, verdict_summary="Summary.")
+def test_the_last_caveat_of_a_published_unverified_claim_stays(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
     caveat = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    claim.publish(by=charlie)
+    claim.publish(by=publisher)
     with pytest.raises(WorkflowError, match="must say what we don't know"):
         caveat.delete()
     assert Caveat.objects.filter(pk=caveat.pk).exists()
 
 
 @pytest.mark.django_db
-def test_a_step_taken_on_a_stale_copy_is_refused(alice, bob):
-    claim = make_claim(alice)
+def test_a_step_taken_on_a_stale_copy_is_refused(editor, reviewer):
+    claim = make_claim(editor)
     stale_copy = Claim.objects.get(pk=claim.pk)
-    claim.start_review(by=alice)
+    claim.start_review(by=editor)
     with pytest.raises(StaleClaim, match="changed by someone else"):
-        stale_copy.start_review(by=bob)
+        stale_copy.start_review(by=reviewer)
     assert Claim.objects.get(pk=claim.pk).version == 2
     assert ReviewEvent.objects.filter(claim=claim).count() == 1
 
 
 @pytest.mark.django_db
-def test_publishing_keeps_the_first_publication_date(alice, charlie):
-    claim = make_claim(alice, verdict_summary="Summary.")
+def test_publishing_keeps_the_first_publication_date(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
     Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    claim.publish(by=charlie)
+    claim.publish(by=publisher)
     first = Claim.objects.get(pk=claim.pk).published_at
-    claim.unpublish(by=charlie, note="Legal check.")
-    claim.publish(by=charlie)
+    claim.unpublish(by=publisher, note="Legal check.")
+    claim.publish(by=publisher)
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.published_at == first
     assert stored.published_at <= timezone.now()

@@ -81,8 +81,11 @@ def new_page(browser, live_server):
 
 @pytest.fixture
 def desk(transactional_db):
-    """The seed story plus a desk of three: Alice (editor and reviewer), Bob
-    (reviewer) and Charlie (publisher), each logging in with password_for(name)."""
+    """
+    The seed story plus a desk of three, each logging in with password_for(name):
+    the seed's editor, who may also review (so the four-eyes rule has someone
+    to refuse), the seed's reviewer, and a publisher.
+    """
     from django.core.management import call_command
 
     ensure_roles()
@@ -90,8 +93,8 @@ def desk(transactional_db):
     return {
         username: make_user(username, *roles)
         for username, roles in [
-            ("alice", ["Editors", "Reviewers"]),
-            ("bob", ["Reviewers"]),
-            ("charlie", ["Publishers"]),
+            ("editor", ["Editors", "Reviewers"]),
+            ("reviewer", ["Reviewers"]),
+            ("publisher", ["Publishers"]),
         ]
     }
