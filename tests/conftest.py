@@ -1,8 +1,14 @@
+"""
+Fixtures for the whole suite: the cast (`editor`, `reviewer`, `publisher`), the
+seed story (`seed`), and settings every test runs under. Functions that make
+rows or read pages are in tests/factories.py.
+"""
+
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
-from tests.factories import ensure_roles, make_user
+from tests.factories import make_user
+from tests.seed import SeedRows
 
 
 @pytest.fixture
@@ -23,10 +29,22 @@ def publisher(db):
     return make_user("publisher", "Publishers")
 
 
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker):
+    """The rows fixtures/seed.json adds, loaded once through the guarded loaddata."""
+    with django_db_blocker.unblock():
+        return SeedRows.load()
+
+
 @pytest.fixture
-def seed(db):
-    ensure_roles()
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+def seed(db, seed_rows):
+    """
+    The seed story, exactly as the guarded loaddata writes it, in this test's
+    transaction. The real load (which also checks every invariant) runs once
+    per test run; each test gets its rows back by bulk insert in a few
+    milliseconds, and rolls back whatever it changes. See tests/seed.py.
+    """
+    seed_rows.insert()
 
 
 @pytest.fixture(autouse=True)

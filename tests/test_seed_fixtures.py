@@ -1,8 +1,14 @@
-"""The seed story loads as a real desk, and loads twice without duplicates."""
+"""
+The seed story loads as a real desk, and loads twice without duplicates; the
+suite's `seed` fixture gives each test exactly what the guarded loaddata writes.
+"""
+
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.http import HttpRequest
 
 from claims.models import Caveat, Claim, Evidence, ReviewEvent, Source
@@ -82,3 +88,60 @@ def test_demo_logins_give_the_fixture_users_working_passwords(seed, client, caps
     response = client.get("/admin/")
     assert response.status_code == 200
     assert get_user_model().objects.get(username="editor").check_password(lines["editor"])
+
+
+def dump():
+    """Every row the seed touches, by natural key: equal dumps mean equal data."""
+    output = StringIO()
+    call_command(
+        "dumpdata",
+        "auth.user",
+        "claims",
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        stdout=output,
+    )
+    return output.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_seed_fixture_writes_what_the_guarded_loaddata_writes(seed_rows):
+    with transaction.atomic():
+        call_command("loaddata", "fixtures/seed.json", verbosity=0)
+        loaded = dump()
+        transaction.set_rollback(True)
+    assert Claim.objects.count() == 0
+    seed_rows.insert()
+    assert dump() == loaded
+    assert Claim.objects.count() == len(EXPECTED_STATES)
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_change_to_the_seed_does_not_reach_the_next_test(seed, attempt):
+    # Whichever attempt runs second would see the first one's edit.
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    assert claim.headline != "Edited by a test"
+    Claim.objects.filter(pk=claim.pk).update(headline="Edited by a test")
+    Evidence.objects.filter(claim=claim).delete()
+    assert not claim.evidence.exists()
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_transactional_test_gets_the_seed_with_its_roles(transactional_db, seed, attempt):
+    # Each transactional test ends by emptying every table, roles included;
+    # the next one gets the roles back under new keys, and the seed's users
+    # are still in theirs.
+    editor = get_user_model().objects.get(username="editor")
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    assert editor.has_perm("claims.add_claim")
+    assert row_counts()["Claim"] == len(EXPECTED_STATES)
+    new = Claim.objects.create(
+        slug="after-the-seed",
+        headline="A new claim",
+        wording="New.",
+        claimant=Source.objects.first(),
+        created_by=editor,
+    )
+    # PostgreSQL's sequences were moved past the seed's keys.
+    assert new.pk > max(Claim.objects.exclude(pk=new.pk).values_list("pk", flat=True))

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.factories import ensure_roles, make_user
+from tests.factories import make_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -80,16 +80,12 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture
-def desk(transactional_db):
+def desk(transactional_db, seed):
     """
     The seed story plus a desk of three, each logging in with password_for(name):
     the seed's editor, who may also review (so the four-eyes rule has someone
     to refuse), the seed's reviewer, and a publisher.
     """
-    from django.core.management import call_command
-
-    ensure_roles()
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
     return {
         username: make_user(username, *roles)
         for username, roles in [
