@@ -1,6 +1,6 @@
 """A bad fixture is refused whole, with a clear error, and nothing is written.
 
-Each file in tests/bad_fixtures/ is loaded over the seed (some refer to the
+Each file in bad_fixtures/, beside this file, is loaded over the seed (some refer to the
 seed's natural keys); the seed's rows must come out exactly as they went in.
 """
 

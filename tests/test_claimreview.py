@@ -3,17 +3,17 @@
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import jsonschema
 import pytest
+from django.conf import settings
 
 from claims.models import Article, Claim, ClaimStatus, Correction, SourceKind
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from tests.factories import make_published_claim, make_source
 
 SCHEMA = json.loads(
-    (Path(__file__).parent.parent / "claims/schemas/claimreview.schema.json").read_text()
+    (settings.BASE_DIR / "claims" / "schemas" / "claimreview.schema.json").read_text()
 )
 validator = jsonschema.Draft202012Validator(SCHEMA)
 
