@@ -57,7 +57,7 @@ def fast_password_hashing(settings):
 def no_page_cache(settings):
     # Many tests change rows directly, as no editor can, and then read a page;
     # the page cache follows only the workflow and the admin. It has its own
-    # tests (test_page_cache*.py), which turn it back on.
+    # tests (tests/caching/), which turn it back on.
     settings.PUBLIC_PAGE_CACHE = False
 
 
