@@ -1,13 +1,20 @@
 """
-Rows and requests for tests: plain functions with overridable defaults.
+What tests call to set the scene: rows with overridable defaults, form data,
+page text, a logged-in browser page, settings read in a fresh process.
 
 Fixtures live in the conftest.py files; everything a test calls directly lives
 here, so tests import from `tests.factories`, never from a conftest.
 """
 
 import html
+import inspect
+import json
+import os
 import re
+import subprocess
+import sys
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
@@ -143,3 +150,73 @@ def log_in_page(page, username):
     page.get_by_label("Password").fill(password_for(username))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+# Every environment variable the project's settings read (or Django's test
+# run sets), by prefix: a new process starts from none of them.
+CONFIGURATION = (
+    "FACTCHECK_",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PUBLIC_",
+    "SITE_URL",
+    "NEWSROOM_",
+    "SESSION_",
+    "SECURE_",
+    "TRUST",
+    "AXES_",
+    "LOG_LEVEL",
+    "DJANGO_",
+)
+
+
+def json_default(value):
+    """What JSON cannot carry: a set as a sorted list, anything else as its str()."""
+    return sorted(value, key=str) if isinstance(value, set | frozenset) else str(value)
+
+
+def json_value(value):
+    """`value` as read_settings() gives it."""
+    return json.loads(json.dumps(value, default=json_default))
+
+
+PRINT_SETTINGS = f"""
+import json, sys
+import factcheck.settings as s
+{inspect.getsource(json_default)}
+names = sys.argv[1:] or [name for name in dir(s) if name.isupper()]
+print(json.dumps({{name: getattr(s, name) for name in names}}, default=json_default))
+"""
+
+
+def run_python(*args, **environment):
+    """
+    `python *args` in a new process at the project's root, configured by
+    `environment` alone: settings are read once, at start-up, so what an
+    environment does can only be seen in a process of its own.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION)}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def read_settings(*names, **environment):
+    """
+    Start factcheck.settings under `environment`: the finished process, with
+    `.values` the named settings (all of them when none is named) as JSON
+    gives them (see json_default); None when start-up failed.
+    """
+    result = run_python("-c", PRINT_SETTINGS, *names, **environment)
+    result.values = json.loads(result.stdout) if result.returncode == 0 else None
+    return result

@@ -1,24 +1,11 @@
 """Real Chromium, driven by Playwright, against Django's live server."""
 
 import os
-import shutil
 
 import pytest
 
+from scripts.chromium import CHROMIUM, launch
 from tests.factories import make_user
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # This machine has no network beyond localhost; without these Chromium
-    # keeps trying to reach its update and sync services.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from the same thread are still synchronous and safe.
@@ -44,7 +31,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

@@ -1,8 +1,5 @@
 """Admin logins are throttled: repeated failures lock a username out from one address."""
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -10,6 +7,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings as django_settings
 
 from factcheck.proxies import client_ip
+from tests.factories import read_settings
 
 LOGIN_URL = "/admin/login/"
 ATTACKER = "203.0.113.7"
@@ -160,36 +158,33 @@ def test_logins_and_failures_are_logged_with_username_and_address(client, publis
     assert AccessLog.objects.filter(username="publisher", ip_address=ATTACKER).count() == 1
 
 
-def load_throttling_settings(**environment):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AXES_")}
-    env.pop("TRUSTED_PROXY_COUNT", None)
-    env.update(environment)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import factcheck.settings as s; "
-            "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), "
-            "s.TRUSTED_PROXY_COUNT)",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
+def throttling(result):
+    values = result.values
+    return [
+        values["AXES_FAILURE_LIMIT"],
+        values["AXES_COOLOFF_TIME"],
+        values["TRUSTED_PROXY_COUNT"],
+    ]
+
+
+def read_throttling_settings(**environment):
+    return read_settings(
+        "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "TRUSTED_PROXY_COUNT", **environment
     )
 
 
 def test_throttling_defaults_to_five_failures_fifteen_minutes_and_no_trusted_proxy():
-    result = load_throttling_settings()
+    result = read_throttling_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["5", "900", "0"]
+    assert throttling(result) == [5, "0:15:00", 0]
 
 
 def test_throttling_is_configured_from_the_environment():
-    result = load_throttling_settings(
+    result = read_throttling_settings(
         AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="60", TRUSTED_PROXY_COUNT="1"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["3", "3600", "1"]
+    assert throttling(result) == [3, "1:00:00", 1]
 
 
 @pytest.mark.parametrize(
@@ -201,6 +196,6 @@ def test_throttling_is_configured_from_the_environment():
     ],
 )
 def test_bad_throttling_values_fail_with_a_clear_message(environment, message):
-    result = load_throttling_settings(**environment)
+    result = read_throttling_settings(**environment)
     assert result.returncode != 0
     assert message in result.stderr

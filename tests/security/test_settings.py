@@ -1,40 +1,26 @@
 """Settings come from the environment and refuse bad values loudly."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
+from tests.factories import read_settings
 
-def load_settings(**environment):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "FACTCHECK_ENV", "ALLOWED_HOSTS"}
-    }
-    env.update(environment)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import factcheck.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+def engine_and_debug(result):
+    return result.values["DATABASES"]["default"]["ENGINE"], result.values["DEBUG"]
 
 
 def test_debug_is_off_unless_asked_for():
-    result = load_settings()
+    result = read_settings("DEBUG", "DATABASES")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "django.db.backends.sqlite3"]
+    assert engine_and_debug(result) == ("django.db.backends.sqlite3", False)
 
 
 def test_postgres_when_database_url_is_set():
-    result = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
-    assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+    result = read_settings(
+        "DEBUG", "DATABASES", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x"
+    )
+    assert result.returncode == 0, result.stderr
+    assert engine_and_debug(result) == ("django.db.backends.postgresql", False)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +34,7 @@ def test_postgres_when_database_url_is_set():
     ],
 )
 def test_bad_values_fail_with_a_clear_message(environment, message):
-    result = load_settings(**environment)
+    result = read_settings(**environment)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
