@@ -42,7 +42,7 @@ PAGES = [
     ("/claims.json", "/claims.json"),
 ]
 REDIS_URL = "redis://127.0.0.1:6379/15"
-# A verdict page's HTML and CSS together, the brief's page-weight limit.
+# A verdict page's HTML and CSS together must stay under this weight.
 PAGE_WEIGHT_LIMIT = 50 * 1024
 
 

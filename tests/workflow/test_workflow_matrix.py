@@ -28,7 +28,8 @@ VERBS = [
 VERDICT_VERBS = {"corroborate", "dispute", "refute", "mark_unverifiable"}
 VERDICT_STATES = {"corroborated", "disputed", "false", "unverifiable"}
 
-# Written out by hand from PRODUCT.md, not derived from the code under test.
+# Written out by hand from the workflow as README.md describes it, not derived
+# from the code under test.
 ALLOWED_FROM = {
     "start_review": {"unverified"},
     "corroborate": {"in_review"},
