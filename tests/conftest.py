@@ -6,9 +6,20 @@ rows or read pages are in tests/factories.py.
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tests.factories import make_user
 from tests.seed import SeedRows
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` are skipped on any other database, saying why."""
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        if marker := item.get_closest_marker("postgresql"):
+            reason = marker.kwargs.get("reason", "needs PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

@@ -194,9 +194,7 @@ def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, editor):
     }
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite cannot drop a table's unique constraint in place"
-)
+@pytest.mark.postgresql(reason="SQLite cannot drop a table's unique constraint in place")
 def test_two_review_events_with_one_version_are_named(seed, editor):
     event = ReviewEvent.objects.filter(claim__slug="dead-cremated-in-russia").last()
     with constraint_not_enforced(ReviewEvent, "claims_reviewevent_unique_version"):

@@ -6,7 +6,6 @@ and a search ranks only the newest RANKED_MATCHES matches; both say so.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from claims import search, views
@@ -76,7 +75,7 @@ def test_the_verdict_filter_pages_in_date_order(editor, client, settings):
     assert not Claim.objects.rated_as(ClaimStatus.CORROBORATED).filter(slug="claim-4").exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL only")
+@pytest.mark.postgresql(reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
 def test_a_search_ranks_only_the_newest_matches_and_says_so(editor, client, monkeypatch):
     monkeypatch.setattr(search, "RANKED_MATCHES", 2)
@@ -96,7 +95,7 @@ def test_a_search_ranks_only_the_newest_matches_and_says_so(editor, client, monk
     assert Claim.objects.published().filter(wording__icontains="grain").count() == 3
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL only")
+@pytest.mark.postgresql(reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
 def test_a_search_with_few_matches_ranks_them_all(editor, client):
     make_published_claim(editor, slug="passing", wording="Grain prices.")

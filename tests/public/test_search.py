@@ -8,9 +8,7 @@ from claims.models import Claim
 from claims.search import newest_matches
 from tests.factories import make_claim, make_published_claim, make_source
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="full-text search is PostgreSQL only"
-)
+on_postgresql = pytest.mark.postgresql(reason="full-text search is PostgreSQL only")
 
 
 def found(client, text, **filters):
