@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.models import SyntheticFill
 from claims.models import (
     Action,
     Affiliation,
@@ -38,7 +39,8 @@ HEAVY_EVIDENCE = 20
 class Command(BaseCommand):
     help = (
         "Fill the database with synthetic claims, evidence and sources for the benchmark, "
-        "by bulk inserts. Refuses to run on a database that already has claims."
+        "by bulk inserts, and mark it synthetic (check_invariants then says so rather "
+        "than checking it). Refuses to run on a database that already has claims."
     )
 
     def add_arguments(self, parser):
@@ -59,6 +61,9 @@ class Command(BaseCommand):
             source_ids = self.make_sources(sources)
             claim_ids = self.make_claims(claims, source_ids, users)
             evidence_count = self.make_evidence(claim_ids, source_ids, evidence_per_claim, users)
+            # The fill skips the workflow (no review trail, verdicts without
+            # the evidence they need): say so to anyone checking the data.
+            SyntheticFill.objects.create(claims=len(claim_ids))
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses on 100,000 rows it has
             # not seen; and a visibility map, as autovacuum would soon write,
@@ -68,7 +73,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Filled {len(claim_ids):,} claims, {evidence_count:,} evidence items and "
-            f"{len(source_ids):,} sources in {elapsed:.1f} s."
+            f"{len(source_ids):,} sources in {elapsed:.1f} s; the database is marked synthetic."
         )
 
     def make_users(self):
