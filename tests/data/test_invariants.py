@@ -45,8 +45,8 @@ def constraint_not_enforced(model, name):
     else:
         # Dropped inside the test's transaction, so it comes back at rollback.
         constraint = next(c for c in model._meta.constraints if c.name == name)
-        with connection.schema_editor() as editor:
-            editor.remove_constraint(model, constraint)
+        with connection.schema_editor() as schema:
+            schema.remove_constraint(model, constraint)
         yield
 
 
