@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
+.PHONY: run test test-quick setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,14 @@ run: setup
 	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/admin/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite, browser journeys included; the ten slowest tests at the end
+# keep its speed honest.
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
+
+# Everything but the browser journeys and the PostgreSQL-only tests.
+test-quick: setup
+	$(BIN)/python -m pytest -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

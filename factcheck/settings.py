@@ -103,6 +103,11 @@ INSTALLED_APPS = [
     "axes",
     "claims",
 ]
+# The benchmark's commands (bench_fill, soak_writer), for scripts/bench.py and
+# scripts/soak.py only: a production deployment never lists them.
+FACTCHECK_BENCHMARK = env_bool("FACTCHECK_BENCHMARK", False)
+if FACTCHECK_BENCHMARK:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

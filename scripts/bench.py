@@ -42,7 +42,7 @@ PAGES = [
     ("/claims.json", "/claims.json"),
 ]
 REDIS_URL = "redis://127.0.0.1:6379/15"
-# A verdict page's HTML and CSS together, the brief's page-weight limit.
+# A verdict page's HTML and CSS together must stay under this weight.
 PAGE_WEIGHT_LIMIT = 50 * 1024
 
 
@@ -329,7 +329,7 @@ def flush_page_cache():
 
 
 def production_env(database_url):
-    """The environment of a production server, minus TLS, on `database_url`."""
+    """The environment of a production server, minus TLS, plus the bench app, on `database_url`."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -338,6 +338,8 @@ def production_env(database_url):
         "ALLOWED_HOSTS": f"{HOST},localhost",
         # wrk speaks plain HTTP to gunicorn directly; TLS belongs to the proxy.
         "SECURE_SSL_REDIRECT": "0",
+        # The bench app and its commands (bench_fill, soak_writer).
+        "FACTCHECK_BENCHMARK": "1",
     }
 
 

@@ -11,7 +11,6 @@ drives Debian's Chromium (CHROMIUM_PATH to override) through Playwright.
 
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,20 +20,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from chromium import CHROMIUM, launch
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 PYTHON = sys.executable
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = secrets.token_urlsafe(16)
 
 
@@ -80,7 +71,7 @@ def serve(env, port):
 def shoot(base):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         desktop = browser.new_page(base_url=base, viewport={"width": 1280, "height": 900})
         desktop.goto("/", wait_until="networkidle")
         desktop.screenshot(path=OUTPUT / "list.png", full_page=True)

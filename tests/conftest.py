@@ -1,88 +1,61 @@
-import html
-import re
+"""
+Fixtures for the whole suite: the cast (`editor`, `reviewer`, `publisher`), the
+seed story (`seed`), and settings every test runs under. Functions that make
+rows or read pages are in tests/factories.py.
+"""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.core.management import call_command
-from django.utils import timezone
+from django.db import connection
 
-from claims.models import Affiliation, Claim, Evidence, Source, Stance
-from claims.roles import ROLES, sync_roles
-
-
-def ensure_roles():
-    """Transactional tests flush the roles the migration made; bring them back."""
-    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
-        sync_roles(Group, Permission)
+from tests.factories import make_user
+from tests.seed import SeedRows
 
 
-def make_user(django_user_model, username, *roles):
-    user = django_user_model.objects.create_user(
-        username=username, password=f"{username}-password-1", is_staff=True
-    )
-    ensure_roles()
-    user.groups.set(Group.objects.filter(name__in=roles))
-    return user
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` are skipped on any other database, saying why."""
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        if marker := item.get_closest_marker("postgresql"):
+            reason = marker.kwargs.get("reason", "needs PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
-def alice(django_user_model):
+def editor(db):
     """An editor: enters claims and evidence, starts reviews."""
-    return make_user(django_user_model, "alice", "Editors")
+    return make_user("editor", "Editors")
 
 
 @pytest.fixture
-def bob(django_user_model):
+def reviewer(db):
     """A reviewer: issues verdicts."""
-    return make_user(django_user_model, "bob", "Reviewers")
+    return make_user("reviewer", "Reviewers")
 
 
 @pytest.fixture
-def charlie(django_user_model):
+def publisher(db):
     """A publisher: publishes, unpublishes, reviews."""
-    return make_user(django_user_model, "charlie", "Publishers")
+    return make_user("publisher", "Publishers")
+
+
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker):
+    """The rows fixtures/seed.json adds, loaded once through the guarded loaddata."""
+    with django_db_blocker.unblock():
+        return SeedRows.load()
 
 
 @pytest.fixture
-def seed(db):
-    ensure_roles()
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
-
-
-def make_source(name="Agency", affiliation=None, **overrides):
-    slug = overrides.pop("slug", name.lower().replace(" ", "-"))
-    if isinstance(affiliation, str):
-        affiliation, _ = Affiliation.objects.get_or_create(
-            name=affiliation, slug=affiliation.lower().replace(" ", "-")
-        )
-    source, _ = Source.objects.get_or_create(
-        slug=slug, defaults={"name": name, "affiliation": affiliation, **overrides}
-    )
-    return source
-
-
-def make_claim(created_by, **overrides):
-    count = Claim.objects.count() + 1
-    fields = {
-        "slug": f"claim-{count}",
-        "headline": f"Claim number {count}",
-        "wording": f"The wording of claim number {count}.",
-        "claimant": overrides.pop("claimant", None) or make_source("Claimant"),
-        "created_by": created_by,
-    }
-    fields.update(overrides)
-    return Claim.objects.create(**fields)
-
-
-def make_evidence(claim, source, origin=None, **overrides):
-    fields = {
-        "stance": Stance.SUPPORTS,
-        "title": f"Evidence {Evidence.objects.count() + 1}",
-        "credibility": 2,
-    }
-    fields.update(overrides)
-    return Evidence.objects.create(claim=claim, source=source, origin=origin, **fields)
+def seed(db, seed_rows):
+    """
+    The seed story, exactly as the guarded loaddata writes it, in this test's
+    transaction. The real load (which also checks every invariant) runs once
+    per test run; each test gets its rows back by bulk insert in a few
+    milliseconds, and rolls back whatever it changes. See tests/seed.py.
+    """
+    seed_rows.insert()
 
 
 @pytest.fixture(autouse=True)
@@ -91,25 +64,11 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_published_claim(created_by, **overrides):
-    """A claim readers can see, published directly (not through the workflow)."""
-    overrides.setdefault("published_at", timezone.now())
-    return make_claim(created_by, is_published=True, **overrides)
-
-
-def page_text(response):
-    """The text a reader sees in an HTML response: no tags, whitespace collapsed."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-    # Tags next to punctuation ("<a>name</a>,") leave a stray space.
-    return re.sub(r" ([,.;:)])", r"\1", text)
-
-
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     # Many tests change rows directly, as no editor can, and then read a page;
     # the page cache follows only the workflow and the admin. It has its own
-    # tests (test_page_cache*.py), which turn it back on.
+    # tests (tests/caching/), which turn it back on.
     settings.PUBLIC_PAGE_CACHE = False
 
 

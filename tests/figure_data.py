@@ -1,9 +1,9 @@
-"""Figures and estimates for tests: plain helpers, like make_claim in conftest."""
+"""Figures and estimates for tests: plain helpers, like make_claim in tests.factories."""
 
 from datetime import date
 
 from claims.figures import Estimate, Figure
-from tests.conftest import make_source
+from tests.factories import make_source
 
 
 def make_figure(name="Soldiers killed", **overrides):

@@ -1,23 +1,11 @@
 """Real Chromium, driven by Playwright, against Django's live server."""
 
 import os
-import shutil
 
 import pytest
-from django.contrib.auth.models import Group
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # This machine has no network beyond localhost; without these Chromium
-    # keeps trying to reach its update and sync services.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from scripts.chromium import CHROMIUM, launch
+from tests.factories import make_user
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from the same thread are still synchronous and safe.
@@ -43,7 +31,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -79,35 +67,17 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture
-def desk(transactional_db, django_user_model):
-    """The seed story plus a desk of three: Alice (editor and reviewer), Bob
-    (reviewer) and Charlie (publisher), all with the password 'correct horse'."""
-    from django.core.management import call_command
-
-    from tests.conftest import ensure_roles
-
-    ensure_roles()
-    call_command("loaddata", "fixtures/seed.json", verbosity=0)
-    people = {}
-    for username, roles in [
-        ("alice", ["Editors", "Reviewers"]),
-        ("bob", ["Reviewers"]),
-        ("charlie", ["Publishers"]),
-    ]:
-        user = django_user_model.objects.create_user(
-            username=username,
-            password="correct horse",
-            is_staff=True,
-            first_name=username.title(),
-        )
-        user.groups.set(Group.objects.filter(name__in=roles))
-        people[username] = user
-    return people
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+def desk(transactional_db, seed):
+    """
+    The seed story plus a desk of three, each logging in with password_for(name):
+    the seed's editor, who may also review (so the four-eyes rule has someone
+    to refuse), the seed's reviewer, and a publisher.
+    """
+    return {
+        username: make_user(username, *roles)
+        for username, roles in [
+            ("editor", ["Editors", "Reviewers"]),
+            ("reviewer", ["Reviewers"]),
+            ("publisher", ["Publishers"]),
+        ]
+    }

@@ -4,7 +4,7 @@ import pytest
 from axes.models import AccessLog
 
 from claims.models import Caveat, Claim
-from tests.browser.conftest import log_in
+from tests.factories import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_a_publisher_edits_a_claim_with_the_admins_scripts_and_no_violation(new_
     page = new_page()
     page.add_init_script(COLLECT_VIOLATIONS)
 
-    log_in(page, "charlie")
+    log_in_page(page, "publisher")
     assert page.evaluate("window.__cspViolations") == []
 
     page.goto(f"/admin/claims/claim/{claim.pk}/change/")
@@ -42,4 +42,4 @@ def test_a_publisher_edits_a_claim_with_the_admins_scripts_and_no_violation(new_
     assert claim.caveats.count() == caveats_before + 1
     assert Caveat.objects.filter(claim=claim, text=NEW_CAVEAT).exists()
     # The form login went through the throttled backend.
-    assert AccessLog.objects.filter(username="charlie").count() == 1
+    assert AccessLog.objects.filter(username="publisher").count() == 1

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Affiliation, Claim, Source
-from tests.browser.conftest import log_in
+from tests.factories import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def ministry(desk):
 
 
 def enter_claim(page):
-    """Alice enters a claim with a caveat and two items from one government."""
+    """The editor enters a claim with a caveat and two items from one government."""
     page.goto("/admin/claims/claim/add/")
     page.get_by_label("Headline").fill(HEADLINE)
     page.get_by_label("Claim as made").fill("North Korean troops are fighting in Kursk.")
@@ -64,50 +64,50 @@ def enter_claim(page):
 
 
 def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
-    alice = new_page()
-    log_in(alice, "alice")
-    enter_claim(alice)
+    editor = new_page()
+    log_in_page(editor, "editor")
+    enter_claim(editor)
     claim = Claim.objects.get(headline=HEADLINE)
     assert claim.evidence.count() == 2
     assert len(claim.independent_origins()) == 1
 
-    workflow_button(alice, "Start reviewing").click()
-    expect(alice.locator(".messagelist")).to_contain_text("is now In review")
+    workflow_button(editor, "Start reviewing").click()
+    expect(editor.locator(".messagelist")).to_contain_text("is now In review")
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
-    # Four eyes: Alice may review, but not her own claim.
-    expect(workflow_button(alice, "Corroborate")).to_be_disabled()
-    expect(alice.locator(".workflow-steps")).to_contain_text(
+    # Four eyes: the editor may also review, but not her own claim.
+    expect(workflow_button(editor, "Corroborate")).to_be_disabled()
+    expect(editor.locator(".workflow-steps")).to_contain_text(
         "You entered this claim, so another reviewer must issue its verdict."
     )
 
-    bob = new_page()
-    log_in(bob, "bob")
-    open_claim(bob, HEADLINE)
-    expect(workflow_button(bob, "Corroborate")).to_be_disabled()
-    expect(bob.locator(".workflow-steps")).to_contain_text(
+    reviewer = new_page()
+    log_in_page(reviewer, "reviewer")
+    open_claim(reviewer, HEADLINE)
+    expect(workflow_button(reviewer, "Corroborate")).to_be_disabled()
+    expect(reviewer.locator(".workflow-steps")).to_contain_text(
         "this claim has 1 (South Korean government)"
     )
-    bob.get_by_text("Add another Evidence").click()
-    bob.locator("#id_evidence-2-stance").select_option("supports")
-    bob.locator("#id_evidence-2-credibility").select_option("2")
-    choose(bob, "id_evidence-2-source", "Government of North Korea")
-    bob.locator("#id_evidence-2-title").fill("North Korea's admission")
-    bob.get_by_role("button", name="Save and continue editing").click()
-    expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
-    expect(bob.locator(".workflow-origins")).to_contain_text("2 independent origins")
-    bob.get_by_label(re.compile("Note for the audit trail")).fill("Seoul and Pyongyang agree.")
-    workflow_button(bob, "Corroborate").click()
-    expect(bob.locator(".messagelist")).to_contain_text("is now Corroborated")
+    reviewer.get_by_text("Add another Evidence").click()
+    reviewer.locator("#id_evidence-2-stance").select_option("supports")
+    reviewer.locator("#id_evidence-2-credibility").select_option("2")
+    choose(reviewer, "id_evidence-2-source", "Government of North Korea")
+    reviewer.locator("#id_evidence-2-title").fill("North Korea's admission")
+    reviewer.get_by_role("button", name="Save and continue editing").click()
+    expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(reviewer.locator(".workflow-origins")).to_contain_text("2 independent origins")
+    reviewer.get_by_label(re.compile("Note for the audit trail")).fill("Seoul and Pyongyang agree.")
+    workflow_button(reviewer, "Corroborate").click()
+    expect(reviewer.locator(".messagelist")).to_contain_text("is now Corroborated")
     claim.refresh_from_db()
     assert claim.status == "corroborated"
-    assert claim.events.last().actor == desk["bob"]
+    assert claim.events.last().actor == desk["reviewer"]
 
-    charlie = new_page()
-    log_in(charlie, "charlie")
-    open_claim(charlie, HEADLINE)
-    workflow_button(charlie, "Publish").click()
-    expect(charlie.locator(".messagelist")).to_contain_text("Published")
+    publisher = new_page()
+    log_in_page(publisher, "publisher")
+    open_claim(publisher, HEADLINE)
+    workflow_button(publisher, "Publish").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("Published")
     claim.refresh_from_db()
     assert claim.is_published
     assert list(claim.events.values_list("action", flat=True)) == [

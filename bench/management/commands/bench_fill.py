@@ -1,0 +1,193 @@
+import random
+import time
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bench.models import SyntheticFill
+from claims.models import (
+    Action,
+    Affiliation,
+    Caveat,
+    CaveatKind,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    ReviewEvent,
+    Source,
+    SourceKind,
+    Stance,
+    Topic,
+)
+
+WORDS = (
+    "army border budget ceasefire drone election energy export famine frontline grain "
+    "inflation minister missile navy nuclear oil parliament pension police port refugee "
+    "sanction satellite soldier strike tanker tariff troops vaccine village wage water"
+).split()
+PLACES = (
+    "Kursk Seoul Pyongyang Kyiv Moscow Odesa Kharkiv Busan Donetsk Minsk Tokyo Beijing"
+).split()
+# The claim the benchmark's verdict page shows: a heavy one.
+HEAVY_CLAIM_SLUG = "bench-claim-with-20-evidence"
+HEAVY_EVIDENCE = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with synthetic claims, evidence and sources for the benchmark, "
+        "by bulk inserts, and mark it synthetic (check_invariants then says so rather "
+        "than checking it). Refuses to run on a database that already has claims."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--claims", type=int, default=100_000)
+        parser.add_argument("--sources", type=int, default=2_000)
+        parser.add_argument("--evidence-per-claim", type=int, default=3)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, claims, sources, evidence_per_claim, seed, **options):
+        if Claim.objects.exists():
+            raise CommandError("This database already has claims; fill an empty one.")
+        if claims < 1 or sources < 2:
+            raise CommandError("Need at least 1 claim and 2 sources.")
+        self.random = random.Random(seed)
+        started = time.perf_counter()
+        with transaction.atomic():
+            users = self.make_users()
+            source_ids = self.make_sources(sources)
+            claim_ids = self.make_claims(claims, source_ids, users)
+            evidence_count = self.make_evidence(claim_ids, source_ids, evidence_per_claim, users)
+            # The fill skips the workflow (no review trail, verdicts without
+            # the evidence they need): say so to anyone checking the data.
+            SyntheticFill.objects.create(claims=len(claim_ids))
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner guesses on 100,000 rows it has
+            # not seen; and a visibility map, as autovacuum would soon write,
+            # without which counts cannot be answered from an index alone.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Filled {len(claim_ids):,} claims, {evidence_count:,} evidence items and "
+            f"{len(source_ids):,} sources in {elapsed:.1f} s; the database is marked synthetic."
+        )
+
+    def make_users(self):
+        User = get_user_model()
+        editor, _ = User.objects.get_or_create(username="bench-editor")
+        reviewer, _ = User.objects.get_or_create(username="bench-reviewer")
+        return editor, reviewer
+
+    def make_sources(self, count):
+        affiliations = Affiliation.objects.bulk_create(
+            Affiliation(name=f"Bench affiliation {index}", slug=f"bench-affiliation-{index}")
+            for index in range(count // 10)
+        )
+        kinds = list(SourceKind.values)
+        Source.objects.bulk_create(
+            (
+                Source(
+                    name=f"Bench source {index} {self.random.choice(PLACES)}",
+                    slug=f"bench-source-{index}",
+                    kind=self.random.choice(kinds),
+                    reliability=self.random.choice("ABCDEF"),
+                    affiliation=self.random.choice(affiliations) if index % 3 else None,
+                )
+                for index in range(count)
+            ),
+            batch_size=5_000,
+        )
+        return list(Source.objects.values_list("pk", flat=True))
+
+    def sentence(self, words):
+        return " ".join(self.random.choice(WORDS) for _ in range(words))
+
+    def make_claims(self, count, source_ids, users):
+        editor, reviewer = users
+        topics = Topic.objects.bulk_create(
+            Topic(name=f"Bench topic {word}", slug=f"bench-{word}") for word in WORDS[:12]
+        )
+        now = timezone.now()
+        statuses = list(ClaimStatus.values)
+        claims = []
+        for index in range(count):
+            status = self.random.choice(statuses)
+            published = status != ClaimStatus.IN_REVIEW and self.random.random() < 0.8
+            when = now - timedelta(minutes=index * 7)
+            slug = HEAVY_CLAIM_SLUG if index == 0 else f"bench-claim-{index}"
+            claims.append(
+                Claim(
+                    slug=slug,
+                    headline=f"{self.random.choice(PLACES)}: {self.sentence(6)}"[:75],
+                    wording=self.sentence(30),
+                    claimant_id=self.random.choice(source_ids),
+                    topic=self.random.choice(topics),
+                    context=self.sentence(20),
+                    status=ClaimStatus.CORROBORATED if index == 0 else status,
+                    verdict_summary=self.sentence(40),
+                    is_published=True if index == 0 else published,
+                    published_at=when if published or index == 0 else None,
+                    review_by=(when + timedelta(days=365)).date(),
+                    created_by=editor,
+                    created_at=when,
+                    updated_at=when,
+                    version=1,
+                )
+            )
+        Claim.objects.bulk_create(claims, batch_size=5_000)
+        claim_rows = list(Claim.objects.values_list("pk", "status", "is_published", "created_at"))
+        ReviewEvent.objects.bulk_create(
+            (
+                ReviewEvent(
+                    claim_id=pk,
+                    version=1,
+                    action=Action.CREATE,
+                    from_status=ClaimStatus.UNVERIFIED,
+                    to_status=ClaimStatus.UNVERIFIED,
+                    actor=editor,
+                    created_at=created_at,
+                )
+                for pk, _, _, created_at in claim_rows
+            ),
+            batch_size=10_000,
+        )
+        Caveat.objects.bulk_create(
+            (
+                Caveat(claim_id=pk, kind=CaveatKind.SINGLE_SOURCE, text=self.sentence(15))
+                for pk, status, is_published, _ in claim_rows
+                if status == ClaimStatus.UNVERIFIED or is_published
+            ),
+            batch_size=10_000,
+        )
+        return [pk for pk, *_ in claim_rows]
+
+    def make_evidence(self, claim_ids, source_ids, per_claim, users):
+        editor, _ = users
+        stances = list(Stance.values)
+        heavy = Claim.objects.get(slug=HEAVY_CLAIM_SLUG).pk
+        rows = []
+        for claim_id in claim_ids:
+            count = (
+                HEAVY_EVIDENCE if claim_id == heavy else self.random.randint(1, per_claim * 2 - 1)
+            )
+            for index in range(count):
+                rows.append(
+                    Evidence(
+                        claim_id=claim_id,
+                        source_id=self.random.choice(source_ids),
+                        origin_id=self.random.choice(source_ids) if index % 2 else None,
+                        stance=self.random.choice(stances),
+                        title=f"Item {index}: {self.sentence(5)}",
+                        url=f"https://example.org/evidence/{claim_id}/{index}",
+                        archive_url=f"https://archive.example.org/{claim_id}/{index}",
+                        excerpt=self.sentence(25),
+                        credibility=self.random.randint(1, 6),
+                        added_by=editor,
+                    )
+                )
+        Evidence.objects.bulk_create(rows, batch_size=10_000)
+        return len(rows)

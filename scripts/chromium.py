@@ -1,0 +1,25 @@
+"""
+Debian's Chromium, as both the screenshots and the browser tests launch it
+through Playwright (which would otherwise download a browser of its own).
+"""
+
+import os
+import shutil
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machines this runs on reach nothing beyond localhost; without these
+    # Chromium keeps trying to reach its update and sync services.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def launch(playwright):
+    """A headless Chromium browser; close it when done."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,147 @@
+"""
+The page cache serves public pages without rendering them again, keeps each
+response's CSP nonce its own, keeps variants apart and never stores a miss.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from claims.caching import RecentPages, cached_page, page_cache_key
+from claims.models import Claim, ClaimStatus
+from tests.factories import page_text
+
+KURSK = "/claims/north-korean-troops-kursk/"
+HTMX = {"HX-Request": "true"}
+
+
+def nonce_in_body(response):
+    return re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+
+
+def nonce_in_policy(response):
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def test_a_cached_page_is_served_without_a_query(seed, client, page_cache):
+    first = client.get(KURSK)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(KURSK)
+    assert first.status_code == second.status_code == 200
+    assert len(queries) == 0
+    assert page_text(second) == page_text(first)
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == first["Cache-Control"]
+    assert "Set-Cookie" not in second.headers
+    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.CORROBORATED
+
+
+def test_every_cached_response_has_a_fresh_nonce_that_matches_its_policy(seed, client, page_cache):
+    responses = [client.get(KURSK) for _ in range(3)]
+    nonces = [nonce_in_body(response) for response in responses]
+    assert len(set(nonces)) == 3
+    for response, nonce in zip(responses, nonces, strict=True):
+        assert nonce_in_policy(response) == nonce
+        assert "<csp-nonce>" not in response.content.decode()
+    assert Claim.objects.published().filter(slug="north-korean-troops-kursk").exists()
+
+
+def test_the_htmx_fragment_and_the_full_page_are_cached_apart(seed, client, page_cache):
+    page = client.get("/")
+    fragment = client.get("/", headers=HTMX)
+    with CaptureQueriesContext(connection) as queries:
+        page_again = client.get("/")
+        fragment_again = client.get("/", headers=HTMX)
+    assert len(queries) == 0
+    assert page_again.content.startswith(b"<!doctype html>")
+    assert not fragment_again.content.lstrip().startswith(b"<!doctype html>")
+    assert page_text(fragment_again) == page_text(fragment)
+    assert page_again["ETag"] == page["ETag"] != fragment_again["ETag"]
+    assert "HX-Request" in page_again["Vary"] and "HX-Request" in fragment_again["Vary"]
+
+
+def test_each_query_string_is_cached_apart(seed, client, page_cache):
+    everything = client.get("/")
+    unverified = client.get("/", {"verdict": "unverified"})
+    assert "4 verdicts" in page_text(client.get("/"))
+    assert "2 verdicts matching your search" in page_text(client.get("/?verdict=unverified"))
+    assert everything["ETag"] != unverified["ETag"]
+    assert Claim.objects.published().count() == 4
+
+
+def test_a_cached_page_answers_a_matching_if_none_match_with_304(seed, client, page_cache):
+    etag = client.get(KURSK)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(KURSK, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert len(queries) == 0
+    assert "Content-Security-Policy" not in response.headers
+    assert client.get(KURSK, headers={"If-None-Match": 'W/"stale"'}).status_code == 200
+
+
+def test_cached_and_rendered_pages_carry_the_same_etag(seed, client, page_cache, settings):
+    cached = client.get(KURSK)["ETag"]
+    settings.PUBLIC_PAGE_CACHE = False
+    assert client.get(KURSK)["ETag"] == cached
+
+
+def is_cached(path):
+    _, entry = cached_page(page_cache_key(RequestFactory().get(path)))
+    return entry is not None
+
+
+def test_nothing_is_cached_for_a_missing_or_unpublished_claim(seed, client, page_cache):
+    for path in ["/claims/dead-cremated-in-russia/", "/claims/nothing-here/", "/sources/nobody/"]:
+        assert client.get(path).status_code == 404
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 404
+        assert len(queries) > 0
+        assert not is_cached(path)
+    assert is_cached("/") is False
+    client.get("/")
+    assert is_cached("/")
+    assert not Claim.objects.get(slug="dead-cremated-in-russia").is_published
+
+
+def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, page_cache, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    client.get(KURSK)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(KURSK).status_code == 200
+    assert len(queries) > 0
+    assert not is_cached(KURSK)
+
+
+def test_recent_pages_keep_within_their_byte_limit_dropping_the_oldest():
+    recent = RecentPages(limit_bytes=10)
+    for key in "abc":
+        recent.put(key, {"body": b"1234"})
+    recent.put("huge", {"body": b"x" * 11})
+    assert list(recent.pages) == ["b", "c"]
+    assert recent.size == 8
+    assert recent.get("a") is None and recent.get("huge") is None
+
+
+def test_pages_and_workflow_steps_work_while_the_cache_is_down(
+    seed, client, page_cache, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "factcheck.redis_cache.RedisCache",
+            # Nothing listens on port 1: every cache call fails at once.
+            "LOCATION": "redis://127.0.0.1:1/15",
+        }
+    }
+    reviewer = get_user_model().objects.get(username="reviewer")
+    assert client.get(KURSK).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Claim.objects.get(slug="north-korean-troops-kursk").reopen(by=reviewer, note="Checking.")
+    response = client.get(KURSK)
+    assert response.status_code == 200
+    assert "Under review" in page_text(response)
+    assert "Page cache unavailable" in caplog.text
+    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.IN_REVIEW

@@ -1,0 +1,278 @@
+"""
+With the page cache on, readers see every change at once: workflow steps,
+publication, corrections and edits made in the admin.
+"""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import (
+    Affiliation,
+    Article,
+    Caveat,
+    CaveatKind,
+    Claim,
+    ClaimStatus,
+    Correction,
+    Source,
+    Topic,
+)
+from tests.factories import claim_form_data, make_claim, make_source, page_text
+
+CASUALTIES = "/claims/north-korean-casualties-4700/"
+KURSK = "/claims/north-korean-troops-kursk/"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit: each test's transaction is never committed."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def seed_reviewer(seed):
+    """The seed's reviewer, also a publisher; the seed's claims were entered by its editor."""
+    return get_user_model().objects.get(username="reviewer")
+
+
+def warm(client, *paths):
+    """Read each page once, so that the next read comes from the cache."""
+    return {path: page_text(client.get(path)) for path in paths}
+
+
+def claim_reviews(client):
+    return {
+        review["claimReviewed"]: review
+        for review in client.get("/claims.json").json()["claimReviews"]
+    }
+
+
+def test_reopening_a_published_verdict_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    before = warm(client, KURSK, "/", "/feed/")
+    assert "Under review" not in before[KURSK]
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    with committed():
+        claim.reopen(by=seed_reviewer, note="A new report questions the location.")
+    page = page_text(client.get(KURSK))
+    assert "Under review — previous verdict: Corroborated" in page
+    assert "Verdict changed from Corroborated to under review" in page
+    assert "under review" in page_text(client.get("/"))
+    assert "A new report questions the location." in client.get("/feed/").content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+    assert claim.corrections.count() == 1
+
+
+def test_a_verdict_issued_after_review_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.")
+    warm(client, KURSK, "/claims.json")
+    with committed():
+        claim.corroborate(by=seed_reviewer, note="The report does not change the picture.")
+    page = page_text(client.get(KURSK))
+    assert "Under review" not in page
+    assert "Verdict Corroborated confirmed after review" in page
+    review = claim_reviews(client)[claim.headline]
+    assert len(review["correction"]) == 2
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.CORROBORATED
+
+
+def test_unpublishing_and_publishing_show_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    before = warm(client, CASUALTIES, "/", "/sources/nis/", "/feed/", "/claims.json")
+    assert claim.headline in before["/"]
+    assert claim.headline in before["/sources/nis/"]
+
+    with committed():
+        claim.unpublish(by=seed_reviewer, note="Pending a second source.")
+    assert client.get(CASUALTIES).status_code == 404
+    assert claim.headline not in page_text(client.get("/"))
+    assert claim.headline not in page_text(client.get("/sources/nis/"))
+    assert claim.headline not in client.get("/feed/").content.decode()
+    assert claim.headline not in claim_reviews(client)
+
+    with committed():
+        claim.publish(by=seed_reviewer)
+    assert client.get(CASUALTIES).status_code == 200
+    assert claim.headline in page_text(client.get("/"))
+    assert claim.headline in claim_reviews(client)
+    assert Claim.objects.get(pk=claim.pk).is_published
+
+
+def test_a_new_publication_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed, editor
+):
+    claim = make_claim(editor, claimant=make_source("Ministry"), verdict_summary="Not yet known.")
+    Caveat.objects.create(claim=claim, kind=CaveatKind.SINGLE_SOURCE, text="Only the ministry.")
+    warm(client, "/", "/claims.json", "/feed/")
+    assert client.get(claim.get_absolute_url()).status_code == 404
+    with committed():
+        claim.publish(by=seed_reviewer)
+    assert claim.headline in page_text(client.get("/"))
+    assert claim.headline in claim_reviews(client)
+    assert claim.headline in client.get("/feed/").content.decode()
+    assert client.get(claim.get_absolute_url()).status_code == 200
+    assert Claim.objects.published().filter(pk=claim.pk).exists()
+
+
+def test_a_correction_written_in_the_admin_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    warm(client, CASUALTIES, "/feed/", "/claims.json")
+    client.force_login(seed_reviewer)
+    now = timezone.now()
+    with committed():
+        response = client.post(
+            reverse("admin:claims_correction_add"),
+            {
+                "claim": claim.pk,
+                "kind": "correction",
+                "note": "The briefing was on Thursday, not Wednesday.",
+                "published_at_0": now.date().isoformat(),
+                "published_at_1": now.time().strftime("%H:%M:%S"),
+            },
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert "The briefing was on Thursday, not Wednesday." in page_text(client.get(CASUALTIES))
+    assert "Thursday, not Wednesday" in client.get("/feed/").content.decode()
+    assert "Thursday, not Wednesday" in json.dumps(claim_reviews(client)[claim.headline])
+    assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
+
+
+def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, seed_reviewer, committed):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    warm(client, KURSK, "/", "/claims.json")
+    client.force_login(seed_reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, headline="North Korean troops fight for Russia in Kursk"),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert "North Korean troops fight for Russia in Kursk" in page_text(client.get(KURSK))
+    assert "North Korean troops fight for Russia in Kursk" in page_text(client.get("/"))
+    assert "North Korean troops fight for Russia in Kursk" in claim_reviews(client)
+    assert (
+        Claim.objects.get(pk=claim.pk).headline == "North Korean troops fight for Russia in Kursk"
+    )
+
+
+def test_an_admin_edit_of_evidence_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    item = claim.evidence.first()
+    warm(client, CASUALTIES)
+    client.force_login(seed_reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, **{"evidence-0-title": "Lawmakers relay the NIS figure"}),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert claim.evidence.all()[0].pk == item.pk
+    assert "Lawmakers relay the NIS figure" in page_text(client.get(CASUALTIES))
+    assert claim.evidence.filter(title="Lawmakers relay the NIS figure").count() == 1
+
+
+def test_an_admin_edit_of_a_caveat_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    warm(client, CASUALTIES)
+    client.force_login(seed_reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, **{"caveats-0-text": "Only the NIS has counted."}),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert "Only the NIS has counted." in page_text(client.get(CASUALTIES))
+    assert claim.caveats.filter(text="Only the NIS has counted.").exists()
+
+
+def admin_change_data(client, model, obj, **changes):
+    """The admin change form's current values, as the browser would post them, with changes."""
+    url = reverse(f"admin:claims_{model._meta.model_name}_change", args=[obj.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    return url, {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "field", "value", "path"),
+    [
+        (Source, "nis", "name", "South Korea's spy agency", CASUALTIES),
+        (Source, "nis", "name", "South Korea's spy agency", "/sources/nis/"),
+        (Source, "nis", "name", "South Korea's spy agency", "/"),
+        (Affiliation, "south-korean-government", "name", "Seoul government", CASUALTIES),
+        (Topic, "north-korea-russia", "name", "Pyongyang and Moscow", KURSK),
+        (Article, "nis-north-korean-casualties", "title", "NIS: 4,700 casualties", KURSK),
+    ],
+)
+def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
+    seed, client, page_cache, seed_reviewer, committed, model, slug, field, value, path
+):
+    obj = model.objects.get(slug=slug)
+    assert value not in warm(client, path)[path]
+    client.force_login(seed_reviewer)
+    url, data = admin_change_data(client, model, obj, **{field: value})
+    with committed():
+        response = client.post(url, data)
+    assert response.status_code == 302
+    client.logout()
+    assert value in page_text(client.get(path))
+    assert getattr(model.objects.get(pk=obj.pk), field) == value
+
+
+def test_a_caveat_removed_in_the_admin_disappears_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    caveat = claim.caveats.first()
+    assert caveat.text in warm(client, CASUALTIES)[CASUALTIES]
+    client.force_login(seed_reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, **{"caveats-0-DELETE": "on"}),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert caveat.text not in page_text(client.get(CASUALTIES))
+    assert not Caveat.objects.filter(pk=caveat.pk).exists()
+
+
+def test_a_correction_deleted_in_the_admin_disappears_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.")
+    correction = claim.corrections.get()
+    assert correction.note in warm(client, KURSK)[KURSK]
+    client.force_login(get_user_model().objects.create_superuser("root", password="root-pw-1"))
+    url = reverse("admin:claims_correction_delete", args=[correction.pk])
+    with committed():
+        response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    client.logout()
+    assert correction.note not in page_text(client.get(KURSK))
+    assert not Correction.objects.filter(pk=correction.pk).exists()

@@ -1,0 +1,88 @@
+"""Public responses set no cookie, are cacheable by anyone, and revalidate with ETags."""
+
+import pytest
+
+from claims.models import Caveat, Claim, Source
+
+PUBLIC_URLS = [
+    "/",
+    "/?verdict=unverified&page=1",
+    "/claims/north-korean-casualties-4700/",
+    "/sources/nis/",
+    "/methodology/",
+    "/feed/",
+    "/sitemap.xml",
+    "/claims.json",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_responses_set_no_cookie_and_are_publicly_cacheable(seed, client, url, settings):
+    settings.PUBLIC_CACHE_SECONDS = 123
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert not response.cookies
+    assert response["Cache-Control"] == "public, max-age=123"
+    assert response["ETag"].startswith('W/"')
+    assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_a_matching_if_none_match_gets_304(seed, client, url):
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert "Set-Cookie" not in response.headers
+    assert client.get(url, headers={"If-None-Match": 'W/"stale"'}).status_code == 200
+
+
+def test_a_304_keeps_the_stored_pages_content_security_policy(seed, client):
+    url = "/claims/north-korean-casualties-4700/"
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert "Content-Security-Policy" not in response.headers
+
+
+def test_the_etag_is_stable_while_the_page_is_unchanged(seed, client):
+    url = "/claims/north-korean-casualties-4700/"
+    assert client.get(url)["ETag"] == client.get(url)["ETag"]
+
+
+def test_the_etag_changes_whenever_the_page_does(seed, client):
+    url = "/claims/north-korean-casualties-4700/"
+    before = client.get(url)["ETag"]
+    Caveat.objects.create(
+        claim=Claim.objects.get(slug="north-korean-casualties-4700"),
+        kind="other",
+        text="A new open question.",
+    )
+    after_caveat = client.get(url)["ETag"]
+    # A source's grade changes the page without touching the claim row.
+    Source.objects.filter(slug="rok-lawmakers").update(reliability="B")
+    after_grade = client.get(url)["ETag"]
+    assert len({before, after_caveat, after_grade}) == 3
+
+
+def test_the_htmx_fragment_and_the_page_have_different_etags(seed, client):
+    page = client.get("/")
+    fragment = client.get("/", headers={"HX-Request": "true"})
+    assert page["ETag"] != fragment["ETag"]
+    assert client.get("/", headers={"If-None-Match": fragment["ETag"]}).status_code == 200
+
+
+def test_public_pages_never_touch_the_session_even_for_staff(seed, client, editor):
+    client.force_login(editor)
+    response = client.get("/claims/north-korean-casualties-4700/")
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.get("Vary", "")
+    assert editor.username not in response.content.decode()
+
+
+def test_missing_pages_are_not_marked_cacheable(seed, client):
+    response = client.get("/claims/dead-cremated-in-russia/")
+    assert response.status_code == 404
+    assert "ETag" not in response.headers
+    assert "Set-Cookie" not in response.headers

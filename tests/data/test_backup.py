@@ -1,0 +1,80 @@
+"""A portable backup round-trips: dump → flush → load → dump gives the same bytes."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+from axes.models import AccessLog
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection
+
+from claims.invariants import find_violations
+from claims.models import Claim, Correction, ReviewEvent
+
+# The same command as README's "Backup and restore": what migrations and
+# post_migrate recreate (content types, permissions) and what is only
+# transient (sessions, admin history, login throttling) stay out.
+BACKUP_ARGUMENTS = [
+    "--natural-foreign",
+    "--natural-primary",
+    "--exclude=contenttypes",
+    "--exclude=auth.permission",
+    "--exclude=sessions",
+    "--exclude=admin.logentry",
+    "--exclude=axes",
+    "--indent=2",
+]
+
+
+def dump():
+    out = StringIO()
+    call_command("dumpdata", *BACKUP_ARGUMENTS, stdout=out)
+    return out.getvalue()
+
+
+def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
+    # Beyond the seed: a published verdict reopened and confirmed writes
+    # events and a public correction, and the cast have real password hashes.
+    kursk = Claim.objects.get(slug="north-korean-troops-kursk")
+    kursk.reopen(by=reviewer, note="Checking the admission again.")
+    kursk.corroborate(by=publisher, note="Both origins stand.")
+    # Timestamps below the millisecond: a JSON dump must keep them exactly,
+    # or these two notes would restore as one instant and collide.
+    instant = datetime(2026, 11, 3, 8, 0, 0, 7, tzinfo=UTC)
+    for offset, note in enumerate(["Clarified the date.", "Clarified the place."]):
+        published_at = instant + timedelta(microseconds=offset)
+        Correction.objects.create(claim=kursk, note=note, published_at=published_at)
+    User.objects.filter(pk=publisher.pk).update(last_login=instant)
+    backup = tmp_path / "backup.json"
+    backup.write_text(dump())
+    before = {model: model.objects.count() for model in [Claim, ReviewEvent, Correction, Group]}
+
+    if connection.vendor == "postgresql":
+        # The test runs inside a transaction; PostgreSQL will not truncate
+        # tables with foreign-key checks still pending in it.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", "--no-input", verbosity=0)
+    assert not Claim.objects.exists()
+    assert not Group.objects.exists()
+
+    call_command("loaddata", str(backup), verbosity=0)
+    assert dump() == backup.read_text()
+    assert {model: model.objects.count() for model in before} == before
+    assert Correction.objects.filter(claim__slug="north-korean-troops-kursk").count() == 4
+    assert User.objects.get(username="publisher").last_login == instant
+    assert find_violations() == []
+
+
+def test_the_backup_leaves_out_what_the_database_recreates_or_forgets(seed, client, publisher):
+    client.force_login(publisher)
+    assert Session.objects.exists()
+    assert AccessLog.objects.filter(username="publisher").exists()
+    models = {item["model"] for item in json.loads(dump())}
+    assert "claims.claim" in models
+    assert "auth.user" in models
+    assert "auth.group" in models
+    assert not models & {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+    assert not {model for model in models if model.startswith(("axes.", "admin."))}

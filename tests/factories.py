@@ -1,0 +1,224 @@
+"""
+What tests call to set the scene: rows with overridable defaults, form data,
+page text, a logged-in browser page, settings read in a fresh process.
+
+Fixtures live in the conftest.py files; everything a test calls directly lives
+here, so tests import from `tests.factories`, never from a conftest.
+"""
+
+import html
+import inspect
+import json
+import os
+import re
+import subprocess
+import sys
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from claims.models import Affiliation, Claim, Evidence, Source, Stance
+from claims.roles import ROLES, sync_roles
+
+
+def ensure_roles():
+    """Transactional tests flush the roles the migration made; bring them back."""
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_roles(Group, Permission)
+
+
+def password_for(username):
+    return f"{username}-password-1"
+
+
+def make_user(username, *roles):
+    """
+    A staff user holding exactly `roles`, who logs in with password_for(username).
+    A user of that name already there (the seed's `editor` and `reviewer`) is
+    reused, so a test with the seed acts as the person who entered its claims.
+    """
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.is_staff = True
+    user.set_password(password_for(username))
+    user.save()
+    ensure_roles()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+def make_source(name="Agency", affiliation=None, **overrides):
+    slug = overrides.pop("slug", name.lower().replace(" ", "-"))
+    if isinstance(affiliation, str):
+        affiliation, _ = Affiliation.objects.get_or_create(
+            name=affiliation, slug=affiliation.lower().replace(" ", "-")
+        )
+    source, _ = Source.objects.get_or_create(
+        slug=slug, defaults={"name": name, "affiliation": affiliation, **overrides}
+    )
+    return source
+
+
+def make_claim(created_by, **overrides):
+    count = Claim.objects.count() + 1
+    fields = {
+        "slug": f"claim-{count}",
+        "headline": f"Claim number {count}",
+        "wording": f"The wording of claim number {count}.",
+        "claimant": overrides.pop("claimant", None) or make_source("Claimant"),
+        "created_by": created_by,
+    }
+    fields.update(overrides)
+    return Claim.objects.create(**fields)
+
+
+def make_published_claim(created_by, **overrides):
+    """A claim readers can see, published directly (not through the workflow)."""
+    overrides.setdefault("published_at", timezone.now())
+    return make_claim(created_by, is_published=True, **overrides)
+
+
+def make_evidence(claim, source, origin=None, **overrides):
+    fields = {
+        "stance": Stance.SUPPORTS,
+        "title": f"Evidence {Evidence.objects.count() + 1}",
+        "credibility": 2,
+    }
+    fields.update(overrides)
+    return Evidence.objects.create(claim=claim, source=source, origin=origin, **fields)
+
+
+def claim_form_data(claim, **overrides):
+    """The admin's change form for `claim` as the browser would post it, inlines included."""
+    data = {
+        "headline": claim.headline,
+        "slug": claim.slug,
+        "wording": claim.wording,
+        "claimant": claim.claimant_id,
+        "topic": claim.topic_id or "",
+        "made_on": claim.made_on or "",
+        "appeared_in": claim.appeared_in_id or "",
+        "appearance_url": claim.appearance_url,
+        "context": claim.context,
+        "verdict_summary": claim.verdict_summary,
+        "review_by": "",
+        "expected_version": claim.version,
+    }
+    for prefix, related in [("caveats", claim.caveats.all()), ("evidence", claim.evidence.all())]:
+        related = list(related)
+        data[f"{prefix}-TOTAL_FORMS"] = len(related)
+        data[f"{prefix}-INITIAL_FORMS"] = len(related)
+        for index, item in enumerate(related):
+            data[f"{prefix}-{index}-id"] = item.pk
+            data[f"{prefix}-{index}-claim"] = claim.pk
+            if prefix == "caveats":
+                data.update(
+                    {f"{prefix}-{index}-kind": item.kind, f"{prefix}-{index}-text": item.text}
+                )
+            else:
+                data.update(
+                    {
+                        f"{prefix}-{index}-stance": item.stance,
+                        f"{prefix}-{index}-credibility": item.credibility,
+                        f"{prefix}-{index}-source": item.source_id,
+                        f"{prefix}-{index}-origin": item.origin_id or "",
+                        f"{prefix}-{index}-title": item.title,
+                        f"{prefix}-{index}-url": item.url,
+                        f"{prefix}-{index}-archive_url": item.archive_url,
+                        f"{prefix}-{index}-excerpt": item.excerpt,
+                        f"{prefix}-{index}-note": item.note,
+                        f"{prefix}-{index}-published_on": item.published_on or "",
+                        f"{prefix}-{index}-accessed_on": item.accessed_on or "",
+                    }
+                )
+    data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = claim.events.count()
+    data.update(overrides)
+    return data
+
+
+def page_text(response):
+    """The text a reader sees in an HTML response: no tags, whitespace collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    # Tags next to punctuation ("<a>name</a>,") leave a stray space.
+    return re.sub(r" ([,.;:)])", r"\1", text)
+
+
+def log_in_page(page, username):
+    """Log a make_user() user in to the admin in a Playwright page."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password_for(username))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+# Every environment variable the project's settings read (or Django's test
+# run sets), by prefix: a new process starts from none of them.
+CONFIGURATION = (
+    "FACTCHECK_",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "PUBLIC_",
+    "SITE_URL",
+    "NEWSROOM_",
+    "SESSION_",
+    "SECURE_",
+    "TRUST",
+    "AXES_",
+    "LOG_LEVEL",
+    "DJANGO_",
+)
+
+
+def json_default(value):
+    """What JSON cannot carry: a set as a sorted list, anything else as its str()."""
+    return sorted(value, key=str) if isinstance(value, set | frozenset) else str(value)
+
+
+def json_value(value):
+    """`value` as read_settings() gives it."""
+    return json.loads(json.dumps(value, default=json_default))
+
+
+PRINT_SETTINGS = f"""
+import json, sys
+import factcheck.settings as s
+{inspect.getsource(json_default)}
+names = sys.argv[1:] or [name for name in dir(s) if name.isupper()]
+print(json.dumps({{name: getattr(s, name) for name in names}}, default=json_default))
+"""
+
+
+def run_python(*args, **environment):
+    """
+    `python *args` in a new process at the project's root, configured by
+    `environment` alone: settings are read once, at start-up, so what an
+    environment does can only be seen in a process of its own.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION)}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def read_settings(*names, **environment):
+    """
+    Start factcheck.settings under `environment`: the finished process, with
+    `.values` the named settings (all of them when none is named) as JSON
+    gives them (see json_default); None when start-up failed.
+    """
+    result = run_python("-c", PRINT_SETTINGS, *names, **environment)
+    result.values = json.loads(result.stdout) if result.returncode == 0 else None
+    return result

@@ -1,0 +1,195 @@
+"""`/` lists published verdicts newest first; filters, searches and pages, with or without htmx."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import Claim, ClaimStatus, Topic
+from tests.factories import make_published_claim, make_source
+
+HTMX = {"HX-Request": "true"}
+
+
+def listed_slugs(response):
+    return [claim.slug for claim in response.context["page_obj"]]
+
+
+def test_lists_published_claims_newest_first(seed, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert listed_slugs(response) == [
+        "many-north-korea-sympathisers",
+        "north-korean-troops-kursk",
+        "north-korean-deaths-600",
+        "north-korean-casualties-4700",
+    ]
+    assert listed_slugs(response) == list(
+        Claim.objects.published().order_by("-published_at").values_list("slug", flat=True)
+    )
+
+
+def test_filters_by_verdict_topic_and_claimant(seed, client):
+    assert listed_slugs(client.get("/", {"verdict": "corroborated"})) == [
+        "north-korean-troops-kursk"
+    ]
+    assert listed_slugs(client.get("/", {"topic": "south-korean-politics"})) == [
+        "many-north-korea-sympathisers"
+    ]
+    assert listed_slugs(client.get("/", {"source": "nis", "verdict": "unverified"})) == [
+        "north-korean-deaths-600",
+        "north-korean-casualties-4700",
+    ]
+
+
+def test_a_claim_in_review_is_filed_under_its_previous_verdict(seed, client):
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(
+        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+    )
+    assert listed_slugs(client.get("/", {"verdict": "corroborated"})) == [
+        "north-korean-troops-kursk"
+    ]
+    response = client.get("/", {"verdict": "in_review"})
+    assert len(listed_slugs(response)) == 4  # not a reader's verdict: ignored
+    assert "not one of the available choices" in response.content.decode()
+
+
+def test_filter_choices_offer_only_what_published_claims_use(seed, client):
+    Topic.objects.create(name="Unused topic", slug="unused-topic")
+    content = client.get("/").content.decode()
+    assert 'value="north-korea-russia"' in content
+    assert 'value="unused-topic"' not in content
+
+
+def test_the_claimant_filter_shows_as_removable_and_refuses_unpublished_claimants(seed, client):
+    content = client.get("/", {"source": "nis", "verdict": "unverified"}).content.decode()
+    assert '<input type="hidden" name="source" value="nis"' in content
+    assert 'Claims by <a href="/sources/nis/">National Intelligence Service (NIS)</a>' in content
+    assert 'href="/?verdict=unverified">Show everyone' in content
+    # The seed article is the claimant of unpublished claims only.
+    response = client.get("/", {"source": "seed-article"})
+    assert "The claimant filter was ignored." in response.content.decode()
+    assert 'name="source"' not in response.content.decode()
+    assert len(listed_slugs(response)) == 4
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"verdict": "bogus"},
+        {"page": "abc"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"page": "9" * 5000},
+        {"topic": "nope"},
+        {"source": "<script>"},
+        {"q": "x" * 1000},
+        {"q": "nul\x00byte"},
+        {"q": '"unbalanced -quote OR'},
+    ],
+)
+def test_bad_query_parameters_never_break_the_page(seed, client, query):
+    response = client.get("/", query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("</head>", 1)[1]
+
+
+def test_an_ignored_filter_says_so(seed, client):
+    response = client.get("/", {"verdict": "bogus"})
+    assert "bogus is not one of the available choices" in response.content.decode()
+    assert len(listed_slugs(response)) == 4
+
+
+@pytest.mark.django_db
+def test_pages_past_the_end_show_the_last_page(editor, client, settings):
+    settings.PUBLIC_PAGE_SIZE = 2
+    for _ in range(5):
+        make_published_claim(editor)
+    response = client.get("/", {"page": "99999"})
+    assert response.context["page_obj"].number == 3
+    assert listed_slugs(response) == ["claim-1"]
+
+
+@pytest.mark.django_db
+def test_pagination_links_are_real_links_that_keep_the_filters(editor, client, settings):
+    settings.PUBLIC_PAGE_SIZE = 2
+    topic = Topic.objects.create(name="Elections", slug="elections")
+    for _ in range(5):
+        make_published_claim(editor, topic=topic)
+    content = client.get("/", {"topic": "elections"}).content.decode()
+    assert 'href="?topic=elections&amp;page=2"' in content
+    assert 'hx-get="/?topic=elections&amp;page=2"' in content
+
+
+def test_the_filter_form_is_a_plain_get_form_that_htmx_enhances(seed, client):
+    content = client.get("/").content.decode()
+    assert '<form class="filters" method="get" action="/"' in content
+    assert 'hx-push-url="true"' in content
+    assert "csrfmiddlewaretoken" not in content
+    assert '<script src="/static/django_htmx/htmx-2.min.js" defer nonce="' in content
+    # Nothing loaded from another host: every script and stylesheet is ours.
+    assert not re.search(r'<script[^>]+src="(?:https?:)?//', content)
+    assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(?:https?:)?//', content)
+
+
+def test_an_htmx_request_gets_only_the_results_fragment(seed, client):
+    response = client.get("/", {"verdict": "unverified"}, headers=HTMX)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<section id="results"')
+    assert "<html" not in content
+    assert "<form" not in content
+    assert "north-korean-casualties-4700" in content
+    assert "north-korean-troops-kursk" not in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_plain_request_gets_the_whole_page(seed, client):
+    response = client.get("/", {"verdict": "unverified"})
+    content = response.content.decode()
+    assert content.startswith("<!doctype html>")
+    assert '<section id="results"' in content
+    assert "<form" in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_restoring_history_gets_the_whole_page(seed, client):
+    headers = HTMX | {"HX-History-Restore-Request": "true"}
+    response = client.get("/", headers=headers)
+    assert response.content.decode().startswith("<!doctype html>")
+    assert "HX-History-Restore-Request" in response["Vary"]
+
+
+def count_list_queries(client):
+    """Queries to render `/`, and a filtered htmx fragment of it."""
+    with CaptureQueriesContext(connection) as full:
+        assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as fragment:
+        assert client.get("/", {"topic": "topic-1"}, headers=HTMX).status_code == 200
+    return len(full), len(fragment)
+
+
+@pytest.mark.django_db
+def test_query_count_is_the_same_with_5_and_50_claims(editor, client):
+    def add_claims(count):
+        start = Claim.objects.count()
+        for number in range(start, start + count):
+            make_published_claim(
+                editor,
+                claimant=make_source(f"Claimant {number}"),
+                topic=Topic.objects.get_or_create(
+                    slug=f"topic-{number % 7}", defaults={"name": f"Topic {number % 7}"}
+                )[0],
+                published_at=timezone.now() - timedelta(minutes=number),
+            )
+
+    add_claims(5)
+    with_5 = count_list_queries(client)
+    add_claims(45)
+    assert Claim.objects.published().count() == 50
+    with_50 = count_list_queries(client)
+    assert with_5 == with_50
+    assert with_50 == (3, 3)

@@ -1,0 +1,175 @@
+"""Each published verdict carries one valid ClaimReview; /claims.json lists them all."""
+
+import json
+import re
+from datetime import date
+
+import jsonschema
+import pytest
+from django.conf import settings
+
+from claims.models import Article, Claim, ClaimStatus, Correction, SourceKind
+from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from tests.factories import make_published_claim, make_source
+
+SCHEMA = json.loads(
+    (settings.BASE_DIR / "claims" / "schemas" / "claimreview.schema.json").read_text()
+)
+validator = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def embedded_claimreviews(response):
+    content = response.content.decode()
+    blocks = re.findall(
+        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', content, re.S
+    )
+    return [json.loads(block) for block in blocks]
+
+
+def claimreview_of(client, slug):
+    [document] = embedded_claimreviews(client.get(f"/claims/{slug}/"))
+    return document
+
+
+def test_the_schema_is_itself_valid():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_every_published_seed_claim_embeds_one_valid_claimreview(seed, client):
+    for claim in Claim.objects.published():
+        document = claimreview_of(client, claim.slug)
+        validator.validate(document)
+        assert document["claimReviewed"] == claim.headline
+
+
+def test_the_4700_claimreview_is_unverified_with_its_caveats(seed, client, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    settings.NEWSROOM_NAME = "The Desk"
+    settings.NEWSROOM_URL = "https://news.example.org"
+    document = claimreview_of(client, "north-korean-casualties-4700")
+    validator.validate(document)
+    assert document["url"] == "https://desk.example.org/claims/north-korean-casualties-4700/"
+    assert document["datePublished"] == "2025-04-30"
+    assert document["author"] == {
+        "@type": "Organization",
+        "name": "The Desk",
+        "url": "https://news.example.org",
+    }
+    assert document["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "National Intelligence Service (NIS)",
+        "url": "https://www.nis.go.kr/",
+    }
+    rating = document["reviewRating"]
+    assert rating["alternateName"] == "Unverified"
+    # Unverified is not a point on the truth scale: no number.
+    assert "ratingValue" not in rating
+    assert rating["ratingExplanation"].startswith("South Korea's intelligence service gave")
+    assert "What we don't know:" in rating["ratingExplanation"]
+    assert "notoriously hard to verify independently" in rating["ratingExplanation"]
+
+
+def test_the_kursk_claimreview_carries_the_published_rating_value(seed, client):
+    rating = claimreview_of(client, "north-korean-troops-kursk")["reviewRating"]
+    assert rating == {
+        "@type": "Rating",
+        "alternateName": "Corroborated",
+        "ratingValue": RATINGS[ClaimStatus.CORROBORATED].value,
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+        "ratingExplanation": Claim.objects.get(slug="north-korean-troops-kursk").verdict_summary,
+    }
+
+
+def test_a_claim_in_review_is_reviewed_under_its_previous_verdict(seed, client):
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(
+        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+    )
+    document = claimreview_of(client, "north-korean-troops-kursk")
+    validator.validate(document)
+    assert document["reviewRating"]["alternateName"] == "Corroborated"
+
+
+def test_the_rating_scale_is_one_mapping_and_the_schema_knows_every_public_verdict():
+    values = [rating.value for rating in RATINGS.values() if rating.value is not None]
+    assert all(WORST_RATING <= value <= BEST_RATING for value in values)
+    assert set(RATINGS) == set(ClaimStatus)
+    names = SCHEMA["properties"]["reviewRating"]["properties"]["alternateName"]["enum"]
+    assert names == [rating.label for rating in PUBLIC_RATINGS]
+
+
+@pytest.mark.django_db
+def test_claimant_appearance_and_corrections_are_described(editor, client):
+    person = make_source("A senator", kind=SourceKind.PERSON, url="https://senator.example/")
+    article = Article.objects.create(
+        title="Interview",
+        slug="interview",
+        url="https://paper.example/interview",
+        published_on=date(2026, 3, 2),
+    )
+    claim = make_published_claim(
+        editor,
+        claimant=person,
+        appeared_in=article,
+        made_on=date(2026, 3, 1),
+        status=ClaimStatus.FALSE,
+        verdict_summary="It did not happen.",
+    )
+    Correction.objects.create(claim=claim, kind="correction", note="The interview was in March.")
+    document = claimreview_of(client, claim.slug)
+    validator.validate(document)
+    assert document["itemReviewed"] == {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "A senator", "url": "https://senator.example/"},
+        "datePublished": "2026-03-01",
+        "appearance": [
+            {
+                "@type": "CreativeWork",
+                "url": "https://paper.example/interview",
+                "headline": "Interview",
+                "datePublished": "2026-03-02",
+            }
+        ],
+        "firstAppearance": {
+            "@type": "CreativeWork",
+            "url": "https://paper.example/interview",
+            "headline": "Interview",
+            "datePublished": "2026-03-02",
+        },
+    }
+    assert document["reviewRating"]["ratingValue"] == 1
+    [correction] = document["correction"]
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == "Correction: The interview was in March."
+
+
+def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed, client):
+    response = client.get("/claims.json")
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["next"] is None
+    reviews = response.json()["claimReviews"]
+    for document in reviews:
+        validator.validate(document)
+    urls = {document["url"].rsplit("/claims/", 1)[1].strip("/") for document in reviews}
+    assert urls == set(Claim.objects.published().values_list("slug", flat=True))
+    assert len(reviews) == 4
+    assert reviews[0] == claimreview_of(client, "many-north-korea-sympathisers")
+
+
+@pytest.mark.django_db
+def test_claims_json_pages_through_every_published_claim(editor, client, monkeypatch, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    monkeypatch.setattr("claims.views.CLAIM_REVIEWS_PER_PAGE", 2)
+    for _ in range(5):
+        make_published_claim(editor)
+    seen = []
+    url = "/claims.json"
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 5
+        seen += [document["url"] for document in body["claimReviews"]]
+        url = body["next"] and body["next"].removeprefix(settings.SITE_URL)
+    assert len(seen) == len(set(seen)) == 5
+    assert set(seen) == {
+        f"https://desk.example.org{claim.get_absolute_url()}" for claim in Claim.objects.all()
+    }

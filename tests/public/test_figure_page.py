@@ -1,0 +1,146 @@
+"""A figure's page, CSV and JSON: every estimate, public, and only published claims linked."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.figures import Estimate, Qualifier
+from claims.models import Source
+from tests.factories import make_claim, make_published_claim, make_source, page_text
+from tests.figure_data import make_estimate, make_figure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deaths(editor):
+    """The NIS's April and September figures, Kyiv's, and two claims stating April's."""
+    figure = make_figure("North Korean soldiers killed", short_name="the death toll")
+    nis = make_source("NIS", affiliation="South Korean government")
+    kyiv = make_source("Zelensky", affiliation="Ukrainian government")
+    april = make_estimate(figure, nis, date(2025, 4, 30), 600, relayed_by=make_source("KBS World"))
+    make_estimate(figure, nis, date(2025, 9, 2), 2000, excerpt="now estimates around 2,000")
+    make_estimate(figure, kyiv, date(2025, 1, 9), 1000, qualifier=Qualifier.MORE_THAN)
+    april.claims.add(
+        make_published_claim(editor, slug="deaths-600", headline="About 600 have died"),
+        make_claim(editor, slug="draft-600", headline="A draft no reader may see"),
+    )
+    return figure
+
+
+def csv_rows(client, figure):
+    response = client.get(f"/figures/{figure.slug}.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_page_gives_the_latest_from_each_origin_and_every_estimate(deaths, client):
+    response = client.get("/figures/north-korean-soldiers-killed/")
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "South Korean government: about 2,000 soldiers (NIS, 2 September 2025)" in text
+    assert "Ukrainian government: more than 1,000 soldiers (Zelensky, 9 January 2025)" in text
+    table = text[text.index("Estimates of the death toll, oldest first") :]
+    rows = [table.index(value) for value in ["more than 1,000", "about 600", "about 2,000"]]
+    assert rows == sorted(rows)
+    assert '<a href="https://news.example/report" rel="noopener nofollow">KBS World</a>' in (
+        response.content.decode()
+    )
+    assert Estimate.objects.filter(figure=deaths).count() == 3
+
+
+def test_claims_stating_an_estimate_are_linked_only_once_published(deaths, client):
+    content = client.get(deaths.get_absolute_url()).content.decode()
+    assert '<a href="/claims/deaths-600/">About 600 have died</a>' in content
+    assert "draft" not in content.lower()
+    assert "draft" not in client.get(f"/figures/{deaths.slug}.json").content.decode().lower()
+    assert "draft" not in client.get(f"/figures/{deaths.slug}.csv").content.decode().lower()
+    assert deaths.estimates.get(stated_on=date(2025, 4, 30)).claims.count() == 2
+
+
+def test_csv_and_json_carry_the_rows_of_the_table(deaths, client, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    rows = csv_rows(client, deaths)
+    body = client.get(f"/figures/{deaths.slug}.json").json()
+    assert [row["stated_on"] for row in rows] == ["2025-01-09", "2025-04-30", "2025-09-02"]
+    assert [row["value"] for row in rows] == ["more than 1,000", "about 600", "about 2,000"]
+    assert rows[1]["relayed_by"] == "KBS World"
+    assert rows[1]["independent_origin"] == "South Korean government"
+    assert rows[1]["claims"] == "https://desk.example.org/claims/deaths-600/"
+    assert rows[1]["supersedes_earlier"] == "yes"
+    for row, record in zip(rows, body["estimates"], strict=True):
+        assert {key: str(value) for key, value in record.items() if key != "claims"} == {
+            key: value.replace("yes", "True") for key, value in row.items() if key != "claims"
+        }
+    assert body["figure"] == {
+        "name": "North Korean soldiers killed",
+        "unit": "soldiers",
+        "definition": "Soldiers killed since the deployment began.",
+        "url": "https://desk.example.org/figures/north-korean-soldiers-killed/",
+    }
+    latest = {
+        item["independent_origin"]: item["estimate"]["value"] for item in body["latest_by_origin"]
+    }
+    assert latest == {
+        "Ukrainian government": "more than 1,000",
+        "South Korean government": "about 2,000",
+    }
+
+
+def test_the_csv_defuses_what_a_spreadsheet_would_run(deaths, client):
+    Estimate.objects.filter(stated_on=date(2025, 9, 2)).update(
+        excerpt='=HYPERLINK("https://evil.example","click")', note="+1 more"
+    )
+    [september] = [row for row in csv_rows(client, deaths) if row["stated_on"] == "2025-09-02"]
+    assert september["excerpt"] == '\'=HYPERLINK("https://evil.example","click")'
+    assert september["note"] == "'+1 more"
+    assert client.get(f"/figures/{deaths.slug}.json").json()["estimates"][2]["note"] == "+1 more"
+
+
+def test_stored_text_is_escaped_on_the_page_and_in_the_chart(deaths, client):
+    Estimate.objects.filter(stated_on=date(2025, 9, 2)).update(
+        excerpt='</q><script>alert("x")</script>'
+    )
+    Source.objects.filter(slug="nis").update(name="<b>NIS</b> & co")
+    content = client.get(deaths.get_absolute_url()).content.decode()
+    assert "<script>" not in content
+    assert "&lt;script&gt;" in content
+    assert "<b>NIS</b>" not in content
+    assert "&lt;b&gt;NIS&lt;/b&gt; &amp; co, 2 September 2025: about 2,000</title>" in content
+
+
+@pytest.mark.parametrize("suffix", ["/", ".csv", ".json"])
+def test_an_unknown_figure_answers_404(client, suffix):
+    assert client.get(f"/figures/no-such-figure{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["/", ".csv", ".json"])
+def test_figure_pages_are_public_cacheable_and_answer_only_get_and_head(deaths, client, suffix):
+    url = f"/figures/{deaths.slug}{suffix}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert not response.cookies
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+    assert deaths.estimates.count() == 3
+
+
+def test_the_page_costs_the_same_queries_with_3_and_30_estimates(deaths, client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(deaths.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    with_3 = queries()
+    origin = make_source("NIS")
+    for day in range(1, 28):
+        make_estimate(deaths, origin, date(2025, 6, day), 700 + day)
+    assert deaths.estimates.count() == 30
+    assert queries() == with_3 == 3

@@ -1,0 +1,40 @@
+"""The methodology page publishes the ratings, their scale, the independence rule and the grades."""
+
+from claims.models import ClaimStatus, Credibility, Reliability
+from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from tests.factories import page_text
+
+
+def test_every_rating_is_defined_with_the_words_on_the_badge(db, client):
+    text = page_text(client.get("/methodology/"))
+    for status in ClaimStatus:
+        assert f"{status.label} {RATINGS[status].definition}" in text
+
+
+def test_the_claimreview_scale_is_published(db, client):
+    text = page_text(client.get("/methodology/"))
+    assert f"from {WORST_RATING} (worst) to {BEST_RATING} (best)" in text
+    for rating in PUBLIC_RATINGS:
+        value = "none" if rating.value is None else str(rating.value)
+        assert f"{rating.label} {value}" in text
+
+
+def test_both_admiralty_scales_and_the_rules_are_published(db, client):
+    text = page_text(client.get("/methodology/"))
+    for label in [*Reliability.labels, *Credibility.labels]:
+        assert label in text
+    assert "Five outlets repeating one agency's briefing are one source, not five." in text
+    assert "Corrections policy" in text
+    assert "Send us a claim" in text
+    assert "non-partisanship" in text
+
+
+def test_the_verdict_badge_uses_the_same_definition(seed, client):
+    text = page_text(client.get("/claims/many-north-korea-sympathisers/"))
+    assert RATINGS[ClaimStatus.UNVERIFIABLE].definition in text
+
+
+def test_readers_are_told_where_to_send_claims(db, client, settings):
+    settings.NEWSROOM_URL = "https://news.example.org/contact"
+    content = client.get("/methodology/").content.decode()
+    assert '<a href="https://news.example.org/contact">' in content

@@ -1,0 +1,66 @@
+"""A source's page shows its grade, affiliation, published claims and where it is evidence."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.models import Claim
+from tests.factories import make_claim, make_evidence, make_published_claim, make_source, page_text
+
+
+def test_the_nis_page_shows_its_grade_affiliation_and_published_claims(seed, client):
+    response = client.get("/sources/nis/")
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "National Intelligence Service (NIS)" in text
+    assert "Intelligence agency, South Korea" in text
+    assert "Reliability C: fairly reliable" in text
+    assert "South Korean government: sources with this affiliation count as one origin" in text
+    for claim in Claim.objects.published().filter(claimant__slug="nis"):
+        assert claim.headline in text
+    assert "Unverified About 4,700 North Korean soldiers" in text
+    assert "Corroborated North Korea has sent troops" in text
+
+
+def test_a_source_page_shows_where_it_serves_as_evidence_or_origin(seed, client):
+    text = page_text(client.get("/sources/seed-article/"))
+    assert "Commentary article reporting the NIS figure, on About 4,700 North Korean" in text
+    nis = page_text(client.get("/sources/nis/"))
+    assert "as the origin relayed by South Korean lawmakers briefed by the NIS" in nis
+
+
+@pytest.mark.django_db
+def test_a_source_page_lists_only_published_claims(editor, client):
+    minister = make_source("Minister", affiliation="Government", reliability="B")
+    make_source("Ministry", affiliation="Government")
+    make_published_claim(editor, claimant=minister, headline="Said in public")
+    draft = make_claim(editor, claimant=minister, headline="Still a draft")
+    make_evidence(draft, minister, title="Draft evidence")
+    text = page_text(client.get("/sources/minister/"))
+    assert "Said in public" in text
+    assert "Still a draft" not in text
+    assert "Draft evidence" not in text
+    # Ministry backs no published claim, so it is not named.
+    assert "Ministry" not in text
+
+
+def source_page_queries(client, slug):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/sources/{slug}/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_claims_and_evidence(editor, client):
+    agency = make_source("Agency", affiliation="Government")
+    make_source("Ministry", affiliation="Government")
+
+    def add(count):
+        for _ in range(count):
+            claim = make_published_claim(editor, claimant=agency, topic=None)
+            make_evidence(claim, make_source(f"Wire {Claim.objects.count()}"), origin=agency)
+
+    add(2)
+    with_2 = source_page_queries(client, "agency")
+    add(20)
+    assert source_page_queries(client, "agency") == with_2

@@ -1,0 +1,245 @@
+"""A verdict page shows the verdict, why, what we don't know, the evidence's origins and history."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import (
+    Action,
+    Caveat,
+    CaveatKind,
+    Claim,
+    ClaimStatus,
+    Correction,
+    ReviewEvent,
+    Stance,
+)
+from tests.factories import (
+    make_evidence,
+    make_published_claim,
+    make_source,
+    make_user,
+    page_text,
+)
+
+CASUALTIES = "/claims/north-korean-casualties-4700/"
+KURSK = "/claims/north-korean-troops-kursk/"
+
+
+def test_the_4700_page_is_unverified_with_its_caveats_and_a_single_origin(seed, client):
+    response = client.get(CASUALTIES)
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Our verdict: Unverified" in text
+    for caveat in Caveat.objects.filter(claim__slug="north-korean-casualties-4700"):
+        assert caveat.text in text
+    assert "Single origin: South Korean government (National Intelligence Service (NIS))" in text
+    assert (
+        "National Intelligence Service (NIS) → relayed by South Korean lawmakers briefed by the NIS"
+        in text
+    )
+    assert "National Intelligence Service (NIS) → relayed by Community-5" in text
+
+
+def test_the_kursk_page_is_corroborated_by_independent_origins(seed, client):
+    text = page_text(client.get(KURSK))
+    assert "Our verdict: Corroborated" in text
+    assert "independent origins" in text
+    for label in ["Russian government", "North Korean government", "South Korean government"]:
+        assert label in text
+    assert (
+        "General Staff of the Russian Armed Forces → relayed by NK News: Russia's General Staff "
+        "confirms North Korean troops fought in Kursk" in text
+    )
+    assert "Korean Central News Agency (KCNA) → relayed by Business Recorder" in text
+    assert "Government of North Korea → relayed by Community-5" in text
+
+
+def test_the_verdict_badge_names_the_verdict_in_text_with_its_definition(seed, client):
+    content = client.get(KURSK).content.decode()
+    assert '<span class="badge badge--corroborated">Corroborated</span>' in content
+    assert "Corroborated means: Supporting evidence comes from at least two origins" in (
+        page_text(client.get(KURSK))
+    )
+
+
+def test_what_we_dont_know_comes_right_after_the_verdict(seed, client):
+    # On a phone the caveats must show without scrolling past the summary.
+    text = page_text(client.get(CASUALTIES))
+    unknowns = text.index("What we don't know")
+    assert text.index("Our verdict: Unverified") < unknowns
+    assert unknowns < text.index("Why South Korea's intelligence service")
+    assert unknowns < text.index("The claim as made") < text.index("The evidence")
+
+
+def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(
+        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+    )
+    text = page_text(client.get(KURSK))
+    assert "Under review — previous verdict: Corroborated" in text
+    assert "Our verdict: Corroborated" in text
+
+
+def test_a_verdict_past_its_review_date_may_be_outdated(seed, client):
+    assert "may be outdated" not in page_text(client.get(KURSK))
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(
+        review_by=timezone.localdate() - timedelta(days=1)
+    )
+    assert "may be outdated" in page_text(client.get(KURSK))
+
+
+def test_evidence_is_grouped_by_stance_with_grades_in_words(seed, client):
+    # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    make_evidence(
+        claim,
+        make_source("Sceptical analyst", reliability="B"),
+        stance=Stance.CONTRADICTS,
+        title="Analyst doubts the scale",
+        credibility=4,
+    )
+    text = page_text(client.get(CASUALTIES))
+    assert "Supports the claim (2)" in text
+    assert "Contradicts the claim (1)" in text
+    assert text.index("Supports the claim") < text.index("Contradicts the claim")
+    assert "source reliability B: usually reliable" in text
+    assert "Credibility 4: doubtful" in text
+    assert "Credibility 3: possibly true" in text
+    # Contradicting evidence is not an origin of support.
+    assert "Single origin: South Korean government" in text
+
+
+def test_links_out_are_noopener_nofollow_with_archive_links(seed, client):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    make_evidence(
+        claim,
+        make_source("Wire"),
+        title="Wire report",
+        url="https://wire.example/report",
+        archive_url="https://archive.example/report",
+    )
+    content = client.get(CASUALTIES).content.decode()
+    rel = 'rel="noopener nofollow"'
+    assert f'<a href="https://wire.example/report" {rel}>Wire report</a>' in content
+    assert f'<a href="https://archive.example/report" {rel}>Archived copy</a>' in content
+
+
+def test_the_claim_as_made_names_claimant_date_and_place(seed, client):
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(
+        made_on=date(2026, 11, 19), appearance_url="https://news.example/briefing"
+    )
+    Claim.objects.filter(slug="north-korean-troops-kursk").update(appeared_in=None)
+    content = client.get(KURSK).content.decode()
+    text = page_text(client.get(KURSK))
+    assert "North Korea has deployed troops to assist Russia in the Kursk region." in text
+    assert "Claimed by National Intelligence Service (NIS)" in text
+    assert '<a href="/sources/nis/">' in content
+    assert "When 19 November 2026" in text
+    assert '<a href="https://news.example/briefing" rel="noopener nofollow">' in content
+
+
+def test_the_review_timeline_names_first_names_or_roles_never_emails(seed, client):
+    # A publisher with no first name on record: the page names the role instead.
+    nameless = make_user("k.lee", "Publishers")
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    ReviewEvent.objects.create(
+        claim=claim,
+        version=5,
+        action=Action.UNPUBLISH,
+        from_status=claim.status,
+        to_status=claim.status,
+        actor=nameless,
+        created_at=timezone.now(),
+    )
+    text = page_text(client.get(KURSK))
+    assert "Entered by Eun-ji" in text
+    assert "Corroborated by Daniel" in text
+    assert "Unpublished by a publisher" in text
+    assert "UTC" in text
+    assert "@" not in text
+    assert "factcheck.invalid" not in client.get(KURSK).content.decode()
+    assert "k.lee" not in text
+
+
+def test_corrections_are_logged_on_the_page(seed, client):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    correction = Correction.objects.create(
+        claim=claim, kind="correction", note="We misnamed the region in an earlier version."
+    )
+    content = client.get(KURSK).content.decode()
+    assert f'id="correction-{correction.pk}"' in content
+    assert "Correction: We misnamed the region in an earlier version." in page_text(
+        client.get(KURSK)
+    )
+
+
+def test_open_graph_and_canonical_come_from_site_url(seed, client, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    settings.ALLOWED_HOSTS = ["evil.example"]
+    content = client.get(KURSK, HTTP_HOST="evil.example").content.decode()
+    canonical = "https://desk.example.org/claims/north-korean-troops-kursk/"
+    assert f'<link rel="canonical" href="{canonical}">' in content
+    assert f'<meta property="og:url" content="{canonical}">' in content
+    assert '<meta property="og:title" content="Corroborated: North Korea has sent troops' in content
+    assert "evil.example" not in content
+
+
+def test_the_page_needs_no_javascript(seed, client):
+    content = client.get(CASUALTIES).content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", content)
+    assert len(scripts) == 1
+    assert scripts[0].startswith('<script type="application/ld+json" nonce="')
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", content)
+    assert "hx-" not in content
+
+
+def test_the_4700_page_and_its_css_weigh_under_50_kb(seed, client):
+    html_bytes = len(client.get(CASUALTIES).content)
+    with open(finders.find("css/site.css"), "rb") as css:
+        css_bytes = len(css.read())
+    assert html_bytes + css_bytes < 50_000
+
+
+def verdict_page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_query_count_is_the_same_with_2_and_50_evidence_items(editor, reviewer, client):
+    claim = make_published_claim(editor, claimant=make_source("Claimant", affiliation="Govt"))
+    Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="One open question.")
+    Correction.objects.create(claim=claim, note="An update.")
+    for version, actor in [(1, editor), (2, reviewer)]:
+        ReviewEvent.objects.create(
+            claim=claim,
+            version=version,
+            action=Action.CREATE,
+            from_status=ClaimStatus.UNVERIFIED,
+            to_status=ClaimStatus.UNVERIFIED,
+            actor=actor,
+        )
+
+    def add_evidence(count):
+        start = claim.evidence.count()
+        for number in range(start, start + count):
+            make_evidence(
+                claim,
+                make_source(f"Outlet {number}", affiliation=f"Owner {number}"),
+                origin=make_source(f"Origin {number}", affiliation=f"Group {number % 3}"),
+                stance=list(Stance)[number % 3],
+            )
+
+    add_evidence(2)
+    with_2 = verdict_page_queries(client, claim.get_absolute_url())
+    add_evidence(48)
+    assert claim.evidence.count() == 50
+    with_50 = verdict_page_queries(client, claim.get_absolute_url())
+    assert with_2 == with_50 == 6

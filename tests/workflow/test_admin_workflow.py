@@ -1,0 +1,348 @@
+"""The workflow in the admin: buttons, refusals, stale forms, forged fields, bulk actions."""
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Caveat, Claim, ClaimStatus, Evidence, ReviewEvent
+from tests.factories import claim_form_data, make_claim, make_evidence, make_source
+
+
+def change_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def transition_url(claim):
+    return reverse("admin:claims_claim_transition", args=[claim.pk])
+
+
+def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
+    seed, client, django_user_model
+):
+    reviewer = django_user_model.objects.get(username="reviewer")
+    client.force_login(reviewer)
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.get(change_url(claim))
+    assert response.status_code == 200
+    steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
+    assert steps["mark_unverifiable"] == ""
+    assert "this claim has 1 (South Korean government)" in steps["corroborate"]
+    assert "no contradicts evidence" in steps["dispute"]
+    content = response.content.decode()
+    assert 'value="mark_unverifiable" class="default"' in content
+    assert "Single origin" in content
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_the_creator_is_shown_no_way_to_issue_the_verdict(seed, client, django_user_model):
+    editor = django_user_model.objects.get(username="editor")
+    editor.groups.add(*django_user_model.objects.get(username="reviewer").groups.all())
+    client.force_login(editor)
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.get(change_url(claim))
+    steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
+    for verdict in ["corroborate", "dispute", "refute", "mark_unverifiable"]:
+        assert "another reviewer must issue its verdict" in steps[verdict]
+    response = client.post(
+        transition_url(claim), {"action": "mark_unverifiable", "version": claim.version}
+    )
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    assert not claim.events.filter(action="mark_unverifiable").exists()
+
+
+def test_a_button_takes_the_step_and_writes_the_event(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.post(
+        transition_url(claim),
+        {"action": "mark_unverifiable", "version": claim.version, "note": "No second origin."},
+        follow=True,
+    )
+    assert "is now Unverifiable" in response.content.decode()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.status == "unverifiable"
+    assert stored.events.last().note == "No second origin."
+
+
+def test_a_refused_step_shows_why_changes_nothing_and_keeps_the_note(
+    seed, client, django_user_model
+):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.post(
+        transition_url(claim),
+        {"action": "corroborate", "version": claim.version, "note": "Looks solid to me."},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Nothing was changed. Corroboration needs supporting evidence" in content
+    assert "Looks solid to me.</textarea>" in content
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.status, stored.version) == ("in_review", claim.version)
+    assert stored.events.count() == claim.events.count()
+
+
+def test_a_step_from_a_stale_page_is_refused(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.post(
+        transition_url(claim),
+        {"action": "mark_unverifiable", "version": claim.version - 1},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_the_transition_url_refuses_get(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.get(transition_url(claim) + "?action=mark_unverifiable")
+    assert response.status_code == 405
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_a_forged_post_of_status_version_or_publication_changes_nothing(editor, client):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    client.force_login(editor)
+    data = claim_form_data(
+        claim,
+        headline="Edited headline",
+        status="corroborated",
+        version=99,
+        is_published="on",
+        published_at="2020-01-01 00:00:00",
+    )
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 302
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.headline == "Edited headline"
+    assert (stored.status, stored.is_published, stored.published_at) == ("unverified", False, None)
+    assert stored.version == 2
+
+
+@pytest.mark.django_db
+def test_a_stale_form_is_refused_instead_of_overwriting(editor, reviewer, client):
+    claim = make_claim(editor)
+    opened = claim_form_data(claim, headline="The editor's edit")
+    claim.start_review(by=reviewer)
+    client.force_login(editor)
+    response = client.post(change_url(claim), opened)
+    assert response.status_code == 200
+    assert "changed by someone else since you opened it" in response.content.decode()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.headline == claim.headline
+    assert stored.status == "in_review"
+
+
+@pytest.mark.django_db
+def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(editor, client):
+    claim = make_claim(editor)
+    make_evidence(claim, make_source("Wire"))
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
+    claim = Claim.objects.get(pk=claim.pk)
+    data = claim_form_data(claim)
+    data.update(
+        {
+            "evidence-TOTAL_FORMS": 2,
+            "evidence-1-stance": "supports",
+            "evidence-1-credibility": 2,
+            "evidence-1-source": make_source("Other").pk,
+            "evidence-1-title": "New item",
+        }
+    )
+    client.force_login(editor)
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    assert "Reopen the claim first" in response.content.decode()
+    assert Evidence.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_adding_a_claim_records_who_entered_it(editor, client):
+    client.force_login(editor)
+    source = make_source("Ministry")
+    response = client.post(
+        reverse("admin:claims_claim_add"),
+        {
+            "headline": "A new claim",
+            "slug": "a-new-claim",
+            "wording": "Something was said.",
+            "claimant": source.pk,
+            "caveats-TOTAL_FORMS": 1,
+            "caveats-INITIAL_FORMS": 0,
+            "caveats-0-kind": "single_source",
+            "caveats-0-text": "Only the ministry says so.",
+            "evidence-TOTAL_FORMS": 1,
+            "evidence-INITIAL_FORMS": 0,
+            "evidence-0-stance": "supports",
+            "evidence-0-credibility": 3,
+            "evidence-0-source": source.pk,
+            "evidence-0-title": "Ministry statement",
+            "evidence-0-url": "https://example.org/statement",
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get(slug="a-new-claim")
+    assert claim.created_by == editor
+    assert claim.evidence.get().added_by == editor
+    assert claim.caveats.count() == 1
+    event = claim.events.get()
+    assert (event.action, event.actor, event.version) == ("create", editor, 1)
+
+
+@pytest.mark.django_db
+def test_the_evidence_form_refuses_javascript_urls(editor, client):
+    claim = make_claim(editor)
+    data = claim_form_data(claim)
+    data.update(
+        {
+            "evidence-TOTAL_FORMS": 1,
+            "evidence-0-stance": "supports",
+            "evidence-0-credibility": 2,
+            "evidence-0-source": make_source("Wire").pk,
+            "evidence-0-title": "Bad link",
+            "evidence-0-url": "javascript:alert(1)",
+        }
+    )
+    client.force_login(editor)
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    assert "Enter a valid URL." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_bulk_actions_go_through_the_workflow(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claims = Claim.objects.filter(
+        slug__in=["dead-cremated-in-russia", "deployment-under-2024-treaty"]
+    )
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "publish_action", "_selected_action": [claim.pk for claim in claims]},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "only with at least one caveat" in content
+    assert not Claim.objects.filter(pk__in=claims, is_published=True).exists()
+    assert not ReviewEvent.objects.filter(claim__in=claims, action="publish").exists()
+
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "start_review_action", "_selected_action": [claim.pk for claim in claims]},
+        follow=True,
+    )
+    assert "Review started: 2 claim(s)." in response.content.decode()
+    assert set(Claim.objects.filter(pk__in=claims).values_list("status", flat=True)) == {
+        "in_review"
+    }
+
+
+def test_editors_are_not_offered_the_publish_action(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="editor"))
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    actions = [choice[0] for choice in response.context["action_form"].fields["action"].choices]
+    assert "start_review_action" in actions
+    assert "publish_action" not in actions
+    assert Claim.objects.count() == 9
+
+
+def test_queues_filter_the_claim_list(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="editor"))
+    changelist = reverse("admin:claims_claim_changelist")
+    awaiting = client.get(changelist, {"queue": "awaiting_review"}).context["cl"].result_list
+    assert {claim.slug for claim in awaiting} == {
+        "injured-repatriated-january-march",
+        "figure-significant-increase",
+    }
+    mine = client.get(changelist, {"queue": "mine"}).context["cl"].result_list
+    assert len(mine) == 9
+
+
+@pytest.mark.parametrize("method", ["change", "delete"])
+def test_nobody_can_change_or_delete_review_events(seed, admin_client, method):
+    event = ReviewEvent.objects.first()
+    url = reverse(f"admin:claims_reviewevent_{method}", args=[event.pk])
+    response = admin_client.post(url, {"note": "rewritten", "post": "yes"})
+    assert response.status_code == 403
+    stored = ReviewEvent.objects.get(pk=event.pk)
+    assert stored.note == event.note
+
+
+def test_caveats_can_be_added_to_an_open_claim_in_the_admin(seed, client, django_user_model):
+    editor = django_user_model.objects.get(username="editor")
+    client.force_login(editor)
+    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    data = claim_form_data(claim)
+    data.update(
+        {
+            "caveats-TOTAL_FORMS": 1,
+            "caveats-0-kind": "single_source",
+            "caveats-0-text": "Only the NIS says so.",
+        }
+    )
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 302
+    assert list(Caveat.objects.filter(claim=claim).values_list("text", flat=True)) == [
+        "Only the NIS says so."
+    ]
+
+
+def test_corrections_are_written_only_on_published_claims(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    url = reverse("admin:claims_correction_add")
+    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    response = client.post(
+        url,
+        {
+            "claim": draft.pk,
+            "kind": "correction",
+            "note": "Fixed a date.",
+            "published_at_0": "2026-11-25",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "publish the claim first" in response.content.decode()
+    assert not draft.corrections.exists()
+
+    published = Claim.objects.get(slug="north-korean-casualties-4700")
+    response = client.post(
+        url,
+        {
+            "claim": published.pk,
+            "kind": "clarification",
+            "note": "Clarified the source.",
+            "published_at_0": "2026-11-25",
+            "published_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302
+    assert published.corrections.get().note == "Clarified the source."
+
+
+def test_a_source_behind_a_standing_verdict_keeps_its_affiliation(seed, client, django_user_model):
+    from claims.models import Source
+
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    north_korea = Source.objects.get(slug="north-korea")
+    response = client.post(
+        reverse("admin:claims_source_change", args=[north_korea.pk]),
+        {
+            "name": north_korea.name,
+            "slug": north_korea.slug,
+            "kind": north_korea.kind,
+            "country": north_korea.country,
+            "url": "",
+            "reliability": north_korea.reliability,
+            "affiliation": Source.objects.get(slug="nis").affiliation_id,
+            "description": north_korea.description,
+        },
+    )
+    assert response.status_code == 200
+    assert "reopen them before changing it" in response.content.decode()
+    assert "North Korea has sent troops" in response.content.decode()
+    assert Source.objects.get(pk=north_korea.pk).affiliation.slug == "north-korean-government"

@@ -1,0 +1,112 @@
+"""The desk enters a figure and its estimates on one admin page; readers see them at once."""
+
+import pytest
+from django.urls import reverse
+
+from claims.figures import Estimate, Figure
+from tests.factories import make_published_claim, make_source, page_text
+from tests.figure_data import make_figure
+
+pytestmark = pytest.mark.django_db
+
+
+def estimate_row(index, **fields):
+    row = {
+        "stated_on": "2025-04-30",
+        "qualifier": "about",
+        "low": "600",
+        "high": "",
+        "origin": make_source("NIS", affiliation="South Korean government").pk,
+        "relayed_by": "",
+        "url": "https://world.example/report",
+        "excerpt": "roughly 600 North Korean soldiers have died",
+        "note": "",
+        "period_start": "",
+        "period_end": "",
+        "supersedes_earlier": "on",
+    }
+    row.update(fields)
+    return {f"estimates-{index}-{name}": value for name, value in row.items()}
+
+
+def figure_form(*rows, **fields):
+    data = {
+        "name": "North Korean soldiers killed",
+        "slug": "north-korean-soldiers-killed",
+        "short_name": "the death toll",
+        "unit": "soldiers",
+        "definition": "Killed in combat since the deployment.",
+        "estimates-TOTAL_FORMS": len(rows),
+        "estimates-INITIAL_FORMS": 0,
+    }
+    data.update(fields)
+    for row in rows:
+        data.update(row)
+    return data
+
+
+def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(editor, client):
+    claim = make_published_claim(editor, slug="deaths-600")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:claims_figure_add"),
+        figure_form(
+            estimate_row(0, claims=[claim.pk]),
+            estimate_row(1, stated_on="2025-09-02", low="2000", excerpt="around 2,000"),
+        ),
+    )
+    assert response.status_code == 302
+    figure = Figure.objects.get(slug="north-korean-soldiers-killed")
+    assert [estimate.low for estimate in figure.estimates.all()] == [600, 2000]
+    assert list(claim.estimates.all()) == [figure.estimates.first()]
+    assert "the same source, NIS, put the death toll at about 2,000" in page_text(
+        client.get("/claims/deaths-600/")
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("url", "javascript:alert(1)", "Enter a valid URL."),
+        ("excerpt", "about 600\x01 killed", "Remove the invisible control characters"),
+        ("excerpt", "x" * 1001, "Ensure this value has at most 1000 characters"),
+        ("high", "500", "high end must be above its low end."),
+    ],
+)
+def test_a_bad_estimate_is_refused_with_the_reason_and_nothing_is_saved(
+    editor, client, field, value, message
+):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:claims_figure_add"), figure_form(estimate_row(0, **{field: value}))
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Figure.objects.exists()
+    assert not Estimate.objects.exists()
+
+
+def test_a_new_estimate_shows_at_once_on_a_cached_figure_page(
+    editor, client, page_cache, django_capture_on_commit_callbacks
+):
+    figure = make_figure("North Korean soldiers killed")
+    assert "No estimates on file yet." in page_text(client.get(figure.get_absolute_url()))
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:claims_figure_change", args=[figure.pk]),
+            figure_form(estimate_row(0), slug=figure.slug, definition=figure.definition),
+        )
+    assert response.status_code == 302
+    client.logout()
+    text = page_text(client.get(figure.get_absolute_url()))
+    assert "South Korean government: about 600 soldiers" in text
+    assert figure.estimates.count() == 1
+
+
+def test_a_reader_cannot_reach_the_figure_admin(client):
+    figure = make_figure()
+    response = client.get(reverse("admin:claims_figure_change", args=[figure.pk]))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert Figure.objects.count() == 1

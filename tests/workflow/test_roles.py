@@ -1,0 +1,49 @@
+"""Roles are created by a migration, each with exactly its permissions."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_three_roles_exist():
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Editors",
+        "Reviewers",
+        "Publishers",
+    }
+
+
+def test_editors_enter_claims_but_cannot_review_or_publish(editor):
+    assert editor.has_perms(
+        [
+            "claims.add_claim",
+            "claims.change_claim",
+            "claims.add_evidence",
+            "claims.add_caveat",
+            "claims.add_source",
+        ]
+    )
+    assert not editor.has_perm("claims.review_claim")
+    assert not editor.has_perm("claims.publish_claim")
+    assert not editor.has_perm("claims.add_correction")
+
+
+def test_reviewers_can_also_review_but_not_publish(reviewer):
+    assert reviewer.has_perms(["claims.add_claim", "claims.add_evidence", "claims.review_claim"])
+    assert not reviewer.has_perm("claims.publish_claim")
+    assert not reviewer.has_perm("claims.add_correction")
+
+
+def test_publishers_can_also_publish_and_correct(publisher):
+    assert publisher.has_perms(
+        ["claims.review_claim", "claims.publish_claim", "claims.add_correction"]
+    )
+
+
+def test_review_events_are_read_only_for_every_role(editor, reviewer, publisher):
+    for user in [editor, reviewer, publisher]:
+        assert user.has_perm("claims.view_reviewevent")
+        assert not user.has_perm("claims.change_reviewevent")
+        assert not user.has_perm("claims.delete_reviewevent")
+        assert not user.has_perm("claims.add_reviewevent")

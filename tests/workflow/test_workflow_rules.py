@@ -1,0 +1,233 @@
+"""The evidence rules, four eyes, notes and corrections of the review workflow."""
+
+import pytest
+from django.utils import timezone
+
+from claims.models import (
+    Caveat,
+    Claim,
+    ClaimStatus,
+    Correction,
+    Evidence,
+    ReviewEvent,
+    StaleClaim,
+    Stance,
+    WorkflowError,
+    WorkflowForbidden,
+)
+from tests.factories import make_claim, make_evidence, make_source
+
+
+def in_review(claim):
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.IN_REVIEW)
+    return Claim.objects.get(pk=claim.pk)
+
+
+def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim.start_review(by=reviewer)
+    with pytest.raises(WorkflowError) as error:
+        claim.corroborate(by=reviewer)
+    assert error.value.messages == [
+        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins; "
+        "this claim has 1 (South Korean government)."
+    ]
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.status == "in_review"
+    assert stored.events.last().action == "start_review"
+
+
+def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, reviewer):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim.reopen(by=reviewer, note="Re-checking the admission.")
+    claim.corroborate(by=reviewer, note="Still two independent origins.")
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.status == "corroborated"
+    assert list(stored.events.values_list("action", flat=True))[-2:] == ["reopen", "corroborate"]
+
+
+@pytest.mark.django_db
+def test_the_creator_cannot_issue_a_verdict_on_their_own_claim(reviewer, publisher):
+    claim = in_review(make_claim(reviewer))
+    Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
+    with pytest.raises(WorkflowForbidden, match="another reviewer must issue its verdict"):
+        claim.mark_unverifiable(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    claim.mark_unverifiable(by=publisher)
+    assert Claim.objects.get(pk=claim.pk).status == "unverifiable"
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_publish(editor):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    with pytest.raises(WorkflowForbidden, match="Only publishers can publish"):
+        claim.publish(by=editor)
+    assert not Claim.objects.get(pk=claim.pk).is_published
+    assert not ReviewEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unverified_claim_is_published_only_with_a_caveat(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    with pytest.raises(WorkflowError, match="only with at least one caveat"):
+        claim.publish(by=publisher)
+    assert not Claim.objects.get(pk=claim.pk).is_published
+    Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    claim.publish(by=publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.is_published and stored.published_at is not None
+
+
+@pytest.mark.django_db
+def test_corroboration_is_refused_while_strong_contradicting_evidence_stands(editor, reviewer):
+    claim = make_claim(editor)
+    make_evidence(claim, make_source("One"))
+    make_evidence(claim, make_source("Two"))
+    make_evidence(claim, make_source("Three"), stance=Stance.CONTRADICTS, credibility=2)
+    claim = in_review(claim)
+    with pytest.raises(WorkflowError, match="1 contradicting item"):
+        claim.corroborate(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_weakly_graded_origins_do_not_count_towards_corroboration(editor, reviewer):
+    claim = make_claim(editor)
+    make_evidence(claim, make_source("One"), credibility=2)
+    make_evidence(claim, make_source("Two"), credibility=4)
+    claim = in_review(claim)
+    with pytest.raises(WorkflowError, match="this claim has 1 \\(One\\)"):
+        claim.corroborate(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_a_false_rating_needs_an_origin_independent_of_the_claimant(editor, reviewer):
+    claimant = make_source("Ministry", affiliation="Government A")
+    claim = make_claim(editor, claimant=claimant)
+    same_side = make_source("Agency", affiliation="Government A")
+    make_evidence(claim, same_side, stance=Stance.CONTRADICTS, credibility=1)
+    claim = in_review(claim)
+    with pytest.raises(WorkflowError, match="independent of the claimant"):
+        claim.refute(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_a_dispute_needs_both_sides(editor, reviewer):
+    claim = make_claim(editor)
+    make_evidence(claim, make_source("One"))
+    claim = in_review(claim)
+    with pytest.raises(WorkflowError, match="no contradicts evidence"):
+        claim.dispute(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+@pytest.mark.django_db
+def test_reopening_needs_a_note(editor, reviewer):
+    claim = make_claim(editor)
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
+    claim = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(WorkflowError, match="a note is required"):
+        claim.reopen(by=reviewer, note="   ")
+    assert Claim.objects.get(pk=claim.pk).status == "disputed"
+    assert not ReviewEvent.objects.exists()
+
+
+def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, reviewer):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim.reopen(by=reviewer, note="New satellite imagery to weigh.")
+    assert list(Correction.objects.filter(claim=claim).values_list("note", flat=True)) == [
+        "Verdict changed from Corroborated to under review: New satellite imagery to weigh."
+    ]
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.is_published
+    assert stored.public_status == ClaimStatus.CORROBORATED
+
+    Evidence.objects.create(
+        claim=stored,
+        source=make_source("Observer"),
+        stance=Stance.CONTRADICTS,
+        title="Imagery analysis",
+        credibility=3,
+    )
+    stored.dispute(by=reviewer, note="Imagery contradicts the timeline.")
+    assert Correction.objects.filter(claim=claim).last().note == (
+        "Verdict changed from Corroborated to Disputed: Imagery contradicts the timeline."
+    )
+
+
+def test_unpublished_claims_get_no_correction(seed, reviewer):
+    claim = Claim.objects.get(slug="figure-significant-increase")
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
+    Claim.objects.get(pk=claim.pk).reopen(by=reviewer, note="Recheck.")
+    assert not Correction.objects.filter(claim=claim).exists()
+
+
+@pytest.mark.django_db
+class TestEvidenceUnderAVerdict:
+    @pytest.fixture
+    def rated(self, editor):
+        claim = make_claim(editor)
+        evidence = make_evidence(claim, make_source("One"))
+        caveat = Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
+        Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.UNVERIFIABLE)
+        return claim, evidence, caveat
+
+    def test_adding_evidence_is_refused(self, rated):
+        claim, _, _ = rated
+        with pytest.raises(WorkflowError, match="Reopen the claim first"):
+            make_evidence(claim, make_source("Two"))
+        assert Evidence.objects.filter(claim=claim).count() == 1
+
+    def test_changing_or_removing_evidence_is_refused(self, rated):
+        _, evidence, _ = rated
+        evidence.credibility = 1
+        with pytest.raises(WorkflowError, match="Reopen the claim first"):
+            evidence.save()
+        with pytest.raises(WorkflowError, match="Reopen the claim first"):
+            evidence.delete()
+        assert Evidence.objects.get(pk=evidence.pk).credibility == 2
+
+    def test_changing_caveats_is_refused(self, rated):
+        claim, _, caveat = rated
+        with pytest.raises(WorkflowError, match="Reopen the claim first"):
+            Caveat.objects.create(claim=claim, kind="other", text="More.")
+        with pytest.raises(WorkflowError, match="Reopen the claim first"):
+            caveat.delete()
+        assert list(Caveat.objects.filter(claim=claim)) == [caveat]
+
+
+@pytest.mark.django_db
+def test_the_last_caveat_of_a_published_unverified_claim_stays(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    caveat = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    claim.publish(by=publisher)
+    with pytest.raises(WorkflowError, match="must say what we don't know"):
+        caveat.delete()
+    assert Caveat.objects.filter(pk=caveat.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_step_taken_on_a_stale_copy_is_refused(editor, reviewer):
+    claim = make_claim(editor)
+    stale_copy = Claim.objects.get(pk=claim.pk)
+    claim.start_review(by=editor)
+    with pytest.raises(StaleClaim, match="changed by someone else"):
+        stale_copy.start_review(by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).version == 2
+    assert ReviewEvent.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_publishing_keeps_the_first_publication_date(editor, publisher):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    claim.publish(by=publisher)
+    first = Claim.objects.get(pk=claim.pk).published_at
+    claim.unpublish(by=publisher, note="Legal check.")
+    claim.publish(by=publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.published_at == first
+    assert stored.published_at <= timezone.now()
