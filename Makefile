@@ -34,7 +34,7 @@ run: setup
 
 # The whole suite, browser journeys included; the ten slowest tests at the end
 # keep its speed honest.
-test: setup
+test: setup checkers
 	$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
 
 # Everything but the browser journeys and the PostgreSQL-only tests.
