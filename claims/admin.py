@@ -268,7 +268,8 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                     (action, TRANSITIONS[action].label, problem)
                     for action, problem in claim.available_transitions(request.user)
                 ],
-                "origin_groups": claim.independent_origins(),
+                "origin_groups": (groups := claim.independent_origins()),
+                "counted_origins": [group for group in groups if not group.is_claimant],
                 "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
                 "workflow_version": claim.version,
             }

@@ -313,6 +313,9 @@ class OriginGroup:
     evidence that traces back to it."""
 
     label: str
+    key: tuple = ()
+    # The claimant's own affiliation: shown, but never counted as support.
+    is_claimant: bool = False
     origins: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
 
@@ -635,13 +638,18 @@ class Claim(models.Model):
             for group in self.independent_origins(Stance.SUPPORTS, evidence)
             if group.best_credibility <= 3
         ]
+        # The claimant repeating its claim is the claim, not evidence for it.
+        counted = [group for group in strong if not group.is_claimant]
         problems = []
-        if len(strong) < 2:
-            named = f" ({', '.join(group.label for group in strong)})" if strong else ""
-            problems.append(
+        if len(counted) < 2:
+            named = f" ({', '.join(group.label for group in counted)})" if counted else ""
+            problem = (
                 "Corroboration needs supporting evidence graded 1–3 from 2 independent "
-                f"origins; this claim has {len(strong)}{named}."
+                f"origins besides the claimant; this claim has {len(counted)}{named}."
             )
+            if own := [group.label for group in strong if group.is_claimant]:
+                problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
+            problems.append(problem)
         if strong_against := self._graded(evidence, Stance.CONTRADICTS, 2):
             problems.append(
                 f"Corroboration is refused while {len(strong_against)} contradicting "
@@ -666,11 +674,10 @@ class Claim(models.Model):
 
     def _problems_before_refute(self):
         evidence = self._evidence_for_guard()
-        claimant_key = self.claimant.independence_key
         independent = [
             group
             for group in self.independent_origins(Stance.CONTRADICTS, evidence)
-            if group.best_credibility <= 2 and group.origins[0].independence_key != claimant_key
+            if group.best_credibility <= 2 and not group.is_claimant
         ]
         problems = []
         if not independent:
@@ -782,19 +789,26 @@ class Claim(models.Model):
         Group the claim's evidence of one stance by independent origin.
 
         Each item's origin is whom it relies on, or its own source when it is
-        first-hand; origins sharing an affiliation are one origin. Returns a
-        list of OriginGroup, largest first. Pass `evidence` to reuse items
-        already fetched (with source, origin and their affiliations).
+        first-hand; origins sharing an affiliation are one origin. The group
+        sharing the claimant's affiliation is marked `is_claimant`: it is listed
+        but never counts as support. Returns a list of OriginGroup, largest
+        first. Pass `evidence` to reuse items already fetched (with source,
+        origin and their affiliations).
         """
         if evidence is None:
             evidence = self.evidence.with_origins()
+        claimant_key = self.claimant.independence_key
         groups = {}
         for item in evidence:
             if item.stance != stance:
                 continue
             root = item.root_source
+            key = root.independence_key
             group = groups.setdefault(
-                root.independence_key, OriginGroup(label=root.independence_label)
+                key,
+                OriginGroup(
+                    label=root.independence_label, key=key, is_claimant=key == claimant_key
+                ),
             )
             if root not in group.origins:
                 group.origins.append(root)

@@ -129,8 +129,8 @@ def claim_detail(request, slug):
 
     Template: claims/claim_detail.html. Context: claim, rating,
     evidence_by_stance ((stance, heading, items) for each stance with items),
-    origins (independent origins of the supporting evidence), canonical_url,
-    claimreview (JSON-LD).
+    origins (independent origins of the supporting evidence), counted_origins
+    (those besides the claimant's own), canonical_url, claimreview (JSON-LD).
     """
     claims = (
         Claim.objects.published()
@@ -151,6 +151,7 @@ def claim_detail(request, slug):
         (stance, heading, [item for item in evidence if item.stance == stance])
         for stance, heading in STANCE_HEADINGS.items()
     ]
+    origins = claim.independent_origins(evidence=evidence)
     return render(
         request,
         "claims/claim_detail.html",
@@ -158,7 +159,8 @@ def claim_detail(request, slug):
             "claim": claim,
             "rating": RATINGS[claim.public_status],
             "evidence_by_stance": [group for group in by_stance if group[2]],
-            "origins": claim.independent_origins(evidence=evidence),
+            "origins": origins,
+            "counted_origins": [group for group in origins if not group.is_claimant],
             "canonical_url": absolute_url(claim.get_absolute_url()),
             "claimreview": as_json_ld(claim_review(claim)),
         },

@@ -71,11 +71,13 @@ def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     assert response.status_code == 200
     steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
     assert steps["mark_unverifiable"] == ""
-    assert "this claim has 1 (South Korean government)" in steps["corroborate"]
+    assert "besides the claimant; this claim has 0." in steps["corroborate"]
+    assert "tracing back to the claimant (South Korean government)" in steps["corroborate"]
     assert "no contradicts evidence" in steps["dispute"]
     content = response.content.decode()
     assert 'value="mark_unverifiable" class="default"' in content
-    assert "Single origin" in content
+    assert "0 independent origins besides the claimant" in content
+    assert "the claimant's own: does not count" in content
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 

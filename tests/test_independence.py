@@ -19,10 +19,25 @@ def test_the_4700_claim_has_two_items_but_one_origin(seed):
     ]
 
 
-def test_the_kursk_claim_has_two_independent_origins(seed):
+def test_the_kursk_claim_has_two_independent_origins_besides_the_claimant(seed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    labels = sorted(group.label for group in claim.independent_origins())
-    assert labels == ["North Korean government", "South Korean government"]
+    groups = {group.label: group for group in claim.independent_origins()}
+    assert sorted(groups) == [
+        "North Korean government",
+        "Russian government",
+        "South Korean government",
+    ]
+    # The NIS is the claimant: the lawmakers relaying it are listed, not counted.
+    assert [label for label, group in groups.items() if group.is_claimant] == [
+        "South Korean government"
+    ]
+    assert {origin.slug for origin in groups["North Korean government"].origins} == {
+        "north-korea",
+        "kcna",
+    }
+    assert [origin.slug for origin in groups["Russian government"].origins] == [
+        "russian-general-staff"
+    ]
 
 
 @pytest.mark.django_db

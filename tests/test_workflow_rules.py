@@ -29,8 +29,9 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, bob):
     with pytest.raises(WorkflowError) as error:
         claim.corroborate(by=bob)
     assert error.value.messages == [
-        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins; "
-        "this claim has 1 (South Korean government)."
+        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins "
+        "besides the claimant; this claim has 0. Evidence tracing back to the claimant "
+        "(South Korean government) does not count."
     ]
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "in_review"
