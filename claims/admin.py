@@ -121,7 +121,7 @@ class ReviewEventInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "note", "public_note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -271,6 +271,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                 "origin_groups": (groups := claim.independent_origins()),
                 "counted_origins": [group for group in groups if not group.is_claimant],
                 "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
+                "workflow_public_note": request.session.pop(f"workflow-public-note-{claim.pk}", ""),
                 "workflow_version": claim.version,
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -285,6 +286,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         change_url = reverse("admin:claims_claim_change", args=[claim.pk])
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")
+        public_note = request.POST.get("public_note", "")
         try:
             expected_version = int(request.POST.get("version", ""))
         except ValueError:
@@ -293,11 +295,18 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             messages.error(request, "Unknown workflow step; nothing was changed.")
             return HttpResponseRedirect(change_url)
         try:
-            claim.transition(action, by=request.user, note=note, expected_version=expected_version)
+            claim.transition(
+                action,
+                by=request.user,
+                note=note,
+                public_note=public_note,
+                expected_version=expected_version,
+            )
         except (WorkflowError, WorkflowForbidden) as error:
             messages.error(request, f"Nothing was changed. {error_text(error)}")
-            # Keep what the reviewer typed: the note comes back in the form.
+            # Keep what the reviewer typed: both notes come back in the form.
             request.session[f"workflow-note-{claim.pk}"] = note
+            request.session[f"workflow-public-note-{claim.pk}"] = public_note
         else:
             messages.success(
                 request, f"{Action(action).label}: “{claim}” is now {claim.get_status_display()}."

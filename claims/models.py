@@ -490,46 +490,50 @@ class Claim(models.Model):
         return self.review_by is not None and self.review_by < timezone.localdate()
 
     # The workflow. Every verb goes through transition(); nothing else
-    # changes status, publication or version.
+    # changes status, publication or version. Each takes two notes: `note` is
+    # internal (the audit trail and the admin, never a public page: it may
+    # name a confidential source); `public_note` is for readers, and is
+    # required by a step that changes what readers see of a published claim,
+    # where it becomes the public Correction.
 
-    def start_review(self, *, by, note=""):
-        return self.transition(Action.START_REVIEW, by=by, note=note)
+    def start_review(self, *, by, note="", public_note=""):
+        return self.transition(Action.START_REVIEW, by=by, note=note, public_note=public_note)
 
-    def corroborate(self, *, by, note=""):
-        return self.transition(Action.CORROBORATE, by=by, note=note)
+    def corroborate(self, *, by, note="", public_note=""):
+        return self.transition(Action.CORROBORATE, by=by, note=note, public_note=public_note)
 
-    def dispute(self, *, by, note=""):
-        return self.transition(Action.DISPUTE, by=by, note=note)
+    def dispute(self, *, by, note="", public_note=""):
+        return self.transition(Action.DISPUTE, by=by, note=note, public_note=public_note)
 
-    def refute(self, *, by, note=""):
-        return self.transition(Action.REFUTE, by=by, note=note)
+    def refute(self, *, by, note="", public_note=""):
+        return self.transition(Action.REFUTE, by=by, note=note, public_note=public_note)
 
-    def mark_unverifiable(self, *, by, note=""):
-        return self.transition(Action.MARK_UNVERIFIABLE, by=by, note=note)
+    def mark_unverifiable(self, *, by, note="", public_note=""):
+        return self.transition(Action.MARK_UNVERIFIABLE, by=by, note=note, public_note=public_note)
 
-    def reopen(self, *, by, note=""):
-        return self.transition(Action.REOPEN, by=by, note=note)
+    def reopen(self, *, by, note="", public_note=""):
+        return self.transition(Action.REOPEN, by=by, note=note, public_note=public_note)
 
-    def publish(self, *, by, note=""):
-        return self.transition(Action.PUBLISH, by=by, note=note)
+    def publish(self, *, by, note="", public_note=""):
+        return self.transition(Action.PUBLISH, by=by, note=note, public_note=public_note)
 
-    def unpublish(self, *, by, note=""):
-        return self.transition(Action.UNPUBLISH, by=by, note=note)
+    def unpublish(self, *, by, note="", public_note=""):
+        return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
-    def transition(self, action, *, by, note="", expected_version=None):
+    def transition(self, action, *, by, note="", public_note="", expected_version=None):
         """
         Take one workflow step, or raise and change nothing.
 
         Locks the claim's row, checks permission and the evidence guard against
         the locked state, then updates only if the status and version are still
         those the caller read (`expected_version`, else this instance's), and
-        writes the ReviewEvent (and a public Correction when a published
-        verdict changes) in the same transaction. Raises WorkflowForbidden,
-        WorkflowError or StaleClaim.
+        writes the ReviewEvent (and, when the step changes what readers see of
+        a published claim, a public Correction from `public_note`) in the same
+        transaction. Raises WorkflowForbidden, WorkflowError or StaleClaim.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
-        note = note.strip()
+        note, public_note = note.strip(), public_note.strip()
         expected_version = self.version if expected_version is None else expected_version
         with transaction.atomic():
             current = Claim.objects.select_for_update().get(pk=self.pk)
@@ -540,7 +544,10 @@ class Claim(models.Model):
                 )
             if problem := current.permission_problem(action, by):
                 raise WorkflowForbidden(problem)
-            if problems := current.guard_problems(action, note=note, require_note=True):
+            problems = current.guard_problems(
+                action, note=note, public_note=public_note, require_note=True
+            )
+            if problems:
                 raise WorkflowError(problems)
             now = timezone.now()
             updates = current._updates_for(action, spec, now)
@@ -558,8 +565,9 @@ class Claim(models.Model):
                 actor=by,
                 created_at=now,
                 note=note,
+                public_note=public_note,
             )
-            if correction := current._correction_for(action, spec, note):
+            if correction := current._correction_for(action, spec, public_note):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
@@ -583,20 +591,31 @@ class Claim(models.Model):
             updates["is_published"] = False
         return updates
 
-    def _correction_for(self, action, spec, note):
-        """The public note a published claim gets when its verdict changes."""
-        if not self.is_published or spec.target is None:
+    def changes_public_record(self, action):
+        """
+        Whether `action` changes what readers see of this claim: a verdict
+        issued, a verdict reopened, or the claim withdrawn, while it is
+        published. Such a step needs a public note, which becomes a Correction.
+        """
+        spec = TRANSITIONS[Action(action)]
+        return self.is_published and (
+            spec.is_verdict or action in (Action.REOPEN, Action.UNPUBLISH)
+        )
+
+    def _correction_for(self, action, spec, public_note):
+        """The Correction readers get when this step changes the published claim, or ''."""
+        if not self.changes_public_record(action):
             return ""
+        if action == Action.UNPUBLISH:
+            return f"Withdrawn from publication: {public_note}"
         before = ClaimStatus(self.previous_status or self.status).label
         if action == Action.REOPEN:
             before, after = ClaimStatus(self.status).label, "under review"
-        elif spec.is_verdict:
-            after = ClaimStatus(spec.target).label
         else:
-            return ""
+            after = ClaimStatus(spec.target).label
         if before == after:
-            return f"Verdict {after} confirmed after review: {note}".rstrip(": ")
-        return f"Verdict changed from {before} to {after}: {note}".rstrip(": ")
+            return f"Verdict {after} confirmed after review: {public_note}"
+        return f"Verdict changed from {before} to {after}: {public_note}"
 
     def permission_problem(self, action, user):
         """Why `user` may not take `action` on this claim, or ''."""
@@ -611,11 +630,12 @@ class Claim(models.Model):
             return "You entered this claim, so another reviewer must issue its verdict."
         return ""
 
-    def guard_problems(self, action, *, note="", require_note=False):
+    def guard_problems(self, action, *, note="", public_note="", require_note=False):
         """
         What the rules say is missing before `action` can be taken, as a list
         of sentences (empty when it can). Reads evidence and caveats; call it
-        under the row lock when the answer must hold.
+        under the row lock when the answer must hold. With `require_note`, the
+        notes the step needs are checked too.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
@@ -625,7 +645,12 @@ class Claim(models.Model):
             ]
         problems = []
         if require_note and spec.needs_note and not note:
-            problems.append(f"Say why you {spec.verb} it: a note is required.")
+            problems.append(f"Say why you {spec.verb} it: an internal note is required.")
+        if require_note and self.changes_public_record(action) and not public_note:
+            problems.append(
+                "This claim is published: write a public note telling readers what changed "
+                "and why. It becomes the correction on the verdict page."
+            )
         checker = getattr(self, f"_problems_before_{action.value}", None)
         if checker:
             problems.extend(checker())
@@ -990,7 +1015,12 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        "internal note", blank=True, help_text="The audit trail only: never shown to readers."
+    )
+    public_note = models.TextField(
+        blank=True, help_text="Shown to readers in the claim's public review timeline."
+    )
 
     objects = ReviewEventManager()
 

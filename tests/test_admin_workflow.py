@@ -53,6 +53,8 @@ def claim_form_data(claim, **overrides):
                         f"{prefix}-{index}-url": item.url,
                         f"{prefix}-{index}-archive_url": item.archive_url,
                         f"{prefix}-{index}-excerpt": item.excerpt,
+                        f"{prefix}-{index}-published_on": item.published_on or "",
+                        f"{prefix}-{index}-accessed_on": item.accessed_on or "",
                         f"{prefix}-{index}-note": item.note,
                     }
                 )

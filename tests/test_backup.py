@@ -38,8 +38,8 @@ def test_dump_flush_load_dump_is_identical(seed, bob, charlie, tmp_path):
     # Beyond the seed: a published verdict reopened and confirmed writes
     # events and a public correction, and the cast have real password hashes.
     kursk = Claim.objects.get(slug="north-korean-troops-kursk")
-    kursk.reopen(by=bob, note="Checking the admission again.")
-    kursk.corroborate(by=charlie, note="Both origins stand.")
+    kursk.reopen(by=bob, note="Checking the admission again.", public_note="Re-checking.")
+    kursk.corroborate(by=charlie, note="Both origins stand.", public_note="Confirmed.")
     # Timestamps below the millisecond: a JSON dump must keep them exactly,
     # or these two notes would restore as one instant and collide.
     instant = datetime(2026, 11, 3, 8, 0, 0, 7, tzinfo=UTC)

@@ -79,12 +79,23 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
     assert claims == published_urls()
     assert len(locations) == len(set(locations)) == len(claims) + len(sources)
     # The quoted commenter's and NIS's claims are published; the seed article is
-    # evidence on published claims; North Korea is an origin on the Kursk claim.
+    # evidence on published claims; North Korea, KCNA and Russia's General Staff
+    # are origins on the Kursk claim, relayed by NK News and Business Recorder.
     assert sources == {
         f"{SITE}/sources/{slug}/"
-        for slug in ["nis", "rok-lawmakers", "seed-article", "north-korea", "quoted-commenter"]
+        for slug in [
+            "nis",
+            "rok-lawmakers",
+            "seed-article",
+            "north-korea",
+            "quoted-commenter",
+            "russian-general-staff",
+            "kcna",
+            "nk-news",
+            "business-recorder",
+        ]
     }
-    assert Source.objects.count() == 5
+    assert Source.objects.count() == 9
 
 
 @pytest.mark.django_db

@@ -139,7 +139,9 @@ def test_pages_and_workflow_steps_work_while_the_cache_is_down(
     reviewer = get_user_model().objects.get(username="reviewer")
     assert client.get(KURSK).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        Claim.objects.get(slug="north-korean-troops-kursk").reopen(by=reviewer, note="Checking.")
+        Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+            by=reviewer, note="Checking.", public_note="Checking."
+        )
     response = client.get(KURSK)
     assert response.status_code == 200
     assert "Under review" in page_text(response)

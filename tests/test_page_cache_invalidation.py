@@ -57,7 +57,11 @@ def test_reopening_a_published_verdict_shows_at_once(seed, client, page_cache, r
     assert "Under review" not in before[KURSK]
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     with committed():
-        claim.reopen(by=reviewer, note="A new report questions the location.")
+        claim.reopen(
+            by=reviewer,
+            note="Tip from a colleague.",
+            public_note="A new report questions the location.",
+        )
     page = page_text(client.get(KURSK))
     assert "Under review — previous verdict: Corroborated" in page
     assert "Verdict changed from Corroborated to under review" in page
@@ -70,10 +74,10 @@ def test_reopening_a_published_verdict_shows_at_once(seed, client, page_cache, r
 
 def test_a_verdict_issued_after_review_shows_at_once(seed, client, page_cache, reviewer, committed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="Checking the new report.")
+    claim.reopen(by=reviewer, note="Checking the new report.", public_note="Re-checking.")
     warm(client, KURSK, "/claims.json")
     with committed():
-        claim.corroborate(by=reviewer, note="The report does not change the picture.")
+        claim.corroborate(by=reviewer, public_note="The report does not change the picture.")
     page = page_text(client.get(KURSK))
     assert "Under review" not in page
     assert "Verdict Corroborated confirmed after review" in page
@@ -90,7 +94,9 @@ def test_unpublishing_and_publishing_show_at_once(seed, client, page_cache, revi
     assert claim.headline in before["/sources/nis/"]
 
     with committed():
-        claim.unpublish(by=reviewer, note="Pending a second source.")
+        claim.unpublish(
+            by=reviewer, note="Pending a second source.", public_note="Withdrawn for checks."
+        )
     assert client.get(CASUALTIES).status_code == 404
     assert claim.headline not in page_text(client.get("/"))
     assert claim.headline not in page_text(client.get("/sources/nis/"))
@@ -254,7 +260,7 @@ def test_a_correction_deleted_in_the_admin_disappears_at_once(
     seed, client, page_cache, reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="Checking the new report.")
+    claim.reopen(by=reviewer, note="Checking the new report.", public_note="Re-checking.")
     correction = claim.corrections.get()
     assert correction.note in warm(client, KURSK)[KURSK]
     client.force_login(get_user_model().objects.create_superuser("root", password="root-pw-1"))

@@ -27,7 +27,7 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, bob):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     claim.start_review(by=bob)
     with pytest.raises(WorkflowError) as error:
-        claim.corroborate(by=bob)
+        claim.corroborate(by=bob, public_note="Corroborated.")
     assert error.value.messages == [
         "Corroboration needs supporting evidence graded 1–3 from 2 independent origins "
         "besides the claimant; this claim has 0. Evidence tracing back to the claimant "
@@ -40,8 +40,8 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, bob):
 
 def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, bob):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=bob, note="Re-checking the admission.")
-    claim.corroborate(by=bob, note="Still two independent origins.")
+    claim.reopen(by=bob, note="Re-checking the admission.", public_note="Re-checking.")
+    claim.corroborate(by=bob, public_note="Still two independent origins.")
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "corroborated"
     assert list(stored.events.values_list("action", flat=True))[-2:] == ["reopen", "corroborate"]
@@ -130,7 +130,7 @@ def test_reopening_needs_a_note(alice, bob):
     claim = make_claim(alice)
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     claim = Claim.objects.get(pk=claim.pk)
-    with pytest.raises(WorkflowError, match="a note is required"):
+    with pytest.raises(WorkflowError, match="an internal note is required"):
         claim.reopen(by=bob, note="   ")
     assert Claim.objects.get(pk=claim.pk).status == "disputed"
     assert not ReviewEvent.objects.exists()
@@ -138,7 +138,11 @@ def test_reopening_needs_a_note(alice, bob):
 
 def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, bob):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=bob, note="New satellite imagery to weigh.")
+    claim.reopen(
+        by=bob,
+        note="A contact at the ministry says the imagery is new.",
+        public_note="New satellite imagery to weigh.",
+    )
     assert list(Correction.objects.filter(claim=claim).values_list("note", flat=True)) == [
         "Verdict changed from Corroborated to under review: New satellite imagery to weigh."
     ]
@@ -153,7 +157,7 @@ def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, 
         title="Imagery analysis",
         credibility=3,
     )
-    stored.dispute(by=bob, note="Imagery contradicts the timeline.")
+    stored.dispute(by=bob, public_note="Imagery contradicts the timeline.")
     assert Correction.objects.filter(claim=claim).last().note == (
         "Verdict changed from Corroborated to Disputed: Imagery contradicts the timeline."
     )
@@ -227,7 +231,7 @@ def test_publishing_keeps_the_first_publication_date(alice, charlie):
     Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
     claim.publish(by=charlie)
     first = Claim.objects.get(pk=claim.pk).published_at
-    claim.unpublish(by=charlie, note="Legal check.")
+    claim.unpublish(by=charlie, note="Legal check.", public_note="Withdrawn for a check.")
     claim.publish(by=charlie)
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.published_at == first
