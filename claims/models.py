@@ -1,3 +1,5 @@
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -228,6 +230,7 @@ class Action(models.TextChoices):
     REOPEN = "reopen", "Reopened"
     PUBLISH = "publish", "Published"
     UNPUBLISH = "unpublish", "Unpublished"
+    REVISE = "revise", "Revised"
 
 
 class Stance(models.TextChoices):
@@ -338,6 +341,33 @@ PUBLIC_STATUS_SQL = Case(
     ),
     default=F("status"),
 )
+
+
+# What readers see of a claim, besides its rating. While a verdict stands or
+# the claim is published these change only through Claim.revise().
+READER_FACING_FIELDS = (
+    "headline",
+    "wording",
+    "claimant",
+    "made_on",
+    "appeared_in",
+    "appearance_url",
+    "topic",
+    "verdict_summary",
+)
+
+
+def reader_fingerprint(values):
+    """
+    A digest of a claim's reader-facing values, in READER_FACING_FIELDS order:
+    text as stored, dates in ISO form, related rows by natural key.
+
+    Natural keys rather than ids, so that a dump restored into a fresh
+    database (where rows get new ids) still matches; the slugs they rest on
+    are set once (see the admin).
+    """
+    canonical = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -464,6 +494,14 @@ class Claim(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: under the row lock, a plain save
+        # cannot rewrite what readers see of a claim on the record.
+        with transaction.atomic():
+            if self.pk is not None and not kwargs.get("force_insert"):
+                self._ensure_reader_facing_fields_kept(kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("claim_detail", args=[self.slug])
 
@@ -488,6 +526,56 @@ class Claim(models.Model):
     @property
     def is_past_review_date(self):
         return self.review_by is not None and self.review_by < timezone.localdate()
+
+    @property
+    def is_on_the_record(self):
+        """Whether a verdict stands or readers can see the claim: its
+        reader-facing fields then change only through revise()."""
+        return self.has_verdict or self.is_published
+
+    @property
+    def reader_fingerprint(self):
+        """
+        What readers see of the claim, as a digest.
+
+        Every audited step (transition, revise, entry) stores it on its
+        ReviewEvent, so check_invariants can tell a claim on the record whose
+        text was changed around the workflow (a queryset update(), a hand edit
+        in SQL) from one changed through it: its fingerprint no longer matches
+        its last event's. A digest rather than a copy of the text: it costs 64
+        characters an event, and the text itself is on the claim.
+        """
+        values = []
+        for name in READER_FACING_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, models.Model):
+                value = value.natural_key()
+            values.append(value)
+        return reader_fingerprint(values)
+
+    def _ensure_reader_facing_fields_kept(self, update_fields=None):
+        stored = Claim.objects.select_for_update().filter(pk=self.pk).first()
+        if stored is None or not stored.is_on_the_record:
+            return
+        names = READER_FACING_FIELDS
+        if update_fields is not None:
+            names = [name for name in names if name in update_fields]
+        changed = [
+            name
+            for name in names
+            if getattr(self, self._meta.get_field(name).attname)
+            != getattr(stored, self._meta.get_field(name).attname)
+        ]
+        if changed:
+            state = "published" if stored.is_published else f"rated {stored.status}"
+            raise WorkflowError(
+                {
+                    name: f"This claim is {state}: its {self._meta.get_field(name).verbose_name} "
+                    "changes only through a revision, which is audited and, on a published "
+                    "claim, tells readers. Use revise()."
+                    for name in changed
+                }
+            )
 
     # The workflow. Every verb goes through transition(); nothing else
     # changes status, publication or version. Each takes two notes: `note` is
@@ -566,6 +654,7 @@ class Claim(models.Model):
                 created_at=now,
                 note=note,
                 public_note=public_note,
+                reader_fingerprint=current.reader_fingerprint,
             )
             if correction := current._correction_for(action, spec, public_note):
                 Correction.objects.create(
@@ -577,6 +666,114 @@ class Claim(models.Model):
         for name, value in updates.items():
             setattr(self, name, value)
         return event
+
+    def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
+        """
+        Change what readers see of the claim: the audited way to edit the
+        READER_FACING_FIELDS named in `changes` ({field name: new value},
+        related rows as instances), or raise and change nothing.
+
+        Like transition(): under the row lock, checks the permission (publish
+        on a published claim, review under a verdict, change otherwise), that
+        the values are valid and that a standing verdict still meets its rule
+        with them, then updates only if the version is still the caller's,
+        and writes a ReviewEvent (action "revise") and, on a published claim,
+        a public Correction of `kind` (a correction by default) saying
+        `public_note`, which is then required. This is how a publisher fixes a
+        typo in a summary without reopening the verdict.
+        """
+        note, public_note = note.strip(), public_note.strip()
+        if unknown := sorted(set(changes) - set(READER_FACING_FIELDS)):
+            raise WorkflowError(
+                f"Only what readers see of a claim is revised, not: {', '.join(unknown)}."
+            )
+        expected_version = self.version if expected_version is None else expected_version
+        with transaction.atomic():
+            current = Claim.objects.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleClaim(
+                    "This claim was changed by someone else since you opened it. "
+                    "Reload it, check what changed and try again."
+                )
+            if problem := current.revise_permission_problem(by):
+                raise WorkflowForbidden(problem)
+            revised = Claim.objects.get(pk=current.pk)
+            for name, value in changes.items():
+                setattr(revised, name, value)
+            changed = [
+                name
+                for name in changes
+                if getattr(revised, self._meta.get_field(name).attname)
+                != getattr(current, self._meta.get_field(name).attname)
+            ]
+            revised.ensure_revision_valid(current, changed, public_note)
+            now = timezone.now()
+            updates = {name: getattr(revised, name) for name in changed}
+            updates |= {"version": current.version + 1, "updated_at": now}
+            claimed = Claim.objects.filter(pk=current.pk, version=current.version).update(**updates)
+            if claimed != 1:
+                raise StaleClaim("Someone else changed this claim at the same moment.")
+            event = ReviewEvent.objects.create(
+                claim=current,
+                version=updates["version"],
+                action=Action.REVISE,
+                from_status=current.status,
+                to_status=current.status,
+                actor=by,
+                created_at=now,
+                note=note,
+                public_note=public_note,
+                reader_fingerprint=revised.reader_fingerprint,
+            )
+            if current.is_published:
+                Correction.objects.create(
+                    claim=current,
+                    kind=kind or CorrectionKind.CORRECTION,
+                    note=public_note,
+                    published_at=now,
+                )
+            public_content_changed()
+        for name, value in updates.items():
+            setattr(self, name, value)
+        return event
+
+    def revise_permission_problem(self, user):
+        """Why `user` may not revise what readers see of this claim, or ''."""
+        if self.is_published:
+            permission, role = PUBLISH_PERMISSION, "publishers"
+        elif self.has_verdict:
+            permission, role = REVIEW_PERMISSION, "reviewers"
+        else:
+            permission, role = "claims.change_claim", "editors"
+        if not user.has_perm(permission):
+            return f"Only {role} can revise what readers see of this claim."
+        return ""
+
+    def ensure_revision_valid(self, current, changed, public_note):
+        """
+        Raise WorkflowError unless this instance, `current` with the revision
+        applied, may replace it: something changed, every changed value is
+        valid, a standing verdict still meets its rule (a new claimant can
+        undo one), and a published claim keeps a summary and gets a public note.
+        """
+        if not changed:
+            raise WorkflowError("Nothing to revise: the values are those readers already see.")
+        others = [f.name for f in self._meta.fields if f.name not in changed]
+        try:
+            self.clean_fields(exclude=others)
+            self.validate_constraints()
+        except ValidationError as error:
+            raise WorkflowError(error.message_dict) from None
+        problems = self.state_problems()
+        if current.is_published and not self.verdict_summary.strip():
+            problems.append("A published claim keeps a summary for readers.")
+        if current.is_published and not public_note:
+            problems.append(
+                "This claim is published: write a public note telling readers what you "
+                "changed and why. It becomes a correction on the verdict page."
+            )
+        if problems:
+            raise WorkflowError(problems)
 
     def _updates_for(self, action, spec, now):
         updates = {"version": self.version + 1, "updated_at": now}
@@ -807,6 +1004,7 @@ class Claim(models.Model):
             to_status=self.status,
             actor=by,
             created_at=self.created_at,
+            reader_fingerprint=self.reader_fingerprint,
         )
 
     def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):
@@ -1017,6 +1215,12 @@ class ReviewEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(
         "internal note", blank=True, help_text="The audit trail only: never shown to readers."
+    )
+    reader_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Claim.reader_fingerprint as this step left it.",
     )
     public_note = models.TextField(
         blank=True, help_text="Shown to readers in the claim's public review timeline."

@@ -22,7 +22,7 @@ from claims.models import (
     Topic,
 )
 from tests.conftest import make_claim, make_source, page_text
-from tests.test_admin_workflow import claim_form_data
+from tests.test_admin_workflow import claim_form_data, revise_form_data
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"
 KURSK = "/claims/north-korean-troops-kursk/"
@@ -151,15 +151,14 @@ def test_a_correction_written_in_the_admin_shows_at_once(
     assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
 
 
-def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, reviewer, committed):
+def test_an_admin_revision_of_a_claim_shows_at_once(seed, client, page_cache, reviewer, committed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     warm(client, KURSK, "/", "/claims.json")
     client.force_login(reviewer)
+    url = reverse("admin:claims_claim_revise", args=[claim.pk])
+    data = {**revise_form_data(claim), "headline": "North Korean troops fight for Russia in Kursk"}
     with committed():
-        response = client.post(
-            reverse("admin:claims_claim_change", args=[claim.pk]),
-            claim_form_data(claim, headline="North Korean troops fight for Russia in Kursk"),
-        )
+        response = client.post(url, {**data, "public_note": "A shorter headline."})
     assert response.status_code == 302
     client.logout()
     assert "North Korean troops fight for Russia in Kursk" in page_text(client.get(KURSK))
@@ -168,6 +167,23 @@ def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, review
     assert (
         Claim.objects.get(pk=claim.pk).headline == "North Korean troops fight for Russia in Kursk"
     )
+
+
+def test_an_admin_edit_of_a_claims_context_shows_at_once(
+    seed, client, page_cache, reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    warm(client, KURSK)
+    client.force_login(reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, context="Both governments had denied it for months."),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert "Both governments had denied it for months." in page_text(client.get(KURSK))
+    assert Claim.objects.get(pk=claim.pk).context == "Both governments had denied it for months."
 
 
 def test_an_admin_edit_of_evidence_shows_at_once(seed, client, page_cache, reviewer, committed):
