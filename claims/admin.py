@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -32,13 +34,14 @@ from claims.models import (
 
 class RetiresCachedPagesMixin:
     """
-    Saving or deleting here can change public pages: retire the cached ones
-    once the admin's transaction commits. Inline rows (evidence, caveats) are
-    saved inside the same transaction as their claim, so they are covered too.
+    Saving or deleting here can change public pages: retire the cached ones,
+    in the admin's own transaction. After the inline rows (evidence, caveats),
+    which are saved in the same transaction, so that the content version's
+    row is the last lock it takes, as in every workflow step.
     """
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         public_content_changed()
 
     def delete_model(self, request, obj):
@@ -63,6 +66,15 @@ class SlugSetOnceMixin:
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else super().get_prepopulated_fields(request, obj)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffAdmin(RetiresCachedPagesMixin, UserAdmin):
+    """Django's user admin. Staff first names sign the public review timelines,
+    so a change to a person retires the cached pages."""
 
 
 @admin.register(Affiliation)

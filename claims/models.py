@@ -1248,6 +1248,25 @@ class ReviewEvent(models.Model):
     natural_key.dependencies = ["claims.claim"]
 
 
+class ContentVersion(models.Model):
+    """
+    A named version of what the public pages show, replaced in the same
+    transaction as every change to it (claims.caching.public_content_changed).
+
+    Kept in the database rather than in the cache, so that it commits and rolls
+    back with the change, no cache outage or eviction can lose it, and every
+    process reads the same one. Today one name, "public", covers every page;
+    retiring pages by what they show would add a name per dependency
+    ("claim:42", "source:7"), each page checking the few it was built from.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"
+
+
 class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update"

@@ -16,7 +16,7 @@ urlpatterns = [
     path("feed/", require_safe(public_page(VerdictFeed())), name="feed"),
     path(
         "sitemap.xml",
-        require_safe(public_page(sitemap)),
+        require_safe(public_page(sitemap, params=("p",))),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

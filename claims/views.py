@@ -92,7 +92,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page
+@public_page(params=("q", "verdict", "topic", "source", "page"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -222,7 +222,7 @@ def methodology(request):
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
