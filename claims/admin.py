@@ -321,6 +321,12 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         ),
     ]
 
+    def view_on_site(self, obj):
+        """The public page, or for a claim readers cannot see, the staff preview."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("claim_preview", args=[obj.slug])
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         # On the record, what readers see changes only through a revision.
