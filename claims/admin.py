@@ -1,15 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from claims.caching import public_content_changed
 from claims.models import (
+    READER_FACING_FIELDS,
     TRANSITIONS,
     Action,
     Affiliation,
@@ -18,11 +22,13 @@ from claims.models import (
     Claim,
     ClaimStatus,
     Correction,
+    CorrectionKind,
     Estimate,
     Evidence,
     Figure,
     ReviewEvent,
     Source,
+    StaleClaim,
     Topic,
     WorkflowError,
     WorkflowForbidden,
@@ -31,13 +37,14 @@ from claims.models import (
 
 class RetiresCachedPagesMixin:
     """
-    Saving or deleting here can change public pages: retire the cached ones
-    once the admin's transaction commits. Inline rows (evidence, caveats) are
-    saved inside the same transaction as their claim, so they are covered too.
+    Saving or deleting here can change public pages: retire the cached ones,
+    in the admin's own transaction. After the inline rows (evidence, caveats),
+    which are saved in the same transaction, so that the content version's
+    row is the last lock it takes, as in every workflow step.
     """
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         public_content_changed()
 
     def delete_model(self, request, obj):
@@ -49,6 +56,30 @@ class RetiresCachedPagesMixin:
         public_content_changed()
 
 
+class SlugSetOnceMixin:
+    """
+    A slug is a public address and the natural key that fixtures, backups
+    and each claim's reader fingerprint use to name the row: it is set when
+    the row is added and never changed after.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "slug"] if obj else readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else super().get_prepopulated_fields(request, obj)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffAdmin(RetiresCachedPagesMixin, UserAdmin):
+    """Django's user admin. Staff first names sign the public review timelines,
+    so a change to a person retires the cached pages."""
+
+
 @admin.register(Affiliation)
 class AffiliationAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -57,14 +88,14 @@ class AffiliationAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class TopicAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class SourceAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "reliability", "affiliation", "country"]
     list_filter = ["reliability", "kind", "affiliation"]
     search_fields = ["name", "description", "affiliation__name"]
@@ -73,7 +104,7 @@ class SourceAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class ArticleAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "published_on"]
     search_fields = ["title", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -124,7 +155,7 @@ class ReviewEventInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "note", "public_note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -174,6 +205,67 @@ class ClaimAdminForm(forms.ModelForm):
                 )
             self.instance.version = current.version
         return cleaned_data
+
+
+class ReviseForm(forms.ModelForm):
+    """
+    What readers see of a claim on the record, and the notes its revision
+    needs. Validated on a copy of the claim; Claim.revise() applies it.
+    """
+
+    public_note = forms.CharField(
+        label="Public note for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you changed and why. Required on a published claim: it becomes a "
+        "correction on the verdict page.",
+    )
+    kind = forms.ChoiceField(
+        label="Listed as", choices=CorrectionKind.choices, initial=CorrectionKind.CORRECTION
+    )
+    note = forms.CharField(
+        label="Internal note for the audit trail",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Never shown to readers.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = READER_FACING_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def revise(self, claim, user):
+        """Revise `claim` as the form says; False, with the refusal on the form, if refused."""
+        changes = {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in READER_FACING_FIELDS
+        }
+        try:
+            claim.revise(
+                by=user,
+                changes=changes,
+                note=self.cleaned_data["note"],
+                public_note=self.cleaned_data["public_note"],
+                kind=self.cleaned_data["kind"],
+                expected_version=self.cleaned_data["expected_version"],
+            )
+        except (WorkflowError, StaleClaim) as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errors)
+            else:
+                self.add_error(None, error.messages)
+            return False
+        except WorkflowForbidden as error:
+            self.add_error(None, str(error))
+            return False
+        return True
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -232,6 +324,23 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         ),
     ]
 
+    def view_on_site(self, obj):
+        """The public page, or for a claim readers cannot see, the staff preview."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("claim_preview", args=[obj.slug])
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # On the record, what readers see changes only through a revision.
+        if obj is not None and obj.is_on_the_record:
+            return [*READER_FACING_FIELDS, *readonly]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the headline only while the claim is being added.
+        return {} if obj else super().get_prepopulated_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.version += 1
@@ -259,6 +368,11 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="claims_claim_transition",
             ),
+            path(
+                "<path:object_id>/revise/",
+                self.admin_site.admin_view(self.revise_view),
+                name="claims_claim_revise",
+            ),
             *super().get_urls(),
         ]
 
@@ -271,8 +385,10 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                     (action, TRANSITIONS[action].label, problem)
                     for action, problem in claim.available_transitions(request.user)
                 ],
-                "origin_groups": claim.independent_origins(),
+                "origin_groups": (groups := claim.independent_origins()),
+                "counted_origins": [group for group in groups if not group.is_claimant],
                 "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
+                "workflow_public_note": request.session.pop(f"workflow-public-note-{claim.pk}", ""),
                 "workflow_version": claim.version,
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -287,6 +403,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         change_url = reverse("admin:claims_claim_change", args=[claim.pk])
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")
+        public_note = request.POST.get("public_note", "")
         try:
             expected_version = int(request.POST.get("version", ""))
         except ValueError:
@@ -295,16 +412,46 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             messages.error(request, "Unknown workflow step; nothing was changed.")
             return HttpResponseRedirect(change_url)
         try:
-            claim.transition(action, by=request.user, note=note, expected_version=expected_version)
+            claim.transition(
+                action,
+                by=request.user,
+                note=note,
+                public_note=public_note,
+                expected_version=expected_version,
+            )
         except (WorkflowError, WorkflowForbidden) as error:
             messages.error(request, f"Nothing was changed. {error_text(error)}")
-            # Keep what the reviewer typed: the note comes back in the form.
+            # Keep what the reviewer typed: both notes come back in the form.
             request.session[f"workflow-note-{claim.pk}"] = note
+            request.session[f"workflow-public-note-{claim.pk}"] = public_note
         else:
             messages.success(
                 request, f"{Action(action).label}: “{claim}” is now {claim.get_status_display()}."
             )
         return HttpResponseRedirect(change_url)
+
+    def revise_view(self, request, object_id):
+        """
+        Revise what readers see of a claim on the record: a plain form (no
+        JavaScript needed) with the reader-facing fields and the notes. A
+        refusal shows the form again with what was typed and why.
+        """
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None or not self.has_change_permission(request, claim):
+            raise Http404("No such claim.")
+        form = ReviseForm(request.POST or None, instance=Claim.objects.get(pk=claim.pk))
+        if request.method == "POST" and form.is_valid() and form.revise(claim, request.user):
+            messages.success(request, f"Revised: “{claim}” (version {claim.version}).")
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revise what readers see: {claim}",
+            "opts": self.opts,
+            "original": claim,
+            "form": form,
+            "permission_problem": claim.revise_permission_problem(request.user),
+        }
+        return TemplateResponse(request, "admin/claims/claim/revise.html", context)
 
     def _bulk(self, request, queryset, action):
         done, refused = 0, []

@@ -2,31 +2,49 @@
 HTTP caching for the public pages: no cookies, Cache-Control, ETag, 304, and
 a page cache in Django's cache (settings.PUBLIC_PAGE_CACHE).
 
-The page cache is invalidated wholesale: every cached page carries the
-"public content version" it was rendered under, a token that
-Claim.transition() and the admin's save and delete paths replace once their
-transaction commits (public_content_changed), and a page whose version is not
-the current one is rendered again. Working out which pages one edit touches (a
+The page cache can never serve a page readers should no longer see:
+
+- Every cached page carries the content version it was rendered under: a
+  token in the database (claims.models.ContentVersion) that every workflow
+  step and admin edit replaces in its own transaction (public_content_changed).
+  It commits or rolls back with the change, and no cache outage, eviction or
+  restart of Redis can lose it.
+- Before serving a cached page, each process reads the token (one primary-key
+  query) and serves the page only if it was rendered under that token. So a
+  change shows at once in every process, with local memory or Redis, and a
+  page cached before a Redis outage is never current again once it returns.
+- The process's own memo of recent pages holds each for PUBLIC_CACHE_SECONDS
+  at most, like the shared cache.
+
+The cache is retired wholesale: working out which pages one edit touches (a
 source's name is on thousands of pages) would be slower and easier to get
-wrong than re-rendering what readers ask for next.
+wrong than re-rendering what readers ask for next. ContentVersion's names
+leave room to retire pages by what they show instead.
+
+A page is cached under its path and only the query parameters it reads
+(public_page's `params`), normalised, so that `?utm_source=...` and other
+noise share one entry instead of each storing a copy.
 """
 
 import hashlib
 import logging
 import secrets
 import threading
+import time
 from functools import wraps
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpResponse
+from django.db import DEFAULT_DB_ALIAS
+from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public-content-version"
+# The ContentVersion every public page is checked against.
+PUBLIC = "public"
 # Where a cached body had the nonce of the request that rendered it. Stored
 # text never produces it: HTML escapes "<" and ">" in everything it prints.
 NONCE_PLACEHOLDER = b"<csp-nonce>"
@@ -50,29 +68,53 @@ def content_etag(request, content):
     return f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
-def new_public_content_version():
-    return secrets.token_hex(8)
+def content_version(name=PUBLIC):
+    """The current token of `name`: one primary-key read (and a write, the first time)."""
+    ContentVersion = apps.get_model("claims", "ContentVersion")
+    token = ContentVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    if token is None:
+        version, _ = ContentVersion.objects.get_or_create(
+            name=name, defaults={"token": secrets.token_hex(8)}
+        )
+        token = version.token
+    return token
 
 
-def public_content_changed():
+def public_content_changed(name=PUBLIC, using=DEFAULT_DB_ALIAS):
     """
-    Retire every cached public page, once the current transaction commits.
+    Retire every cached public page: replace the content version, in the
+    current transaction, so that it commits with the change or not at all.
 
-    After commit, or a reader between the bump and the commit would cache the
-    old page as current. A random token rather than a counter: a counter the
-    cache evicted would start again at a number already used.
+    A reader who read the old token before the commit may still render and
+    cache the page, but under the old token, which is never current again. A
+    random token rather than a counter: a database restored from a backup
+    would count again through numbers pages were already cached under.
+    Call it last in a transaction: its row is the one lock every change shares.
     """
-    # Robust: the edit has committed; a cache that cannot be reached must not
-    # turn it into an error page (its pages expire within PUBLIC_CACHE_SECONDS).
-    transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, new_public_content_version(), timeout=None), robust=True
-    )
+    versions = apps.get_model("claims", "ContentVersion").objects.using(using)
+    token = secrets.token_hex(8)
+    if not versions.filter(name=name).update(token=token):
+        versions.update_or_create(name=name, defaults={"token": token})
+
+
+def read_only(params, query):
+    """
+    `query` (a QueryDict) cut down to `params`, each with the last value given
+    (as views read it), empty ones dropped, in a fixed order.
+    """
+    normalised = QueryDict(mutable=True)
+    for name in sorted(params):
+        if value := query.get(name, ""):
+            normalised[name] = value
+    normalised._mutable = False
+    return normalised
 
 
 def page_cache_key(request):
-    """The full path with its query, and the htmx headers the views switch on."""
+    """The path, the (normalised) query the page reads, and the htmx headers it switches on."""
     parts = [
-        request.get_full_path(),
+        request.path,
+        request.GET.urlencode(),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
     ]
@@ -82,19 +124,39 @@ def page_cache_key(request):
 class RecentPages:
     """
     The pages this process served last, up to `limit_bytes` of bodies, oldest
-    dropped first: a hit saves fetching and unpickling the body from a shared
-    cache (Redis). The version still comes from the shared cache on every
-    request, so a change shows at once in every process.
+    dropped first, each for `max_age` seconds at most: a hit saves fetching
+    and unpickling the body from a shared cache (Redis). Whether a page is
+    still current is decided by its version, read from the database on every
+    request; the age limit only keeps the memo from holding what nobody asks for.
     """
 
-    def __init__(self, limit_bytes):
+    def __init__(self, limit_bytes, max_age=None):
         self.limit_bytes = limit_bytes
+        self.max_age = max_age
         self.pages = {}
         self.size = 0
         self.lock = threading.Lock()
 
     def get(self, key):
-        return self.pages.get(key)
+        found = self.pages.get(key)
+        if found is None:
+            return None
+        stored_at, entry = found
+        max_age = settings.PUBLIC_CACHE_SECONDS if self.max_age is None else self.max_age
+        if time.monotonic() - stored_at > max_age:
+            self.drop(key)
+            return None
+        return entry
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def drop(self, key):
+        with self.lock:
+            if (old := self.pages.pop(key, None)) is not None:
+                self.size -= len(old[1]["body"])
 
     def put(self, key, entry):
         size = len(entry["body"])
@@ -102,38 +164,37 @@ class RecentPages:
             return
         with self.lock:
             if (old := self.pages.pop(key, None)) is not None:
-                self.size -= len(old["body"])
+                self.size -= len(old[1]["body"])
             while self.pages and self.size + size > self.limit_bytes:
-                self.size -= len(self.pages.pop(next(iter(self.pages)))["body"])
-            self.pages[key] = entry
+                self.size -= len(self.pages.pop(next(iter(self.pages)))[1]["body"])
+            self.pages[key] = (time.monotonic(), entry)
             self.size += size
 
 
 RECENT_PAGES = RecentPages(limit_bytes=16 * 1024 * 1024)
 
 
-def cached_page(key):
+def cached_page(key, version):
     """
-    The current version and the page cached under `key`, if it is current:
-    one round trip to the cache. An entry carries the version read before it
-    was rendered, so a page rendered while an edit committed is never current.
+    The page cached under `key` if it was rendered under `version`, else None:
+    from this process's memo, or one round trip to the cache. An entry carries
+    the version read before it was rendered, so a page rendered while an edit
+    committed is never current.
     """
-    recent = RECENT_PAGES.get(key)
-    if recent is not None:
-        found = {VERSION_KEY: cache.get(VERSION_KEY), key: recent}
-    else:
-        found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        # Lost (a restart, an eviction): whatever is cached is of unknown age.
-        cache.add(VERSION_KEY, new_public_content_version(), timeout=None)
-        return cache.get(VERSION_KEY), None
-    entry = found.get(key)
+    entry = RECENT_PAGES.get(key)
+    from_memo = entry is not None
+    if entry is None:
+        try:
+            entry = cache.get(key)
+        except Exception as error:
+            # The page cache only saves work: with Redis down, render.
+            logger.warning("Page cache unavailable, rendering: %r", error)
+            return None
     if entry is None or entry["version"] != version:
-        return version, None
-    if recent is None:
+        return None
+    if not from_memo:
         RECENT_PAGES.put(key, entry)
-    return version, entry
+    return entry
 
 
 def page_entry(request, response, version):
@@ -182,7 +243,7 @@ def conditional(request, response):
     return result
 
 
-def public_page(view):
+def public_page(view=None, *, params=()):
     """
     Make a public view's successful responses cacheable by anyone.
 
@@ -191,25 +252,26 @@ def public_page(view):
     must not touch the session, the user or the CSRF token, so that no cookie
     is set and nothing varies on Cookie.
 
+    The view sees only the query parameters named in `params` (normalised by
+    read_only()), so its page depends on nothing its cache key leaves out.
+
     With settings.PUBLIC_PAGE_CACHE on, a 200 is also kept in Django's cache
     for PUBLIC_CACHE_SECONDS (the time a CDN may hold it anyway) and served
-    from there, without running the view, until public content changes.
+    from there, without running the view, while the content version it was
+    rendered under is current.
     """
+    if view is None:
+        return lambda view: public_page(view, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = page_cache_key(request) if settings.PUBLIC_PAGE_CACHE else None
-        if key:
-            try:
-                version, entry = cached_page(key)
-            except Exception as error:
-                # The page cache only saves work: with Redis down, render.
-                logger.warning("Page cache unavailable, rendering: %r", error)
-                key = entry = None
-            if entry:
-                return conditional(request, response_from_entry(request, entry))
+        request.GET = read_only(params, request.GET)
+        version = content_version() if settings.PUBLIC_PAGE_CACHE else None
+        key = page_cache_key(request) if version else None
+        if key and (entry := cached_page(key, version)):
+            return conditional(request, response_from_entry(request, entry))
         response = view(request, *args, **kwargs)
         if response.status_code != 200:
             return response

@@ -5,14 +5,17 @@ find_violations() is what `manage.py check_invariants` reports and what
 `manage.py loaddata` refuses to commit. The rules are not restated here: row
 rules are the models' own check constraints, re-run as queries, and workflow
 rules are Claim.state_problems(), the transitions' own guards. Only the audit
-trail's consistency is spelled out here, because it spans rows no model owns.
+trail's consistency is spelled out here, because it spans rows no model owns:
+among it, that the text readers see of a claim on the record is the text its
+last audited step left (Claim.reader_fingerprint), which catches a queryset
+update() or a hand edit that went around Claim.revise().
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import CheckConstraint, Count, F, Prefetch, Q
+from django.db.models import CheckConstraint, Count, F, OuterRef, Prefetch, Q, Subquery
 
 from claims.models import Claim, ClaimStatus, Evidence, ReviewEvent
 
@@ -53,13 +56,22 @@ def constraint_violations(using):
 
 
 def workflow_violations(using):
-    """Verdicts the evidence no longer supports, and public claims readers may not see."""
+    """
+    Verdicts the evidence no longer supports, public claims readers may not
+    see, and claims on the record whose reader-facing text changed outside
+    the workflow.
+    """
+    last_event = ReviewEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
     claims = (
         Claim.objects.using(using)
         .filter(Q(status__in=ClaimStatus.verdicts()) | Q(is_published=True))
         # Statuses outside the workflow are reported by their constraints.
         .filter(status__in=ClaimStatus.values, previous_status__in=[*ClaimStatus.values, ""])
-        .select_related("claimant")
+        .select_related("claimant", "appeared_in", "topic")
+        .annotate(
+            recorded_fingerprint=Subquery(last_event.values("reader_fingerprint")[:1]),
+            recorded_version=Subquery(last_event.values("version")[:1]),
+        )
         .prefetch_related(
             Prefetch(
                 "evidence",
@@ -72,6 +84,21 @@ def workflow_violations(using):
     for claim in claims.iterator(chunk_size=CHUNK):
         for problem in claim.state_problems():
             yield Violation("claims.Claim", claim.slug, problem)
+        if claim.recorded_version is None:
+            yield Violation(
+                "claims.Claim",
+                claim.slug,
+                "It is on the record, but no review event records what readers see of it.",
+            )
+        elif claim.recorded_fingerprint != claim.reader_fingerprint:
+            yield Violation(
+                "claims.Claim",
+                claim.slug,
+                "What readers see of it (headline, wording, claimant, date, appearance, "
+                "topic or summary) is not what its last review event "
+                f"(v{claim.recorded_version}) recorded: it changed outside the workflow. "
+                "Restore it, or change it with a revision.",
+            )
 
 
 def audit_trail_violations(using):

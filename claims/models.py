@@ -1,3 +1,5 @@
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -228,6 +230,7 @@ class Action(models.TextChoices):
     REOPEN = "reopen", "Reopened"
     PUBLISH = "publish", "Published"
     UNPUBLISH = "unpublish", "Unpublished"
+    REVISE = "revise", "Revised"
 
 
 class Stance(models.TextChoices):
@@ -313,6 +316,9 @@ class OriginGroup:
     evidence that traces back to it."""
 
     label: str
+    key: tuple = ()
+    # The claimant's own affiliation: shown, but never counted as support.
+    is_claimant: bool = False
     origins: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
 
@@ -335,6 +341,33 @@ PUBLIC_STATUS_SQL = Case(
     ),
     default=F("status"),
 )
+
+
+# What readers see of a claim, besides its rating. While a verdict stands or
+# the claim is published these change only through Claim.revise().
+READER_FACING_FIELDS = (
+    "headline",
+    "wording",
+    "claimant",
+    "made_on",
+    "appeared_in",
+    "appearance_url",
+    "topic",
+    "verdict_summary",
+)
+
+
+def reader_fingerprint(values):
+    """
+    A digest of a claim's reader-facing values, in READER_FACING_FIELDS order:
+    text as stored, dates in ISO form, related rows by natural key.
+
+    Natural keys rather than ids, so that a dump restored into a fresh
+    database (where rows get new ids) still matches; the slugs they rest on
+    are set once (see the admin).
+    """
+    canonical = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -462,6 +495,14 @@ class Claim(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: under the row lock, a plain save
+        # cannot rewrite what readers see of a claim on the record.
+        with transaction.atomic():
+            if self.pk is not None and not kwargs.get("force_insert"):
+                self._ensure_reader_facing_fields_kept(kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("claim_detail", args=[self.slug])
 
@@ -487,47 +528,101 @@ class Claim(models.Model):
     def is_past_review_date(self):
         return self.review_by is not None and self.review_by < timezone.localdate()
 
+    @property
+    def is_on_the_record(self):
+        """Whether a verdict stands or readers can see the claim: its
+        reader-facing fields then change only through revise()."""
+        return self.has_verdict or self.is_published
+
+    @property
+    def reader_fingerprint(self):
+        """
+        What readers see of the claim, as a digest.
+
+        Every audited step (transition, revise, entry) stores it on its
+        ReviewEvent, so check_invariants can tell a claim on the record whose
+        text was changed around the workflow (a queryset update(), a hand edit
+        in SQL) from one changed through it: its fingerprint no longer matches
+        its last event's. A digest rather than a copy of the text: it costs 64
+        characters an event, and the text itself is on the claim.
+        """
+        values = []
+        for name in READER_FACING_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, models.Model):
+                value = value.natural_key()
+            values.append(value)
+        return reader_fingerprint(values)
+
+    def _ensure_reader_facing_fields_kept(self, update_fields=None):
+        stored = Claim.objects.select_for_update().filter(pk=self.pk).first()
+        if stored is None or not stored.is_on_the_record:
+            return
+        names = READER_FACING_FIELDS
+        if update_fields is not None:
+            names = [name for name in names if name in update_fields]
+        changed = [
+            name
+            for name in names
+            if getattr(self, self._meta.get_field(name).attname)
+            != getattr(stored, self._meta.get_field(name).attname)
+        ]
+        if changed:
+            state = "published" if stored.is_published else f"rated {stored.status}"
+            raise WorkflowError(
+                {
+                    name: f"This claim is {state}: its {self._meta.get_field(name).verbose_name} "
+                    "changes only through a revision, which is audited and, on a published "
+                    "claim, tells readers. Use revise()."
+                    for name in changed
+                }
+            )
+
     # The workflow. Every verb goes through transition(); nothing else
-    # changes status, publication or version.
+    # changes status, publication or version. Each takes two notes: `note` is
+    # internal (the audit trail and the admin, never a public page: it may
+    # name a confidential source); `public_note` is for readers, and is
+    # required by a step that changes what readers see of a published claim,
+    # where it becomes the public Correction.
 
-    def start_review(self, *, by, note=""):
-        return self.transition(Action.START_REVIEW, by=by, note=note)
+    def start_review(self, *, by, note="", public_note=""):
+        return self.transition(Action.START_REVIEW, by=by, note=note, public_note=public_note)
 
-    def corroborate(self, *, by, note=""):
-        return self.transition(Action.CORROBORATE, by=by, note=note)
+    def corroborate(self, *, by, note="", public_note=""):
+        return self.transition(Action.CORROBORATE, by=by, note=note, public_note=public_note)
 
-    def dispute(self, *, by, note=""):
-        return self.transition(Action.DISPUTE, by=by, note=note)
+    def dispute(self, *, by, note="", public_note=""):
+        return self.transition(Action.DISPUTE, by=by, note=note, public_note=public_note)
 
-    def refute(self, *, by, note=""):
-        return self.transition(Action.REFUTE, by=by, note=note)
+    def refute(self, *, by, note="", public_note=""):
+        return self.transition(Action.REFUTE, by=by, note=note, public_note=public_note)
 
-    def mark_unverifiable(self, *, by, note=""):
-        return self.transition(Action.MARK_UNVERIFIABLE, by=by, note=note)
+    def mark_unverifiable(self, *, by, note="", public_note=""):
+        return self.transition(Action.MARK_UNVERIFIABLE, by=by, note=note, public_note=public_note)
 
-    def reopen(self, *, by, note=""):
-        return self.transition(Action.REOPEN, by=by, note=note)
+    def reopen(self, *, by, note="", public_note=""):
+        return self.transition(Action.REOPEN, by=by, note=note, public_note=public_note)
 
-    def publish(self, *, by, note=""):
-        return self.transition(Action.PUBLISH, by=by, note=note)
+    def publish(self, *, by, note="", public_note=""):
+        return self.transition(Action.PUBLISH, by=by, note=note, public_note=public_note)
 
-    def unpublish(self, *, by, note=""):
-        return self.transition(Action.UNPUBLISH, by=by, note=note)
+    def unpublish(self, *, by, note="", public_note=""):
+        return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
-    def transition(self, action, *, by, note="", expected_version=None):
+    def transition(self, action, *, by, note="", public_note="", expected_version=None):
         """
         Take one workflow step, or raise and change nothing.
 
         Locks the claim's row, checks permission and the evidence guard against
         the locked state, then updates only if the status and version are still
         those the caller read (`expected_version`, else this instance's), and
-        writes the ReviewEvent (and a public Correction when a published
-        verdict changes) in the same transaction. Raises WorkflowForbidden,
-        WorkflowError or StaleClaim.
+        writes the ReviewEvent (and, when the step changes what readers see of
+        a published claim, a public Correction from `public_note`) in the same
+        transaction. Raises WorkflowForbidden, WorkflowError or StaleClaim.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
-        note = note.strip()
+        note, public_note = note.strip(), public_note.strip()
         expected_version = self.version if expected_version is None else expected_version
         with transaction.atomic():
             current = Claim.objects.select_for_update().get(pk=self.pk)
@@ -538,7 +633,10 @@ class Claim(models.Model):
                 )
             if problem := current.permission_problem(action, by):
                 raise WorkflowForbidden(problem)
-            if problems := current.guard_problems(action, note=note, require_note=True):
+            problems = current.guard_problems(
+                action, note=note, public_note=public_note, require_note=True
+            )
+            if problems:
                 raise WorkflowError(problems)
             now = timezone.now()
             updates = current._updates_for(action, spec, now)
@@ -556,8 +654,10 @@ class Claim(models.Model):
                 actor=by,
                 created_at=now,
                 note=note,
+                public_note=public_note,
+                reader_fingerprint=current.reader_fingerprint,
             )
-            if correction := current._correction_for(action, spec, note):
+            if correction := current._correction_for(action, spec, public_note):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
@@ -567,6 +667,114 @@ class Claim(models.Model):
         for name, value in updates.items():
             setattr(self, name, value)
         return event
+
+    def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
+        """
+        Change what readers see of the claim: the audited way to edit the
+        READER_FACING_FIELDS named in `changes` ({field name: new value},
+        related rows as instances), or raise and change nothing.
+
+        Like transition(): under the row lock, checks the permission (publish
+        on a published claim, review under a verdict, change otherwise), that
+        the values are valid and that a standing verdict still meets its rule
+        with them, then updates only if the version is still the caller's,
+        and writes a ReviewEvent (action "revise") and, on a published claim,
+        a public Correction of `kind` (a correction by default) saying
+        `public_note`, which is then required. This is how a publisher fixes a
+        typo in a summary without reopening the verdict.
+        """
+        note, public_note = note.strip(), public_note.strip()
+        if unknown := sorted(set(changes) - set(READER_FACING_FIELDS)):
+            raise WorkflowError(
+                f"Only what readers see of a claim is revised, not: {', '.join(unknown)}."
+            )
+        expected_version = self.version if expected_version is None else expected_version
+        with transaction.atomic():
+            current = Claim.objects.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleClaim(
+                    "This claim was changed by someone else since you opened it. "
+                    "Reload it, check what changed and try again."
+                )
+            if problem := current.revise_permission_problem(by):
+                raise WorkflowForbidden(problem)
+            revised = Claim.objects.get(pk=current.pk)
+            for name, value in changes.items():
+                setattr(revised, name, value)
+            changed = [
+                name
+                for name in changes
+                if getattr(revised, self._meta.get_field(name).attname)
+                != getattr(current, self._meta.get_field(name).attname)
+            ]
+            revised.ensure_revision_valid(current, changed, public_note)
+            now = timezone.now()
+            updates = {name: getattr(revised, name) for name in changed}
+            updates |= {"version": current.version + 1, "updated_at": now}
+            claimed = Claim.objects.filter(pk=current.pk, version=current.version).update(**updates)
+            if claimed != 1:
+                raise StaleClaim("Someone else changed this claim at the same moment.")
+            event = ReviewEvent.objects.create(
+                claim=current,
+                version=updates["version"],
+                action=Action.REVISE,
+                from_status=current.status,
+                to_status=current.status,
+                actor=by,
+                created_at=now,
+                note=note,
+                public_note=public_note,
+                reader_fingerprint=revised.reader_fingerprint,
+            )
+            if current.is_published:
+                Correction.objects.create(
+                    claim=current,
+                    kind=kind or CorrectionKind.CORRECTION,
+                    note=public_note,
+                    published_at=now,
+                )
+            public_content_changed()
+        for name, value in updates.items():
+            setattr(self, name, value)
+        return event
+
+    def revise_permission_problem(self, user):
+        """Why `user` may not revise what readers see of this claim, or ''."""
+        if self.is_published:
+            permission, role = PUBLISH_PERMISSION, "publishers"
+        elif self.has_verdict:
+            permission, role = REVIEW_PERMISSION, "reviewers"
+        else:
+            permission, role = "claims.change_claim", "editors"
+        if not user.has_perm(permission):
+            return f"Only {role} can revise what readers see of this claim."
+        return ""
+
+    def ensure_revision_valid(self, current, changed, public_note):
+        """
+        Raise WorkflowError unless this instance, `current` with the revision
+        applied, may replace it: something changed, every changed value is
+        valid, a standing verdict still meets its rule (a new claimant can
+        undo one), and a published claim keeps a summary and gets a public note.
+        """
+        if not changed:
+            raise WorkflowError("Nothing to revise: the values are those readers already see.")
+        others = [f.name for f in self._meta.fields if f.name not in changed]
+        try:
+            self.clean_fields(exclude=others)
+            self.validate_constraints()
+        except ValidationError as error:
+            raise WorkflowError(error.message_dict) from None
+        problems = self.state_problems()
+        if current.is_published and not self.verdict_summary.strip():
+            problems.append("A published claim keeps a summary for readers.")
+        if current.is_published and not public_note:
+            problems.append(
+                "This claim is published: write a public note telling readers what you "
+                "changed and why. It becomes a correction on the verdict page."
+            )
+        if problems:
+            raise WorkflowError(problems)
 
     def _updates_for(self, action, spec, now):
         updates = {"version": self.version + 1, "updated_at": now}
@@ -581,20 +789,31 @@ class Claim(models.Model):
             updates["is_published"] = False
         return updates
 
-    def _correction_for(self, action, spec, note):
-        """The public note a published claim gets when its verdict changes."""
-        if not self.is_published or spec.target is None:
+    def changes_public_record(self, action):
+        """
+        Whether `action` changes what readers see of this claim: a verdict
+        issued, a verdict reopened, or the claim withdrawn, while it is
+        published. Such a step needs a public note, which becomes a Correction.
+        """
+        spec = TRANSITIONS[Action(action)]
+        return self.is_published and (
+            spec.is_verdict or action in (Action.REOPEN, Action.UNPUBLISH)
+        )
+
+    def _correction_for(self, action, spec, public_note):
+        """The Correction readers get when this step changes the published claim, or ''."""
+        if not self.changes_public_record(action):
             return ""
+        if action == Action.UNPUBLISH:
+            return f"Withdrawn from publication: {public_note}"
         before = ClaimStatus(self.previous_status or self.status).label
         if action == Action.REOPEN:
             before, after = ClaimStatus(self.status).label, "under review"
-        elif spec.is_verdict:
-            after = ClaimStatus(spec.target).label
         else:
-            return ""
+            after = ClaimStatus(spec.target).label
         if before == after:
-            return f"Verdict {after} confirmed after review: {note}".rstrip(": ")
-        return f"Verdict changed from {before} to {after}: {note}".rstrip(": ")
+            return f"Verdict {after} confirmed after review: {public_note}"
+        return f"Verdict changed from {before} to {after}: {public_note}"
 
     def permission_problem(self, action, user):
         """Why `user` may not take `action` on this claim, or ''."""
@@ -609,11 +828,12 @@ class Claim(models.Model):
             return "You entered this claim, so another reviewer must issue its verdict."
         return ""
 
-    def guard_problems(self, action, *, note="", require_note=False):
+    def guard_problems(self, action, *, note="", public_note="", require_note=False):
         """
         What the rules say is missing before `action` can be taken, as a list
         of sentences (empty when it can). Reads evidence and caveats; call it
-        under the row lock when the answer must hold.
+        under the row lock when the answer must hold. With `require_note`, the
+        notes the step needs are checked too.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
@@ -623,7 +843,12 @@ class Claim(models.Model):
             ]
         problems = []
         if require_note and spec.needs_note and not note:
-            problems.append(f"Say why you {spec.verb} it: a note is required.")
+            problems.append(f"Say why you {spec.verb} it: an internal note is required.")
+        if require_note and self.changes_public_record(action) and not public_note:
+            problems.append(
+                "This claim is published: write a public note telling readers what changed "
+                "and why. It becomes the correction on the verdict page."
+            )
         checker = getattr(self, f"_problems_before_{action.value}", None)
         if checker:
             problems.extend(checker())
@@ -636,13 +861,18 @@ class Claim(models.Model):
             for group in self.independent_origins(Stance.SUPPORTS, evidence)
             if group.best_credibility <= 3
         ]
+        # The claimant repeating its claim is the claim, not evidence for it.
+        counted = [group for group in strong if not group.is_claimant]
         problems = []
-        if len(strong) < 2:
-            named = f" ({', '.join(group.label for group in strong)})" if strong else ""
-            problems.append(
+        if len(counted) < 2:
+            named = f" ({', '.join(group.label for group in counted)})" if counted else ""
+            problem = (
                 "Corroboration needs supporting evidence graded 1–3 from 2 independent "
-                f"origins; this claim has {len(strong)}{named}."
+                f"origins besides the claimant; this claim has {len(counted)}{named}."
             )
+            if own := [group.label for group in strong if group.is_claimant]:
+                problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
+            problems.append(problem)
         if strong_against := self._graded(evidence, Stance.CONTRADICTS, 2):
             problems.append(
                 f"Corroboration is refused while {len(strong_against)} contradicting "
@@ -667,11 +897,10 @@ class Claim(models.Model):
 
     def _problems_before_refute(self):
         evidence = self._evidence_for_guard()
-        claimant_key = self.claimant.independence_key
         independent = [
             group
             for group in self.independent_origins(Stance.CONTRADICTS, evidence)
-            if group.best_credibility <= 2 and group.origins[0].independence_key != claimant_key
+            if group.best_credibility <= 2 and not group.is_claimant
         ]
         problems = []
         if not independent:
@@ -776,6 +1005,7 @@ class Claim(models.Model):
             to_status=self.status,
             actor=by,
             created_at=self.created_at,
+            reader_fingerprint=self.reader_fingerprint,
         )
 
     def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):
@@ -783,19 +1013,26 @@ class Claim(models.Model):
         Group the claim's evidence of one stance by independent origin.
 
         Each item's origin is whom it relies on, or its own source when it is
-        first-hand; origins sharing an affiliation are one origin. Returns a
-        list of OriginGroup, largest first. Pass `evidence` to reuse items
-        already fetched (with source, origin and their affiliations).
+        first-hand; origins sharing an affiliation are one origin. The group
+        sharing the claimant's affiliation is marked `is_claimant`: it is listed
+        but never counts as support. Returns a list of OriginGroup, largest
+        first. Pass `evidence` to reuse items already fetched (with source,
+        origin and their affiliations).
         """
         if evidence is None:
             evidence = self.evidence.with_origins()
+        claimant_key = self.claimant.independence_key
         groups = {}
         for item in evidence:
             if item.stance != stance:
                 continue
             root = item.root_source
+            key = root.independence_key
             group = groups.setdefault(
-                root.independence_key, OriginGroup(label=root.independence_label)
+                key,
+                OriginGroup(
+                    label=root.independence_label, key=key, is_claimant=key == claimant_key
+                ),
             )
             if root not in group.origins:
                 group.origins.append(root)
@@ -977,7 +1214,18 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        "internal note", blank=True, help_text="The audit trail only: never shown to readers."
+    )
+    reader_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Claim.reader_fingerprint as this step left it.",
+    )
+    public_note = models.TextField(
+        blank=True, help_text="Shown to readers in the claim's public review timeline."
+    )
 
     objects = ReviewEventManager()
 
@@ -999,6 +1247,25 @@ class ReviewEvent(models.Model):
         return (*self.claim.natural_key(), self.version)
 
     natural_key.dependencies = ["claims.claim"]
+
+
+class ContentVersion(models.Model):
+    """
+    A named version of what the public pages show, replaced in the same
+    transaction as every change to it (claims.caching.public_content_changed).
+
+    Kept in the database rather than in the cache, so that it commits and rolls
+    back with the change, no cache outage or eviction can lose it, and every
+    process reads the same one. Today one name, "public", covers every page;
+    retiring pages by what they show would add a name per dependency
+    ("claim:42", "source:7"), each page checking the few it was built from.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"
 
 
 class CorrectionKind(models.TextChoices):

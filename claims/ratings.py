@@ -35,7 +35,8 @@ RATINGS = {
         Rating(
             ClaimStatus.CORROBORATED,
             "Supporting evidence comes from at least two origins that do not depend on "
-            "each other, each graded credible, and no strong evidence contradicts it.",
+            "each other or on whoever made the claim, each graded credible, and no strong "
+            "evidence contradicts it.",
             value=5,
         ),
         Rating(

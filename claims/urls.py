@@ -10,6 +10,7 @@ from claims.sitemaps import SITEMAPS
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
+    path("claims/<slug:slug>/preview/", views.claim_preview, name="claim_preview"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("claims.json", views.claim_reviews, name="claim_reviews"),
@@ -19,7 +20,7 @@ urlpatterns = [
     path("feed/", require_safe(public_page(VerdictFeed())), name="feed"),
     path(
         "sitemap.xml",
-        require_safe(public_page(sitemap)),
+        require_safe(public_page(sitemap, params=("p",))),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -6,10 +6,11 @@ sets no cookie and is cacheable (see claims.caching.public_page).
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -93,7 +94,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page
+@public_page(params=("q", "verdict", "topic", "source", "page"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -122,6 +123,43 @@ def claim_list(request):
     )
 
 
+def with_everything_the_page_shows(claims):
+    """`claims` with what a verdict page reads of one, in a fixed number of queries."""
+    return claims.select_related("claimant__affiliation", "appeared_in", "topic").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.with_origins()),
+        "caveats",
+        Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
+        "corrections",
+    )
+
+
+def render_claim_page(request, claim, preview=False):
+    evidence = list(claim.evidence.all())
+    by_stance = [
+        (stance, heading, [item for item in evidence if item.stance == stance])
+        for stance, heading in STANCE_HEADINGS.items()
+    ]
+    origins = claim.independent_origins(evidence=evidence)
+    estimates = stated_estimates(claim)
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "rating": RATINGS[claim.public_status],
+            "evidence_by_stance": [group for group in by_stance if group[2]],
+            "origins": origins,
+            "counted_origins": [group for group in origins if not group.is_claimant],
+            "canonical_url": absolute_url(claim.get_absolute_url()),
+            # No ClaimReview for a claim nobody has published.
+            "claimreview": None if preview else as_json_ld(claim_review(claim)),
+            "preview": preview,
+            "stated_estimates": estimates,
+            "revisions": revisions_since(estimates),
+        },
+    )
+
+
 @require_safe
 @public_page
 def claim_detail(request, slug):
@@ -130,44 +168,39 @@ def claim_detail(request, slug):
 
     Template: claims/claim_detail.html. Context: claim, rating,
     evidence_by_stance ((stance, heading, items) for each stance with items),
-    origins (independent origins of the supporting evidence), canonical_url,
-    claimreview (JSON-LD), stated_estimates (the estimates the claim states),
+    origins (independent origins of the supporting evidence), counted_origins
+    (those besides the claimant's own), canonical_url, claimreview (JSON-LD),
+    preview (False), stated_estimates (the estimates the claim states),
     revisions (claims.figures.Revision: later estimates from the same origin).
     """
-    claims = (
-        Claim.objects.published()
-        .select_related("claimant__affiliation", "appeared_in", "topic")
-        .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.with_origins(),
-            ),
-            "caveats",
-            Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
-            "corrections",
-        )
-    )
-    claim = get_object_or_404(claims, slug=slug)
-    evidence = list(claim.evidence.all())
-    estimates = stated_estimates(claim)
-    by_stance = [
-        (stance, heading, [item for item in evidence if item.stance == stance])
-        for stance, heading in STANCE_HEADINGS.items()
-    ]
-    return render(
-        request,
-        "claims/claim_detail.html",
-        {
-            "claim": claim,
-            "rating": RATINGS[claim.public_status],
-            "evidence_by_stance": [group for group in by_stance if group[2]],
-            "origins": claim.independent_origins(evidence=evidence),
-            "canonical_url": absolute_url(claim.get_absolute_url()),
-            "claimreview": as_json_ld(claim_review(claim)),
-            "stated_estimates": estimates,
-            "revisions": revisions_since(estimates),
-        },
-    )
+    claim = get_object_or_404(with_everything_the_page_shows(Claim.objects.published()), slug=slug)
+    return render_claim_page(request, claim)
+
+
+def can_preview(user):
+    """Staff who may view claims in the admin may see an unpublished one as readers would."""
+    return user.is_active and user.is_staff and user.has_perm("claims.view_claim")
+
+
+@require_safe
+@never_cache
+def claim_preview(request, slug):
+    """
+    An unpublished claim in the verdict page's template, under a "Preview: not
+    published" banner, for the admin's "View on site". Only for staff who can
+    view claims; anyone else gets 404, as for any unpublished claim. Never
+    cached, never indexed. A published claim redirects to its public page.
+
+    Template: claims/claim_detail.html, with preview True and no ClaimReview.
+    """
+    if not can_preview(request.user):
+        raise Http404("No such claim.")
+    claim = get_object_or_404(with_everything_the_page_shows(Claim.objects.all()), slug=slug)
+    if claim.is_published:
+        return HttpResponseRedirect(claim.get_absolute_url())
+    response = render_claim_page(request, claim, preview=True)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_safe
@@ -225,7 +258,7 @@ def methodology(request):
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of

@@ -173,9 +173,9 @@ else:
 
 # Seconds a public page may be held by browsers and CDNs.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
-# Keep rendered public pages in CACHES["default"] (claims.caching). With several
-# processes, use Redis: a local-memory copy is invalidated only in the process
-# that made the change, so the others may serve it for PUBLIC_CACHE_SECONDS.
+# Keep rendered public pages in CACHES["default"] (claims.caching). Each process
+# checks the content version in the database before serving one, so local
+# memory is safe with several processes too; Redis shares the rendering work.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
 

@@ -69,7 +69,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     enter_claim(editor)
     claim = Claim.objects.get(headline=HEADLINE)
     assert claim.evidence.count() == 2
-    assert len(claim.independent_origins()) == 1
+    assert [group.is_claimant for group in claim.independent_origins()] == [True]
 
     workflow_button(editor, "Start reviewing").click()
     expect(editor.locator(".messagelist")).to_contain_text("is now In review")
@@ -85,18 +85,30 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     log_in_page(reviewer, "reviewer")
     open_claim(reviewer, HEADLINE)
     expect(workflow_button(reviewer, "Corroborate")).to_be_disabled()
+    # Both items trace back to the claimant's own government: neither counts.
     expect(reviewer.locator(".workflow-steps")).to_contain_text(
-        "this claim has 1 (South Korean government)"
+        "besides the claimant; this claim has 0."
     )
-    reviewer.get_by_text("Add another Evidence").click()
-    reviewer.locator("#id_evidence-2-stance").select_option("supports")
-    reviewer.locator("#id_evidence-2-credibility").select_option("2")
-    choose(reviewer, "id_evidence-2-source", "Government of North Korea")
-    reviewer.locator("#id_evidence-2-title").fill("North Korea's admission")
+    for index, (source, title) in enumerate(
+        [
+            ("Government of North Korea", "North Korea's admission"),
+            ("General Staff of the Russian", "Russia's acknowledgement"),
+        ],
+        start=2,
+    ):
+        reviewer.get_by_text("Add another Evidence").click()
+        reviewer.locator(f"#id_evidence-{index}-stance").select_option("supports")
+        reviewer.locator(f"#id_evidence-{index}-credibility").select_option("2")
+        choose(reviewer, f"id_evidence-{index}-source", source)
+        reviewer.locator(f"#id_evidence-{index}-title").fill(title)
     reviewer.get_by_role("button", name="Save and continue editing").click()
     expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
-    expect(reviewer.locator(".workflow-origins")).to_contain_text("2 independent origins")
-    reviewer.get_by_label(re.compile("Note for the audit trail")).fill("Seoul and Pyongyang agree.")
+    expect(reviewer.locator(".workflow-origins")).to_contain_text(
+        "2 independent origins besides the claimant"
+    )
+    reviewer.get_by_label(re.compile("Internal note for the audit trail")).fill(
+        "Moscow and Pyongyang agree."
+    )
     workflow_button(reviewer, "Corroborate").click()
     expect(reviewer.locator(".messagelist")).to_contain_text("is now Corroborated")
     claim.refresh_from_db()
@@ -129,8 +141,13 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     expect(reader.get_by_role("heading", level=1)).to_have_text(HEADLINE)
     expect(reader.locator(".badge").first).to_have_text("Corroborated")
     expect(reader.get_by_text("Both sides have a stake in the story.")).to_be_visible()
-    expect(reader.get_by_text("2 independent origins")).to_be_visible()
-    for title in ["NIS briefing to lawmakers", "Ministry statement", "North Korea's admission"]:
+    expect(reader.get_by_text("2 independent origins besides the claimant")).to_be_visible()
+    for title in [
+        "NIS briefing to lawmakers",
+        "Ministry statement",
+        "North Korea's admission",
+        "Russia's acknowledgement",
+    ]:
         expect(reader.locator(".evidence .item__title", has_text=title)).to_be_visible()
     assert new_page.problems == []
 

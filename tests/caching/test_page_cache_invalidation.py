@@ -22,6 +22,7 @@ from claims.models import (
     Topic,
 )
 from tests.factories import claim_form_data, make_claim, make_source, page_text
+from tests.workflow.test_admin_workflow import revise_form_data
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"
 KURSK = "/claims/north-korean-troops-kursk/"
@@ -58,7 +59,11 @@ def test_reopening_a_published_verdict_shows_at_once(
     assert "Under review" not in before[KURSK]
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     with committed():
-        claim.reopen(by=seed_reviewer, note="A new report questions the location.")
+        claim.reopen(
+            by=seed_reviewer,
+            note="Tip from a colleague.",
+            public_note="A new report questions the location.",
+        )
     page = page_text(client.get(KURSK))
     assert "Under review — previous verdict: Corroborated" in page
     assert "Verdict changed from Corroborated to under review" in page
@@ -73,10 +78,10 @@ def test_a_verdict_issued_after_review_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=seed_reviewer, note="Checking the new report.")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.", public_note="Re-checking.")
     warm(client, KURSK, "/claims.json")
     with committed():
-        claim.corroborate(by=seed_reviewer, note="The report does not change the picture.")
+        claim.corroborate(by=seed_reviewer, public_note="The report does not change the picture.")
     page = page_text(client.get(KURSK))
     assert "Under review" not in page
     assert "Verdict Corroborated confirmed after review" in page
@@ -95,7 +100,9 @@ def test_unpublishing_and_publishing_show_at_once(
     assert claim.headline in before["/sources/nis/"]
 
     with committed():
-        claim.unpublish(by=seed_reviewer, note="Pending a second source.")
+        claim.unpublish(
+            by=seed_reviewer, note="Pending a second source.", public_note="Withdrawn for checks."
+        )
     assert client.get(CASUALTIES).status_code == 404
     assert claim.headline not in page_text(client.get("/"))
     assert claim.headline not in page_text(client.get("/sources/nis/"))
@@ -152,15 +159,16 @@ def test_a_correction_written_in_the_admin_shows_at_once(
     assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
 
 
-def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, seed_reviewer, committed):
+def test_an_admin_revision_of_a_claim_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     warm(client, KURSK, "/", "/claims.json")
     client.force_login(seed_reviewer)
+    url = reverse("admin:claims_claim_revise", args=[claim.pk])
+    data = {**revise_form_data(claim), "headline": "North Korean troops fight for Russia in Kursk"}
     with committed():
-        response = client.post(
-            reverse("admin:claims_claim_change", args=[claim.pk]),
-            claim_form_data(claim, headline="North Korean troops fight for Russia in Kursk"),
-        )
+        response = client.post(url, {**data, "public_note": "A shorter headline."})
     assert response.status_code == 302
     client.logout()
     assert "North Korean troops fight for Russia in Kursk" in page_text(client.get(KURSK))
@@ -169,6 +177,23 @@ def test_an_admin_edit_of_a_claim_shows_at_once(seed, client, page_cache, seed_r
     assert (
         Claim.objects.get(pk=claim.pk).headline == "North Korean troops fight for Russia in Kursk"
     )
+
+
+def test_an_admin_edit_of_a_claims_context_shows_at_once(
+    seed, client, page_cache, seed_reviewer, committed
+):
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    warm(client, KURSK)
+    client.force_login(seed_reviewer)
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, context="Both governments had denied it for months."),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert "Both governments had denied it for months." in page_text(client.get(KURSK))
+    assert Claim.objects.get(pk=claim.pk).context == "Both governments had denied it for months."
 
 
 def test_an_admin_edit_of_evidence_shows_at_once(
@@ -265,7 +290,7 @@ def test_a_correction_deleted_in_the_admin_disappears_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=seed_reviewer, note="Checking the new report.")
+    claim.reopen(by=seed_reviewer, note="Checking the new report.", public_note="Re-checking.")
     correction = claim.corrections.get()
     assert correction.note in warm(client, KURSK)[KURSK]
     client.force_login(get_user_model().objects.create_superuser("root", password="root-pw-1"))

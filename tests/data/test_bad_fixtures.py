@@ -35,7 +35,7 @@ EXPECTED_ERRORS = {
     "good_row_then_bad_row": "claims_evidence_url_http",
     "corroborated_on_one_origin": (
         "claims.Claim north-korean-casualties-4700: Corroboration needs supporting evidence "
-        "graded 1–3 from 2 independent origins; this claim has 1 (South Korean government)."
+        "graded 1–3 from 2 independent origins besides the claimant; this claim has 0."
     ),
     "published_unverified_without_caveat": (
         "claims.Claim breaking-claim-no-caveat: An unverified claim can be published only "
@@ -82,5 +82,5 @@ def test_a_bad_fixture_is_refused_whole_with_a_clear_error(seed, name):
 def test_a_good_fixture_still_loads_through_the_guarded_loaddata(seed):
     out = StringIO()
     call_command("loaddata", "fixtures/seed.json", stdout=out)
-    assert out.getvalue().startswith("Installed 95 object(s) from 1 fixture(s)")
+    assert out.getvalue().startswith("Installed 96 object(s) from 1 fixture(s)")
     assert apps.get_model("claims", "Claim").objects.count() == 9

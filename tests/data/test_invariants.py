@@ -72,8 +72,9 @@ def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
     violation = Violation(
         "claims.Claim",
         "north-korean-casualties-4700",
-        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins; "
-        "this claim has 1 (South Korean government).",
+        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins "
+        "besides the claimant; this claim has 0. Evidence tracing back to the claimant "
+        "(South Korean government) does not count.",
     )
     assert violation in find_violations()
     succeeded, out, err = check_invariants()
@@ -90,7 +91,9 @@ def test_merging_two_origins_after_a_corroboration_is_caught(seed):
     )
     assert [str(v) for v in find_violations()] == [
         "claims.Claim north-korean-troops-kursk: Corroboration needs supporting evidence "
-        "graded 1–3 from 2 independent origins; this claim has 1 (South Korean government)."
+        "graded 1–3 from 2 independent origins besides the claimant; this claim has 0. "
+        "Evidence tracing back to the claimant "
+        "(South Korean government) does not count."
     ]
     assert seed_claim("north-korean-troops-kursk").status == "corroborated"
 

@@ -15,6 +15,26 @@ def transition_url(claim):
     return reverse("admin:claims_claim_transition", args=[claim.pk])
 
 
+def revise_form_data(claim, **overrides):
+    """The revise form as the browser would post it: the claim's values, unchanged."""
+    data = {
+        "headline": claim.headline,
+        "wording": claim.wording,
+        "claimant": claim.claimant_id,
+        "made_on": claim.made_on.isoformat() if claim.made_on else "",
+        "appeared_in": claim.appeared_in_id or "",
+        "appearance_url": claim.appearance_url,
+        "topic": claim.topic_id or "",
+        "verdict_summary": claim.verdict_summary,
+        "public_note": "",
+        "kind": "correction",
+        "note": "",
+        "expected_version": claim.version,
+    }
+    data.update(overrides)
+    return data
+
+
 def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     seed, client, django_user_model
 ):
@@ -25,11 +45,13 @@ def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     assert response.status_code == 200
     steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
     assert steps["mark_unverifiable"] == ""
-    assert "this claim has 1 (South Korean government)" in steps["corroborate"]
+    assert "besides the claimant; this claim has 0." in steps["corroborate"]
+    assert "tracing back to the claimant (South Korean government)" in steps["corroborate"]
     assert "no contradicts evidence" in steps["dispute"]
     content = response.content.decode()
     assert 'value="mark_unverifiable" class="default"' in content
-    assert "Single origin" in content
+    assert "0 independent origins besides the claimant" in content
+    assert "the claimant's own: does not count" in content
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 

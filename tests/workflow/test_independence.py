@@ -19,7 +19,7 @@ def test_the_4700_claim_has_two_items_but_one_origin(seed):
     ]
 
 
-def test_the_kursk_claim_has_an_independent_origin_in_each_government(seed):
+def test_the_kursk_claim_has_two_independent_origins_besides_the_claimant(seed):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
     groups = {group.label: group for group in claim.independent_origins()}
     assert sorted(groups) == [
@@ -28,10 +28,17 @@ def test_the_kursk_claim_has_an_independent_origin_in_each_government(seed):
         "South Korean government",
     ]
     # KCNA and the government it speaks for are one origin.
+    # The NIS is the claimant: the lawmakers relaying it are listed, not counted.
+    assert [label for label, group in groups.items() if group.is_claimant] == [
+        "South Korean government"
+    ]
     assert {origin.slug for origin in groups["North Korean government"].origins} == {
         "north-korea",
         "kcna",
     }
+    assert [origin.slug for origin in groups["Russian government"].origins] == [
+        "russian-general-staff"
+    ]
 
 
 @pytest.mark.django_db

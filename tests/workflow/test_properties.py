@@ -4,6 +4,7 @@ Example counts are modest so the suite stays fast; HYPOTHESIS_PROFILE=thorough
 runs many more (e.g. before a release).
 """
 
+import json
 import os
 import re
 from html import escape
@@ -35,7 +36,7 @@ from claims.models import (
     WorkflowError,
     WorkflowForbidden,
 )
-from tests.factories import make_claim, make_evidence, make_source
+from tests.factories import make_claim, make_evidence, make_source, page_text
 
 settings.register_profile(
     "fast",
@@ -405,7 +406,7 @@ class Workflow(RuleBasedStateMachine):
         claim = self.claim(index)
         events = claim.events.count()
         if not self.refused_without_trace(
-            lambda: claim.transition(verb, by=self.cast[who], note=note)
+            lambda: claim.transition(verb, by=self.cast[who], note=note, public_note=note)
         ):
             assert claim.events.count() == events + 1
             assert self.claim(index).version == claim.version
@@ -496,3 +497,103 @@ def test_the_workflow_keeps_every_invariant_whatever_the_order_of_steps(
         lambda: Workflow(cast), settings=settings(max_examples=examples(6), stateful_step_count=30)
     )
     assert not Claim.objects.exists()
+
+
+# Internal notes stay internal ------------------------------------------------
+
+# Every step of the workflow, in an order that takes one claim through each.
+LIFE_OF_A_CLAIM = [
+    Action.START_REVIEW,
+    Action.CORROBORATE,
+    Action.PUBLISH,
+    Action.REOPEN,
+    Action.DISPUTE,
+    Action.REOPEN,
+    "contradicted",  # strong contradicting evidence arrives while in review
+    Action.REFUTE,
+    Action.REOPEN,
+    Action.MARK_UNVERIFIABLE,
+    Action.UNPUBLISH,
+    Action.PUBLISH,
+]
+WHO_TAKES = {
+    Action.START_REVIEW: "editor",
+    Action.PUBLISH: "publisher",
+    Action.UNPUBLISH: "publisher",
+}
+# Long enough that no page says it by chance; markup and quotes, so that an
+# escaped copy would be found too.
+internal_notes = st.lists(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["C"]), min_size=3).map(
+        lambda text: f"internal {text} <b>&\"'"
+    ),
+    min_size=len(LIFE_OF_A_CLAIM),
+    max_size=len(LIFE_OF_A_CLAIM),
+    unique=True,
+)
+
+
+def public_urls(claim):
+    """Every public URL that shows something of `claim`, htmx fragments included."""
+    word = claim.headline.split()[0]
+    return [
+        (claim.get_absolute_url(), {}),
+        ("/", {}),
+        ("/", {"HX-Request": "true"}),
+        (f"/?q={word}", {}),
+        (f"/?q={word}", {"HX-Request": "true"}),
+        (f"/?verdict={claim.public_status}", {"HX-Request": "true"}),
+        (claim.claimant.get_absolute_url(), {}),
+        ("/feed/", {}),
+        ("/sitemap.xml", {}),
+        ("/claims.json", {}),
+    ]
+
+
+def shown_forms(note):
+    """The note as any public page might carry it: raw, HTML-escaped, JSON-escaped."""
+    return {note, escape(note), escape(note, quote=False), json.dumps(note)[1:-1]}
+
+
+@pytest.mark.django_db
+@given(notes=internal_notes)
+@settings(max_examples=examples(8))
+def test_no_internal_note_of_any_step_reaches_a_public_url(
+    client, editor, reviewer, publisher, notes
+):
+    cast = {"editor": editor, "reviewer": reviewer, "publisher": publisher}
+    with transaction.atomic():
+        claim = make_claim(editor, headline="Zebras crossed the river", verdict_summary="Why.")
+        claim.record_entry(by=editor)
+        make_evidence(claim, make_source("Wire"), credibility=3)
+        make_evidence(claim, make_source("Observer", affiliation="Government B"), credibility=3)
+        make_evidence(claim, make_source("Monitor"), stance=Stance.CONTRADICTS, credibility=4)
+        for step, note in zip(LIFE_OF_A_CLAIM, notes, strict=True):
+            if step == "contradicted":
+                make_evidence(claim, make_source("Court"), stance=Stance.CONTRADICTS, credibility=1)
+                Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="Why not known.")
+                continue
+            claim.transition(
+                step,
+                by=cast[WHO_TAKES.get(step, "reviewer")],
+                note=note,
+                public_note="For readers.",
+            )
+        claim.refresh_from_db()
+        responses = [
+            (path, client.get(path, headers=headers)) for path, headers in public_urls(claim)
+        ]
+        assert "For readers." in page_text(responses[0][1])
+        events = list(claim.events.values_list("note", flat=True))
+        transaction.set_rollback(True)
+
+    taken = [note for step, note in zip(LIFE_OF_A_CLAIM, notes, strict=True) if step in Action]
+    assert events[1:] == taken
+    for path, response in responses:
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        # Each page does show the claim, and the verdict page its public notes.
+        assert claim.slug in body, path
+        for note in notes:
+            for form in shown_forms(note):
+                assert form not in body, (path, note)

@@ -65,7 +65,8 @@ def claim_ready_for(verb, status, creator):
     claimant = make_source("Ministry", affiliation="Government A")
     claim = make_claim(creator, claimant=claimant, verdict_summary="Why, for readers.")
     if verb == "corroborate":
-        make_evidence(claim, make_source("Wire"), origin=claimant)
+        # Two origins besides the claimant: the wire's own reporting and Government B.
+        make_evidence(claim, make_source("Wire"))
         make_evidence(claim, make_source("Observer", affiliation="Government B"))
     elif verb == "dispute":
         make_evidence(claim, make_source("Wire"), origin=claimant)
@@ -104,19 +105,20 @@ def test_each_step_is_allowed_only_from_its_states_and_for_its_roles(
 
     if not allowed:
         with pytest.raises((WorkflowError, WorkflowForbidden)):
-            getattr(claim, verb)(by=user, note="Because.")
+            getattr(claim, verb)(by=user, note="Because.", public_note="For readers.")
         assert snapshot(claim) == before
         assert ReviewEvent.objects.count() == events_before
         return
 
-    event = getattr(claim, verb)(by=user, note="Because.")
+    event = getattr(claim, verb)(by=user, note="Because.", public_note="For readers.")
     stored = Claim.objects.get(pk=claim.pk)
     assert ReviewEvent.objects.count() == events_before + 1
-    assert (event.action, event.from_status, event.actor, event.note) == (
+    assert (event.action, event.from_status, event.actor, event.note, event.public_note) == (
         verb,
         status,
         user,
         "Because.",
+        "For readers.",
     )
     assert event.to_status == stored.status
     assert stored.version == before[1] + 1 == event.version

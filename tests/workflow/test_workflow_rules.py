@@ -27,10 +27,11 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     claim.start_review(by=reviewer)
     with pytest.raises(WorkflowError) as error:
-        claim.corroborate(by=reviewer)
+        claim.corroborate(by=reviewer, public_note="Corroborated.")
     assert error.value.messages == [
-        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins; "
-        "this claim has 1 (South Korean government)."
+        "Corroboration needs supporting evidence graded 1–3 from 2 independent origins "
+        "besides the claimant; this claim has 0. Evidence tracing back to the claimant "
+        "(South Korean government) does not count."
     ]
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "in_review"
@@ -39,8 +40,8 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
 
 def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="Re-checking the admission.")
-    claim.corroborate(by=reviewer, note="Still two independent origins.")
+    claim.reopen(by=reviewer, note="Re-checking the admission.", public_note="Re-checking.")
+    claim.corroborate(by=reviewer, public_note="Still two independent origins.")
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "corroborated"
     assert list(stored.events.values_list("action", flat=True))[-2:] == ["reopen", "corroborate"]
@@ -129,7 +130,7 @@ def test_reopening_needs_a_note(editor, reviewer):
     claim = make_claim(editor)
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     claim = Claim.objects.get(pk=claim.pk)
-    with pytest.raises(WorkflowError, match="a note is required"):
+    with pytest.raises(WorkflowError, match="an internal note is required"):
         claim.reopen(by=reviewer, note="   ")
     assert Claim.objects.get(pk=claim.pk).status == "disputed"
     assert not ReviewEvent.objects.exists()
@@ -137,7 +138,11 @@ def test_reopening_needs_a_note(editor, reviewer):
 
 def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-troops-kursk")
-    claim.reopen(by=reviewer, note="New satellite imagery to weigh.")
+    claim.reopen(
+        by=reviewer,
+        note="A contact at the ministry says the imagery is new.",
+        public_note="New satellite imagery to weigh.",
+    )
     assert list(Correction.objects.filter(claim=claim).values_list("note", flat=True)) == [
         "Verdict changed from Corroborated to under review: New satellite imagery to weigh."
     ]
@@ -152,7 +157,7 @@ def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, 
         title="Imagery analysis",
         credibility=3,
     )
-    stored.dispute(by=reviewer, note="Imagery contradicts the timeline.")
+    stored.dispute(by=reviewer, public_note="Imagery contradicts the timeline.")
     assert Correction.objects.filter(claim=claim).last().note == (
         "Verdict changed from Corroborated to Disputed: Imagery contradicts the timeline."
     )
@@ -226,7 +231,7 @@ def test_publishing_keeps_the_first_publication_date(editor, publisher):
     Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
     claim.publish(by=publisher)
     first = Claim.objects.get(pk=claim.pk).published_at
-    claim.unpublish(by=publisher, note="Legal check.")
+    claim.unpublish(by=publisher, note="Legal check.", public_note="Withdrawn for a check.")
     claim.publish(by=publisher)
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.published_at == first

@@ -87,12 +87,16 @@ class Command(BaseCommand):
                 defaults={"name": f"Soak source {index}", "affiliation": affiliation},
             )
             first_hand.append(source)
+        # Corroboration counts origins besides the claimant: it has its own.
+        claimant, _ = Source.objects.get_or_create(
+            slug="soak-claimant", defaults={"name": "Soak claimant"}
+        )
         for index in range(count):
             claim = Claim.objects.create(
                 slug=f"{SLUG_PREFIX}{index}",
                 headline=f"Soak claim {index}",
                 wording="A claim the soak test walks through the workflow.",
-                claimant=first_hand[0],
+                claimant=claimant,
                 verdict_summary="Two independent origins.",
                 created_by=editor,
             )
@@ -127,9 +131,15 @@ class Command(BaseCommand):
                     reviewer = chooser.choice(reviewers)
                     try:
                         if claim.status == ClaimStatus.IN_REVIEW:
-                            claim.corroborate(by=reviewer, note="Still two origins.")
+                            claim.corroborate(
+                                by=reviewer, note="Still two origins.", public_note="Confirmed."
+                            )
                         else:
-                            claim.reopen(by=reviewer, note="Soak test: checking again.")
+                            claim.reopen(
+                                by=reviewer,
+                                note="Soak test: checking again.",
+                                public_note="We are checking this verdict again.",
+                            )
                         outcome = "transitions"
                     except StaleClaim:
                         outcome = "conflicts_refused"
