@@ -200,9 +200,11 @@ def source_detail(request, slug):
 @public_page
 def methodology(request):
     """
-    How the desk rates claims. Template: claims/methodology.html.
+    How the desk rates claims, and who runs it. Template: claims/methodology.html.
     Context: ratings (all), public_ratings (those a published claim can
-    show), best_rating, worst_rating, reliability, credibility, caveat_kinds.
+    show), best_rating, worst_rating, reliability, credibility, caveat_kinds,
+    owner, funding, contact_email, corrections_email (each empty when its
+    NEWSROOM_* setting is not given, and the page then leaves it out).
     """
     return render(
         request,
@@ -215,6 +217,10 @@ def methodology(request):
             "reliability": Reliability.choices,
             "credibility": Credibility.choices,
             "caveat_kinds": CaveatKind.choices,
+            "owner": settings.NEWSROOM_OWNER,
+            "funding": settings.NEWSROOM_FUNDING,
+            "contact_email": settings.NEWSROOM_CONTACT_EMAIL,
+            "corrections_email": settings.NEWSROOM_CORRECTIONS_EMAIL,
         },
     )
 

@@ -45,6 +45,10 @@ def test_postgres_when_database_url_is_set():
         ({"FACTCHECK_ENV": "production", "ALLOWED_HOSTS": "x.org"}, "SECRET_KEY must be set"),
         ({"DATABASE_URL": "mysql://root@localhost/x"}, "PostgreSQL or SQLite"),
         ({"PUBLIC_CACHE_SECONDS": "soon"}, "PUBLIC_CACHE_SECONDS='soon' is not a whole number"),
+        (
+            {"NEWSROOM_CONTACT_EMAIL": "https://example.org/contact"},
+            "NEWSROOM_CONTACT_EMAIL='https://example.org/contact' is not an email address",
+        ),
     ],
 )
 def test_bad_values_fail_with_a_clear_message(environment, message):
