@@ -98,25 +98,26 @@ def claim_list(request):
     """
     Published verdicts, newest first, filtered, searched and paginated.
 
-    Template: claims/claim_list.html, or only its #results partial for an htmx
-    request (htmx asks for the whole page when it restores history).
+    Template: claims/claim_list.html, or only its #results partial (the form
+    and the results, with the page's <title> for htmx to apply) for an htmx
+    request; htmx asks for the whole page when it restores history.
     Context: form (ClaimFilterForm), page_obj (of a CappedPaginator),
-    ranked_matches (how many matches a search ranks; None when not searching).
+    ranked_matches (how many matches a search ranks; None when not searching),
+    partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
     claims = form.filter(Claim.objects.published().for_listing())
     paginator = CappedPaginator(claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS)
     page_obj = paginator.get_page(request.GET.get("page"))
-    template = "claims/claim_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     return render(
         request,
-        template,
+        "claims/claim_list.html#results" if partial else "claims/claim_list.html",
         {
             "form": form,
             "page_obj": page_obj,
             "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+            "partial": partial,
         },
     )
 
