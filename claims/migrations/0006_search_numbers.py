@@ -1,6 +1,7 @@
 """
 Reader search on PostgreSQL reads numbers without their thousands separators,
-as claims.search reads queries: "4,700" is indexed as 4700.
+as claims.search reads queries: "4,700" is indexed as 4700. And the sources'
+names get a text index, for the claimant half of a search.
 
 The generated column of 0003 is replaced (PostgreSQL cannot change a generated
 column's expression in place before version 17). SQLite has neither column.
@@ -31,8 +32,17 @@ SQL = [
     ) STORED
     """,
     "CREATE INDEX claims_claim_search ON claims_claim USING gin (search_document)",
+    # Claimants' names, as claims.search matches them (SearchVector("name")).
+    """
+    CREATE INDEX claims_source_name_search ON claims_source
+    USING gin (to_tsvector('english'::regconfig, coalesce(name, '')))
+    """,
 ]
-REVERSE_SQL = [*OLD.REVERSE_SQL, *OLD.SQL]
+REVERSE_SQL = [
+    "DROP INDEX IF EXISTS claims_source_name_search",
+    *OLD.REVERSE_SQL,
+    *OLD.SQL,
+]
 
 
 class Migration(migrations.Migration):
