@@ -98,6 +98,24 @@
     );
   }, true);
 
+  // Browser extensions (and test tools) give elements inline styles through
+  // the CSSOM, which the Content Security Policy allows. Written back as HTML,
+  // as htmx writes the pages it keeps for Back and Forward, the same styles
+  // would be refused and reported: htmx keeps each page without them, and
+  // they are put back, through the CSSOM again, once it has.
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var styled = [];
+    event.detail.historyElt.querySelectorAll("[style]").forEach(function (element) {
+      styled.push([element, element.style.cssText]);
+      element.removeAttribute("style");
+    });
+    window.queueMicrotask(function () {
+      styled.forEach(function (pair) {
+        pair[0].style.cssText = pair[1];
+      });
+    });
+  });
+
   // Back to a search htmx made: htmx restores the pages it pushed.
   if (window.history.state && window.history.state.htmx) {
     load();
