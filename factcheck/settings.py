@@ -99,8 +99,9 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Factcheck Desk")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", SITE_URL)
 # What /methodology/ tells readers about who runs the desk. Each statement
 # appears only when its setting is given: a missing one is left out, not faked.
-NEWSROOM_OWNER = os.environ.get("NEWSROOM_OWNER", "").strip()
-NEWSROOM_FUNDING = os.environ.get("NEWSROOM_FUNDING", "").strip()
+# Each ends a sentence the page writes ("… is owned by OWNER."): no full stop of its own.
+NEWSROOM_OWNER = os.environ.get("NEWSROOM_OWNER", "").strip().rstrip(".")
+NEWSROOM_FUNDING = os.environ.get("NEWSROOM_FUNDING", "").strip().rstrip(".")
 NEWSROOM_CONTACT_EMAIL = env_email("NEWSROOM_CONTACT_EMAIL", "")
 NEWSROOM_CORRECTIONS_EMAIL = env_email("NEWSROOM_CORRECTIONS_EMAIL", NEWSROOM_CONTACT_EMAIL)
 

@@ -69,6 +69,9 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
         response = client.get(url)
         assert response.status_code == (404 if "no-such-page" in url else 200), url
         path = tmp_path / f"{number:02}{url.replace('/', '_').replace('?', '_')}.html"
+        # Template syntax that Django did not read (a {# comment #} over two
+        # lines) is valid HTML, but readers would see it.
+        assert b"{#" not in response.content and b"{%" not in response.content, url
         path.write_bytes(response.content)
         paths.append(path)
     assert len(paths) >= len(PAGES) + Claim.objects.published().count() + 1
