@@ -168,7 +168,13 @@ def parse(text):
         found = words(phrase if phrase else word)
         negated = sign == "-"
         if phrase or len(found) > 1 and negated:
-            if any(word not in STOP_WORDS for word in found):
+            # PostgreSQL drops stop words at a phrase's ends (and keeps their
+            # place inside it): so does the SQLite pattern.
+            while found and found[0] in STOP_WORDS:
+                found.pop(0)
+            while found and found[-1] in STOP_WORDS:
+                found.pop()
+            if found:
                 terms.append(Term(tuple(found), negated))
             continue
         for word in found:

@@ -58,6 +58,7 @@ TABLE = [
     # Phrases keep their order; a minus leaves out.
     ('"killed or wounded"', {CASUALTIES}, {DEATHS, KURSK, SYMPATHISERS}),
     ('"wounded or killed"', set(), PUBLISHED),
+    ('"the Kursk region"', {KURSK}, PUBLISHED - {KURSK}),
     ("soldiers -wounded", {DEATHS}, {CASUALTIES}),
     ('korea -"south korea"', set(), {CASUALTIES, KURSK, SYMPATHISERS}),
     # Words that mean nothing alone find nothing; unpublished claims never.
