@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Canonical links, feeds and ClaimReview name the address the site is served at.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-quick setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
@@ -26,11 +28,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# The seed loads into an empty desk only: a desk with data is served as it is.
 run: setup
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata fixtures/seed.json
-	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/admin/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py demo_logins --url $(SITE_URL)/admin/
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, browser journeys included; the ten slowest tests at the end
 # keep its speed honest.

@@ -63,3 +63,22 @@ class ClaimFilterForm(forms.Form):
     def active(self):
         """Whether any valid filter or search narrows the list."""
         return any(self.cleaned_data.get(name) for name in self.fields)
+
+    @property
+    def has_filters(self):
+        """Whether the reader asked for any filter or search, valid or not: something to clear."""
+        return any(self.data.get(name, "").strip() for name in self.fields)
+
+    def describe(self):
+        """The valid filters and search in words, for the page's title: `“Kursk”, Corroborated`."""
+        data = self.cleaned_data
+        parts = []
+        if data.get("q"):
+            parts.append(f"“{data['q']}”")
+        if data.get("verdict"):
+            parts.append(dict(self.fields["verdict"].choices)[data["verdict"]])
+        if data.get("topic"):
+            parts.append(data["topic"].name)
+        if data.get("source"):
+            parts.append(f"claimed by {data['source'].name}")
+        return ", ".join(parts)

@@ -1,18 +1,46 @@
 """
-Reader search over claims: PostgreSQL full text, a plain fallback elsewhere.
+Reader search over claims, with the same rules on PostgreSQL and SQLite.
 
-On PostgreSQL migration 0003 adds claims_claim.search_document, a stored
-tsvector of the headline (weight A), the wording (B) and the verdict summary
-(C), with a GIN index. The model does not declare it, so that SQLite (which
-has no such column) keeps working: only this module refers to it.
+A claim matches when every word of the query is in its headline, wording or
+verdict summary, or in its claimant's name. Words match as readers expect:
+
+- numbers are read without their thousands separators, so `4700` finds
+  "4,700" and `4,700` finds "4700";
+- words are stemmed (Snowball English, PostgreSQL's `english` configuration)
+  and match as prefixes, so `casualty` finds "casualties" and `korea` finds
+  "Korean"; a number matches only itself, so `600` does not find "6000";
+- "a quoted phrase" matches those words in that order, and `-word` (or
+  `-"a phrase"`) leaves out the claims that have it;
+- words too common to mean anything ("the", "of", "or") are ignored, as
+  PostgreSQL ignores them;
+- a few words stand for others a claim may use instead (RELATED_WORDS).
+
+On PostgreSQL migrations 0003 and 0006 add claims_claim.search_document, a
+stored tsvector of the number-normalised headline (weight A), wording (B) and
+verdict summary (C), with a GIN index, and a GIN index of the sources' names;
+the query becomes a tsquery of stemmed prefixes, and ts_rank orders the
+matches. The model does not declare the
+column, so that SQLite (which has no such column) keeps working: only this
+module refers to it. On SQLite the same document is computed row by row by a
+Python function (registered in claims.apps), which stems with the same Snowball
+algorithm: a full scan, fine for a development desk.
 """
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+import snowballstemmer
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 from django.db.models.expressions import Col, RawSQL
+from django.db.models.functions import Concat
 
 from claims.models import Claim, Source
 
@@ -23,30 +51,239 @@ SEARCH_CONFIG = "english"
 # reader adds a word (or a filter) that leaves fewer matches. A desk's readers
 # look for recent verdicts, and nobody reads 25 pages of results.
 RANKED_MATCHES = 500
+# Longer queries are cut here: each term is one more condition to test.
+MAX_TERMS = 12
+
+# A thousands separator (comma, no-break space, narrow no-break space) between
+# digits. Migration 0006 applies the same pattern to the PostgreSQL document.
+THOUSANDS_SEPARATOR = r"(\d)[,\u00a0\u202f](?=\d{3}(?:\D|$))"
+# A decimal number, or a run of letters and digits: what PostgreSQL's parser
+# makes a word of, near enough for readers' queries.
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+NUMBER = re.compile(r"\d+(?:\.\d+)*")
+# A query part: an optional "-", then a quoted phrase (straight or curly
+# quotes, the closing one optional) or a run of other characters.
+QUERY_PART = re.compile(r'(-?)(?:["“”]([^"“”]*)["“”]?|([^\s"“”]+))')
+
+# PostgreSQL's English stop words (tsearch_data/english.stop), ignored in
+# queries on both databases so that both find the same claims.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he
+    him his himself she her hers herself it its itself they them their theirs
+    themselves what which who whom this that these those am is are was were be
+    been being have has had having do does did doing a an the and but if or
+    because as until while of at by for with about against between into
+    through during before after above below to from up down in out on off over
+    under again further then once here there when where why how all any both
+    each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+    """.split()
+)
+
+# A query word (by its stem) and the words a claim may use for it instead.
+# "Casualties" are the killed and the wounded; spellings differ across the
+# Atlantic. Each related word matches whole, not as a prefix.
+RELATED_WORDS = {
+    "casualti": ("killed", "wounded", "injured", "dead", "deaths", "died"),
+    "defenc": ("defense",),
+    "defens": ("defence",),
+}
+
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-# The column, described to the ORM without declaring it on the model.
-SEARCH_DOCUMENT = SearchVectorField()
-SEARCH_DOCUMENT.set_attributes_from_name("search_document")
-SEARCH_DOCUMENT.model = Claim
+@lru_cache(maxsize=4096)
+def stem(word):
+    return _STEMMER.stemWord(word)
+
+
+def normalise_numbers(text):
+    """The text with thousands separators taken out of its numbers: "4,700" → "4700"."""
+    return re.sub(THOUSANDS_SEPARATOR, r"\1", text)
+
+
+def words(text):
+    """The lower-cased words of `text`, numbers normalised, in order."""
+    return [word.lower() for word in TOKEN.findall(normalise_numbers(text))]
+
+
+def document_text(text):
+    """
+    The SQLite search document: every word of `text`, stemmed, between spaces,
+    so that " stem" finds a word beginning with it and " a b " a phrase.
+    """
+    return " " + " ".join(stem(word) for word in words(text or "")) + " "
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing a claim must (or, negated, must not) contain."""
+
+    words: tuple
+    negated: bool = False
+    alternatives: tuple = ()
+
+    @property
+    def is_phrase(self):
+        return len(self.words) > 1
+
+    def prefix(self, word):
+        return not self.is_phrase and not NUMBER.fullmatch(word)
+
+    def tsquery(self):
+        """This term as PostgreSQL tsquery text, for to_tsquery('english', ...)."""
+        # Words are letters and digits only: quoting them is all the escaping needed.
+        if self.is_phrase:
+            text = " <-> ".join(f"'{word}'" for word in self.words)
+        else:
+            word = self.words[0]
+            text = f"'{word}'"
+            if self.prefix(word):
+                # The whole word as well as the prefix, though the prefix covers
+                # it: PostgreSQL estimates a prefix's matches at a flat 2 %, but
+                # knows a word's from its statistics, and so walks the date
+                # index for a common word instead of reading all its matches.
+                text += f" | '{word}':*"
+        if self.alternatives:
+            text = " | ".join([text, *(f"'{word}'" for word in self.alternatives)])
+        return f"({text})"
+
+    def document_patterns(self):
+        """What the SQLite document must contain for this term, any one of them."""
+        stems = [stem(word) for word in self.words]
+        end = "" if self.prefix(self.words[0]) else " "
+        patterns = [" " + " ".join(stems) + end]
+        patterns += [f" {stem(word)} " for word in self.alternatives]
+        return patterns
+
+
+def parse(text):
+    """
+    The terms of a reader's query, at most MAX_TERMS; stop words dropped, and
+    terms that are nothing but stop words with them.
+    """
+    terms = []
+    for sign, phrase, word in QUERY_PART.findall(text):
+        found = words(phrase if phrase else word)
+        negated = sign == "-"
+        if phrase or len(found) > 1 and negated:
+            # PostgreSQL drops stop words at a phrase's ends (and keeps their
+            # place inside it): so does the SQLite pattern.
+            while found and found[0] in STOP_WORDS:
+                found.pop(0)
+            while found and found[-1] in STOP_WORDS:
+                found.pop()
+            if found:
+                terms.append(Term(tuple(found), negated))
+            continue
+        for word in found:
+            if word in STOP_WORDS:
+                continue
+            terms.append(Term((word,), negated, RELATED_WORDS.get(stem(word), ())))
+    return terms[:MAX_TERMS]
+
+
+def search_document():
+    """
+    The claim's search document as an expression: the stored column on
+    PostgreSQL (a column reference rather than raw SQL, so that it follows the
+    claims table when a query becomes a subquery and Django renames the
+    table's alias), the Python function over its fields on SQLite.
+    """
+    if connection.vendor == "postgresql":
+        return Col(Claim._meta.db_table, SEARCH_DOCUMENT)
+    return sqlite_document("headline", "wording", "verdict_summary")
+
+
+def sqlite_document(*fields):
+    parts = []
+    for field in fields:
+        parts += [F(field), Value(" ")]
+    text = Concat(*parts[:-1]) if len(fields) > 1 else F(fields[0])
+    return Func(text, function=SQLITE_FUNCTION, output_field=TextField())
+
+
+def tsquery(terms):
+    return SearchQuery(
+        " & ".join(term.tsquery() for term in terms), search_type="raw", config=SEARCH_CONFIG
+    )
+
+
+def matches(document, term):
+    """A condition: `document` (an expression or a lookup name) contains `term`."""
+    if connection.vendor == "postgresql":
+        return Q(**{document: tsquery([term])})
+    condition = Q()
+    for pattern in term.document_patterns():
+        condition |= Q(**{f"{document}__contains": pattern})
+    return condition
+
+
+def claimants_by_term(terms):
+    """
+    For each term, the keys of the sources whose names contain it, in one query.
+
+    Fetched first, so that the claims query tests a short list of keys rather
+    than joining every claimant (a desk has thousands).
+    """
+    if connection.vendor == "postgresql":
+        name = SearchVector("name", config=SEARCH_CONFIG)
+    else:
+        name = sqlite_document("name")
+    sources = Source.objects.alias(name_document=name).annotate(
+        **{
+            f"has_{index}": ExpressionWrapper(
+                matches("name_document", term), output_field=BooleanField()
+            )
+            for index, term in enumerate(terms)
+        }
+    )
+    found = [[] for _ in terms]
+    if connection.vendor == "postgresql":
+        # One tsquery, so that the name index (migration 0006) finds the few
+        # sources; each term is then tested on those alone.
+        either = Q(
+            name_document=SearchQuery(
+                " | ".join(term.tsquery() for term in terms),
+                search_type="raw",
+                config=SEARCH_CONFIG,
+            )
+        )
+    else:
+        either = Q()
+        for index in range(len(terms)):
+            either |= Q(**{f"has_{index}": True})
+    rows = sources.filter(either).values_list("pk", *(f"has_{i}" for i in range(len(terms))))
+    for pk, *flags in rows:
+        for index, flag in enumerate(flags):
+            if flag:
+                found[index].append(pk)
+    return found
+
+
+def matching(claims, terms):
+    """`claims` narrowed to those that contain every term (and no negated one)."""
+    claims = claims.alias(document=search_document())
+    in_text_only = []
+    for term, claimants in zip(terms, claimants_by_term(terms), strict=True):
+        if not claimants and not term.negated:
+            # Gathered into one tsquery: one pass over the text index.
+            in_text_only.append(term)
+            continue
+        condition = matches("document", term) | Q(claimant__in=claimants)
+        claims = claims.exclude(condition) if term.negated else claims.filter(condition)
+    if in_text_only and connection.vendor == "postgresql":
+        claims = claims.filter(document=tsquery(in_text_only))
+    else:
+        for term in in_text_only:
+            claims = claims.filter(matches("document", term))
+    return claims
 
 
 def ranked_matches():
     """How many matches a search ranks at most, or None where it ranks none (SQLite)."""
     return RANKED_MATCHES if connection.vendor == "postgresql" else None
-
-
-def search_document():
-    """
-    The column as an expression. A column reference rather than raw SQL, so
-    that it follows the claims table when a query becomes a subquery and
-    Django renames the table's alias.
-    """
-    return Col(Claim._meta.db_table, SEARCH_DOCUMENT)
-
-
-def web_search(text):
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def newest_matches(claims, text):
@@ -55,15 +292,8 @@ def newest_matches(claims, text):
     PostgreSQL: the text index finds rare words, the date index walks to the
     newest few of common ones.
     """
-    # Claimant names live in another table, which the claims index cannot
-    # cover: look the few matching sources up first (whole words only, so that
-    # "NIS" does not find "Ministry"), keeping the claims query on its indexes.
-    claimants = list(
-        Source.objects.filter(name__iregex=rf"\m{re.escape(text)}\M").values_list("pk", flat=True)
-    )
     return (
-        claims.alias(document=search_document())
-        .filter(Q(document=web_search(text)) | Q(claimant__in=claimants))
+        matching(claims, parse(text))
         .order_by("-published_at", "-pk")
         .values_list("pk", flat=True)[:RANKED_MATCHES]
     )
@@ -71,27 +301,41 @@ def newest_matches(claims, text):
 
 def search_claims(claims, text):
     """
-    Narrow `claims` to those matching `text`, best match first; on
-    PostgreSQL, only the newest RANKED_MATCHES matches.
-
-    Matches the headline, the wording, the verdict summary and the claimant's
-    name. On PostgreSQL `text` takes web search syntax ("quoted phrase", -not,
-    or) and is stemmed, so "deploying" finds "deployed".
+    Narrow `claims` to those matching `text` (see the module's docstring),
+    best match first on PostgreSQL, and there only the newest RANKED_MATCHES
+    matches; newest first on SQLite. A query of nothing but stop words finds
+    nothing.
     """
+    terms = parse(text)
+    if not terms:
+        return claims.none()
     if connection.vendor != "postgresql":
-        return claims.filter(
-            Q(headline__icontains=text)
-            | Q(wording__icontains=text)
-            | Q(verdict_summary__icontains=text)
-            | Q(claimant__name__icontains=text)
-        )
+        return matching(claims, terms)
     # Fetched, not left as a subquery: given the keys, the planner looks them
     # up, where a subquery it misjudges leads it to scan every claim. One array
     # parameter, because 500 placeholders cost more to build than the query.
     newest = list(newest_matches(claims, text))
     keys = RawSQL("SELECT unnest(%s::bigint[])", (newest,))  # noqa: S611
+    wanted = [term for term in terms if not term.negated]
+    if not wanted:
+        return claims.filter(pk__in=keys)
     return (
         claims.filter(pk__in=keys)
-        .annotate(rank=SearchRank(search_document(), web_search(text)))
+        .annotate(rank=SearchRank(search_document(), tsquery(wanted)))
         .order_by("-rank", "-published_at", "-pk")
     )
+
+
+# The column, described to the ORM without declaring it on the model.
+SEARCH_DOCUMENT = SearchVectorField()
+SEARCH_DOCUMENT.set_attributes_from_name("search_document")
+SEARCH_DOCUMENT.model = Claim
+
+# The SQLite function that computes document_text (registered in claims.apps).
+SQLITE_FUNCTION = "claims_search_document"
+
+
+def register_sqlite_function(sender, connection, **kwargs):
+    """connection_created receiver: give each SQLite connection the document function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FUNCTION, 1, document_text, deterministic=True)

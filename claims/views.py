@@ -100,25 +100,26 @@ def claim_list(request):
     """
     Published verdicts, newest first, filtered, searched and paginated.
 
-    Template: claims/claim_list.html, or only its #results partial for an htmx
-    request (htmx asks for the whole page when it restores history).
+    Template: claims/claim_list.html, or only its #results partial (the form
+    and the results, with the page's <title> for htmx to apply) for an htmx
+    request; htmx asks for the whole page when it restores history.
     Context: form (ClaimFilterForm), page_obj (of a CappedPaginator),
-    ranked_matches (how many matches a search ranks; None when not searching).
+    ranked_matches (how many matches a search ranks; None when not searching),
+    partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
     claims = form.filter(Claim.objects.published().for_listing())
     paginator = CappedPaginator(claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS)
     page_obj = paginator.get_page(request.GET.get("page"))
-    template = "claims/claim_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     return render(
         request,
-        template,
+        "claims/claim_list.html#results" if partial else "claims/claim_list.html",
         {
             "form": form,
             "page_obj": page_obj,
             "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+            "partial": partial,
         },
     )
 
@@ -238,9 +239,11 @@ def source_detail(request, slug):
 @public_page
 def methodology(request):
     """
-    How the desk rates claims. Template: claims/methodology.html.
+    How the desk rates claims, and who runs it. Template: claims/methodology.html.
     Context: ratings (all), public_ratings (those a published claim can
-    show), best_rating, worst_rating, reliability, credibility, caveat_kinds.
+    show), best_rating, worst_rating, reliability, credibility, caveat_kinds,
+    owner, funding, contact_email, corrections_email (each empty when its
+    NEWSROOM_* setting is not given, and the page then leaves it out).
     """
     return render(
         request,
@@ -253,6 +256,10 @@ def methodology(request):
             "reliability": Reliability.choices,
             "credibility": Credibility.choices,
             "caveat_kinds": CaveatKind.choices,
+            "owner": settings.NEWSROOM_OWNER,
+            "funding": settings.NEWSROOM_FUNDING,
+            "contact_email": settings.NEWSROOM_CONTACT_EMAIL,
+            "corrections_email": settings.NEWSROOM_CORRECTIONS_EMAIL,
         },
     )
 

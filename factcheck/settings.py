@@ -6,6 +6,7 @@ ImproperlyConfigured at start-up rather than surfacing later as odd behaviour.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_email(name, default):
+    value = os.environ.get(name, default).strip()
+    if value and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not an email address.")
+    return value
+
+
 def env_choice(name, default, choices):
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:
@@ -89,6 +97,13 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Factcheck Desk")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", SITE_URL)
+# What /methodology/ tells readers about who runs the desk. Each statement
+# appears only when its setting is given: a missing one is left out, not faked.
+# Each ends a sentence the page writes ("… is owned by OWNER."): no full stop of its own.
+NEWSROOM_OWNER = os.environ.get("NEWSROOM_OWNER", "").strip().rstrip(".")
+NEWSROOM_FUNDING = os.environ.get("NEWSROOM_FUNDING", "").strip().rstrip(".")
+NEWSROOM_CONTACT_EMAIL = env_email("NEWSROOM_CONTACT_EMAIL", "")
+NEWSROOM_CORRECTIONS_EMAIL = env_email("NEWSROOM_CORRECTIONS_EMAIL", NEWSROOM_CONTACT_EMAIL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -110,6 +125,8 @@ if FACTCHECK_BENCHMARK:
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First, so that it compresses the body every other middleware has finished.
+    "factcheck.middleware.PublicGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -269,6 +286,11 @@ AXES_SENSITIVE_PARAMETERS = []
 # X-Forwarded-For can then neither pick nor reset the address that is locked.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_ip"
+# A styled page that says for how long, with a way back.
+AXES_LOCKOUT_CALLABLE = "factcheck.views.locked_out"
+# No "AXES: BEGIN" banner on every command; failures and successes are still
+# logged with the username and address.
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,7 @@ def give_roles_the_figures(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0005_url_schemes_any_case"),
+        ("claims", "0006_search_numbers"),
     ]
 
     operations = [

@@ -68,7 +68,7 @@ def test_the_claimant_filter_shows_as_removable_and_refuses_unpublished_claimant
     content = client.get("/", {"source": "nis", "verdict": "unverified"}).content.decode()
     assert '<input type="hidden" name="source" value="nis"' in content
     assert 'Claims by <a href="/sources/nis/">National Intelligence Service (NIS)</a>' in content
-    assert 'href="/?verdict=unverified">Show everyone' in content
+    assert 'href="/?verdict=unverified" data-hx-get="/?verdict=unverified">Show everyone' in content
     # The seed article is the claimant of unpublished claims only.
     response = client.get("/", {"source": "seed-article"})
     assert "The claimant filter was ignored." in response.content.decode()
@@ -129,19 +129,28 @@ def test_the_filter_form_is_a_plain_get_form_that_htmx_enhances(seed, client):
     assert '<form class="filters" method="get" action="/"' in content
     assert 'hx-push-url="true"' in content
     assert "csrfmiddlewaretoken" not in content
-    assert '<script src="/static/django_htmx/htmx-2.min.js" defer nonce="' in content
+    # htmx is django-htmx's own copy, loaded when the reader reaches for the form.
+    assert (
+        '<script src="/static/js/htmx-on-intent.js" '
+        'data-htmx-src="/static/django_htmx/htmx-2.min.js" defer nonce="'
+    ) in content
+    assert client.get("/static/django_htmx/htmx-2.min.js").status_code == 200
     # Nothing loaded from another host: every script and stylesheet is ours.
     assert not re.search(r'<script[^>]+src="(?:https?:)?//', content)
     assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(?:https?:)?//', content)
 
 
-def test_an_htmx_request_gets_only_the_results_fragment(seed, client):
+def test_an_htmx_request_gets_only_the_form_and_results_with_the_title(seed, client):
     response = client.get("/", {"verdict": "unverified"}, headers=HTMX)
     content = response.content.decode()
     assert response.status_code == 200
-    assert content.lstrip().startswith('<section id="results"')
+    assert content.lstrip().startswith("<title>Verdicts: Unverified · Factcheck Desk</title>")
+    assert '<div id="verdicts"' in content
     assert "<html" not in content
-    assert "<form" not in content
+    # The form comes along, so that Back and Forward show each search in its box.
+    assert '<option value="unverified" selected>' in content
+    assert "<title>Verdicts: Unverified · Factcheck Desk</title>" in content
+    assert 'href="/" data-hx-get="/">Clear</a>' in content
     assert "north-korean-casualties-4700" in content
     assert "north-korean-troops-kursk" not in content
     assert "HX-Request" in response["Vary"]
@@ -192,4 +201,32 @@ def test_query_count_is_the_same_with_5_and_50_claims(editor, client):
     assert Claim.objects.published().count() == 50
     with_50 = count_list_queries(client)
     assert with_5 == with_50
-    assert with_50 == (3, 3)
+    # The fragment carries the form: its topic menu, and the topic filter's check.
+    assert with_50 == (3, 4)
+
+
+def test_the_title_says_what_was_searched_and_filtered(seed, client):
+    response = client.get("/", {"q": "Kursk", "verdict": "corroborated"})
+    assert response.status_code == 200
+    assert "<title>Verdicts: “Kursk”, Corroborated · Factcheck Desk</title>" in (
+        response.content.decode()
+    )
+    assert [claim.slug for claim in response.context["page_obj"]] == ["north-korean-troops-kursk"]
+    plain = client.get("/").content.decode()
+    assert "<title>Latest verdicts · Factcheck Desk</title>" in plain
+
+
+@pytest.mark.parametrize(
+    ("query", "clear"),
+    [
+        ({"q": "", "verdict": "", "topic": ""}, False),
+        ({"q": "Kursk"}, True),
+        ({"verdict": "no-such-verdict"}, True),
+        ({"topic": "north-korea-russia"}, True),
+    ],
+)
+def test_clear_is_offered_whenever_a_filter_is_set(seed, client, query, clear):
+    for headers in [{}, HTMX]:
+        response = client.get("/", query, headers=headers)
+        assert response.status_code == 200
+        assert (">Clear</a>" in response.content.decode()) is clear

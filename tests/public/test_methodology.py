@@ -25,7 +25,6 @@ def test_both_admiralty_scales_and_the_rules_are_published(db, client):
         assert label in text
     assert "Five outlets repeating one agency's briefing are one source, not five." in text
     assert "Corrections policy" in text
-    assert "Send us a claim" in text
     assert "non-partisanship" in text
 
 
@@ -34,7 +33,32 @@ def test_the_verdict_badge_uses_the_same_definition(seed, client):
     assert RATINGS[ClaimStatus.UNVERIFIABLE].definition in text
 
 
-def test_readers_are_told_where_to_send_claims(db, client, settings):
-    settings.NEWSROOM_URL = "https://news.example.org/contact"
-    content = client.get("/methodology/").content.decode()
-    assert '<a href="https://news.example.org/contact">' in content
+def test_who_owns_funds_and_answers_the_desk_comes_from_settings(db, client, settings):
+    settings.NEWSROOM_NAME = "Example Desk"
+    settings.NEWSROOM_OWNER = "Example Media Ltd"
+    settings.NEWSROOM_FUNDING = "its readers' subscriptions"
+    settings.NEWSROOM_CONTACT_EMAIL = "tips@news.example.org"
+    settings.NEWSROOM_CORRECTIONS_EMAIL = "corrections@news.example.org"
+    response = client.get("/methodology/")
+    content, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert "Example Desk is owned by Example Media Ltd." in text
+    assert "Example Desk is funded by its readers' subscriptions." in text
+    assert "No funder sees or approves a verdict before it is published." in text
+    assert '<a href="mailto:tips@news.example.org">' in content
+    assert '<a href="mailto:corrections@news.example.org">' in content
+    assert "Send us a claim" in text
+
+
+def test_a_statement_whose_setting_is_missing_is_left_out(db, client, settings):
+    settings.NEWSROOM_OWNER = settings.NEWSROOM_FUNDING = ""
+    settings.NEWSROOM_CONTACT_EMAIL = settings.NEWSROOM_CORRECTIONS_EMAIL = ""
+    response = client.get("/methodology/")
+    content, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    for missing in ["owned by", "funded by", "funder", "Send us a claim", "mailto:", "write to"]:
+        assert missing not in text + content
+    # Nothing pretends to be an ownership or contact page: the only links to
+    # the home page are the masthead's.
+    assert content.count('href="/"') == 2
+    assert "Corrections policy" in text

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings as django_settings
 
 from factcheck.proxies import client_ip
-from tests.factories import read_settings
+from tests.factories import read_settings, run_python
 
 LOGIN_URL = "/admin/login/"
 ATTACKER = "203.0.113.7"
@@ -199,3 +199,26 @@ def test_bad_throttling_values_fail_with_a_clear_message(environment, message):
     result = read_throttling_settings(**environment)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_lock_out_page_says_for_how_long_and_offers_a_way_back(client, charlie, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    response = fail_until_locked(client, "charlie")[-1]
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert "Wait 15 minutes" in content
+    assert "<strong>charlie</strong>" in content
+    assert 'href="/admin/login/"' in content
+    assert 'href="/"' in content
+    # The admin's own stylesheet, not a bare line of text.
+    assert "admin/css/base.css" in content
+    attempt = AccessAttempt.objects.get(username="charlie")
+    assert attempt.failures_since_start == django_settings.AXES_FAILURE_LIMIT
+
+
+def test_commands_print_no_axes_banner():
+    result = run_python("manage.py", "check")
+    assert result.returncode == 0, result.stderr
+    assert "AXES: BEGIN" not in result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

