@@ -202,18 +202,18 @@ def test_bad_throttling_values_fail_with_a_clear_message(environment, message):
 
 
 @pytest.mark.django_db
-def test_the_lock_out_page_says_for_how_long_and_offers_a_way_back(client, charlie, settings):
+def test_the_lock_out_page_says_for_how_long_and_offers_a_way_back(client, publisher, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
-    response = fail_until_locked(client, "charlie")[-1]
+    response = fail_until_locked(client, "publisher")[-1]
     content = response.content.decode()
     assert response.status_code == 429
     assert "Wait 15 minutes" in content
-    assert "<strong>charlie</strong>" in content
+    assert "<strong>publisher</strong>" in content
     assert 'href="/admin/login/"' in content
     assert 'href="/"' in content
     # The admin's own stylesheet, not a bare line of text.
     assert "admin/css/base.css" in content
-    attempt = AccessAttempt.objects.get(username="charlie")
+    attempt = AccessAttempt.objects.get(username="publisher")
     assert attempt.failures_since_start == django_settings.AXES_FAILURE_LIMIT
 
 

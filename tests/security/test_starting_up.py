@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from claims.models import Claim, Source
-from tests.factories import make_claim
+from tests.factories import make_claim, make_user
 
 
 def run(command, *args):
@@ -37,8 +37,9 @@ def test_the_seed_leaves_a_desk_with_work_in_it_alone(seed, reviewer):
 
 
 @pytest.mark.django_db
-def test_a_desk_with_its_own_claims_gets_no_seed_and_no_demo_logins(editor):
-    make_claim(editor, slug="our-own")
+def test_a_desk_with_its_own_claims_gets_no_seed_and_no_demo_logins(db):
+    # Not the `editor` fixture: its username is the demo editor's.
+    make_claim(make_user("k.lee", "Editors"), slug="our-own")
     assert "the seed was not loaded" in run("seed")
     assert "No demo users on this desk" in run("demo_logins")
     assert list(Claim.objects.values_list("slug", flat=True)) == ["our-own"]
