@@ -128,6 +128,24 @@ class OpenClaimFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(error.messages) from None
 
 
+class CaveatFormSet(OpenClaimFormSet):
+    """Also keeps at least one caveat on a claim readers see as unverified."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        if self.instance.pk and self.instance.needs_caveats and not kept:
+            raise ValidationError(
+                "This claim is published as unverified, so it must tell readers what we "
+                "don't know: keep at least one caveat, or unpublish it first. Nothing was "
+                "deleted."
+            )
+
+
 class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
     model = Evidence
     formset = OpenClaimFormSet
@@ -145,7 +163,7 @@ class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
 
 class CaveatInline(BlankRowOnAddMixin, admin.TabularInline):
     model = Caveat
-    formset = OpenClaimFormSet
+    formset = CaveatFormSet
 
 
 class ReviewEventInline(admin.TabularInline):
