@@ -405,6 +405,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                 "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
                 "workflow_public_note": request.session.pop(f"workflow-public-note-{claim.pk}", ""),
                 "workflow_version": claim.version,
+                "revise_problem": claim.revise_permission_problem(request.user),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
