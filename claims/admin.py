@@ -25,7 +25,6 @@ from claims.models import (
     Evidence,
     ReviewEvent,
     Source,
-    StaleClaim,
     Topic,
     WorkflowError,
     WorkflowForbidden,
@@ -270,7 +269,7 @@ class ReviseForm(forms.ModelForm):
                 kind=self.cleaned_data["kind"],
                 expected_version=self.cleaned_data["expected_version"],
             )
-        except (WorkflowError, StaleClaim) as error:
+        except WorkflowError as error:  # StaleClaim too
             if hasattr(error, "error_dict"):
                 for name, errors in error.error_dict.items():
                     self.add_error(name if name in self.fields else None, errors)
