@@ -28,7 +28,6 @@ from claims.models import (
     Figure,
     ReviewEvent,
     Source,
-    StaleClaim,
     Topic,
     WorkflowError,
     WorkflowForbidden,
@@ -131,6 +130,24 @@ class OpenClaimFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(error.messages) from None
 
 
+class CaveatFormSet(OpenClaimFormSet):
+    """Also keeps at least one caveat on a claim readers see as unverified."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        if self.instance.pk and self.instance.needs_caveats and not kept:
+            raise ValidationError(
+                "This claim is published as unverified, so it must tell readers what we "
+                "don't know: keep at least one caveat, or unpublish it first. Nothing was "
+                "deleted."
+            )
+
+
 class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
     model = Evidence
     formset = OpenClaimFormSet
@@ -148,7 +165,7 @@ class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
 
 class CaveatInline(BlankRowOnAddMixin, admin.TabularInline):
     model = Caveat
-    formset = OpenClaimFormSet
+    formset = CaveatFormSet
 
 
 class ReviewEventInline(admin.TabularInline):
@@ -255,7 +272,7 @@ class ReviseForm(forms.ModelForm):
                 kind=self.cleaned_data["kind"],
                 expected_version=self.cleaned_data["expected_version"],
             )
-        except (WorkflowError, StaleClaim) as error:
+        except WorkflowError as error:  # StaleClaim too
             if hasattr(error, "error_dict"):
                 for name, errors in error.error_dict.items():
                     self.add_error(name if name in self.fields else None, errors)
@@ -390,6 +407,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                 "workflow_note": request.session.pop(f"workflow-note-{claim.pk}", ""),
                 "workflow_public_note": request.session.pop(f"workflow-public-note-{claim.pk}", ""),
                 "workflow_version": claim.version,
+                "revise_problem": claim.revise_permission_problem(request.user),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -5,18 +5,24 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from claims.claimreview import absolute_url
-from claims.models import Claim, Correction
+from claims.models import Claim, Correction, without_control_characters
 
 FEED_SIZE = 30
 
 
 class VerdictFeed(Feed):
-    """Published verdicts and the corrections on them, newest first, as Atom."""
+    """
+    Published verdicts and the corrections on them, newest first, as Atom.
+
+    Stored text is refused with control characters, but XML cannot carry them
+    at all: a row that has one anyway (a hand edit, an old import) loses it
+    here rather than making the feed an error for every reader.
+    """
 
     feed_type = Atom1Feed
 
     def title(self):
-        return f"{settings.NEWSROOM_NAME}: verdicts and corrections"
+        return without_control_characters(f"{settings.NEWSROOM_NAME}: verdicts and corrections")
 
     def subtitle(self):
         return "Published fact-check verdicts, with what we don't know, and every correction."
@@ -28,7 +34,7 @@ class VerdictFeed(Feed):
         return absolute_url(reverse("feed"))
 
     def author_name(self):
-        return settings.NEWSROOM_NAME
+        return without_control_characters(settings.NEWSROOM_NAME)
 
     def items(self):
         published = Claim.objects.published()
@@ -45,14 +51,14 @@ class VerdictFeed(Feed):
     # Syndication's RSS-minded default, which escapes them as HTML.
     def item_title(self, item):
         if isinstance(item, Correction):
-            return f"{item.get_kind_display()}: {item.claim.headline}"
-        return f"{item.public_status.label}: {item.headline}"
+            return without_control_characters(f"{item.get_kind_display()}: {item.claim.headline}")
+        return without_control_characters(f"{item.public_status.label}: {item.headline}")
 
     # Atom summaries are type="html": stored text must be escaped as HTML.
     def item_description(self, item):
         if isinstance(item, Correction):
-            return escape(item.note)
-        return escape(item.verdict_summary or item.wording)
+            return escape(without_control_characters(item.note))
+        return escape(without_control_characters(item.verdict_summary or item.wording))
 
     def item_link(self, item):
         if isinstance(item, Correction):

@@ -1,7 +1,7 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from claims.models import Claim, Source, Topic
+from claims.models import Claim, Source, Topic, no_control_characters
 from claims.ratings import PUBLIC_RATINGS
 from claims.search import search_claims
 
@@ -9,7 +9,13 @@ from claims.search import search_claims
 class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
-    q = forms.CharField(label="Search", max_length=200, required=False, widget=forms.SearchInput)
+    q = forms.CharField(
+        label="Search",
+        max_length=200,
+        required=False,
+        widget=forms.SearchInput,
+        validators=[no_control_characters],
+    )
     verdict = forms.ChoiceField(
         label="Verdict",
         required=False,

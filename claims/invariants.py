@@ -12,12 +12,21 @@ update() or a hand edit that went around Claim.revise().
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import CheckConstraint, Count, F, OuterRef, Prefetch, Q, Subquery
 
-from claims.models import Claim, ClaimStatus, Evidence, ReviewEvent
+from claims.models import (
+    CONTROL_CHARACTERS,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    ReviewEvent,
+    no_control_characters,
+)
 
 CHUNK = 2000
 
@@ -36,6 +45,7 @@ def find_violations(using=DEFAULT_DB_ALIAS):
     """Every broken invariant, one Violation per offending row and rule; [] when all hold."""
     return [
         *constraint_violations(using),
+        *control_character_violations(using),
         *workflow_violations(using),
         *audit_trail_violations(using),
     ]
@@ -53,6 +63,35 @@ def constraint_violations(using):
                 offenders = model._base_manager.using(using).exclude(constraint.condition)
                 for row in offenders:
                     yield Violation(model._meta.label, row_name(row), constraint.name)
+
+
+def control_character_violations(using):
+    """
+    Text holding a control character that its field refuses (see
+    no_control_characters): one query a model, whatever the number of rows.
+    """
+    pattern = CONTROL_CHARACTERS.pattern
+    if connections[using].vendor == "postgresql":
+        # PostgreSQL text cannot hold NUL, and its regular expressions cannot name it.
+        pattern = pattern.replace("\\x00", "\\x01")
+    for model in apps.get_app_config("claims").get_models():
+        names = [
+            field.name for field in model._meta.fields if no_control_characters in field.validators
+        ]
+        if not names:
+            continue
+        offenders = model._base_manager.using(using).filter(
+            reduce(or_, [Q(**{f"{name}__regex": pattern}) for name in names])
+        )
+        for row in offenders.order_by("pk"):
+            for name in names:
+                if CONTROL_CHARACTERS.search(getattr(row, name)):
+                    yield Violation(
+                        model._meta.label,
+                        row_name(row),
+                        f"Its {model._meta.get_field(name).verbose_name} holds a control "
+                        "character.",
+                    )
 
 
 def workflow_violations(using):

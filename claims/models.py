@@ -1,10 +1,11 @@
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
@@ -28,6 +29,50 @@ def http_url_constraint(field_name, name):
 
 
 http_url_validator = URLValidator(schemes=["http", "https"])
+
+# C0 control characters other than tab and the line breaks (line feed, and the
+# carriage return browsers send before it): invisible in the admin, they make
+# the feed's XML invalid, and PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def no_control_characters(value):
+    """Refuse text holding a C0 control character other than tab, LF or CR."""
+    if match := CONTROL_CHARACTERS.search(str(value)):
+        raise ValidationError(
+            "Remove the invisible control character U+%(code)04X at character %(position)d: "
+            "text pasted from other programs sometimes carries one.",
+            code="control_character",
+            params={"code": ord(match[0]), "position": match.start() + 1},
+        )
+
+
+def without_control_characters(text):
+    """`text` with any C0 control character other than tab, LF or CR taken out."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def bounded_text(verbose_name=None, *, limit, help_text="", **options):
+    """
+    A TextField of at most `limit` characters, free of control characters.
+
+    The limit is checked on the server, with a message stating it, rather than
+    by a maxlength attribute, with which a browser cuts a long paste silently.
+    The database holds it too (length_constraint).
+    """
+    help_text = f"{help_text} At most {limit:,} characters.".strip()
+    return models.TextField(
+        verbose_name,
+        validators=[MaxLengthValidator(limit), no_control_characters],
+        help_text=help_text,
+        **options,
+    )
+
+
+def length_constraint(field_name, limit, name):
+    return models.CheckConstraint(
+        condition=Q(LessThanOrEqual(Length(field_name), limit)), name=name
+    )
 
 
 def choices_constraint(field_name, choices, name):
@@ -77,7 +122,7 @@ class NaturalKeyBySlugManager(models.Manager):
 class Affiliation(models.Model):
     """Who stands behind a source. Sources sharing one are not independent."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
 
     objects = NaturalKeyBySlugManager()
@@ -93,7 +138,7 @@ class Affiliation(models.Model):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = NaturalKeyBySlugManager()
@@ -111,11 +156,11 @@ class Topic(models.Model):
 class Source(models.Model):
     """A person or organisation that originates or relays information."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=SourceKind, default=SourceKind.OTHER)
-    country = models.CharField(max_length=100, blank=True)
-    url = models.URLField("URL", blank=True, validators=[http_url_validator])
+    country = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
     reliability = models.CharField(max_length=1, choices=Reliability, default=Reliability.F)
     affiliation = models.ForeignKey(
         Affiliation,
@@ -125,7 +170,7 @@ class Source(models.Model):
         related_name="sources",
         help_text="Sources with the same affiliation count as one origin.",
     )
-    description = models.TextField(blank=True)
+    description = bounded_text(blank=True, limit=3_000)
 
     objects = NaturalKeyBySlugManager()
 
@@ -135,35 +180,61 @@ class Source(models.Model):
             choices_constraint("reliability", Reliability, "claims_source_reliability_valid"),
             choices_constraint("kind", SourceKind, "claims_source_kind_valid"),
             http_url_constraint("url", "claims_source_url_http"),
+            length_constraint("description", 3_000, "claims_source_description_length"),
         ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: the affected claims' row locks make
+        # this change and a verdict's evidence check take turns.
+        with transaction.atomic():
+            self.ensure_affiliation_change_allowed()
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("source_detail", args=[self.slug])
 
     def clean(self):
-        # Affiliation decides which origins are independent: moving a source
-        # could quietly undo a standing verdict, so those claims reopen first.
+        try:
+            self.ensure_affiliation_change_allowed()
+        except WorkflowError as error:
+            raise ValidationError({"affiliation": error.messages}) from None
+
+    def ensure_affiliation_change_allowed(self):
+        """
+        Raise WorkflowError if this source's affiliation changed while a
+        verdict stands on a claim it bears on (as claimant, publisher or origin
+        of evidence): affiliation decides which origins are independent, so
+        moving the source could quietly undo the verdict. Those claims reopen
+        first.
+
+        Locks the rows of every claim the source bears on before reading their
+        status, as a verdict locks its claim before reading its evidence: a
+        verdict issued at the same moment either finishes first, and is seen
+        here, or waits, and then reads the new affiliation.
+        """
         if not self.pk:
             return
-        stored = Source.objects.filter(pk=self.pk).values_list("affiliation", flat=True).first()
-        if stored == self.affiliation_id:
-            return
-        rated = (
-            Claim.objects.filter(status__in=ClaimStatus.verdicts())
-            .filter(Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self))
-            .distinct()
-            .order_by("headline")
-        )
-        if headlines := [claim.headline for claim in rated[:5]]:
-            raise ValidationError(
-                {
-                    "affiliation": "This source's affiliation decides whether the verdicts of "
-                    f"these claims hold; reopen them before changing it: {'; '.join(headlines)}."
-                }
+        with transaction.atomic():
+            stored = Source.objects.filter(pk=self.pk).values_list("affiliation", flat=True)
+            if stored.first() == self.affiliation_id:
+                return
+            bears_on = Claim.objects.filter(
+                Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self)
+            ).values("pk")
+            locked = Claim.objects.select_for_update().filter(pk__in=bears_on).order_by("pk")
+            rated = sorted(
+                headline
+                for headline, status in locked.values_list("headline", "status")
+                if status in ClaimStatus.verdicts()
             )
+            if rated:
+                raise WorkflowError(
+                    "This source's affiliation decides whether the verdicts of these claims "
+                    f"hold; reopen them before changing it: {'; '.join(rated[:5])}."
+                )
 
     def natural_key(self):
         return (self.slug,)
@@ -183,20 +254,23 @@ class Source(models.Model):
 class Article(models.Model):
     """A published piece that carries claims."""
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
-    url = models.URLField("URL", blank=True, validators=[http_url_validator])
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
     publisher = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     published_on = models.DateField(null=True, blank=True)
-    body = models.TextField(blank=True)
+    body = bounded_text(blank=True, limit=100_000)
 
     objects = NaturalKeyBySlugManager()
 
     class Meta:
         ordering = ["-published_on", "title"]
-        constraints = [http_url_constraint("url", "claims_article_url_http")]
+        constraints = [
+            http_url_constraint("url", "claims_article_url_http"),
+            length_constraint("body", 100_000, "claims_article_body_length"),
+        ]
 
     def __str__(self):
         return self.title
@@ -391,9 +465,11 @@ class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
 class Claim(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     headline = models.CharField(
-        max_length=75, help_text="Short form for readers and ClaimReview, 75 characters at most."
+        max_length=75,
+        help_text="Short form for readers and ClaimReview, 75 characters at most.",
+        validators=[no_control_characters],
     )
-    wording = models.TextField("claim as made")
+    wording = bounded_text("claim as made", limit=5_000)
     claimant = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     made_on = models.DateField("date made", null=True, blank=True)
     appeared_in = models.ForeignKey(
@@ -402,11 +478,11 @@ class Claim(models.Model):
     appearance_url = models.URLField(
         "appearance URL",
         blank=True,
-        validators=[http_url_validator],
+        validators=[http_url_validator, no_control_characters],
         help_text="Where the claim was first made or reported (its first appearance); the article "
         "on file may only relay it.",
     )
-    context = models.TextField(blank=True)
+    context = bounded_text(blank=True, limit=5_000)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
@@ -416,7 +492,9 @@ class Claim(models.Model):
     previous_status = models.CharField(
         max_length=20, choices=ClaimStatus, blank=True, editable=False
     )
-    verdict_summary = models.TextField(blank=True, help_text="Why, in plain words, for readers.")
+    verdict_summary = bounded_text(
+        blank=True, limit=3_000, help_text="Why, in plain words, for readers."
+    )
     is_published = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_by = models.DateField(
@@ -463,6 +541,9 @@ class Claim(models.Model):
                 name="claims_claim_published_review_has_previous",
             ),
             http_url_constraint("appearance_url", "claims_claim_appearance_url_http"),
+            length_constraint("wording", 5_000, "claims_claim_wording_length"),
+            length_constraint("context", 5_000, "claims_claim_context_length"),
+            length_constraint("verdict_summary", 3_000, "claims_claim_verdict_summary_length"),
         ]
         # The public list's orders and filters, over published claims only:
         # each page and count walks one of these (id breaks date ties).
@@ -527,6 +608,11 @@ class Claim(models.Model):
     @property
     def is_past_review_date(self):
         return self.review_by is not None and self.review_by < timezone.localdate()
+
+    @property
+    def needs_caveats(self):
+        """Whether readers must be told what we don't know: a published unverified claim."""
+        return self.is_published and self.public_status == ClaimStatus.UNVERIFIED
 
     @property
     def is_on_the_record(self):
@@ -707,7 +793,7 @@ class Claim(models.Model):
                 if getattr(revised, self._meta.get_field(name).attname)
                 != getattr(current, self._meta.get_field(name).attname)
             ]
-            revised.ensure_revision_valid(current, changed, public_note)
+            revised.ensure_revision_valid(current, changed, note, public_note)
             now = timezone.now()
             updates = {name: getattr(revised, name) for name in changed}
             updates |= {"version": current.version + 1, "updated_at": now}
@@ -750,7 +836,7 @@ class Claim(models.Model):
             return f"Only {role} can revise what readers see of this claim."
         return ""
 
-    def ensure_revision_valid(self, current, changed, public_note):
+    def ensure_revision_valid(self, current, changed, note, public_note):
         """
         Raise WorkflowError unless this instance, `current` with the revision
         applied, may replace it: something changed, every changed value is
@@ -765,7 +851,7 @@ class Claim(models.Model):
             self.validate_constraints()
         except ValidationError as error:
             raise WorkflowError(error.message_dict) from None
-        problems = self.state_problems()
+        problems = self.state_problems() + ReviewEvent.note_problems(note, public_note)
         if current.is_published and not self.verdict_summary.strip():
             problems.append("A published claim keeps a summary for readers.")
         if current.is_published and not public_note:
@@ -849,6 +935,8 @@ class Claim(models.Model):
                 "This claim is published: write a public note telling readers what changed "
                 "and why. It becomes the correction on the verdict page."
             )
+        if require_note:
+            problems += ReviewEvent.note_problems(note, public_note)
         checker = getattr(self, f"_problems_before_{action.value}", None)
         if checker:
             problems.extend(checker())
@@ -1070,16 +1158,20 @@ class Evidence(models.Model):
         help_text="Whom the item relies on. Leave empty when it is first-hand.",
     )
     stance = models.CharField(max_length=20, choices=Stance)
-    title = models.CharField(max_length=300)
-    url = models.URLField("URL", blank=True, validators=[http_url_validator])
-    archive_url = models.URLField("archived URL", blank=True, validators=[http_url_validator])
-    excerpt = models.TextField(blank=True, help_text="The passage quoted, word for word.")
+    title = models.CharField(max_length=300, validators=[no_control_characters])
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    archive_url = models.URLField(
+        "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
+    )
+    excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
     published_on = models.DateField(null=True, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )
-    note = models.TextField(blank=True)
+    note = bounded_text(
+        blank=True, limit=2_000, help_text="Shown to readers under the item on the verdict page."
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -1102,6 +1194,8 @@ class Evidence(models.Model):
             models.UniqueConstraint(
                 fields=["claim", "source", "title"], name="claims_evidence_unique_per_claim"
             ),
+            length_constraint("excerpt", 5_000, "claims_evidence_excerpt_length"),
+            length_constraint("note", 2_000, "claims_evidence_note_length"),
         ]
 
     def __str__(self):
@@ -1156,7 +1250,7 @@ class Caveat(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="caveats")
     kind = models.CharField(max_length=20, choices=CaveatKind)
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, validators=[no_control_characters])
 
     objects = CaveatManager()
 
@@ -1184,7 +1278,7 @@ class Caveat(models.Model):
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=self.claim_id)
             claim.ensure_open_for_evidence()
-            if claim.is_published and claim.caveats.count() == 1:
+            if claim.needs_caveats and claim.caveats.count() == 1:
                 raise WorkflowError(
                     "A published unverified claim must say what we don't know: "
                     "add another caveat or unpublish it before removing this one."
@@ -1214,8 +1308,11 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(
-        "internal note", blank=True, help_text="The audit trail only: never shown to readers."
+    note = bounded_text(
+        "internal note",
+        blank=True,
+        limit=5_000,
+        help_text="The audit trail only: never shown to readers.",
     )
     reader_fingerprint = models.CharField(
         max_length=64,
@@ -1223,8 +1320,8 @@ class ReviewEvent(models.Model):
         editable=False,
         help_text="Claim.reader_fingerprint as this step left it.",
     )
-    public_note = models.TextField(
-        blank=True, help_text="Shown to readers in the claim's public review timeline."
+    public_note = bounded_text(
+        blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
     )
 
     objects = ReviewEventManager()
@@ -1238,10 +1335,25 @@ class ReviewEvent(models.Model):
             models.UniqueConstraint(
                 fields=["claim", "version"], name="claims_reviewevent_unique_version"
             ),
+            length_constraint("note", 5_000, "claims_reviewevent_note_length"),
+            length_constraint("public_note", 2_000, "claims_reviewevent_public_note_length"),
         ]
 
     def __str__(self):
         return f"{self.claim}: {self.get_action_display()}"
+
+    @classmethod
+    def note_problems(cls, note, public_note):
+        """What is wrong with a step's notes (too long, control characters), as sentences."""
+        problems = []
+        for name, value in [("note", note), ("public_note", public_note)]:
+            field = cls._meta.get_field(name)
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                label = field.verbose_name[0].upper() + field.verbose_name[1:]
+                problems += [f"{label}: {message}" for message in error.messages]
+        return problems
 
     def natural_key(self):
         return (*self.claim.natural_key(), self.version)
@@ -1284,7 +1396,8 @@ class Correction(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
     kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
-    note = models.TextField()
+    # Room for a public note (2,000 characters) and the verdict change it explains.
+    note = bounded_text(limit=2_500)
     published_at = models.DateTimeField(default=timezone.now)
 
     objects = CorrectionManager()
@@ -1294,6 +1407,7 @@ class Correction(models.Model):
         constraints = [
             choices_constraint("kind", CorrectionKind, "claims_correction_kind_valid"),
             models.CheckConstraint(condition=~Q(note=""), name="claims_correction_note_not_empty"),
+            length_constraint("note", 2_500, "claims_correction_note_length"),
             models.UniqueConstraint(
                 fields=["claim", "published_at"], name="claims_correction_unique_time"
             ),

@@ -11,6 +11,7 @@ ROLE_BY_ACTION = {
     Action.START_REVIEW: "an editor",
     Action.PUBLISH: "a publisher",
     Action.UNPUBLISH: "a publisher",
+    Action.REVISE: "a publisher",
 }
 
 

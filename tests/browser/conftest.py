@@ -46,9 +46,11 @@ def new_page(browser, live_server):
     contexts = []
     problems = PageProblems()
 
-    def open_page(width=1280, height=900):
+    def open_page(width=1280, height=900, javascript=True):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
         )
         contexts.append(context)
         page = context.new_page()

@@ -45,6 +45,10 @@ EXPECTED_ERRORS = {
         "claims.Claim dead-cremated-in-russia: Its status is in_review, "
         "but its review events leave it unverified."
     ),
+    "control_character_in_a_description": (
+        "claims.Source a-wire: Its description holds a control character."
+    ),
+    "summary_of_100_kb": "claims_claim_verdict_summary_length",
     "reaffiliated_source_undoes_a_corroboration": (
         "claims.Claim north-korean-troops-kursk: Corroboration needs supporting evidence"
     ),

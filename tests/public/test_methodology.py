@@ -62,3 +62,16 @@ def test_a_statement_whose_setting_is_missing_is_left_out(db, client, settings):
     # the home page are the masthead's.
     assert content.count('href="/"') == 2
     assert "Corrections policy" in text
+
+
+def test_the_claimant_is_never_an_origin_of_support(db, client):
+    text = page_text(client.get("/methodology/"))
+    assert "Whoever made the claim is never an origin of support for it" in text
+    assert "at least two independent origins other than the claimant's own affiliation" in text
+
+
+def test_readers_are_told_what_they_see_of_staff_and_of_notes(db, client):
+    text = page_text(client.get("/methodology/"))
+    assert "by their first name only, or by their role where we have none on file" in text
+    assert "The desk's own working notes stay internal and are never published" in text
+    assert "changes only through a recorded revision" in text

@@ -111,7 +111,7 @@ def test_an_editor_cannot_change_it_through_the_change_form(client, seed_users, 
     url = reverse("admin:claims_claim_change", args=[claim.pk])
     page = client.get(url)
     assert field not in page.context["adminform"].form.fields
-    assert "Revise what readers see" in page.content.decode()
+    assert "What readers see is on the record" in page.content.decode()
     before = stored_state(claim)
     response = client.post(url, claim_form_data(claim, **{field: as_posted(new_value(field))}))
     assert response.status_code == 302
@@ -276,6 +276,8 @@ def revise_url(claim):
 def test_the_revise_page_is_a_plain_form_with_the_current_values(client, seed_users):
     claim = Claim.objects.get(slug=KURSK)
     client.force_login(seed_users[1])
+    change_page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    assert f'href="{revise_url(claim)}"' in change_page.content.decode()
     response = client.get(revise_url(claim))
     content = response.content.decode()
     assert response.status_code == 200

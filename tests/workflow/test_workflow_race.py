@@ -5,7 +5,17 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from claims.models import Claim, ClaimStatus, ReviewEvent, StaleClaim, Stance, WorkflowError
+from claims.invariants import find_violations
+from claims.models import (
+    Affiliation,
+    Claim,
+    ClaimStatus,
+    ReviewEvent,
+    Source,
+    StaleClaim,
+    Stance,
+    WorkflowError,
+)
 from tests.factories import make_claim, make_evidence, make_source
 
 
@@ -57,3 +67,43 @@ def test_two_reviewers_giving_different_verdicts_cannot_both_win(editor, reviewe
     assert verdict_events.count() == 1
     assert verdict_events.get().to_status == stored.status
     assert stored.version == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
+    editor, reviewer, monkeypatch
+):
+    claim = make_claim(editor)
+    make_evidence(claim, make_source("Agency", affiliation="Government A"))
+    wire = make_source("Wire", affiliation="Government B")
+    make_evidence(claim, wire)
+    claim.start_review(by=editor)
+    government_a = Affiliation.objects.get(slug="government-a")
+
+    # The verdict holds its claim's row from reading the evidence to writing
+    # the verdict; hold it a moment longer, so the move comes in between.
+    verdict_has_read_the_evidence = threading.Event()
+    original_guard = Claim._problems_before_corroborate
+
+    def slow_guard(self):
+        problems = original_guard(self)
+        verdict_has_read_the_evidence.set()
+        threading.Event().wait(0.5)
+        return problems
+
+    monkeypatch.setattr(Claim, "_problems_before_corroborate", slow_guard)
+
+    def move_the_wire():
+        verdict_has_read_the_evidence.wait(timeout=10)
+        moved = Source.objects.get(pk=wire.pk)
+        moved.affiliation = government_a
+        moved.save()
+
+    outcomes = race(lambda: Claim.objects.get(pk=claim.pk).corroborate(by=reviewer), move_the_wire)
+
+    assert outcomes[0] == "won"
+    assert isinstance(outcomes[1], WorkflowError)
+    assert "reopen them before changing it" in outcomes[1].messages[0]
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.CORROBORATED
+    assert Source.objects.get(pk=wire.pk).affiliation.slug == "government-b"
+    assert find_violations() == []
