@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 # Claim.READER_FACING_FIELDS as of this migration.
 READER_FACING_FIELDS = (
@@ -42,11 +43,17 @@ def stamp_latest_events(apps, schema_editor):
     """
     Claim = apps.get_model("claims", "Claim")
     ReviewEvent = apps.get_model("claims", "ReviewEvent")
-    claims = Claim.objects.select_related("claimant", "appeared_in", "topic")
-    for claim in claims.iterator(chunk_size=2000):
-        latest = ReviewEvent.objects.filter(claim=claim).order_by("-version").first()
-        if latest is not None:
-            ReviewEvent.objects.filter(pk=latest.pk).update(reader_fingerprint=fingerprint(claim))
+    latest = ReviewEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
+    claims = (
+        Claim.objects.select_related("claimant", "appeared_in", "topic")
+        .annotate(latest_event=Subquery(latest.values("pk")[:1]))
+        .filter(latest_event__isnull=False)
+    )
+    stamped = [
+        ReviewEvent(pk=claim.latest_event, reader_fingerprint=fingerprint(claim))
+        for claim in claims.iterator(chunk_size=2000)
+    ]
+    ReviewEvent.objects.bulk_update(stamped, ["reader_fingerprint"], batch_size=2000)
 
 
 class Migration(migrations.Migration):
