@@ -414,7 +414,7 @@ class ClaimAdminForm(forms.ModelForm):
         elif "verdict_summary" in cleaned_data:
             self._clean_summary_for(TRANSITIONS[self.step].target, cleaned_data)
             # Not saved with the edits: the verdict step writes it (step_summary).
-            self.step_summary = cleaned_data.pop("verdict_summary")
+            self.step_summary = cleaned_data.pop("verdict_summary", None)
 
     def _clean_summary_without_verdict(self):
         if "verdict_summary" in self.changed_data and self.instance.is_on_the_record:
@@ -581,10 +581,17 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="state", ordering="status")
     def state(self, claim):
-        state = claim.get_status_display()
+        state = claim.get_status_display() + (" · published" if claim.is_published else "")
         if claim.is_under_review and claim.previous_status:
-            state += f" (was {claim.get_previous_status_display()})"
-        return f"{state} · published" if claim.is_published else state
+            previous = f"previous rating: {claim.get_previous_status_display()}"
+            return format_html('<span title="{}">{}</span>', previous, state)
+        return state
+
+    def changelist_view(self, request, extra_context=None):
+        # The desk's busiest page gets the whole width: at 1280 px the
+        # navigation sidebar would leave the list some 700 px.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="claimant", ordering="claimant__name")
     def claimant_cell(self, claim):
@@ -607,6 +614,10 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
             ("For readers", {"fields": for_readers}),
         ]
+
+    def get_inlines(self, request, obj):
+        # A claim being added has no review events yet: no empty table for them.
+        return self.inlines if obj else [CaveatInline, EvidenceInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.is_under_review and kwargs.get("fields") is not None:
