@@ -10,15 +10,22 @@ in the browser, popup windows included.
 """
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from claims.models import Claim, ClaimStatus, Source
-from tests.factories import password_for
+from tests.factories import log_in_page, make_claim, make_source, password_for
 
 pytestmark = pytest.mark.browser
 
 CLICK_BUDGET = 25
 LOAD_BUDGET = 8
+# How many lines of text an element takes.
+LINES = """element => {
+  const style = getComputedStyle(element);
+  const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+  return element.getBoundingClientRect().height / line;
+}"""
 HEADLINE = "North Korea sent 3,000 more soldiers to Russia this year"
 
 
@@ -160,4 +167,34 @@ def test_an_editor_enters_a_claim_with_four_items_and_three_new_sources_within_b
     assert journey.popups == 0
     assert journey.clicks <= CLICK_BUDGET, f"{journey.clicks} clicks"
     assert journey.loads <= LOAD_BUDGET, f"{journey.loads} page loads: {journey.loaded}"
+    assert new_page.problems == []
+
+
+def test_the_claim_list_fits_1280_px_with_every_column_on_screen(desk, new_page):
+    make_claim(
+        desk["editor"],
+        headline="Ministry says the troops who returned in March were all rotated to Kursk",
+        claimant=make_source(
+            "Spokesperson of the Ministry of Foreign Affairs of the Russian Federation"
+        ),
+        review_by=timezone.localdate(),
+    )
+    page = new_page(width=1280, height=900)
+    log_in_page(page, "editor")
+    page.goto("/admin/claims/claim/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    table = page.locator("#result_list")
+    assert table.evaluate(
+        "table => table.parentElement.scrollWidth <= table.parentElement.clientWidth"
+    )
+    for header in ["Created by", "Review by", "Claimant", "State"]:
+        box = page.locator("#result_list thead th", has_text=header).bounding_box()
+        assert box["x"] + box["width"] <= 1280, header
+    headlines = page.locator("#result_list .field-headline_cell span")
+    expect(headlines).to_have_count(Claim.objects.count())
+    for headline in headlines.all():
+        lines = headline.evaluate(LINES)
+        assert lines <= 2.05, f"{headline.get_attribute('title')}: {lines} lines"
+    titles = {headline.get_attribute("title") for headline in headlines.all()}
+    assert titles == set(Claim.objects.values_list("headline", flat=True))
     assert new_page.problems == []
