@@ -344,6 +344,7 @@ class ClaimAdminForm(forms.ModelForm):
         claim = self.instance
         self.fields["expected_version"].initial = claim.version
         self.step = None
+        self.step_summary = None
         if claim.is_published:
             self.fields["workflow_public_note"].help_text = (
                 "Required to issue a verdict, reopen or unpublish, as this claim is published: "
@@ -440,9 +441,15 @@ class ClaimAdminForm(forms.ModelForm):
             )
 
     @property
+    def edits(self):
+        """The claim's own fields that were edited (not the step's notes)."""
+        return [name for name in self.changed_data if name in self._meta.fields]
+
+    @property
     def changes_claim(self):
-        """Whether any of the claim's own fields was edited (notes and steps aside)."""
-        return any(name in self._meta.fields for name in self.changed_data)
+        """Whether saving the claim's row is needed: edits besides a summary the step writes."""
+        carried = {"verdict_summary"} if self.step_summary is not None else set()
+        return bool(set(self.edits) - carried)
 
 
 class ReviseForm(forms.ModelForm):
@@ -689,7 +696,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             self.take_step(request, form.instance, form)
         claim = form.instance
         state = claim.get_status_display() + (", published" if claim.is_published else "")
-        edited = form.changes_claim or any(formset.has_changed() for formset in formsets)
+        edited = form.edits or any(formset.has_changed() for formset in formsets)
         messages.success(
             request,
             f"{Action(form.step).label}: “{claim}” is now {state}."
@@ -699,8 +706,8 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
     def take_step(self, request, claim, form):
         """Take the step the form's button asked for, or raise StepRefused."""
         summary = {}
-        if (step_summary := getattr(form, "step_summary", None)) is not None:
-            summary["verdict_summary"] = step_summary
+        if form.step_summary is not None:
+            summary["verdict_summary"] = form.step_summary
         try:
             claim.transition(
                 form.step,

@@ -69,6 +69,8 @@ def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
         stored.version,
         reviewer,
     )
+    # The summary went out with the step: one version, not a save and then a step.
+    assert stored.version == injured.version + 1
     # The event records what readers see with the summary the verdict brought.
     assert event.reader_fingerprint == stored.reader_fingerprint
     assert find_violations() == []
@@ -192,6 +194,33 @@ def test_reopening_with_evidence_edits_reopens_first_then_saves_them(seed, clien
     assert stored.status == ClaimStatus.IN_REVIEW
     assert stored.evidence.get(title="Denial").source.name == "Kremlin press office"
     assert list(stored.events.values_list("action", flat=True))[-1] == "reopen"
+
+
+def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, publisher):
+    kursk = claim(KURSK)
+    client.force_login(publisher)
+    data = claim_form_data(
+        kursk,
+        headline="A forged headline",
+        context="Pulled while a denial is checked.",
+        review_by="2030-01-31",
+        workflow_note="Lawyers asked.",
+        workflow_public_note="Withdrawn while we check a denial.",
+        _workflow_action="unpublish",
+    )
+    response = client.post(change_url(kursk), data, follow=True)
+    assert "Unpublished: “North Korea has sent troops" in page_text(response)
+    assert "Your edits were saved with it." in page_text(response)
+    stored = claim(KURSK)
+    assert not stored.is_published
+    assert (stored.context, stored.review_by.isoformat()) == (
+        "Pulled while a denial is checked.",
+        "2030-01-31",
+    )
+    # What readers saw stays as the record has it: read-only on this form.
+    assert stored.headline == kursk.headline
+    assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
+    assert find_violations() == []
 
 
 def test_evidence_edits_under_a_verdict_are_refused_without_reopening(seed, client, reviewer):
