@@ -115,6 +115,13 @@ class ArticleAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
     autocomplete_fields = ["publisher"]
 
 
+# The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
+STEP_BUTTON = "_workflow_action"
+# Steps that open the claim for the edits sent with them (evidence is frozen
+# under a verdict): taken before those edits are saved, not after.
+STEPS_BEFORE_EDITS = {Action.REOPEN}
+
+
 class BlankRowOnAddMixin:
     """A new claim opens with one empty caveat and evidence row ready to fill."""
 
@@ -290,13 +297,6 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
-# The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
-STEP_BUTTON = "_workflow_action"
-# Steps that open the claim for the edits sent with them (evidence is frozen
-# under a verdict): taken before those edits are saved, not after.
-STEPS_BEFORE_EDITS = {Action.REOPEN}
-
-
 class ClaimAdminForm(forms.ModelForm):
     """
     The claim's fields; the version the editor opened, so that a stale form is
@@ -345,17 +345,12 @@ class ClaimAdminForm(forms.ModelForm):
         self.fields["expected_version"].initial = claim.version
         self.step = None
         self.step_summary = None
-        if claim.is_published:
-            self.fields["workflow_public_note"].help_text = (
-                "Required to issue a verdict, reopen or unpublish, as this claim is published: "
-                "it becomes the correction on the verdict page."
-            )
-        else:
-            self.fields[
-                "workflow_public_note"
-            ].help_text = (
-                "Shown with this step in the public review timeline once the claim is published."
-            )
+        self.fields["workflow_public_note"].help_text = (
+            "Required to issue a verdict, reopen or unpublish, as this claim is published: "
+            "it becomes the correction on the verdict page."
+            if claim.is_published
+            else "Shown with this step in the public review timeline once the claim is published."
+        )
         if "verdict_summary" in self.fields and claim.is_under_review:
             summary = self.fields["verdict_summary"]
             summary.label = "Summary for readers"
@@ -583,7 +578,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
 
     @admin.display(description="headline", ordering="headline")
     def headline_cell(self, claim):
-        # One line in the list, the whole headline on hover and to screen readers.
+        # At most two lines in the list (workflow.css), the whole headline on hover.
         return format_html('<span title="{}">{}</span>', claim.headline, claim.headline)
 
     @admin.display(description="state", ordering="status")
@@ -594,15 +589,15 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             return format_html('<span title="{}">{}</span>', previous, state)
         return state
 
+    @admin.display(description="claimant", ordering="claimant__name")
+    def claimant_cell(self, claim):
+        return format_html('<span title="{}">{}</span>', claim.claimant, claim.claimant)
+
     def changelist_view(self, request, extra_context=None):
         # The desk's busiest page gets the whole width: at 1280 px the
         # navigation sidebar would leave the list some 700 px.
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
-
-    @admin.display(description="claimant", ordering="claimant__name")
-    def claimant_cell(self, claim):
-        return format_html('<span title="{}">{}</span>', claim.claimant, claim.claimant)
 
     def view_on_site(self, obj):
         """The public page, or for a claim readers cannot see, the staff preview."""
@@ -630,6 +625,7 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         if obj is not None and obj.is_under_review and kwargs.get("fields") is not None:
             kwargs["fields"] = [*kwargs["fields"], "verdict_summary"]
         form = super().get_form(request, obj, change, **kwargs)
+        # Set by changeform_view when it shows the form again after a refusal.
         form.step_refusal = getattr(request, "refused_step", None)
         return form
 
@@ -690,18 +686,20 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not form.step:
-            return
-        if form.step not in STEPS_BEFORE_EDITS:
+        if form.step and form.step not in STEPS_BEFORE_EDITS:
             self.take_step(request, form.instance, form)
-        claim = form.instance
-        state = claim.get_status_display() + (", published" if claim.is_published else "")
-        edited = form.edits or any(formset.has_changed() for formset in formsets)
-        messages.success(
-            request,
-            f"{Action(form.step).label}: “{claim}” is now {state}."
-            + (" Your edits were saved with it." if edited else ""),
-        )
+        # Only now, when nothing can be refused any more: a message written
+        # earlier would outlive the rollback of a refused step.
+        self.message_new_sources(request, formsets)
+        if form.step:
+            claim = form.instance
+            state = claim.get_status_display() + (", published" if claim.is_published else "")
+            edited = form.edits or any(formset.has_changed() for formset in formsets)
+            messages.success(
+                request,
+                f"{Action(form.step).label}: “{claim}” is now {state}."
+                + (" Your edits were saved with it." if edited else ""),
+            )
 
     def take_step(self, request, claim, form):
         """Take the step the form's button asked for, or raise StepRefused."""
@@ -714,6 +712,8 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
                 by=request.user,
                 note=form.cleaned_data["workflow_note"],
                 public_note=form.cleaned_data["workflow_public_note"],
+                # Checked by the form under the row lock, and moved on by the
+                # save of the edits: nobody else can have changed it since.
                 expected_version=claim.version,
                 **summary,
             )
@@ -728,22 +728,30 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
         for instance in formset.deleted_objects:
             instance.delete()
         formset.save_m2m()
-        if added := [
-            row.created_source for row in formset.forms if getattr(row, "created_source", None)
-        ]:
-            links = format_html_join(
-                ", ",
-                '<a href="{}">{}</a>',
-                ((reverse("admin:claims_source_change", args=[s.pk]), s.name) for s in added),
-            )
-            messages.info(
-                request,
-                format_html(
-                    "New sources: {}. Set their grade and affiliation: until then each "
-                    "counts as an origin of its own.",
-                    links,
-                ),
-            )
+
+    def message_new_sources(self, request, formsets):
+        """Name the sources the evidence rows added, each linked to be completed."""
+        added = [
+            row.created_source
+            for formset in formsets
+            for row in formset.forms
+            if getattr(row, "created_source", None)
+        ]
+        if not added:
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:claims_source_change", args=[s.pk]), s.name) for s in added),
+        )
+        messages.info(
+            request,
+            format_html(
+                "New sources: {}. Set their grade and affiliation: until then each "
+                "counts as an origin of its own.",
+                links,
+            ),
+        )
 
     def response_change(self, request, obj):
         # After a step, back to the claim: its next steps are there.

@@ -120,6 +120,7 @@ def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
         "",
     )
     assert Source.objects.count() == sources
+    assert "New sources:" not in content  # nothing was added after all
     assert not stored.events.filter(action="corroborate").exists()
 
 
