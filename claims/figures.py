@@ -23,6 +23,7 @@ from django.urls import reverse
 from claims.models import (
     Claim,
     NaturalKeyBySlugManager,
+    bounded_text,
     choices_constraint,
     http_url_constraint,
     http_url_validator,
@@ -74,10 +75,8 @@ class Figure(models.Model):
         validators=[reject_control_characters],
         help_text="What is counted, in the plural: “soldiers”.",
     )
-    definition = models.TextField(
-        max_length=NOTE_LIMIT,
-        validators=[reject_control_characters],
-        help_text="What counts and what does not, for readers.",
+    definition = bounded_text(
+        limit=NOTE_LIMIT, help_text="What counts and what does not, for readers."
     )
 
     objects = NaturalKeyBySlugManager()
@@ -207,15 +206,12 @@ class Estimate(models.Model):
         help_text="Who published the report linked below. Leave empty when it is the origin's own.",
     )
     url = models.URLField("URL", validators=[http_url_validator])
-    excerpt = models.TextField(
-        max_length=EXCERPT_LIMIT,
-        validators=[reject_control_characters],
-        help_text="The passage stating the figure, word for word.",
+    excerpt = bounded_text(
+        limit=EXCERPT_LIMIT, help_text="The passage stating the figure, word for word."
     )
-    note = models.TextField(
-        max_length=NOTE_LIMIT,
+    note = bounded_text(
+        limit=NOTE_LIMIT,
         blank=True,
-        validators=[reject_control_characters],
         help_text="For readers: e.g. how a total was derived from the parts stated.",
     )
     supersedes_earlier = models.BooleanField(

@@ -695,7 +695,16 @@ class Claim(models.Model):
     def unpublish(self, *, by, note="", public_note=""):
         return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
-    def transition(self, action, *, by, note="", public_note="", expected_version=None):
+    def transition(
+        self,
+        action,
+        *,
+        by,
+        note="",
+        public_note="",
+        expected_version=None,
+        verdict_summary=None,
+    ):
         """
         Take one workflow step, or raise and change nothing.
 
@@ -705,10 +714,17 @@ class Claim(models.Model):
         writes the ReviewEvent (and, when the step changes what readers see of
         a published claim, a public Correction from `public_note`) in the same
         transaction. Raises WorkflowForbidden, WorkflowError or StaleClaim.
+
+        A verdict step may carry `verdict_summary`, the summary readers get
+        with the verdict: written by the same update and recorded in the same
+        event's reader fingerprint, so a new verdict need not stand over the
+        old one's explanation. None keeps the summary as it is.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
         note, public_note = note.strip(), public_note.strip()
+        if verdict_summary is not None and not spec.is_verdict:
+            raise WorkflowError("Only a verdict carries a new summary: revise the claim instead.")
         expected_version = self.version if expected_version is None else expected_version
         with transaction.atomic():
             current = Claim.objects.select_for_update().get(pk=self.pk)
@@ -722,10 +738,16 @@ class Claim(models.Model):
             problems = current.guard_problems(
                 action, note=note, public_note=public_note, require_note=True
             )
+            if verdict_summary is not None:
+                verdict_summary = verdict_summary.strip()
+                if current.is_published and not verdict_summary:
+                    problems.append("A published claim keeps a summary for readers.")
             if problems:
                 raise WorkflowError(problems)
             now = timezone.now()
             updates = current._updates_for(action, spec, now)
+            if verdict_summary is not None:
+                updates["verdict_summary"] = current.verdict_summary = verdict_summary
             claimed = Claim.objects.filter(
                 pk=current.pk, status=current.status, version=current.version
             ).update(**updates)

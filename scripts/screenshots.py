@@ -1,7 +1,7 @@
 """
 Screenshots for the README: the verdict list, a verdict page (desktop and
-phone width), a figure's page (desktop and phone width) and the admin change
-page with its workflow buttons.
+phone width), a figure's page (desktop and phone width), the admin's claim
+list at 1280 px and the workflow steps at the foot of a claim's change page.
 
     .venv/bin/python scripts/screenshots.py      # make screenshots
 
@@ -101,10 +101,13 @@ def shoot(base):
         admin.get_by_label("Password").fill(PASSWORD)
         admin.get_by_role("button", name="Log in").click()
         admin.goto("/admin/claims/claim/")
+        admin.screenshot(path=OUTPUT / "admin-list.png", full_page=False)
         admin.get_by_role("link", name="Injured North Korean soldiers").click()
         admin.wait_for_selector(".workflow-panel")
         admin.wait_for_load_state("networkidle")
-        admin.screenshot(path=OUTPUT / "admin-workflow.png", full_page=False)
+        # The foot of the change form: the summary a verdict carries, the
+        # notes and the steps, each unavailable one with the reason.
+        admin.locator("#workflow-step").screenshot(path=OUTPUT / "admin-workflow.png")
         browser.close()
 
 

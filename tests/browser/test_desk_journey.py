@@ -59,7 +59,7 @@ def enter_claim(page):
     page.locator("#id_evidence-1-credibility").select_option("2")
     choose(page, "id_evidence-1-source", "Ministry of National Defense")
     page.locator("#id_evidence-1-title").fill("Ministry statement")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Save and continue editing").last.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
 
@@ -101,7 +101,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
         reviewer.locator(f"#id_evidence-{index}-credibility").select_option("2")
         choose(reviewer, f"id_evidence-{index}-source", source)
         reviewer.locator(f"#id_evidence-{index}-title").fill(title)
-    reviewer.get_by_role("button", name="Save and continue editing").click()
+    reviewer.get_by_role("button", name="Save and continue editing").last.click()
     expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
     expect(reviewer.locator(".workflow-origins")).to_contain_text(
         "2 independent origins besides the claimant"

@@ -1,4 +1,6 @@
-"""The workflow in the admin: buttons, refusals, stale forms, forged fields, bulk actions."""
+"""The workflow in the admin: buttons, refusals, stale forms, forged fields, bulk actions.
+
+A workflow button submits the claim's change form (see test_steps_with_edits.py)."""
 
 import pytest
 from django.urls import reverse
@@ -11,8 +13,9 @@ def change_url(claim):
     return reverse("admin:claims_claim_change", args=[claim.pk])
 
 
-def transition_url(claim):
-    return reverse("admin:claims_claim_transition", args=[claim.pk])
+def step(claim, action, **overrides):
+    """The change form as posted by one of its workflow buttons, nothing edited."""
+    return claim_form_data(claim, _workflow_action=action, **overrides)
 
 
 def revise_form_data(claim, **overrides):
@@ -64,10 +67,9 @@ def test_the_creator_is_shown_no_way_to_issue_the_verdict(seed, client, django_u
     steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
     for verdict in ["corroborate", "dispute", "refute", "mark_unverifiable"]:
         assert "another reviewer must issue its verdict" in steps[verdict]
-    response = client.post(
-        transition_url(claim), {"action": "mark_unverifiable", "version": claim.version}
-    )
-    assert response.status_code == 302
+    response = client.post(change_url(claim), step(claim, "mark_unverifiable"))
+    assert response.status_code == 200
+    assert "another reviewer must issue its verdict" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
     assert not claim.events.filter(action="mark_unverifiable").exists()
 
@@ -76,10 +78,11 @@ def test_a_button_takes_the_step_and_writes_the_event(seed, client, django_user_
     client.force_login(django_user_model.objects.get(username="reviewer"))
     claim = Claim.objects.get(slug="injured-repatriated-january-march")
     response = client.post(
-        transition_url(claim),
-        {"action": "mark_unverifiable", "version": claim.version, "note": "No second origin."},
+        change_url(claim),
+        step(claim, "mark_unverifiable", workflow_note="No second origin."),
         follow=True,
     )
+    assert response.redirect_chain == [(change_url(claim), 302)]
     assert "is now Unverifiable" in response.content.decode()
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == "unverifiable"
@@ -92,10 +95,9 @@ def test_a_refused_step_shows_why_changes_nothing_and_keeps_the_note(
     client.force_login(django_user_model.objects.get(username="reviewer"))
     claim = Claim.objects.get(slug="injured-repatriated-january-march")
     response = client.post(
-        transition_url(claim),
-        {"action": "corroborate", "version": claim.version, "note": "Looks solid to me."},
-        follow=True,
+        change_url(claim), step(claim, "corroborate", workflow_note="Looks solid to me.")
     )
+    assert response.status_code == 200
     content = response.content.decode()
     assert "Nothing was changed. Corroboration needs supporting evidence" in content
     assert "Looks solid to me.</textarea>" in content
@@ -108,19 +110,29 @@ def test_a_step_from_a_stale_page_is_refused(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
     claim = Claim.objects.get(slug="injured-repatriated-january-march")
     response = client.post(
-        transition_url(claim),
-        {"action": "mark_unverifiable", "version": claim.version - 1},
-        follow=True,
+        change_url(claim),
+        step(claim, "mark_unverifiable", expected_version=claim.version - 1),
     )
+    assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
-def test_the_transition_url_refuses_get(seed, client, django_user_model):
+def test_an_unknown_step_is_refused(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
     claim = Claim.objects.get(slug="injured-repatriated-january-march")
-    response = client.get(transition_url(claim) + "?action=mark_unverifiable")
-    assert response.status_code == 405
+    response = client.post(change_url(claim), step(claim, "delete_everything"))
+    assert response.status_code == 200
+    assert "Unknown workflow step; nothing was changed." in response.content.decode()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.status, stored.version) == ("in_review", claim.version)
+
+
+def test_a_get_takes_no_step(seed, client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="reviewer"))
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    response = client.get(change_url(claim), {"_workflow_action": "mark_unverifiable"})
+    assert response.status_code == 200
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 

@@ -68,7 +68,7 @@ def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(ed
     ("field", "value", "message"),
     [
         ("url", "javascript:alert(1)", "Enter a valid URL."),
-        ("excerpt", "about 600\x01 killed", "Remove the invisible control characters"),
+        ("excerpt", "about 600\x01 killed", "Remove the invisible control character U+0001"),
         ("excerpt", "x" * 1001, "Ensure this value has at most 1000 characters"),
         ("high", "500", "high end must be above its low end."),
     ],

@@ -111,7 +111,7 @@ class TestRules:
         with pytest.raises(ValidationError) as error:
             estimate.full_clean()
         assert set(error.value.message_dict) == {"url", "excerpt"}
-        assert "control characters" in error.value.message_dict["excerpt"][0]
+        assert "invisible control character" in error.value.message_dict["excerpt"][0]
         assert not Estimate.objects.exists()
 
     def test_tabs_and_line_breaks_are_not_control_characters(self):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from claims.models import Claim, ClaimStatus, Correction, ReviewEvent, WorkflowError
-from tests.factories import page_text
+from tests.factories import claim_form_data, page_text
 
 KURSK = "/claims/north-korean-troops-kursk/"
 TIP = "Tip from a contact at NIS, phone 010-1234, do not name him."
@@ -106,34 +106,28 @@ def test_readers_see_staff_by_first_name_only(seed, client, reviewer):
 def test_the_admin_shows_internal_notes_and_keeps_both_notes_on_refusal(seed, client, reviewer):
     claim = kursk()
     client.force_login(reviewer)
-    url = reverse("admin:claims_claim_transition", args=[claim.pk])
-    response = client.post(
-        url,
-        {"action": "reopen", "version": claim.version, "note": "", "public_note": "Checking."},
-        follow=True,
-    )
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+
+    def reopen(**notes):
+        return claim_form_data(claim, _workflow_action="reopen", **notes)
+
+    response = client.post(url, reopen(workflow_note="", workflow_public_note="Checking."))
     content = response.content.decode()
     assert "Nothing was changed. Say why you reopen it: an internal note is required." in content
-    assert ">Checking.</textarea>" in content
+    assert "Checking.</textarea>" in content
     assert kursk().status == ClaimStatus.CORROBORATED
 
-    response = client.post(
-        url,
-        {"action": "reopen", "version": claim.version, "note": TIP, "public_note": ""},
-        follow=True,
-    )
+    response = client.post(url, reopen(workflow_note=TIP, workflow_public_note=""))
     content = response.content.decode()
     assert "write a public note telling readers" in content
     assert "do not name him.</textarea>" in content
     assert kursk().status == ClaimStatus.CORROBORATED
 
     response = client.post(
-        url,
-        {"action": "reopen", "version": claim.version, "note": TIP, "public_note": "Checking."},
-        follow=True,
+        url, reopen(workflow_note=TIP, workflow_public_note="Checking."), follow=True
     )
     assert "is now In review" in response.content.decode()
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    page = client.get(url).content.decode()
     assert "do not name him." in page
     stored = kursk()
     assert stored.status == ClaimStatus.IN_REVIEW

@@ -1,0 +1,452 @@
+"""
+A workflow button on the claim's change page submits the whole form: the edits
+are saved and the step taken in one transaction, or neither; a refusal brings
+the form back as it was typed. A verdict carries the summary readers get.
+"""
+
+import pytest
+from django.urls import reverse
+
+from claims.invariants import find_violations
+from claims.models import (
+    Caveat,
+    Claim,
+    ClaimStatus,
+    Correction,
+    Evidence,
+    ReviewEvent,
+    Source,
+    WorkflowError,
+)
+from tests.factories import claim_form_data, make_evidence, page_text
+
+INJURED = "injured-repatriated-january-march"
+KURSK = "north-korean-troops-kursk"
+SUMMARY = "Only the NIS says so, and it published no method."
+
+
+def claim(slug):
+    return Claim.objects.get(slug=slug)
+
+
+def change_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def with_new_rows(data, *, caveats=(), evidence=()):
+    """`data` with extra caveat and evidence rows, as the browser adds them."""
+    data = dict(data)
+    for prefix, rows in [("caveats", caveats), ("evidence", evidence)]:
+        start = data[f"{prefix}-TOTAL_FORMS"]
+        for index, row in enumerate(rows, start=start):
+            data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+        data[f"{prefix}-TOTAL_FORMS"] = start + len(rows)
+    return data
+
+
+def evidence_row(source, title, stance="supports", credibility=2, **fields):
+    return {
+        "stance": stance,
+        "credibility": credibility,
+        "source": source,
+        "title": title,
+        **fields,
+    }
+
+
+def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
+    injured = claim(INJURED)
+    client.force_login(reviewer)
+    data = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
+    response = client.post(change_url(injured), data, follow=True)
+    assert response.redirect_chain == [(change_url(injured), 302)]
+    assert "Rated unverifiable: “Injured" in page_text(response)
+    stored = claim(INJURED)
+    assert (stored.status, stored.verdict_summary) == (ClaimStatus.UNVERIFIABLE, SUMMARY)
+    event = stored.events.last()
+    assert (event.action, event.version, event.actor) == (
+        "mark_unverifiable",
+        stored.version,
+        reviewer,
+    )
+    # The summary went out with the step: one version, not a save and then a step.
+    assert stored.version == injured.version + 1
+    # The event records what readers see with the summary the verdict brought.
+    assert event.reader_fingerprint == stored.reader_fingerprint
+    assert find_violations() == []
+
+
+def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
+    seed, client, reviewer
+):
+    injured = claim(INJURED)
+    before = (injured.version, injured.caveats.count(), injured.evidence.count())
+    sources = Source.objects.count()
+    client.force_login(reviewer)
+    data = claim_form_data(
+        injured,
+        context="Context typed before the step.",
+        verdict_summary=SUMMARY,
+        workflow_note="Two origins now.",
+        _workflow_action="corroborate",
+    )
+    data = with_new_rows(
+        data,
+        caveats=[{"kind": "other", "text": "A caveat typed before the step."}],
+        evidence=[
+            evidence_row("", "Wire report", new_source="Yonhap News Agency"),
+            evidence_row(Source.objects.get(slug="kbs").pk, "KBS report", credibility=4),
+        ],
+    )
+    response = client.post(change_url(injured), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Nothing was changed. Corroboration needs supporting evidence" in content
+    for typed in [
+        "Context typed before the step.",
+        SUMMARY,
+        "Two origins now.",
+        "A caveat typed before the step.",
+        "Yonhap News Agency",
+        "Wire report",
+        "KBS report",
+    ]:
+        assert typed in content
+    stored = claim(INJURED)
+    assert (stored.version, stored.caveats.count(), stored.evidence.count()) == before
+    assert (stored.status, stored.context, stored.verdict_summary) == (
+        ClaimStatus.IN_REVIEW,
+        injured.context,
+        "",
+    )
+    assert Source.objects.count() == sources
+    assert "New sources:" not in content  # nothing was added after all
+    assert not stored.events.filter(action="corroborate").exists()
+
+
+def test_an_invalid_form_takes_no_step_and_keeps_what_was_typed(seed, client, reviewer):
+    injured = claim(INJURED)
+    client.force_login(reviewer)
+    data = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
+    data = with_new_rows(
+        data,
+        evidence=[
+            evidence_row(Source.objects.get(slug="kbs").pk, "Bad link", url="htp//kbs"),
+        ],
+    )
+    response = client.post(change_url(injured), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Enter a valid URL." in content
+    assert SUMMARY in content and "htp//kbs" in content
+    stored = claim(INJURED)
+    assert (stored.status, stored.version, stored.verdict_summary) == (
+        ClaimStatus.IN_REVIEW,
+        injured.version,
+        "",
+    )
+    assert not Evidence.objects.filter(title="Bad link").exists()
+
+
+def test_a_step_counts_the_evidence_saved_with_it(seed, client, reviewer):
+    injured = claim(INJURED)
+    client.force_login(reviewer)
+    data = claim_form_data(
+        injured,
+        verdict_summary="Two governments besides the NIS say so.",
+        _workflow_action="corroborate",
+    )
+    data = with_new_rows(
+        data,
+        evidence=[
+            evidence_row(Source.objects.get(slug="north-korea").pk, "Pyongyang confirms"),
+            evidence_row(Source.objects.get(slug="russian-general-staff").pk, "Moscow confirms"),
+        ],
+    )
+    response = client.post(change_url(injured), data)
+    assert response.status_code == 302
+    stored = claim(INJURED)
+    assert stored.status == ClaimStatus.CORROBORATED
+    assert stored.evidence.filter(title__in=["Pyongyang confirms", "Moscow confirms"]).count() == 2
+    assert stored.events.last().action == "corroborate"
+    assert find_violations() == []
+
+
+def test_reopening_with_evidence_edits_reopens_first_then_saves_them(seed, client, reviewer):
+    kursk = claim(KURSK)
+    client.force_login(reviewer)
+    data = claim_form_data(
+        kursk,
+        workflow_note="A new report contradicts it.",
+        workflow_public_note="We are checking a new report.",
+        _workflow_action="reopen",
+    )
+    data = with_new_rows(
+        data,
+        evidence=[
+            evidence_row(
+                "", "Denial", stance="contradicts", credibility=3, new_source="Kremlin press office"
+            )
+        ],
+    )
+    response = client.post(change_url(kursk), data)
+    assert response.status_code == 302
+    stored = claim(KURSK)
+    assert stored.status == ClaimStatus.IN_REVIEW
+    assert stored.evidence.get(title="Denial").source.name == "Kremlin press office"
+    assert list(stored.events.values_list("action", flat=True))[-1] == "reopen"
+
+
+def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, publisher):
+    kursk = claim(KURSK)
+    client.force_login(publisher)
+    data = claim_form_data(
+        kursk,
+        headline="A forged headline",
+        context="Pulled while a denial is checked.",
+        review_by="2030-01-31",
+        workflow_note="Lawyers asked.",
+        workflow_public_note="Withdrawn while we check a denial.",
+        _workflow_action="unpublish",
+    )
+    response = client.post(change_url(kursk), data, follow=True)
+    assert "Unpublished: “North Korea has sent troops" in page_text(response)
+    assert "Your edits were saved with it." in page_text(response)
+    stored = claim(KURSK)
+    assert not stored.is_published
+    assert (stored.context, stored.review_by.isoformat()) == (
+        "Pulled while a denial is checked.",
+        "2030-01-31",
+    )
+    # What readers saw stays as the record has it: read-only on this form.
+    assert stored.headline == kursk.headline
+    assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
+    assert find_violations() == []
+
+
+def test_evidence_edits_under_a_verdict_are_refused_without_reopening(seed, client, reviewer):
+    kursk = claim(KURSK)
+    client.force_login(reviewer)
+    data = with_new_rows(
+        claim_form_data(kursk),
+        evidence=[evidence_row(Source.objects.get(slug="kbs").pk, "One more")],
+    )
+    response = client.post(change_url(kursk), data)
+    assert response.status_code == 200
+    assert "Reopen the claim first" in response.content.decode()
+    assert not Evidence.objects.filter(title="One more").exists()
+    assert claim(KURSK).version == kursk.version
+
+
+@pytest.fixture
+def kursk_disputable(seed, reviewer):
+    """The published Kursk claim reopened, with a contradicting item: ready to dispute."""
+    kursk = claim(KURSK)
+    kursk.reopen(by=reviewer, note="Checking a denial.", public_note="Checking a denial.")
+    make_evidence(kursk, Source.objects.get(slug="kbs"), stance="contradicts", title="Denial")
+    return claim(KURSK)
+
+
+def dispute(kursk, **overrides):
+    return claim_form_data(
+        kursk,
+        workflow_public_note="A denial casts doubt on the reports.",
+        _workflow_action="dispute",
+        **overrides,
+    )
+
+
+def test_a_changed_verdict_does_not_keep_the_old_why_unasked(kursk_disputable, client, reviewer):
+    kursk = kursk_disputable
+    client.force_login(reviewer)
+    response = client.post(change_url(kursk), dispute(kursk))
+    assert response.status_code == 200
+    assert "This summary explains the Corroborated rating. Rewrite it for Disputed" in (
+        page_text(response)
+    )
+    assert claim(KURSK).status == ClaimStatus.IN_REVIEW
+    assert claim(KURSK).version == kursk.version
+
+
+def test_a_changed_verdict_goes_out_with_its_new_summary(kursk_disputable, client, reviewer):
+    kursk = kursk_disputable
+    old_summary = kursk.verdict_summary
+    new_summary = "Russia and North Korea say so; a denial we cannot weigh says not."
+    client.force_login(reviewer)
+    response = client.post(change_url(kursk), dispute(kursk, verdict_summary=new_summary))
+    assert response.status_code == 302
+    stored = claim(KURSK)
+    assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, new_summary)
+    assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
+    assert Correction.objects.filter(
+        claim=stored, note__startswith="Verdict changed from Corroborated to Disputed"
+    ).exists()
+    text = page_text(client.get(stored.get_absolute_url()))
+    assert new_summary in text
+    assert old_summary not in text
+    assert find_violations() == []
+
+
+def test_a_reviewer_may_keep_the_summary_deliberately(kursk_disputable, client, reviewer):
+    kursk = kursk_disputable
+    client.force_login(reviewer)
+    response = client.post(change_url(kursk), dispute(kursk, keep_summary="on"))
+    assert response.status_code == 302
+    stored = claim(KURSK)
+    assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, kursk.verdict_summary)
+
+
+def test_a_published_claim_under_review_changes_its_summary_only_with_a_verdict(
+    kursk_disputable, client, reviewer
+):
+    kursk = kursk_disputable
+    client.force_login(reviewer)
+    response = client.post(
+        change_url(kursk), claim_form_data(kursk, verdict_summary="Quietly rewritten.")
+    )
+    assert response.status_code == 200
+    assert "its summary changes with a verdict" in response.content.decode()
+    stored = claim(KURSK)
+    assert (stored.verdict_summary, stored.version) == (kursk.verdict_summary, kursk.version)
+
+
+def test_a_verdict_on_a_published_claim_cannot_empty_its_summary(
+    kursk_disputable, client, reviewer
+):
+    kursk = kursk_disputable
+    client.force_login(reviewer)
+    response = client.post(change_url(kursk), dispute(kursk, verdict_summary=""))
+    assert response.status_code == 200
+    assert "A published claim keeps a summary for readers." in response.content.decode()
+    stored = claim(KURSK)
+    assert (stored.status, stored.verdict_summary) == (ClaimStatus.IN_REVIEW, kursk.verdict_summary)
+
+
+def test_a_step_typed_on_a_stale_page_is_refused_and_keeps_the_typing(seed, client, reviewer):
+    injured = claim(INJURED)
+    opened = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
+    # Meanwhile, in another tab, someone saves the claim.
+    other = claim(INJURED)
+    other.context = "Changed in another tab."
+    other.version += 1
+    other.save()
+    client.force_login(reviewer)
+    response = client.post(change_url(injured), opened)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "changed by someone else since you opened it" in content
+    assert SUMMARY in content
+    stored = claim(INJURED)
+    assert (stored.status, stored.verdict_summary, stored.context) == (
+        ClaimStatus.IN_REVIEW,
+        "",
+        "Changed in another tab.",
+    )
+
+
+# The model: a verdict's summary -------------------------------------------------
+
+
+def test_transition_writes_a_verdicts_summary_in_its_event(seed, reviewer):
+    injured = claim(INJURED)
+    event = injured.transition("mark_unverifiable", by=reviewer, verdict_summary=f"  {SUMMARY} ")
+    stored = claim(INJURED)
+    assert stored.verdict_summary == injured.verdict_summary == SUMMARY
+    assert event.reader_fingerprint == stored.reader_fingerprint
+    assert find_violations() == []
+
+
+def test_only_a_verdict_carries_a_summary(seed, reviewer):
+    draft = claim("dead-cremated-in-russia")
+    with pytest.raises(WorkflowError, match="Only a verdict carries a new summary"):
+        draft.transition("start_review", by=reviewer, verdict_summary="Sneaked in.")
+    stored = claim("dead-cremated-in-russia")
+    assert (stored.status, stored.verdict_summary) == (draft.status, draft.verdict_summary)
+    assert not ReviewEvent.objects.filter(claim=draft, action="start_review").exists()
+
+
+def test_without_a_summary_a_verdict_keeps_the_one_there(seed, reviewer):
+    injured = claim(INJURED)
+    Claim.objects.filter(pk=injured.pk).update(verdict_summary=SUMMARY)
+    claim(INJURED).mark_unverifiable(by=reviewer)
+    assert claim(INJURED).verdict_summary == SUMMARY
+
+
+# What the change page offers -----------------------------------------------------
+
+
+def test_the_add_form_shows_no_workflow_or_review_events(seed, client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("admin:claims_claim_add"))
+    assert response.status_code == 200
+    names = [name for name, _ in response.context["adminform"].fieldsets]
+    assert names == [None, "Where and when", "For readers"]
+    content = response.content.decode()
+    change_page = client.get(change_url(claim(INJURED))).content.decode()
+    for marker in ['class="workflow-panel"', 'id="workflow-step"', 'id="events-group"']:
+        assert marker in change_page
+        assert marker not in content
+    assert [
+        formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]
+    ] == [
+        "Caveat",
+        "Evidence",
+    ]
+    assert Claim.objects.count() == 9
+
+
+@pytest.mark.parametrize(
+    ("slug", "offered", "not_offered"),
+    [
+        ("dead-cremated-in-russia", {"start_review", "publish"}, {"unpublish"}),
+        (KURSK, {"reopen", "unpublish"}, {"publish"}),
+    ],
+)
+def test_only_steps_that_fit_the_claims_state_are_offered(
+    seed, client, reviewer, slug, offered, not_offered
+):
+    client.force_login(reviewer)
+    subject = claim(slug)
+    response = client.get(change_url(subject))
+    steps = {action for action, _, _ in response.context["workflow_steps"]}
+    assert steps == offered
+    content = response.content.decode()
+    for action in not_offered:
+        assert f'value="{action}"' not in content
+    # Refused all the same when forged.
+    for action in not_offered:
+        response = client.post(
+            change_url(subject), claim_form_data(subject, _workflow_action=action)
+        )
+        assert response.status_code == 200
+        assert "Nothing was changed." in response.content.decode()
+    stored = claim(slug)
+    assert (stored.is_published, stored.version) == (subject.is_published, subject.version)
+
+
+def test_enter_saves_rather_than_taking_a_step(seed, client, reviewer):
+    """The first submit button of the form, which Enter presses, is Save."""
+    client.force_login(reviewer)
+    content = client.get(change_url(claim(INJURED))).content.decode()
+    form = content[content.index('<form method="post" id="claim_form"') :]
+    first_submit = form.index('type="submit"')
+    assert form.index('name="_save"') < form.index('name="_workflow_action"')
+    assert 'name="_save"' in form[first_submit - 40 : first_submit + 80]
+    assert claim(INJURED).status == ClaimStatus.IN_REVIEW
+
+
+def test_caveats_are_saved_with_a_step_that_needs_them(seed, client, reviewer, editor):
+    draft = claim("dead-cremated-in-russia")
+    draft.start_review(by=editor)
+    draft = claim("dead-cremated-in-russia")
+    Caveat.objects.filter(claim=draft).delete()
+    client.force_login(reviewer)
+    data = with_new_rows(
+        claim_form_data(draft, _workflow_action="mark_unverifiable"),
+        caveats=[{"kind": "unverifiable", "text": "Nobody outside Russia saw the cremations."}],
+    )
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302
+    stored = claim("dead-cremated-in-russia")
+    assert stored.status == ClaimStatus.UNVERIFIABLE
+    assert stored.caveats.get().text == "Nobody outside Russia saw the cremations."
