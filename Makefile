@@ -34,14 +34,16 @@ run: setup
 	$(BIN)/python manage.py demo_logins --url $(SITE_URL)/admin/
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite, browser journeys included; the ten slowest tests at the end
+# The whole suite, browser journeys included, spread over one worker per core
+# (TEST_WORKERS=0 runs it in this process); the ten slowest tests at the end
 # keep its speed honest.
+TEST_WORKERS ?= auto
 test: setup checkers
-	$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10 $(PYTEST_ARGS)
 
 # Everything but the browser journeys and the PostgreSQL-only tests.
 test-quick: setup
-	$(BIN)/python -m pytest -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -30,6 +30,9 @@ KURSK = "/claims/north-korean-troops-kursk/"
 # The ports this desk's tests may use.
 PORTS = range(8270, 8279)
 REDIS_PORT = 8279
+# The tests pick their ports from one small range: under `pytest -n`, they run
+# one after another on one worker rather than racing for the same port.
+pytestmark = pytest.mark.xdist_group("ports-8270-8279")
 
 
 def free_port():
