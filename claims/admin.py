@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from claims.caching import public_content_changed
 from claims.models import (
@@ -819,7 +820,8 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             except (WorkflowError, WorkflowForbidden) as error:
                 refused.append(f"“{claim}”: {error_text(error)}")
         if done:
-            messages.success(request, f"{Action(action).label}: {done} claim(s).")
+            claims = ngettext("%(count)d claim", "%(count)d claims", done) % {"count": done}
+            messages.success(request, f"{Action(action).label}: {claims}.")
         for message in refused:
             messages.error(request, f"Not changed: {message}")
 

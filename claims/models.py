@@ -12,6 +12,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from claims.caching import public_content_changed
 
@@ -331,6 +333,8 @@ class Transition:
     sources: tuple
     target: str | None  # None: the status stays, only publication changes
     permission: str
+    # The step done to a claim, for sentences: "rate a claim as false".
+    phrase: str
     is_verdict: bool = False
     needs_note: bool = False
 
@@ -353,33 +357,58 @@ TRANSITIONS = {
         (ClaimStatus.UNVERIFIED,),
         ClaimStatus.IN_REVIEW,
         "claims.change_claim",
+        phrase="start the review of a claim",
     ),
     Action.CORROBORATE: Transition(
         "corroborate",
         VERDICT_SOURCES,
         ClaimStatus.CORROBORATED,
         REVIEW_PERMISSION,
+        phrase="corroborate a claim",
         is_verdict=True,
     ),
     Action.DISPUTE: Transition(
-        "dispute", VERDICT_SOURCES, ClaimStatus.DISPUTED, REVIEW_PERMISSION, is_verdict=True
+        "dispute",
+        VERDICT_SOURCES,
+        ClaimStatus.DISPUTED,
+        REVIEW_PERMISSION,
+        phrase="dispute a claim",
+        is_verdict=True,
     ),
     Action.REFUTE: Transition(
-        "rate as false", VERDICT_SOURCES, ClaimStatus.FALSE, REVIEW_PERMISSION, is_verdict=True
+        "rate as false",
+        VERDICT_SOURCES,
+        ClaimStatus.FALSE,
+        REVIEW_PERMISSION,
+        phrase="rate a claim as false",
+        is_verdict=True,
     ),
     Action.MARK_UNVERIFIABLE: Transition(
         "rate as unverifiable",
         VERDICT_SOURCES,
         ClaimStatus.UNVERIFIABLE,
         REVIEW_PERMISSION,
+        phrase="rate a claim as unverifiable",
         is_verdict=True,
     ),
     Action.REOPEN: Transition(
-        "reopen", REOPENABLE, ClaimStatus.IN_REVIEW, REVIEW_PERMISSION, needs_note=True
+        "reopen",
+        REOPENABLE,
+        ClaimStatus.IN_REVIEW,
+        REVIEW_PERMISSION,
+        phrase="reopen a claim",
+        needs_note=True,
     ),
-    Action.PUBLISH: Transition("publish", PUBLISHABLE, None, PUBLISH_PERMISSION),
+    Action.PUBLISH: Transition(
+        "publish", PUBLISHABLE, None, PUBLISH_PERMISSION, phrase="publish a claim"
+    ),
     Action.UNPUBLISH: Transition(
-        "unpublish", ANY_STATUS, None, PUBLISH_PERMISSION, needs_note=True
+        "unpublish",
+        ANY_STATUS,
+        None,
+        PUBLISH_PERMISSION,
+        phrase="unpublish a claim",
+        needs_note=True,
     ),
 }
 
@@ -928,10 +957,10 @@ class Claim(models.Model):
         spec = TRANSITIONS[Action(action)]
         if not user.has_perm(spec.permission):
             role = {
-                REVIEW_PERMISSION: "reviewers",
-                PUBLISH_PERMISSION: "publishers",
-            }.get(spec.permission, "editors")
-            return f"Only {role} can {spec.verb} a claim."
+                REVIEW_PERMISSION: "a reviewer",
+                PUBLISH_PERMISSION: "a publisher",
+            }.get(spec.permission, "an editor")
+            return f"Only {role} can {spec.phrase}."
         if spec.is_verdict and user.pk == self.created_by_id:
             return "You entered this claim, so another reviewer must issue its verdict."
         return ""
@@ -946,12 +975,11 @@ class Claim(models.Model):
         action = Action(action)
         spec = TRANSITIONS[action]
         if self.status not in spec.sources:
-            return [
-                f"You cannot {spec.verb} a claim that is {ClaimStatus(self.status).label.lower()}."
-            ]
+            status = ClaimStatus(self.status).label.lower()
+            return [f"You cannot {spec.phrase} while it is {status}."]
         problems = []
         if require_note and spec.needs_note and not note:
-            problems.append(f"Say why you {spec.verb} it: an internal note is required.")
+            problems.append(f"Say why: an internal note is required to {spec.phrase}.")
         if require_note and self.changes_public_record(action) and not public_note:
             problems.append(
                 "This claim is published: write a public note telling readers what changed "
@@ -983,10 +1011,14 @@ class Claim(models.Model):
             if own := [group.label for group in strong if group.is_claimant]:
                 problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
             problems.append(problem)
-        if strong_against := self._graded(evidence, Stance.CONTRADICTS, 2):
+        if strong_against := len(self._graded(evidence, Stance.CONTRADICTS, 2)):
             problems.append(
-                f"Corroboration is refused while {len(strong_against)} contradicting "
-                "item(s) are graded 1–2."
+                ngettext(
+                    "Corroboration is refused while %(count)d contradicting item is graded 1–2.",
+                    "Corroboration is refused while %(count)d contradicting items are graded 1–2.",
+                    strong_against,
+                )
+                % {"count": strong_against}
             )
         return problems
 
@@ -994,8 +1026,11 @@ class Claim(models.Model):
         evidence = self._evidence_for_guard()
         stances = {item.stance for item in evidence}
         missing = [
-            stance.label.lower()
-            for stance in (Stance.SUPPORTS, Stance.CONTRADICTS)
+            adjective
+            for stance, adjective in [
+                (Stance.SUPPORTS, "supporting"),
+                (Stance.CONTRADICTS, "contradicting"),
+            ]
             if stance not in stances
         ]
         if missing:
@@ -1018,10 +1053,14 @@ class Claim(models.Model):
                 "A false rating needs contradicting evidence graded 1–2 from an origin "
                 "independent of the claimant."
             )
-        if strong_for := self._graded(evidence, Stance.SUPPORTS, 2):
+        if strong_for := len(self._graded(evidence, Stance.SUPPORTS, 2)):
             problems.append(
-                f"A false rating is refused while {len(strong_for)} supporting item(s) "
-                "are graded 1–2."
+                ngettext(
+                    "A false rating is refused while %(count)d supporting item is graded 1–2.",
+                    "A false rating is refused while %(count)d supporting items are graded 1–2.",
+                    strong_for,
+                )
+                % {"count": strong_for}
             )
         return problems
 
@@ -1037,6 +1076,13 @@ class Claim(models.Model):
         problems += self._problems_while_public()
         if not self.verdict_summary.strip():
             problems.append("Write the summary for readers before publishing.")
+        # Readers are told a verdict past its review-by date may be outdated:
+        # none may go out saying so on the day it is published.
+        if self.review_by is not None and self.review_by <= timezone.localdate():
+            problems.append(
+                f"The review-by date, {date_format(self.review_by, 'j F Y')}, is not after "
+                "today: set a later date, or clear it, before publishing."
+            )
         return problems
 
     def _problems_while_public(self):
