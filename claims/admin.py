@@ -571,7 +571,7 @@ def offered_steps(claim, user):
             continue
         if action == Action.UNPUBLISH and not claim.is_published:
             continue
-        steps.append((action, TRANSITIONS[action].label, problem))
+        steps.append((action, TRANSITIONS[action].button_text, problem))
     return steps
 
 
