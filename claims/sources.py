@@ -24,7 +24,8 @@ from claims.workflow import WorkflowError
 
 
 def published_claims():
-    # Claims are defined beside this module's models and refer to them.
+    # Looked up when needed: claims and evidence refer to this module's
+    # models, so their modules import this one, not the other way round.
     return apps.get_model("claims", "Claim").objects.published()
 
 
