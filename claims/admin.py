@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from claims.caching import public_content_changed
 from claims.models import (
@@ -570,7 +571,7 @@ def offered_steps(claim, user):
             continue
         if action == Action.UNPUBLISH and not claim.is_published:
             continue
-        steps.append((action, TRANSITIONS[action].label, problem))
+        steps.append((action, TRANSITIONS[action].button_text, problem))
     return steps
 
 
@@ -819,7 +820,8 @@ class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
             except (WorkflowError, WorkflowForbidden) as error:
                 refused.append(f"“{claim}”: {error_text(error)}")
         if done:
-            messages.success(request, f"{Action(action).label}: {done} claim(s).")
+            claims = ngettext("%(count)d claim", "%(count)d claims", done) % {"count": done}
+            messages.success(request, f"{Action(action).label}: {claims}.")
         for message in refused:
             messages.error(request, f"Not changed: {message}")
 

@@ -20,14 +20,14 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
-from claims.models import (
-    Claim,
-    NaturalKeyBySlugManager,
+from claims.constraints import (
     bounded_text,
     choices_constraint,
     http_url_constraint,
     http_url_validator,
 )
+from claims.models import Claim
+from claims.natural_keys import SlugNaturalKey
 
 # C0 controls other than tab, line feed and carriage return, and DEL: they
 # print as nothing, break XML feeds and hide text from a reviewer's eyes.
@@ -60,7 +60,7 @@ def length_constraint(field_name, limit, name):
     )
 
 
-class Figure(models.Model):
+class Figure(SlugNaturalKey):
     """A quantity the news keeps estimating, e.g. soldiers killed or wounded."""
 
     name = models.CharField(max_length=200, unique=True, validators=[reject_control_characters])
@@ -79,8 +79,6 @@ class Figure(models.Model):
         limit=NOTE_LIMIT, help_text="What counts and what does not, for readers."
     )
 
-    objects = NaturalKeyBySlugManager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -95,9 +93,6 @@ class Figure(models.Model):
 
     def get_absolute_url(self):
         return reverse("figure_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     def estimates_for_readers(self):
         """Every estimate, oldest first, with what the public pages show of it:

@@ -1,7 +1,6 @@
 from django import forms
-from django.db.models import Exists, OuterRef
 
-from claims.models import Claim, Source, Topic, no_control_characters
+from claims.models import Source, Topic, no_control_characters
 from claims.ratings import PUBLIC_RATINGS
 from claims.search import search_claims
 
@@ -36,15 +35,10 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        published = Claim.objects.published()
         # Only what readers can see: topics and claimants of published claims.
-        self.fields["topic"].queryset = Topic.objects.filter(
-            Exists(published.filter(topic=OuterRef("pk")))
-        )
+        self.fields["topic"].queryset = Topic.objects.public()
         self.fields["topic"].empty_label = "Any topic"
-        self.fields["source"].queryset = Source.objects.filter(
-            Exists(published.filter(claimant=OuterRef("pk")))
-        )
+        self.fields["source"].queryset = Source.objects.public_claimants()
 
     def filter(self, claims):
         """

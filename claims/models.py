@@ -1,11 +1,23 @@
+"""
+The claim: what readers are told, its state in the review workflow, and its
+verbs (start_review, corroborate, …, publish, revise), each one audited step.
+
+Beside it, each in a module of its own:
+- claims.workflow: the transition table, each step's rule, the workflow's errors;
+- claims.independence: which evidence counts as an independent origin;
+- claims.sources: sources, affiliations, articles and topics, and which of
+  them readers may see;
+- claims.evidence: evidence and caveats, what a verdict rests on;
+- claims.history: the audit trail and the corrections readers see;
+- claims.choices, claims.constraints, claims.natural_keys: enums, text rules
+  and slug keys that every model uses.
+"""
+
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
@@ -15,395 +27,50 @@ from django.utils import timezone
 
 from claims.caching import public_content_changed
 
-HTTP_URL_CONDITION = r"^https?://"
-
-
-def http_url_constraint(field_name, name):
-    """A blank URL, or one whose scheme is http or https: never javascript: or data:."""
-    return models.CheckConstraint(
-        # Case-insensitive, as URL schemes are: HTTPS://… is a valid https address.
-        condition=Q(**{field_name: ""}) | Q(**{f"{field_name}__iregex": HTTP_URL_CONDITION}),
-        name=name,
-        violation_error_message="Only http:// and https:// addresses are allowed.",
-    )
-
-
-http_url_validator = URLValidator(schemes=["http", "https"])
-
-# C0 control characters other than tab and the line breaks (line feed, and the
-# carriage return browsers send before it): invisible in the admin, they make
-# the feed's XML invalid, and PostgreSQL refuses NUL outright.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def no_control_characters(value):
-    """Refuse text holding a C0 control character other than tab, LF or CR."""
-    if match := CONTROL_CHARACTERS.search(str(value)):
-        raise ValidationError(
-            "Remove the invisible control character U+%(code)04X at character %(position)d: "
-            "text pasted from other programs sometimes carries one.",
-            code="control_character",
-            params={"code": ord(match[0]), "position": match.start() + 1},
-        )
-
-
-def without_control_characters(text):
-    """`text` with any C0 control character other than tab, LF or CR taken out."""
-    return CONTROL_CHARACTERS.sub("", text)
-
-
-def bounded_text(verbose_name=None, *, limit, help_text="", **options):
-    """
-    A TextField of at most `limit` characters, free of control characters.
-
-    The limit is checked on the server, with a message stating it, rather than
-    by a maxlength attribute, with which a browser cuts a long paste silently.
-    The database holds it too (length_constraint).
-    """
-    help_text = f"{help_text} At most {limit:,} characters.".strip()
-    return models.TextField(
-        verbose_name,
-        validators=[MaxLengthValidator(limit), no_control_characters],
-        help_text=help_text,
-        **options,
-    )
-
-
-def length_constraint(field_name, limit, name):
-    return models.CheckConstraint(
-        condition=Q(LessThanOrEqual(Length(field_name), limit)), name=name
-    )
-
-
-def choices_constraint(field_name, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field_name}__in": choices.values}), name=name)
-
-
-class Reliability(models.TextChoices):
-    """Admiralty source reliability."""
-
-    A = "A", "A: completely reliable"
-    B = "B", "B: usually reliable"
-    C = "C", "C: fairly reliable"
-    D = "D", "D: not usually reliable"
-    E = "E", "E: unreliable"
-    F = "F", "F: reliability cannot be judged"
-
-
-class Credibility(models.IntegerChoices):
-    """Admiralty information credibility."""
-
-    CONFIRMED = 1, "1: confirmed by independent sources"
-    PROBABLY_TRUE = 2, "2: probably true"
-    POSSIBLY_TRUE = 3, "3: possibly true"
-    DOUBTFUL = 4, "4: doubtful"
-    IMPROBABLE = 5, "5: improbable"
-    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
-
-
-class SourceKind(models.TextChoices):
-    INTELLIGENCE_AGENCY = "intelligence_agency", "Intelligence agency"
-    GOVERNMENT = "government", "Government or ministry"
-    STATE_MEDIA = "state_media", "State media"
-    LAWMAKER = "lawmaker", "Lawmaker"
-    WIRE = "wire", "Wire service"
-    NEWSPAPER = "newspaper", "Newspaper or news site"
-    BROADCASTER = "broadcaster", "Broadcaster"
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
-    OTHER = "other", "Other"
-
-
-class NaturalKeyBySlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Affiliation(models.Model):
-    """Who stands behind a source. Sources sharing one are not independent."""
-
-    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
-
-    objects = NaturalKeyBySlugManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True, validators=[no_control_characters])
-    slug = models.SlugField(max_length=100, unique=True)
-
-    objects = NaturalKeyBySlugManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Source(models.Model):
-    """A person or organisation that originates or relays information."""
-
-    name = models.CharField(max_length=200, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30, choices=SourceKind, default=SourceKind.OTHER)
-    country = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
-    reliability = models.CharField(max_length=1, choices=Reliability, default=Reliability.F)
-    affiliation = models.ForeignKey(
-        Affiliation,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sources",
-        help_text="Sources with the same affiliation count as one origin.",
-    )
-    description = bounded_text(blank=True, limit=3_000)
-
-    objects = NaturalKeyBySlugManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            choices_constraint("reliability", Reliability, "claims_source_reliability_valid"),
-            choices_constraint("kind", SourceKind, "claims_source_kind_valid"),
-            http_url_constraint("url", "claims_source_url_http"),
-            length_constraint("description", 3_000, "claims_source_description_length"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        # The guard, not a side effect: the affected claims' row locks make
-        # this change and a verdict's evidence check take turns.
-        with transaction.atomic():
-            self.ensure_affiliation_change_allowed()
-            super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("source_detail", args=[self.slug])
-
-    def clean(self):
-        try:
-            self.ensure_affiliation_change_allowed()
-        except WorkflowError as error:
-            raise ValidationError({"affiliation": error.messages}) from None
-
-    def ensure_affiliation_change_allowed(self):
-        """
-        Raise WorkflowError if this source's affiliation changed while a
-        verdict stands on a claim it bears on (as claimant, publisher or origin
-        of evidence): affiliation decides which origins are independent, so
-        moving the source could quietly undo the verdict. Those claims reopen
-        first.
-
-        Locks the rows of every claim the source bears on before reading their
-        status, as a verdict locks its claim before reading its evidence: a
-        verdict issued at the same moment either finishes first, and is seen
-        here, or waits, and then reads the new affiliation.
-        """
-        if not self.pk:
-            return
-        with transaction.atomic():
-            stored = Source.objects.filter(pk=self.pk).values_list("affiliation", flat=True)
-            if stored.first() == self.affiliation_id:
-                return
-            bears_on = Claim.objects.filter(
-                Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self)
-            ).values("pk")
-            locked = Claim.objects.select_for_update().filter(pk__in=bears_on).order_by("pk")
-            rated = sorted(
-                headline
-                for headline, status in locked.values_list("headline", "status")
-                if status in ClaimStatus.verdicts()
-            )
-            if rated:
-                raise WorkflowError(
-                    "This source's affiliation decides whether the verdicts of these claims "
-                    f"hold; reopen them before changing it: {'; '.join(rated[:5])}."
-                )
-
-    def natural_key(self):
-        return (self.slug,)
-
-    @property
-    def independence_key(self):
-        """Sources with equal keys are not independent of each other."""
-        if self.affiliation_id:
-            return ("affiliation", self.affiliation_id)
-        return ("source", self.pk)
-
-    @property
-    def independence_label(self):
-        return self.affiliation.name if self.affiliation_id else self.name
-
-
-class Article(models.Model):
-    """A published piece that carries claims."""
-
-    title = models.CharField(max_length=300, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
-    publisher = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
-    )
-    published_on = models.DateField(null=True, blank=True)
-    body = bounded_text(blank=True, limit=100_000)
-
-    objects = NaturalKeyBySlugManager()
-
-    class Meta:
-        ordering = ["-published_on", "title"]
-        constraints = [
-            http_url_constraint("url", "claims_article_url_http"),
-            length_constraint("body", 100_000, "claims_article_body_length"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class ClaimStatus(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    IN_REVIEW = "in_review", "In review"
-    CORROBORATED = "corroborated", "Corroborated"
-    DISPUTED = "disputed", "Disputed"
-    FALSE = "false", "False"
-    UNVERIFIABLE = "unverifiable", "Unverifiable"
-
-    @classmethod
-    def verdicts(cls):
-        return [cls.CORROBORATED, cls.DISPUTED, cls.FALSE, cls.UNVERIFIABLE]
-
-
-class Action(models.TextChoices):
-    """The newsroom's verbs; each is one audited transition."""
-
-    CREATE = "create", "Entered"
-    START_REVIEW = "start_review", "Review started"
-    CORROBORATE = "corroborate", "Corroborated"
-    DISPUTE = "dispute", "Disputed"
-    REFUTE = "refute", "Rated false"
-    MARK_UNVERIFIABLE = "mark_unverifiable", "Rated unverifiable"
-    REOPEN = "reopen", "Reopened"
-    PUBLISH = "publish", "Published"
-    UNPUBLISH = "unpublish", "Unpublished"
-    REVISE = "revise", "Revised"
-
-
-class Stance(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    CONTRADICTS = "contradicts", "Contradicts"
-    CONTEXT = "context", "Context"
-
-
-class WorkflowError(ValidationError):
-    """A transition the rules refuse: the message says what is missing."""
-
-
-class StaleClaim(WorkflowError):
-    """The claim changed since the caller read it."""
-
-
-class WorkflowForbidden(PermissionDenied):
-    """The user may not take this step on this claim."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    verb: str
-    sources: tuple
-    target: str | None  # None: the status stays, only publication changes
-    permission: str
-    is_verdict: bool = False
-    needs_note: bool = False
-
-    @property
-    def label(self):
-        """The step as a button says it: 'Corroborate', 'Rate as false'."""
-        return self.verb[0].upper() + self.verb[1:]
-
-
-VERDICT_SOURCES = (ClaimStatus.IN_REVIEW,)
-REOPENABLE = tuple(ClaimStatus.verdicts())
-PUBLISHABLE = (ClaimStatus.UNVERIFIED, *ClaimStatus.verdicts())
-ANY_STATUS = tuple(ClaimStatus)
-REVIEW_PERMISSION = "claims.review_claim"
-PUBLISH_PERMISSION = "claims.publish_claim"
-
-TRANSITIONS = {
-    Action.START_REVIEW: Transition(
-        "start reviewing",
-        (ClaimStatus.UNVERIFIED,),
-        ClaimStatus.IN_REVIEW,
-        "claims.change_claim",
-    ),
-    Action.CORROBORATE: Transition(
-        "corroborate",
-        VERDICT_SOURCES,
-        ClaimStatus.CORROBORATED,
-        REVIEW_PERMISSION,
-        is_verdict=True,
-    ),
-    Action.DISPUTE: Transition(
-        "dispute", VERDICT_SOURCES, ClaimStatus.DISPUTED, REVIEW_PERMISSION, is_verdict=True
-    ),
-    Action.REFUTE: Transition(
-        "rate as false", VERDICT_SOURCES, ClaimStatus.FALSE, REVIEW_PERMISSION, is_verdict=True
-    ),
-    Action.MARK_UNVERIFIABLE: Transition(
-        "rate as unverifiable",
-        VERDICT_SOURCES,
-        ClaimStatus.UNVERIFIABLE,
-        REVIEW_PERMISSION,
-        is_verdict=True,
-    ),
-    Action.REOPEN: Transition(
-        "reopen", REOPENABLE, ClaimStatus.IN_REVIEW, REVIEW_PERMISSION, needs_note=True
-    ),
-    Action.PUBLISH: Transition("publish", PUBLISHABLE, None, PUBLISH_PERMISSION),
-    Action.UNPUBLISH: Transition(
-        "unpublish", ANY_STATUS, None, PUBLISH_PERMISSION, needs_note=True
-    ),
-}
-
-
-@dataclass
-class OriginGroup:
-    """One independent origin: an affiliation (or a lone source) and the
-    evidence that traces back to it."""
-
-    label: str
-    key: tuple = ()
-    # The claimant's own affiliation: shown, but never counted as support.
-    is_claimant: bool = False
-    origins: list = field(default_factory=list)
-    evidence: list = field(default_factory=list)
-
-    @property
-    def best_credibility(self):
-        return min(item.credibility for item in self.evidence)
-
-    @property
-    def chains(self):
-        return [item.chain for item in self.evidence]
-
+# The enums, text rules, sources and workflow rules live in their own modules;
+# imported here too, so that `from claims.models import ...` (and the
+# migrations' `claims.models.no_control_characters`) keep finding them.
+from claims.choices import (  # noqa: F401
+    Action,
+    CaveatKind,
+    ClaimStatus,
+    CorrectionKind,
+    Credibility,
+    Reliability,
+    SourceKind,
+    Stance,
+)
+from claims.constraints import (  # noqa: F401
+    CONTROL_CHARACTERS,
+    HTTP_URL_CONDITION,
+    bounded_text,
+    choices_constraint,
+    http_url_constraint,
+    http_url_validator,
+    length_constraint,
+    no_control_characters,
+    without_control_characters,
+)
+from claims.evidence import Caveat, ClaimAttachment, Evidence  # noqa: F401
+from claims.history import Correction, ReviewEvent
+from claims.independence import OriginGroup, independent_origins  # noqa: F401
+from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
+from claims.sources import Affiliation, Article, Source, Topic  # noqa: F401
+from claims.workflow import (  # noqa: F401
+    PUBLISH_PERMISSION,
+    REVIEW_PERMISSION,
+    TRANSITIONS,
+    VERDICT_RULES,
+    StaleClaim,
+    Transition,
+    WorkflowError,
+    WorkflowForbidden,
+    changes_public_record,
+    correction_text,
+    permission_problem,
+    public_problems,
+    step_updates,
+)
 
 # Claim.public_status in SQL: a claim under review shows its previous rating.
 # An index on this expression serves the verdict filter in date order, which
@@ -457,12 +124,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.select_related("claimant", "topic", "appeared_in")
 
 
-class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Claim(models.Model):
+class Claim(SlugNaturalKey):
     slug = models.SlugField(max_length=100, unique=True)
     headline = models.CharField(
         max_length=75,
@@ -507,7 +169,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ClaimManager()
+    objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -586,9 +248,6 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("claim_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def has_verdict(self):
@@ -733,7 +392,7 @@ class Claim(models.Model):
                     "This claim was changed by someone else since you opened it. "
                     "Reload it, check what changed and try again."
                 )
-            if problem := current.permission_problem(action, by):
+            if problem := permission_problem(current, action, by):
                 raise WorkflowForbidden(problem)
             problems = current.guard_problems(
                 action, note=note, public_note=public_note, require_note=True
@@ -745,7 +404,7 @@ class Claim(models.Model):
             if problems:
                 raise WorkflowError(problems)
             now = timezone.now()
-            updates = current._updates_for(action, spec, now)
+            updates = step_updates(current, action, now)
             if verdict_summary is not None:
                 updates["verdict_summary"] = current.verdict_summary = verdict_summary
             claimed = Claim.objects.filter(
@@ -765,7 +424,7 @@ class Claim(models.Model):
                 public_note=public_note,
                 reader_fingerprint=current.reader_fingerprint,
             )
-            if correction := current._correction_for(action, spec, public_note):
+            if correction := correction_text(current, action, public_note):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
@@ -884,196 +543,48 @@ class Claim(models.Model):
         if problems:
             raise WorkflowError(problems)
 
-    def _updates_for(self, action, spec, now):
-        updates = {"version": self.version + 1, "updated_at": now}
-        if spec.target is not None:
-            updates["status"] = spec.target
-            updates["previous_status"] = self.status
-        if action == Action.PUBLISH:
-            updates["is_published"] = True
-            # The first publication date stays: ClaimReview's datePublished.
-            updates["published_at"] = self.published_at or now
-        elif action == Action.UNPUBLISH:
-            updates["is_published"] = False
-        return updates
-
-    def changes_public_record(self, action):
-        """
-        Whether `action` changes what readers see of this claim: a verdict
-        issued, a verdict reopened, or the claim withdrawn, while it is
-        published. Such a step needs a public note, which becomes a Correction.
-        """
-        spec = TRANSITIONS[Action(action)]
-        return self.is_published and (
-            spec.is_verdict or action in (Action.REOPEN, Action.UNPUBLISH)
-        )
-
-    def _correction_for(self, action, spec, public_note):
-        """The Correction readers get when this step changes the published claim, or ''."""
-        if not self.changes_public_record(action):
-            return ""
-        if action == Action.UNPUBLISH:
-            return f"Withdrawn from publication: {public_note}"
-        before = ClaimStatus(self.previous_status or self.status).label
-        if action == Action.REOPEN:
-            before, after = ClaimStatus(self.status).label, "under review"
-        else:
-            after = ClaimStatus(spec.target).label
-        if before == after:
-            return f"Verdict {after} confirmed after review: {public_note}"
-        return f"Verdict changed from {before} to {after}: {public_note}"
-
-    def permission_problem(self, action, user):
-        """Why `user` may not take `action` on this claim, or ''."""
-        spec = TRANSITIONS[Action(action)]
-        if not user.has_perm(spec.permission):
-            role = {
-                REVIEW_PERMISSION: "reviewers",
-                PUBLISH_PERMISSION: "publishers",
-            }.get(spec.permission, "editors")
-            return f"Only {role} can {spec.verb} a claim."
-        if spec.is_verdict and user.pk == self.created_by_id:
-            return "You entered this claim, so another reviewer must issue its verdict."
-        return ""
-
     def guard_problems(self, action, *, note="", public_note="", require_note=False):
         """
         What the rules say is missing before `action` can be taken, as a list
-        of sentences (empty when it can). Reads evidence and caveats; call it
-        under the row lock when the answer must hold. With `require_note`, the
-        notes the step needs are checked too.
+        of sentences (empty when it can): the step's status, then its guard
+        (TRANSITIONS). Reads evidence and caveats; call it under the row lock
+        when the answer must hold. With `require_note`, the notes the step
+        needs are checked too.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
-        if self.status not in spec.sources:
-            return [
-                f"You cannot {spec.verb} a claim that is {ClaimStatus(self.status).label.lower()}."
-            ]
+        if self.status not in spec.from_statuses:
+            status = ClaimStatus(self.status).label.lower()
+            return [f"You cannot {spec.phrase} while it is {status}."]
         problems = []
         if require_note and spec.needs_note and not note:
-            problems.append(f"Say why you {spec.verb} it: an internal note is required.")
-        if require_note and self.changes_public_record(action) and not public_note:
+            problems.append(f"Say why: an internal note is required to {spec.phrase}.")
+        if require_note and changes_public_record(self, action) and not public_note:
             problems.append(
                 "This claim is published: write a public note telling readers what changed "
                 "and why. It becomes the correction on the verdict page."
             )
         if require_note:
             problems += ReviewEvent.note_problems(note, public_note)
-        checker = getattr(self, f"_problems_before_{action.value}", None)
-        if checker:
-            problems.extend(checker())
-        return problems
-
-    def _problems_before_corroborate(self):
-        evidence = self._evidence_for_guard()
-        strong = [
-            group
-            for group in self.independent_origins(Stance.SUPPORTS, evidence)
-            if group.best_credibility <= 3
-        ]
-        # The claimant repeating its claim is the claim, not evidence for it.
-        counted = [group for group in strong if not group.is_claimant]
-        problems = []
-        if len(counted) < 2:
-            named = f" ({', '.join(group.label for group in counted)})" if counted else ""
-            problem = (
-                "Corroboration needs supporting evidence graded 1–3 from 2 independent "
-                f"origins besides the claimant; this claim has {len(counted)}{named}."
-            )
-            if own := [group.label for group in strong if group.is_claimant]:
-                problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
-            problems.append(problem)
-        if strong_against := self._graded(evidence, Stance.CONTRADICTS, 2):
-            problems.append(
-                f"Corroboration is refused while {len(strong_against)} contradicting "
-                "item(s) are graded 1–2."
-            )
-        return problems
-
-    def _problems_before_dispute(self):
-        evidence = self._evidence_for_guard()
-        stances = {item.stance for item in evidence}
-        missing = [
-            stance.label.lower()
-            for stance in (Stance.SUPPORTS, Stance.CONTRADICTS)
-            if stance not in stances
-        ]
-        if missing:
-            return [
-                "A dispute needs at least one supporting and one contradicting item; "
-                f"this claim has no {' and no '.join(missing)} evidence."
-            ]
-        return []
-
-    def _problems_before_refute(self):
-        evidence = self._evidence_for_guard()
-        independent = [
-            group
-            for group in self.independent_origins(Stance.CONTRADICTS, evidence)
-            if group.best_credibility <= 2 and not group.is_claimant
-        ]
-        problems = []
-        if not independent:
-            problems.append(
-                "A false rating needs contradicting evidence graded 1–2 from an origin "
-                "independent of the claimant."
-            )
-        if strong_for := self._graded(evidence, Stance.SUPPORTS, 2):
-            problems.append(
-                f"A false rating is refused while {len(strong_for)} supporting item(s) "
-                "are graded 1–2."
-            )
-        return problems
-
-    def _problems_before_mark_unverifiable(self):
-        if not self.caveats.exists():
-            return ["An unverifiable rating needs at least one caveat saying why."]
-        return []
-
-    def _problems_before_publish(self):
-        problems = []
-        if self.is_published:
-            problems.append("This claim is already published.")
-        problems += self._problems_while_public()
-        if not self.verdict_summary.strip():
-            problems.append("Write the summary for readers before publishing.")
-        return problems
-
-    def _problems_while_public(self):
-        """What must hold for as long as readers can see the claim."""
-        problems = []
-        if self.public_status == ClaimStatus.UNVERIFIED and not self.caveats.exists():
-            problems.append(
-                "An unverified claim can be published only with at least one caveat "
-                "saying what we don't know."
-            )
-        if self.status == ClaimStatus.IN_REVIEW and self.previous_status not in PUBLISHABLE:
-            problems.append(
-                "A claim in review is public only while its previous rating could be published."
-            )
+        if spec.guard is not None:
+            problems += spec.guard(self, self._evidence_for_guard(), list(self.caveats.all()))
         return problems
 
     def state_problems(self):
         """
         Which workflow rules the claim's stored state breaks, as sentences
-        (empty when it holds): a verdict still meets the evidence rule that
-        issued it, and a public claim is in a state readers may see. These are
-        the transitions' own checks, read back by check_invariants and loaddata.
+        (empty when it holds): a verdict still meets the rule that issued it
+        (VERDICT_RULES), and a public claim is in a state readers may see.
+        These are the transitions' own checks, read back by check_invariants
+        and loaddata.
         """
         problems = []
+        caveats = list(self.caveats.all())
         if self.has_verdict:
-            issued_by = next(
-                action
-                for action, spec in TRANSITIONS.items()
-                if spec.is_verdict and spec.target == self.status
-            )
-            problems += getattr(self, f"_problems_before_{issued_by.value}")()
+            problems += VERDICT_RULES[self.status](self, self._evidence_for_guard(), caveats)
         if self.is_published:
-            problems += self._problems_while_public()
+            problems += public_problems(self, caveats)
         return problems
-
-    def _problems_before_unpublish(self):
-        return [] if self.is_published else ["This claim is not published."]
 
     def _evidence_for_guard(self):
         if "evidence" in getattr(self, "_prefetched_objects_cache", {}):
@@ -1082,17 +593,13 @@ class Claim(models.Model):
             return list(self.evidence.all())
         return list(self.evidence.with_origins())
 
-    @staticmethod
-    def _graded(evidence, stance, at_best):
-        return [item for item in evidence if item.stance == stance and item.credibility <= at_best]
-
     def available_transitions(self, user):
         """Each step with the reason it is unavailable to `user` ('' when it is)."""
         steps = []
         for action, spec in TRANSITIONS.items():
-            if self.status not in spec.sources:
+            if self.status not in spec.from_statuses:
                 continue
-            problems = [self.permission_problem(action, user)]
+            problems = [permission_problem(self, action, user)]
             problems += self.guard_problems(action)
             steps.append((action, " ".join(problem for problem in problems if problem)))
         return steps
@@ -1120,267 +627,13 @@ class Claim(models.Model):
 
     def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):
         """
-        Group the claim's evidence of one stance by independent origin.
-
-        Each item's origin is whom it relies on, or its own source when it is
-        first-hand; origins sharing an affiliation are one origin. The group
-        sharing the claimant's affiliation is marked `is_claimant`: it is listed
-        but never counts as support. Returns a list of OriginGroup, largest
-        first. Pass `evidence` to reuse items already fetched (with source,
-        origin and their affiliations).
+        The claim's evidence of one stance grouped by independent origin
+        (claims.independence), largest first. Pass `evidence` to reuse items
+        already fetched (with source, origin and their affiliations).
         """
         if evidence is None:
             evidence = self.evidence.with_origins()
-        claimant_key = self.claimant.independence_key
-        groups = {}
-        for item in evidence:
-            if item.stance != stance:
-                continue
-            root = item.root_source
-            key = root.independence_key
-            group = groups.setdefault(
-                key,
-                OriginGroup(
-                    label=root.independence_label, key=key, is_claimant=key == claimant_key
-                ),
-            )
-            if root not in group.origins:
-                group.origins.append(root)
-            group.evidence.append(item)
-        return sorted(groups.values(), key=lambda group: (-len(group.evidence), group.label))
-
-
-class EvidenceQuerySet(models.QuerySet):
-    def with_origins(self):
-        """With what independent_origins() reads: sources, origins, affiliations."""
-        return self.select_related("source__affiliation", "origin__affiliation")
-
-
-class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
-    def get_by_natural_key(self, claim_slug, source_slug, title):
-        return self.get(claim__slug=claim_slug, source__slug=source_slug, title=title)
-
-
-class Evidence(models.Model):
-    """One item bearing on one claim."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        related_name="evidence_published",
-        help_text="Who published this item.",
-    )
-    origin = models.ForeignKey(
-        Source,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evidence_originated",
-        help_text="Whom the item relies on. Leave empty when it is first-hand.",
-    )
-    stance = models.CharField(max_length=20, choices=Stance)
-    title = models.CharField(max_length=300, validators=[no_control_characters])
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
-    archive_url = models.URLField(
-        "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
-    )
-    excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
-    published_on = models.DateField(null=True, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
-    credibility = models.PositiveSmallIntegerField(
-        choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
-    )
-    note = bounded_text(
-        blank=True, limit=2_000, help_text="Shown to readers under the item on the verdict page."
-    )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evidence_added",
-    )
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = EvidenceManager()
-
-    class Meta:
-        verbose_name_plural = "evidence"
-        ordering = ["credibility", "added_at", "pk"]
-        constraints = [
-            choices_constraint("stance", Stance, "claims_evidence_stance_valid"),
-            choices_constraint("credibility", Credibility, "claims_evidence_credibility_valid"),
-            http_url_constraint("url", "claims_evidence_url_http"),
-            http_url_constraint("archive_url", "claims_evidence_archive_url_http"),
-            models.UniqueConstraint(
-                fields=["claim", "source", "title"], name="claims_evidence_unique_per_claim"
-            ),
-            length_constraint("excerpt", 5_000, "claims_evidence_excerpt_length"),
-            length_constraint("note", 2_000, "claims_evidence_note_length"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        # The guard, not a side effect: the claim's row lock makes this write
-        # and a verdict's evidence check take turns.
-        with transaction.atomic():
-            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
-            return super().delete(*args, **kwargs)
-
-    def natural_key(self):
-        return (*self.claim.natural_key(), *self.source.natural_key(), self.title)
-
-    natural_key.dependencies = ["claims.claim", "claims.source"]
-
-    @property
-    def root_source(self):
-        return self.origin or self.source
-
-    @property
-    def chain(self):
-        """Who relayed whom, origin first: e.g. [NIS, lawmakers]."""
-        if self.origin_id and self.origin_id != self.source_id:
-            return [self.origin, self.source]
-        return [self.source]
-
-
-class CaveatKind(models.TextChoices):
-    SINGLE_SOURCE = "single_source", "Single source"
-    INTERESTED_PARTY = "interested_party", "Interested party"
-    NO_METHOD = "no_method", "Method not published"
-    UNVERIFIABLE = "unverifiable", "Cannot be verified independently"
-    PARTIAL_DATA = "partial_data", "Partial data"
-    OPINION = "opinion", "Opinion"
-    OTHER = "other", "Other"
-
-
-class CaveatManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, text):
-        return self.get(claim__slug=claim_slug, text=text)
-
-
-class Caveat(models.Model):
-    """One 'what we don't know' point on a claim."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="caveats")
-    kind = models.CharField(max_length=20, choices=CaveatKind)
-    text = models.CharField(max_length=500, validators=[no_control_characters])
-
-    objects = CaveatManager()
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            choices_constraint("kind", CaveatKind, "claims_caveat_kind_valid"),
-            models.CheckConstraint(condition=~Q(text=""), name="claims_caveat_text_not_empty"),
-            models.UniqueConstraint(
-                fields=["claim", "text"], name="claims_caveat_unique_per_claim"
-            ),
-        ]
-
-    def __str__(self):
-        return self.text
-
-    def save(self, *args, **kwargs):
-        # The guard, not a side effect: the claim's row lock makes this write
-        # and a verdict's evidence check take turns.
-        with transaction.atomic():
-            Claim.objects.select_for_update().get(pk=self.claim_id).ensure_open_for_evidence()
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            claim = Claim.objects.select_for_update().get(pk=self.claim_id)
-            claim.ensure_open_for_evidence()
-            if claim.needs_caveats and claim.caveats.count() == 1:
-                raise WorkflowError(
-                    "A published unverified claim must say what we don't know: "
-                    "add another caveat or unpublish it before removing this one."
-                )
-            return super().delete(*args, **kwargs)
-
-    def natural_key(self):
-        return (*self.claim.natural_key(), self.text)
-
-    natural_key.dependencies = ["claims.claim"]
-
-
-class ReviewEventManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, version):
-        return self.get(claim__slug=claim_slug, version=version)
-
-
-class ReviewEvent(models.Model):
-    """Append-only audit row, written in the same transaction as its transition."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
-    version = models.PositiveIntegerField(help_text="The claim's version after this event.")
-    action = models.CharField(max_length=20, choices=Action)
-    from_status = models.CharField(max_length=20, choices=ClaimStatus)
-    to_status = models.CharField(max_length=20, choices=ClaimStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    note = bounded_text(
-        "internal note",
-        blank=True,
-        limit=5_000,
-        help_text="The audit trail only: never shown to readers.",
-    )
-    reader_fingerprint = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="Claim.reader_fingerprint as this step left it.",
-    )
-    public_note = bounded_text(
-        blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
-    )
-
-    objects = ReviewEventManager()
-
-    class Meta:
-        ordering = ["created_at", "version"]
-        constraints = [
-            choices_constraint("action", Action, "claims_reviewevent_action_valid"),
-            choices_constraint("from_status", ClaimStatus, "claims_reviewevent_from_valid"),
-            choices_constraint("to_status", ClaimStatus, "claims_reviewevent_to_valid"),
-            models.UniqueConstraint(
-                fields=["claim", "version"], name="claims_reviewevent_unique_version"
-            ),
-            length_constraint("note", 5_000, "claims_reviewevent_note_length"),
-            length_constraint("public_note", 2_000, "claims_reviewevent_public_note_length"),
-        ]
-
-    def __str__(self):
-        return f"{self.claim}: {self.get_action_display()}"
-
-    @classmethod
-    def note_problems(cls, note, public_note):
-        """What is wrong with a step's notes (too long, control characters), as sentences."""
-        problems = []
-        for name, value in [("note", note), ("public_note", public_note)]:
-            field = cls._meta.get_field(name)
-            try:
-                field.run_validators(value)
-            except ValidationError as error:
-                label = field.verbose_name[0].upper() + field.verbose_name[1:]
-                problems += [f"{label}: {message}" for message in error.messages]
-        return problems
-
-    def natural_key(self):
-        return (*self.claim.natural_key(), self.version)
-
-    natural_key.dependencies = ["claims.claim"]
+        return independent_origins(self.claimant, evidence, stance)
 
 
 class ContentVersion(models.Model):
@@ -1400,54 +653,6 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
-
-
-class CorrectionKind(models.TextChoices):
-    CORRECTION = "correction", "Correction"
-    UPDATE = "update", "Update"
-    CLARIFICATION = "clarification", "Clarification"
-
-
-class CorrectionManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, published_at):
-        return self.get(claim__slug=claim_slug, published_at=published_at)
-
-
-class Correction(models.Model):
-    """A public note on a published claim."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
-    kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
-    # Room for a public note (2,000 characters) and the verdict change it explains.
-    note = bounded_text(limit=2_500)
-    published_at = models.DateTimeField(default=timezone.now)
-
-    objects = CorrectionManager()
-
-    class Meta:
-        ordering = ["published_at", "pk"]
-        constraints = [
-            choices_constraint("kind", CorrectionKind, "claims_correction_kind_valid"),
-            models.CheckConstraint(condition=~Q(note=""), name="claims_correction_note_not_empty"),
-            length_constraint("note", 2_500, "claims_correction_note_length"),
-            models.UniqueConstraint(
-                fields=["claim", "published_at"], name="claims_correction_unique_time"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.note[:60]}"
-
-    def clean(self):
-        if self.claim_id and not Claim.objects.published().filter(pk=self.claim_id).exists():
-            raise ValidationError(
-                {"claim": "Corrections are public notes: publish the claim first."}
-            )
-
-    def natural_key(self):
-        return (*self.claim.natural_key(), self.published_at.isoformat())
-
-    natural_key.dependencies = ["claims.claim"]
 
 
 # Figures and estimates live in their own module; imported here so that Django

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
 from claims.figures import Figure
-from claims.models import Claim
-from claims.views import public_sources
+from claims.models import Claim, Source
 
 
 class SiteUrlSitemap(Sitemap):
@@ -28,7 +27,7 @@ class ClaimSitemap(SiteUrlSitemap):
 
 class SourceSitemap(SiteUrlSitemap):
     def items(self):
-        return public_sources().only("slug").order_by("slug")
+        return Source.objects.public().only("slug").order_by("slug")
 
 
 class FigureSitemap(SiteUrlSitemap):

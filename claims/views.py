@@ -5,7 +5,7 @@ sets no cookie and is cacheable (see claims.caching.public_page).
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -43,17 +43,6 @@ STANCE_HEADINGS = {
     Stance.CONTRADICTS: "Contradicts the claim",
     Stance.CONTEXT: "Context",
 }
-
-
-def public_sources():
-    """Sources readers may see: each is the claimant of, or evidence on, a published claim."""
-    published = Claim.objects.published()
-    on_published = Evidence.objects.filter(claim__in=published)
-    return Source.objects.filter(
-        Exists(published.filter(claimant=OuterRef("pk")))
-        | Exists(on_published.filter(source=OuterRef("pk")))
-        | Exists(on_published.filter(origin=OuterRef("pk")))
-    )
 
 
 class CappedPaginator(Paginator):
@@ -214,7 +203,7 @@ def source_detail(request, slug):
     Template: claims/source_detail.html. Context: source, claims, evidence,
     siblings (other public sources sharing its affiliation).
     """
-    source = get_object_or_404(public_sources().select_related("affiliation"), slug=slug)
+    source = get_object_or_404(Source.objects.public().select_related("affiliation"), slug=slug)
     published = Claim.objects.published()
     claims = list(published.filter(claimant=source).select_related("topic")[:50])
     evidence = list(
@@ -226,7 +215,7 @@ def source_detail(request, slug):
     siblings = []
     if source.affiliation_id:
         siblings = list(
-            public_sources().filter(affiliation=source.affiliation_id).exclude(pk=source.pk)
+            Source.objects.public().filter(affiliation=source.affiliation_id).exclude(pk=source.pk)
         )
     return render(
         request,

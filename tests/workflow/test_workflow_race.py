@@ -1,10 +1,12 @@
 """Two reviewers racing on one claim: exactly one wins, exactly one event."""
 
+import dataclasses
 import threading
 
 import pytest
 from django.db import close_old_connections, connection
 
+from claims.choices import Action
 from claims.invariants import find_violations
 from claims.models import (
     Affiliation,
@@ -16,6 +18,7 @@ from claims.models import (
     Stance,
     WorkflowError,
 )
+from claims.workflow import TRANSITIONS
 from tests.factories import make_claim, make_evidence, make_source
 
 
@@ -83,15 +86,17 @@ def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
     # The verdict holds its claim's row from reading the evidence to writing
     # the verdict; hold it a moment longer, so the move comes in between.
     verdict_has_read_the_evidence = threading.Event()
-    original_guard = Claim._problems_before_corroborate
+    corroboration = TRANSITIONS[Action.CORROBORATE]
 
-    def slow_guard(self):
-        problems = original_guard(self)
+    def slow_guard(claim, evidence, caveats):
+        problems = corroboration.guard(claim, evidence, caveats)
         verdict_has_read_the_evidence.set()
         threading.Event().wait(0.5)
         return problems
 
-    monkeypatch.setattr(Claim, "_problems_before_corroborate", slow_guard)
+    monkeypatch.setitem(
+        TRANSITIONS, Action.CORROBORATE, dataclasses.replace(corroboration, guard=slow_guard)
+    )
 
     def move_the_wire():
         verdict_has_read_the_evidence.wait(timeout=10)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import ngettext
 
 from claims.invariants import find_violations
 from claims.models import Claim
@@ -45,6 +46,13 @@ class Command(BaseCommand):
         if violations:
             for violation in violations:
                 self.stderr.write(str(violation))
-            raise CommandError(f"{len(violations)} invariant violation(s), listed above.")
+            raise CommandError(
+                ngettext(
+                    "%(count)d invariant violation, listed above.",
+                    "%(count)d invariant violations, listed above.",
+                    len(violations),
+                )
+                % {"count": len(violations)}
+            )
         count = Claim.objects.using(database).count()
         self.stdout.write(f"All {count} claims hold every invariant.")

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
+from django.utils.translation import ngettext
 
 from claims.caching import public_content_changed
 from claims.invariants import find_violations
@@ -35,9 +36,13 @@ class Command(loaddata.Command):
             held, self.stdout = self.stdout, stdout
         if self.loaded_object_count and (violations := find_violations(using=self.using)):
             listed = "\n".join(f"  {violation}" for violation in violations)
+            breaks = ngettext(
+                "the data breaks %(count)d invariant of the desk",
+                "the data breaks %(count)d invariants of the desk",
+                len(violations),
+            ) % {"count": len(violations)}
             raise CommandError(
-                f"Problem installing fixtures: the data breaks {len(violations)} "
-                f"invariant(s) of the desk. Nothing was written.\n{listed}"
+                f"Problem installing fixtures: {breaks}. Nothing was written.\n{listed}"
             )
         if self.loaded_object_count:
             # Loaded rows are public content too: retire the pages cached before.

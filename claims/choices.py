@@ -1,0 +1,88 @@
+"""The desk's enums: statuses, steps, stances and grades, each a closed set of values."""
+
+from django.db import models
+
+
+class ClaimStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    IN_REVIEW = "in_review", "In review"
+    CORROBORATED = "corroborated", "Corroborated"
+    DISPUTED = "disputed", "Disputed"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    @classmethod
+    def verdicts(cls):
+        return [cls.CORROBORATED, cls.DISPUTED, cls.FALSE, cls.UNVERIFIABLE]
+
+
+class Action(models.TextChoices):
+    """The newsroom's verbs; each is one audited transition."""
+
+    CREATE = "create", "Entered"
+    START_REVIEW = "start_review", "Review started"
+    CORROBORATE = "corroborate", "Corroborated"
+    DISPUTE = "dispute", "Disputed"
+    REFUTE = "refute", "Rated false"
+    MARK_UNVERIFIABLE = "mark_unverifiable", "Rated unverifiable"
+    REOPEN = "reopen", "Reopened"
+    PUBLISH = "publish", "Published"
+    UNPUBLISH = "unpublish", "Unpublished"
+    REVISE = "revise", "Revised"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    CONTEXT = "context", "Context"
+
+
+class Reliability(models.TextChoices):
+    """Admiralty source reliability."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty information credibility."""
+
+    CONFIRMED = 1, "1: confirmed by independent sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
+
+
+class SourceKind(models.TextChoices):
+    INTELLIGENCE_AGENCY = "intelligence_agency", "Intelligence agency"
+    GOVERNMENT = "government", "Government or ministry"
+    STATE_MEDIA = "state_media", "State media"
+    LAWMAKER = "lawmaker", "Lawmaker"
+    WIRE = "wire", "Wire service"
+    NEWSPAPER = "newspaper", "Newspaper or news site"
+    BROADCASTER = "broadcaster", "Broadcaster"
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    OTHER = "other", "Other"
+
+
+class CaveatKind(models.TextChoices):
+    SINGLE_SOURCE = "single_source", "Single source"
+    INTERESTED_PARTY = "interested_party", "Interested party"
+    NO_METHOD = "no_method", "Method not published"
+    UNVERIFIABLE = "unverifiable", "Cannot be verified independently"
+    PARTIAL_DATA = "partial_data", "Partial data"
+    OPINION = "opinion", "Opinion"
+    OTHER = "other", "Other"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+    CLARIFICATION = "clarification", "Clarification"

@@ -1,0 +1,183 @@
+"""
+What a verdict rests on: the evidence bearing on a claim, and the caveats
+saying what we don't know. Both change only while no verdict stands.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claims.choices import CaveatKind, Credibility, Stance
+from claims.constraints import (
+    bounded_text,
+    choices_constraint,
+    http_url_constraint,
+    http_url_validator,
+    length_constraint,
+    no_control_characters,
+)
+from claims.sources import Source
+from claims.workflow import WorkflowError
+
+
+class ClaimAttachment(models.Model):
+    """
+    A row a verdict rests on (an item of evidence, a caveat): written or
+    removed only while no verdict stands on its claim.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: the claim's row lock makes this write
+        # and a verdict's evidence check take turns.
+        with transaction.atomic():
+            self.locked_claim().ensure_open_for_evidence()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self.ensure_removable(self.locked_claim())
+            return super().delete(*args, **kwargs)
+
+    def locked_claim(self):
+        """The claim this row bears on, its row locked until the transaction ends."""
+        claims = self._meta.get_field("claim").related_model.objects
+        return claims.select_for_update().get(pk=self.claim_id)
+
+    def ensure_removable(self, claim):
+        """Raise WorkflowError if this row may not be removed from `claim` (locked)."""
+        claim.ensure_open_for_evidence()
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def with_origins(self):
+        """With what independent_origins() reads: sources, origins, affiliations."""
+        return self.select_related("source__affiliation", "origin__affiliation")
+
+
+class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
+    def get_by_natural_key(self, claim_slug, source_slug, title):
+        return self.get(claim__slug=claim_slug, source__slug=source_slug, title=title)
+
+
+class Evidence(ClaimAttachment):
+    """One item bearing on one claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="evidence_published",
+        help_text="Who published this item.",
+    )
+    origin = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence_originated",
+        help_text="Whom the item relies on. Leave empty when it is first-hand.",
+    )
+    stance = models.CharField(max_length=20, choices=Stance)
+    title = models.CharField(max_length=300, validators=[no_control_characters])
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    archive_url = models.URLField(
+        "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
+    )
+    excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
+    published_on = models.DateField(null=True, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
+    )
+    note = bounded_text(
+        blank=True, limit=2_000, help_text="Shown to readers under the item on the verdict page."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence_added",
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EvidenceManager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["credibility", "added_at", "pk"]
+        constraints = [
+            choices_constraint("stance", Stance, "claims_evidence_stance_valid"),
+            choices_constraint("credibility", Credibility, "claims_evidence_credibility_valid"),
+            http_url_constraint("url", "claims_evidence_url_http"),
+            http_url_constraint("archive_url", "claims_evidence_archive_url_http"),
+            models.UniqueConstraint(
+                fields=["claim", "source", "title"], name="claims_evidence_unique_per_claim"
+            ),
+            length_constraint("excerpt", 5_000, "claims_evidence_excerpt_length"),
+            length_constraint("note", 2_000, "claims_evidence_note_length"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), *self.source.natural_key(), self.title)
+
+    natural_key.dependencies = ["claims.claim", "claims.source"]
+
+    @property
+    def root_source(self):
+        return self.origin or self.source
+
+    @property
+    def chain(self):
+        """Who relayed whom, origin first: e.g. [NIS, lawmakers]."""
+        if self.origin_id and self.origin_id != self.source_id:
+            return [self.origin, self.source]
+        return [self.source]
+
+
+class CaveatManager(models.Manager):
+    def get_by_natural_key(self, claim_slug, text):
+        return self.get(claim__slug=claim_slug, text=text)
+
+
+class Caveat(ClaimAttachment):
+    """One 'what we don't know' point on a claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="caveats")
+    kind = models.CharField(max_length=20, choices=CaveatKind)
+    text = models.CharField(max_length=500, validators=[no_control_characters])
+
+    objects = CaveatManager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            choices_constraint("kind", CaveatKind, "claims_caveat_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="claims_caveat_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["claim", "text"], name="claims_caveat_unique_per_claim"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def ensure_removable(self, claim):
+        super().ensure_removable(claim)
+        if claim.needs_caveats and claim.caveats.count() == 1:
+            raise WorkflowError(
+                "A published unverified claim must say what we don't know: "
+                "add another caveat or unpublish it before removing this one."
+            )
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.text)
+
+    natural_key.dependencies = ["claims.claim"]

@@ -1,0 +1,126 @@
+"""
+What happened to a claim: the audit trail of its steps (ReviewEvent), and the
+corrections readers are shown when a published claim changes.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from claims.choices import Action, ClaimStatus, CorrectionKind
+from claims.constraints import bounded_text, choices_constraint, length_constraint
+
+
+class ReviewEventManager(models.Manager):
+    def get_by_natural_key(self, claim_slug, version):
+        return self.get(claim__slug=claim_slug, version=version)
+
+
+class ReviewEvent(models.Model):
+    """Append-only audit row, written in the same transaction as its transition."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="events")
+    version = models.PositiveIntegerField(help_text="The claim's version after this event.")
+    action = models.CharField(max_length=20, choices=Action)
+    from_status = models.CharField(max_length=20, choices=ClaimStatus)
+    to_status = models.CharField(max_length=20, choices=ClaimStatus)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    note = bounded_text(
+        "internal note",
+        blank=True,
+        limit=5_000,
+        help_text="The audit trail only: never shown to readers.",
+    )
+    reader_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Claim.reader_fingerprint as this step left it.",
+    )
+    public_note = bounded_text(
+        blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
+    )
+
+    objects = ReviewEventManager()
+
+    class Meta:
+        ordering = ["created_at", "version"]
+        constraints = [
+            choices_constraint("action", Action, "claims_reviewevent_action_valid"),
+            choices_constraint("from_status", ClaimStatus, "claims_reviewevent_from_valid"),
+            choices_constraint("to_status", ClaimStatus, "claims_reviewevent_to_valid"),
+            models.UniqueConstraint(
+                fields=["claim", "version"], name="claims_reviewevent_unique_version"
+            ),
+            length_constraint("note", 5_000, "claims_reviewevent_note_length"),
+            length_constraint("public_note", 2_000, "claims_reviewevent_public_note_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.get_action_display()}"
+
+    @classmethod
+    def note_problems(cls, note, public_note):
+        """What is wrong with a step's notes (too long, control characters), as sentences."""
+        problems = []
+        for name, value in [("note", note), ("public_note", public_note)]:
+            field = cls._meta.get_field(name)
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                label = field.verbose_name[0].upper() + field.verbose_name[1:]
+                problems += [f"{label}: {message}" for message in error.messages]
+        return problems
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.version)
+
+    natural_key.dependencies = ["claims.claim"]
+
+
+class CorrectionManager(models.Manager):
+    def get_by_natural_key(self, claim_slug, published_at):
+        return self.get(claim__slug=claim_slug, published_at=published_at)
+
+
+class Correction(models.Model):
+    """A public note on a published claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
+    # Room for a public note (2,000 characters) and the verdict change it explains.
+    note = bounded_text(limit=2_500)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionManager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        constraints = [
+            choices_constraint("kind", CorrectionKind, "claims_correction_kind_valid"),
+            models.CheckConstraint(condition=~Q(note=""), name="claims_correction_note_not_empty"),
+            length_constraint("note", 2_500, "claims_correction_note_length"),
+            models.UniqueConstraint(
+                fields=["claim", "published_at"], name="claims_correction_unique_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+    def clean(self):
+        claims = self._meta.get_field("claim").related_model.objects
+        if self.claim_id and not claims.published().filter(pk=self.claim_id).exists():
+            raise ValidationError(
+                {"claim": "Corrections are public notes: publish the claim first."}
+            )
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.published_at.isoformat())
+
+    natural_key.dependencies = ["claims.claim"]

@@ -1,0 +1,195 @@
+"""
+Who says what, and where: sources (and the affiliations that decide which of
+them are independent), the articles that carry claims, and the topics claims
+are filed under. What readers may see of them follows from the published claims.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from claims.choices import ClaimStatus, Reliability, SourceKind
+from claims.constraints import (
+    bounded_text,
+    choices_constraint,
+    http_url_constraint,
+    http_url_validator,
+    length_constraint,
+    no_control_characters,
+)
+from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
+from claims.workflow import WorkflowError
+
+
+def published_claims():
+    # Looked up when needed: claims and evidence refer to this module's
+    # models, so their modules import this one, not the other way round.
+    return apps.get_model("claims", "Claim").objects.published()
+
+
+class Grouping(SlugNaturalKey):
+    """A name rows are grouped under: an affiliation groups sources, a topic claims."""
+
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Affiliation(Grouping):
+    """Who stands behind a source. Sources sharing one are not independent."""
+
+
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics readers may see: each files at least one published claim."""
+        return self.filter(Exists(published_claims().filter(topic=OuterRef("pk"))))
+
+
+class Topic(Grouping):
+    name = models.CharField(max_length=100, unique=True, validators=[no_control_characters])
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(TopicQuerySet)()
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources readers may see: each is the claimant of, or evidence on, a published claim."""
+        published = published_claims()
+        on_published = apps.get_model("claims", "Evidence").objects.filter(claim__in=published)
+        return self.filter(
+            Exists(published.filter(claimant=OuterRef("pk")))
+            | Exists(on_published.filter(source=OuterRef("pk")))
+            | Exists(on_published.filter(origin=OuterRef("pk")))
+        )
+
+    def public_claimants(self):
+        """Sources readers see as the claimant of a published claim."""
+        return self.filter(Exists(published_claims().filter(claimant=OuterRef("pk"))))
+
+
+class Source(SlugNaturalKey):
+    """A person or organisation that originates or relays information."""
+
+    name = models.CharField(max_length=200, validators=[no_control_characters])
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=SourceKind, default=SourceKind.OTHER)
+    country = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    reliability = models.CharField(max_length=1, choices=Reliability, default=Reliability.F)
+    affiliation = models.ForeignKey(
+        Affiliation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="Sources with the same affiliation count as one origin.",
+    )
+    description = bounded_text(blank=True, limit=3_000)
+
+    objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            choices_constraint("reliability", Reliability, "claims_source_reliability_valid"),
+            choices_constraint("kind", SourceKind, "claims_source_kind_valid"),
+            http_url_constraint("url", "claims_source_url_http"),
+            length_constraint("description", 3_000, "claims_source_description_length"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The guard, not a side effect: the affected claims' row locks make
+        # this change and a verdict's evidence check take turns.
+        with transaction.atomic():
+            self.ensure_affiliation_change_allowed()
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("source_detail", args=[self.slug])
+
+    def clean(self):
+        try:
+            self.ensure_affiliation_change_allowed()
+        except WorkflowError as error:
+            raise ValidationError({"affiliation": error.messages}) from None
+
+    def ensure_affiliation_change_allowed(self):
+        """
+        Raise WorkflowError if this source's affiliation changed while a
+        verdict stands on a claim it bears on (as claimant, publisher or origin
+        of evidence): affiliation decides which origins are independent, so
+        moving the source could quietly undo the verdict. Those claims reopen
+        first.
+
+        Locks the rows of every claim the source bears on before reading their
+        status, as a verdict locks its claim before reading its evidence: a
+        verdict issued at the same moment either finishes first, and is seen
+        here, or waits, and then reads the new affiliation.
+        """
+        if not self.pk:
+            return
+        Claim = apps.get_model("claims", "Claim")
+        with transaction.atomic():
+            stored = type(self).objects.filter(pk=self.pk).values_list("affiliation", flat=True)
+            if stored.first() == self.affiliation_id:
+                return
+            bears_on = Claim.objects.filter(
+                Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self)
+            ).values("pk")
+            locked = Claim.objects.select_for_update().filter(pk__in=bears_on).order_by("pk")
+            rated = sorted(
+                headline
+                for headline, status in locked.values_list("headline", "status")
+                if status in ClaimStatus.verdicts()
+            )
+            if rated:
+                raise WorkflowError(
+                    "This source's affiliation decides whether the verdicts of these claims "
+                    f"hold; reopen them before changing it: {'; '.join(rated[:5])}."
+                )
+
+    @property
+    def independence_key(self):
+        """Sources with equal keys are not independent of each other."""
+        if self.affiliation_id:
+            return ("affiliation", self.affiliation_id)
+        return ("source", self.pk)
+
+    @property
+    def independence_label(self):
+        return self.affiliation.name if self.affiliation_id else self.name
+
+
+class Article(SlugNaturalKey):
+    """A published piece that carries claims."""
+
+    title = models.CharField(max_length=300, validators=[no_control_characters])
+    slug = models.SlugField(max_length=200, unique=True)
+    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    publisher = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    published_on = models.DateField(null=True, blank=True)
+    body = bounded_text(blank=True, limit=100_000)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            http_url_constraint("url", "claims_article_url_http"),
+            length_constraint("body", 100_000, "claims_article_body_length"),
+        ]
+
+    def __str__(self):
+        return self.title

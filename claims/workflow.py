@@ -1,0 +1,313 @@
+"""
+The review workflow's rules: which step goes from which statuses to which,
+who may take it, and what it needs of the claim, each step naming its rule.
+
+The steps themselves are Claim's verbs (Claim.corroborate(), Claim.publish(),
+…), which all go through Claim.transition(). A guard reads only the claim and
+the evidence and caveats it is given, so it can be called on unsaved rows; a
+verdict's guard is also its standing rule, read back by Claim.state_problems().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
+
+from claims.choices import Action, ClaimStatus, Stance
+from claims.independence import independent_origins
+
+
+class WorkflowError(ValidationError):
+    """A transition the rules refuse: the message says what is missing."""
+
+
+class StaleClaim(WorkflowError):
+    """The claim changed since the caller read it."""
+
+
+class WorkflowForbidden(PermissionDenied):
+    """The user may not take this step on this claim."""
+
+
+EDIT_PERMISSION = "claims.change_claim"
+REVIEW_PERMISSION = "claims.review_claim"
+PUBLISH_PERMISSION = "claims.publish_claim"
+ROLE_WITH = {
+    EDIT_PERMISSION: "an editor",
+    REVIEW_PERMISSION: "a reviewer",
+    PUBLISH_PERMISSION: "a publisher",
+}
+
+
+def graded(evidence, stance, at_best):
+    """The items of `stance` graded `at_best` or better (1 is best)."""
+    return [item for item in evidence if item.stance == stance and item.credibility <= at_best]
+
+
+# Each guard takes the claim, its evidence (with sources, origins and their
+# affiliations) and its caveats, and returns what is missing as sentences.
+
+
+def corroboration_problems(claim, evidence, caveats):
+    """Supporting evidence graded 1–3 from two independent origins besides the
+    claimant, and no contradicting item graded 1–2."""
+    strong = [
+        group
+        for group in independent_origins(claim.claimant, evidence, Stance.SUPPORTS)
+        if group.best_credibility <= 3
+    ]
+    # The claimant repeating its claim is the claim, not evidence for it.
+    counted = [group for group in strong if not group.is_claimant]
+    problems = []
+    if len(counted) < 2:
+        named = f" ({', '.join(group.label for group in counted)})" if counted else ""
+        problem = (
+            "Corroboration needs supporting evidence graded 1–3 from 2 independent "
+            f"origins besides the claimant; this claim has {len(counted)}{named}."
+        )
+        if own := [group.label for group in strong if group.is_claimant]:
+            problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
+        problems.append(problem)
+    if strong_against := len(graded(evidence, Stance.CONTRADICTS, 2)):
+        problems.append(
+            ngettext(
+                "Corroboration is refused while %(count)d contradicting item is graded 1–2.",
+                "Corroboration is refused while %(count)d contradicting items are graded 1–2.",
+                strong_against,
+            )
+            % {"count": strong_against}
+        )
+    return problems
+
+
+def dispute_problems(claim, evidence, caveats):
+    """At least one supporting and one contradicting item."""
+    stances = {item.stance for item in evidence}
+    sides = [(Stance.SUPPORTS, "supporting"), (Stance.CONTRADICTS, "contradicting")]
+    missing = [adjective for stance, adjective in sides if stance not in stances]
+    if missing:
+        return [
+            "A dispute needs at least one supporting and one contradicting item; "
+            f"this claim has no {' and no '.join(missing)} evidence."
+        ]
+    return []
+
+
+def refutation_problems(claim, evidence, caveats):
+    """Contradicting evidence graded 1–2 from an origin independent of the
+    claimant, and no supporting item graded 1–2."""
+    independent = [
+        group
+        for group in independent_origins(claim.claimant, evidence, Stance.CONTRADICTS)
+        if group.best_credibility <= 2 and not group.is_claimant
+    ]
+    problems = []
+    if not independent:
+        problems.append(
+            "A false rating needs contradicting evidence graded 1–2 from an origin "
+            "independent of the claimant."
+        )
+    if strong_for := len(graded(evidence, Stance.SUPPORTS, 2)):
+        problems.append(
+            ngettext(
+                "A false rating is refused while %(count)d supporting item is graded 1–2.",
+                "A false rating is refused while %(count)d supporting items are graded 1–2.",
+                strong_for,
+            )
+            % {"count": strong_for}
+        )
+    return problems
+
+
+def unverifiable_problems(claim, evidence, caveats):
+    """A caveat saying why the claim cannot be verified."""
+    if not caveats:
+        return ["An unverifiable rating needs at least one caveat saying why."]
+    return []
+
+
+def public_problems(claim, caveats):
+    """What must hold for as long as readers can see the claim."""
+    problems = []
+    if claim.public_status == ClaimStatus.UNVERIFIED and not caveats:
+        problems.append(
+            "An unverified claim can be published only with at least one caveat "
+            "saying what we don't know."
+        )
+    if claim.status == ClaimStatus.IN_REVIEW and claim.previous_status not in PUBLISHABLE:
+        problems.append(
+            "A claim in review is public only while its previous rating could be published."
+        )
+    return problems
+
+
+def publication_problems(claim, evidence, caveats):
+    """Not yet published, in a state readers may see, with a summary for
+    readers and a review-by date (if any) after today."""
+    problems = []
+    if claim.is_published:
+        problems.append("This claim is already published.")
+    problems += public_problems(claim, caveats)
+    if not claim.verdict_summary.strip():
+        problems.append("Write the summary for readers before publishing.")
+    # Readers are told a verdict past its review-by date may be outdated:
+    # none may go out saying so on the day it is published.
+    if claim.review_by is not None and claim.review_by <= timezone.localdate():
+        problems.append(
+            f"The review-by date, {date_format(claim.review_by, 'j F Y')}, is not after "
+            "today: set a later date, or clear it, before publishing."
+        )
+    return problems
+
+
+def unpublication_problems(claim, evidence, caveats):
+    """Published."""
+    return [] if claim.is_published else ["This claim is not published."]
+
+
+@dataclass(frozen=True)
+class Transition:
+    button_text: str
+    from_statuses: tuple
+    target: str | None  # None: the status stays, only publication changes
+    permission: str
+    # The step done to a claim, for sentences: "rate a claim as false".
+    phrase: str
+    guard: Callable | None = None
+    is_verdict: bool = False
+    needs_note: bool = False
+
+
+VERDICT_FROM = (ClaimStatus.IN_REVIEW,)
+REOPENABLE = tuple(ClaimStatus.verdicts())
+PUBLISHABLE = (ClaimStatus.UNVERIFIED, *ClaimStatus.verdicts())
+
+TRANSITIONS = {
+    Action.START_REVIEW: Transition(
+        "Start reviewing",
+        (ClaimStatus.UNVERIFIED,),
+        ClaimStatus.IN_REVIEW,
+        EDIT_PERMISSION,
+        phrase="start the review of a claim",
+    ),
+    Action.CORROBORATE: Transition(
+        "Corroborate",
+        VERDICT_FROM,
+        ClaimStatus.CORROBORATED,
+        REVIEW_PERMISSION,
+        phrase="corroborate a claim",
+        guard=corroboration_problems,
+        is_verdict=True,
+    ),
+    Action.DISPUTE: Transition(
+        "Dispute",
+        VERDICT_FROM,
+        ClaimStatus.DISPUTED,
+        REVIEW_PERMISSION,
+        phrase="dispute a claim",
+        guard=dispute_problems,
+        is_verdict=True,
+    ),
+    Action.REFUTE: Transition(
+        "Rate as false",
+        VERDICT_FROM,
+        ClaimStatus.FALSE,
+        REVIEW_PERMISSION,
+        phrase="rate a claim as false",
+        guard=refutation_problems,
+        is_verdict=True,
+    ),
+    Action.MARK_UNVERIFIABLE: Transition(
+        "Rate as unverifiable",
+        VERDICT_FROM,
+        ClaimStatus.UNVERIFIABLE,
+        REVIEW_PERMISSION,
+        phrase="rate a claim as unverifiable",
+        guard=unverifiable_problems,
+        is_verdict=True,
+    ),
+    Action.REOPEN: Transition(
+        "Reopen",
+        REOPENABLE,
+        ClaimStatus.IN_REVIEW,
+        REVIEW_PERMISSION,
+        phrase="reopen a claim",
+        needs_note=True,
+    ),
+    Action.PUBLISH: Transition(
+        "Publish",
+        PUBLISHABLE,
+        None,
+        PUBLISH_PERMISSION,
+        phrase="publish a claim",
+        guard=publication_problems,
+    ),
+    Action.UNPUBLISH: Transition(
+        "Unpublish",
+        tuple(ClaimStatus),
+        None,
+        PUBLISH_PERMISSION,
+        phrase="unpublish a claim",
+        guard=unpublication_problems,
+        needs_note=True,
+    ),
+}
+
+# The rule each verdict is issued under, by the status it leaves: it must hold
+# for as long as the verdict stands.
+VERDICT_RULES = {spec.target: spec.guard for spec in TRANSITIONS.values() if spec.is_verdict}
+
+
+def permission_problem(claim, action, user):
+    """Why `user` may not take `action` on `claim`, or ''."""
+    spec = TRANSITIONS[Action(action)]
+    if not user.has_perm(spec.permission):
+        return f"Only {ROLE_WITH[spec.permission]} can {spec.phrase}."
+    if spec.is_verdict and user.pk == claim.created_by_id:
+        return "You entered this claim, so another reviewer must issue its verdict."
+    return ""
+
+
+def changes_public_record(claim, action):
+    """
+    Whether `action` changes what readers see of `claim`: a verdict issued, a
+    verdict reopened, or the claim withdrawn, while it is published. Such a
+    step needs a public note, which becomes a Correction.
+    """
+    spec = TRANSITIONS[Action(action)]
+    return claim.is_published and (spec.is_verdict or action in (Action.REOPEN, Action.UNPUBLISH))
+
+
+def step_updates(claim, action, now):
+    """The field values `action` leaves on `claim`, taken at `now`."""
+    spec = TRANSITIONS[Action(action)]
+    updates = {"version": claim.version + 1, "updated_at": now}
+    if spec.target is not None:
+        updates["status"] = spec.target
+        updates["previous_status"] = claim.status
+    if action == Action.PUBLISH:
+        updates["is_published"] = True
+        # The first publication date stays: ClaimReview's datePublished.
+        updates["published_at"] = claim.published_at or now
+    elif action == Action.UNPUBLISH:
+        updates["is_published"] = False
+    return updates
+
+
+def correction_text(claim, action, public_note):
+    """The Correction readers get when `action` changes the published `claim`, or ''."""
+    if not changes_public_record(claim, action):
+        return ""
+    if action == Action.UNPUBLISH:
+        return f"Withdrawn from publication: {public_note}"
+    before = ClaimStatus(claim.previous_status or claim.status).label
+    if action == Action.REOPEN:
+        before, after = ClaimStatus(claim.status).label, "under review"
+    else:
+        after = ClaimStatus(TRANSITIONS[Action(action)].target).label
+    if before == after:
+        return f"Verdict {after} confirmed after review: {public_note}"
+    return f"Verdict changed from {before} to {after}: {public_note}"
