@@ -13,7 +13,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.caching import public_content_changed
+from claims.page_versions import pages_showing_claims, retire_claim_pages
 
 HTTP_URL_CONDITION = r"^https?://"
 
@@ -769,9 +769,8 @@ class Claim(models.Model):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
-            # Every step, not only those readers see: cheap at the desk's pace,
-            # and nothing has to decide which steps reach a public page.
-            public_content_changed()
+            # update() sends no signal: retire the pages showing the claim here.
+            retire_claim_pages(current, listed=current.is_published)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
@@ -816,6 +815,7 @@ class Claim(models.Model):
                 != getattr(current, self._meta.get_field(name).attname)
             ]
             revised.ensure_revision_valid(current, changed, note, public_note)
+            pages_before = pages_showing_claims([current.pk])
             now = timezone.now()
             updates = {name: getattr(revised, name) for name in changed}
             updates |= {"version": current.version + 1, "updated_at": now}
@@ -841,7 +841,7 @@ class Claim(models.Model):
                     note=public_note,
                     published_at=now,
                 )
-            public_content_changed()
+            retire_claim_pages(current, listed=current.is_published, before=pages_before)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
@@ -1390,12 +1390,12 @@ class ContentVersion(models.Model):
 
     Kept in the database rather than in the cache, so that it commits and rolls
     back with the change, no cache outage or eviction can lose it, and every
-    process reads the same one. Today one name, "public", covers every page;
-    retiring pages by what they show would add a name per dependency
-    ("claim:42", "source:7"), each page checking the few it was built from.
+    process reads the same one. "public" covers every page; the other names
+    cover the pages showing one thing ("claim:<slug>", "source:<slug>",
+    "pages:list"...: claims.page_versions).
     """
 
-    name = models.CharField(max_length=100, primary_key=True)
+    name = models.CharField(max_length=250, primary_key=True)
     token = models.CharField(max_length=32)
 
     def __str__(self):

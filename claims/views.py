@@ -29,6 +29,7 @@ from claims.models import (
     Source,
     Stance,
 )
+from claims.page_versions import CLAIM_REVIEWS, LIST, claim_page, source_page
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.search import ranked_matches
 
@@ -94,7 +95,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page(params=("q", "verdict", "topic", "source", "page"))
+@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -162,7 +163,7 @@ def render_claim_page(request, claim, preview=False):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [claim_page(slug)])
 def claim_detail(request, slug):
     """
     The verdict page of one published claim.
@@ -205,7 +206,7 @@ def claim_preview(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [source_page(slug)])
 def source_detail(request, slug):
     """
     A source's public record: grade, affiliation, the published claims it
@@ -265,7 +266,7 @@ def methodology(request):
 
 
 @require_safe
-@public_page(params=("page",))
+@public_page(params=("page",), shows=[CLAIM_REVIEWS])
 def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of

@@ -7,7 +7,6 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
-from claims.caching import public_content_changed
 from claims.invariants import find_violations
 
 
@@ -39,7 +38,4 @@ class Command(loaddata.Command):
                 f"Problem installing fixtures: the data breaks {len(violations)} "
                 f"invariant(s) of the desk. Nothing was written.\n{listed}"
             )
-        if self.loaded_object_count:
-            # Loaded rows are public content too: retire the pages cached before.
-            public_content_changed(using=self.using)
         self.stdout.write(held._out.getvalue(), ending="")
