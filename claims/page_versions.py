@@ -35,12 +35,15 @@ themselves.
 Rows that a change fans out from are locked first (Source, Figure, Estimate:
 FOR UPDATE), so that a concurrent change linking a new claim to them (whose
 foreign key takes a share lock on the same row) either commits first, and is
-seen by the fan-out, or waits until this change has committed.
+seen by the fan-out, or waits until this change has committed. Outside a
+transaction (a shell's autocommit) a change commits before its pages are
+retired: a reader in between renders the new content, under tokens that are
+replaced a moment later, so nothing stale is ever kept.
 """
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -71,6 +74,15 @@ def figure_page(slug):
 
 def model(name):
     return apps.get_model("claims", name)
+
+
+def lock_rows(rows):
+    """
+    Lock `rows` until the change commits, if it runs in a transaction: outside
+    one (a shell's autocommit), the change has already committed.
+    """
+    if transaction.get_connection(rows.db).in_atomic_block:
+        list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def pages_showing_claims(claim_ids, *, listed=False, using=DEFAULT_DB_ALIAS):
@@ -126,7 +138,7 @@ def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     if not source_ids:
         return set()
     if lock:
-        list(Source.objects.using(using).select_for_update().filter(pk__in=source_ids).values("pk"))
+        lock_rows(Source.objects.using(using).filter(pk__in=source_ids))
     cited = Evidence.objects.using(using).filter(
         Q(source__in=source_ids) | Q(origin__in=source_ids)
     )
@@ -159,9 +171,8 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     if not figure_ids:
         return set()
     if lock:
-        list(Figure.objects.using(using).select_for_update().filter(pk__in=figure_ids).values("pk"))
-        estimates = Estimate.objects.using(using).select_for_update()
-        list(estimates.filter(figure__in=figure_ids).values("pk"))
+        lock_rows(Figure.objects.using(using).filter(pk__in=figure_ids))
+        lock_rows(Estimate.objects.using(using).filter(figure__in=figure_ids))
     figures = Figure.objects.using(using).filter(pk__in=figure_ids).values_list("slug", flat=True)
     claims = (
         Claim.objects.using(using)

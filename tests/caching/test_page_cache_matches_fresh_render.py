@@ -225,11 +225,12 @@ class DeskAndReaders(RuleBasedStateMachine):
         estimate.save()
 
     def fresh(self, path, headers):
-        django_settings.PUBLIC_PAGE_CACHE = False
+        """The page rendered from the database alone: no page, card or document from a cache."""
+        django_settings.PUBLIC_PAGE_CACHE = django_settings.PUBLIC_FRAGMENT_CACHE = False
         try:
             return self.client.get(path, headers=headers)
         finally:
-            django_settings.PUBLIC_PAGE_CACHE = True
+            django_settings.PUBLIC_PAGE_CACHE = django_settings.PUBLIC_FRAGMENT_CACHE = True
 
     @rule(page=st.sampled_from(PAGES))
     def fetch(self, page):

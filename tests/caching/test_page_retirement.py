@@ -54,12 +54,12 @@ def without_nonce(content):
 
 
 def fresh_render(client, settings, path, **headers):
-    """The page as rendered now, without the page cache."""
-    settings.PUBLIC_PAGE_CACHE = False
+    """The page as rendered now, from the database alone: no page cache, no fragments."""
+    settings.PUBLIC_PAGE_CACHE = settings.PUBLIC_FRAGMENT_CACHE = False
     try:
         return client.get(path, headers=headers)
     finally:
-        settings.PUBLIC_PAGE_CACHE = True
+        settings.PUBLIC_PAGE_CACHE = settings.PUBLIC_FRAGMENT_CACHE = True
 
 
 def revise_headline(claim, publisher):
