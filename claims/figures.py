@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 
+from claims.addresses import address
 from claims.models import (
     Claim,
     NaturalKeyBySlugManager,
@@ -94,7 +94,7 @@ class Figure(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("figure_detail", args=[self.slug])
+        return address("figure_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

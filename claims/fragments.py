@@ -17,7 +17,8 @@ A card shows a claim's headline, rating, address, claimant, topic and date:
 the key hashes exactly those values and the template's source, so a card
 whose claim, claimant or topic changed, or whose template did, gets a new
 key, and no retirement is needed. Twenty cards cost one cache round trip
-(get_many) instead of twenty template renders.
+(get_many) instead of twenty template renders. (Their links come from
+claims.addresses, without a reverse() per link.)
 """
 
 import hashlib
@@ -42,7 +43,6 @@ CARD_TEMPLATE = "claims/card.html"
 LIST_TEMPLATE = "claims/claim_list.html"
 # Templates a card includes: a change to either makes every card new.
 CARD_TEMPLATES = [CARD_TEMPLATE, "claims/badge.html"]
-SLUG_MARK = "slug-mark"
 
 
 @once
@@ -50,19 +50,6 @@ def template_digest():
     """A hash of the card's templates as this process loaded them."""
     sources = [get_template(name).template.source for name in CARD_TEMPLATES]
     return hashlib.sha256("\x00".join(sources).encode()).hexdigest()[:16]
-
-
-@once
-def address_pattern(url_name):
-    """The address of `url_name` around its one slug, e.g. ("/claims/", "/"): reversed once."""
-    prefix, _, suffix = reverse(url_name, args=[SLUG_MARK]).partition(SLUG_MARK)
-    return prefix, suffix
-
-
-def address(url_name, slug):
-    """What reverse(url_name, args=[slug]) gives, for a slug (which needs no quoting)."""
-    prefix, suffix = address_pattern(url_name)
-    return f"{prefix}{slug}{suffix}"
 
 
 # What a card shows of a claim, read without building model instances.
@@ -108,8 +95,6 @@ def rendered_cards(claims):
 
 
 def render_card(claim):
-    claim.card_url = address("claim_detail", claim.slug)
-    claim.claimant.card_url = address("source_detail", claim.claimant.slug)
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 

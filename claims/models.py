@@ -10,9 +10,9 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 
+from claims.addresses import address
 from claims.page_versions import pages_showing_claims, retire_claim_pages
 
 HTTP_URL_CONDITION = r"^https?://"
@@ -194,7 +194,7 @@ class Source(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("source_detail", args=[self.slug])
+        return address("source_detail", self.slug)
 
     def clean(self):
         try:
@@ -585,7 +585,7 @@ class Claim(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claim_detail", args=[self.slug])
+        return address("claim_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
