@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 
-from claims.caching import public_content_changed
 from claims.models import (
     READER_FACING_FIELDS,
     TRANSITIONS,
@@ -39,27 +38,6 @@ from claims.models import (
 )
 
 
-class RetiresCachedPagesMixin:
-    """
-    Saving or deleting here can change public pages: retire the cached ones,
-    in the admin's own transaction. After the inline rows (evidence, caveats),
-    which are saved in the same transaction, so that the content version's
-    row is the last lock it takes, as in every workflow step.
-    """
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        public_content_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        public_content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        public_content_changed()
-
-
 class SlugSetOnceMixin:
     """
     A slug is a public address and the natural key that fixtures, backups
@@ -79,27 +57,27 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class StaffAdmin(RetiresCachedPagesMixin, UserAdmin):
+class StaffAdmin(UserAdmin):
     """Django's user admin. Staff first names sign the public review timelines,
-    so a change to a person retires the cached pages."""
+    so a change to a person retires the cached pages (claims.page_versions)."""
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class AffiliationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
+class TopicAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
+class SourceAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "reliability", "affiliation", "country"]
     list_filter = ["reliability", "kind", "affiliation"]
     search_fields = ["name", "description", "affiliation__name"]
@@ -108,7 +86,7 @@ class SourceAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugSetOnceMixin, RetiresCachedPagesMixin, admin.ModelAdmin):
+class ArticleAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "published_on"]
     search_fields = ["title", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -576,7 +554,7 @@ def offered_steps(claim, user):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ["headline_cell", "state", "claimant_cell", "created_by", "review_by"]
     list_filter = [QueueFilter, "status", "is_published", "topic", "claimant"]
@@ -862,7 +840,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class CorrectionAdmin(admin.ModelAdmin):
     list_display = ["published_at", "claim", "kind"]
     list_filter = ["kind"]
     search_fields = ["claim__headline", "note"]
@@ -887,7 +865,7 @@ class EstimateInline(admin.StackedInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(RetiresCachedPagesMixin, admin.ModelAdmin):
+class FigureAdmin(admin.ModelAdmin):
     """A figure and every estimate of it, entered inline, oldest first."""
 
     list_display = ["name", "unit", "estimate_count"]

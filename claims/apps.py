@@ -7,7 +7,12 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Fact-check desk"
 
     def ready(self):
+        from claims import page_versions
         from claims.search import register_sqlite_function
+
+        # The one place that retires cached pages, whoever saves the row:
+        # the admin, the shell, a restore.
+        page_versions.connect()
 
         # SQLite computes the search document in Python (claims.search).
         connection_created.connect(register_sqlite_function, dispatch_uid="claims-search")

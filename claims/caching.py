@@ -4,22 +4,26 @@ a page cache in Django's cache (settings.PUBLIC_PAGE_CACHE).
 
 The page cache can never serve a page readers should no longer see:
 
-- Every cached page carries the content version it was rendered under: a
-  token in the database (claims.models.ContentVersion) that every workflow
-  step and admin edit replaces in its own transaction (public_content_changed).
-  It commits or rolls back with the change, and no cache outage, eviction or
-  restart of Redis can lose it.
-- Before serving a cached page, each process reads the token (one primary-key
-  query) and serves the page only if it was rendered under that token. So a
-  change shows at once in every process, with local memory or Redis, and a
-  page cached before a Redis outage is never current again once it returns.
+- Every page is cached with the content versions it was rendered under:
+  tokens in the database (claims.models.ContentVersion), one for the whole
+  site ("public") and one for what the page shows (its claim, its source, its
+  figure, or a listing: `/`, the feed, the sitemap, `/claims.json`). A change
+  replaces the tokens of every page that shows what it changed, in its own
+  transaction (claims.page_versions says which pages show what). So the new
+  tokens commit or roll back with the change, and no cache outage, eviction
+  or restart of Redis can lose them.
+- Before serving a cached page, each process reads the page's tokens (one
+  query, whatever their number) and serves the page only if it was rendered
+  under exactly those. So a change shows at once in every process, with local
+  memory or Redis, and a page cached before a Redis outage is never current
+  again once it returns.
+- The tokens are read before the page is rendered: a page rendered while a
+  change commits is kept under the old tokens, which are never current again.
 - The process's own memo of recent pages holds each for PUBLIC_CACHE_SECONDS
   at most, like the shared cache.
 
-The cache is retired wholesale: working out which pages one edit touches (a
-source's name is on thousands of pages) would be slower and easier to get
-wrong than re-rendering what readers ask for next. ContentVersion's names
-leave room to retire pages by what they show instead.
+An edit to one claim therefore leaves every other claim's verdict page
+cached, while the listings, which count every claim, are rendered again.
 
 A page is cached under its path and only the query parameters it reads
 (public_page's `params`), normalised, so that `?utm_source=...` and other
@@ -32,22 +36,28 @@ import secrets
 import threading
 import time
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.dispatch import Signal
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
+from django.urls import resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
-# The ContentVersion every public page is checked against.
+# The ContentVersion every public page is checked against, besides its own.
 PUBLIC = "public"
 # Where a cached body had the nonce of the request that rendered it. Stored
 # text never produces it: HTML escapes "<" and ">" in everything it prints.
 NONCE_PLACEHOLDER = b"<csp-nonce>"
+# Sent on every lookup in the page cache (request, hit): nothing listens in
+# production; the benchmark counts hits and misses with it.
+page_cache_looked_up = Signal()
 # Headers the wrapper or the middleware set on every response, never replayed.
 NOT_REPLAYED = {"cache-control", "etag", "content-length"}
 
@@ -68,41 +78,62 @@ def content_etag(request, content):
     return f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
-def content_version(name=PUBLIC):
-    """The current token of `name`: one primary-key read (and a write, the first time)."""
+def content_versions(names):
+    """
+    The current tokens of `names`, as a tuple in their order: one query.
+
+    A name never changed reads as None, except the site-wide PUBLIC, made
+    with a random token the first time it is read: a new or refilled
+    database then never matches a page some earlier database left in Redis.
+    """
     ContentVersion = apps.get_model("claims", "ContentVersion")
     # Every cached page pays for this read: plain SQL, without building an
     # ORM query each time, which costs more than the index lookup itself.
+    placeholders = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT token FROM {ContentVersion._meta.db_table} WHERE name = %s",  # noqa: S608
-            [name],
+            f"SELECT name, token FROM {ContentVersion._meta.db_table} "  # noqa: S608
+            f"WHERE name IN ({placeholders})",
+            list(names),
         )
-        row = cursor.fetchone()
-    token = row[0] if row else None
-    if token is None:
+        tokens = dict(cursor.fetchall())
+    if PUBLIC in names and PUBLIC not in tokens:
         version, _ = ContentVersion.objects.get_or_create(
-            name=name, defaults={"token": secrets.token_hex(8)}
+            name=PUBLIC, defaults={"token": secrets.token_hex(8)}
         )
-        token = version.token
-    return token
+        tokens[PUBLIC] = version.token
+    return tuple(tokens.get(name) for name in names)
 
 
-def public_content_changed(name=PUBLIC, using=DEFAULT_DB_ALIAS):
+def content_version(name=PUBLIC):
+    """The current token of one name (see content_versions)."""
+    return content_versions([name])[0]
+
+
+def public_content_changed(names=(PUBLIC,), using=DEFAULT_DB_ALIAS):
     """
-    Retire every cached public page: replace the content version, in the
-    current transaction, so that it commits with the change or not at all.
+    Retire the cached pages that read any of `names`: give each a new token,
+    in the current transaction, so that it commits with the change or not at
+    all. The default, PUBLIC, retires every page.
 
-    A reader who read the old token before the commit may still render and
-    cache the page, but under the old token, which is never current again. A
-    random token rather than a counter: a database restored from a backup
+    A reader who read the old tokens before the commit may still render and
+    cache the page, but under the old tokens, which are never current again.
+    Random tokens rather than counters: a database restored from a backup
     would count again through numbers pages were already cached under.
-    Call it last in a transaction: its row is the one lock every change shares.
+    The rows are written in name order, so that two changes retiring
+    overlapping pages take their row locks in the same order.
     """
-    versions = apps.get_model("claims", "ContentVersion").objects.using(using)
+    names = sorted(set(names))
+    if not names:
+        return
+    ContentVersion = apps.get_model("claims", "ContentVersion")
     token = secrets.token_hex(8)
-    if not versions.filter(name=name).update(token=token):
-        versions.update_or_create(name=name, defaults={"token": token})
+    ContentVersion.objects.using(using).bulk_create(
+        [ContentVersion(name=name, token=token) for name in names],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["token"],
+    )
 
 
 def read_only(params, query):
@@ -184,7 +215,8 @@ RECENT_PAGES = RecentPages(limit_bytes=16 * 1024 * 1024)
 
 def cached_page(key, version):
     """
-    The page cached under `key` if it was rendered under `version`, else None:
+    The page cached under `key` if it was rendered under `version` (the
+    tokens of its content versions), else None:
     from this process's memo, or one round trip to the cache. An entry carries
     the version read before it was rendered, so a page rendered while an edit
     committed is never current.
@@ -251,7 +283,7 @@ def conditional(request, response):
     return result
 
 
-def public_page(view=None, *, params=()):
+def public_page(view=None, *, params=(), shows=()):
     """
     Make a public view's successful responses cacheable by anyone.
 
@@ -265,21 +297,29 @@ def public_page(view=None, *, params=()):
 
     With settings.PUBLIC_PAGE_CACHE on, a 200 is also kept in Django's cache
     for PUBLIC_CACHE_SECONDS (the time a CDN may hold it anyway) and served
-    from there, without running the view, while the content version it was
-    rendered under is current.
+    from there, without running the view, while the content versions it was
+    rendered under are current: the site-wide one and those `shows` names,
+    either a list of names or a function of the view's URL arguments
+    returning one (claims.page_versions: `claim_page(slug)`, `LIST`...).
     """
     if view is None:
-        return lambda view: public_page(view, params=params)
+        return lambda view: public_page(view, params=params, shows=shows)
+
+    def names_read_by(kwargs):
+        return [PUBLIC, *(shows(**kwargs) if callable(shows) else shows)]
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         request.GET = read_only(params, request.GET)
-        version = content_version() if settings.PUBLIC_PAGE_CACHE else None
+        version = content_versions(names_read_by(kwargs)) if settings.PUBLIC_PAGE_CACHE else None
         key = page_cache_key(request) if version else None
         if key and (entry := cached_page(key, version)):
+            page_cache_looked_up.send(public_page, request=request, hit=True)
             return conditional(request, response_from_entry(request, entry))
+        if key:
+            page_cache_looked_up.send(public_page, request=request, hit=False)
         response = view(request, *args, **kwargs)
         if response.status_code != 200:
             return response
@@ -296,4 +336,11 @@ def public_page(view=None, *, params=()):
                 RECENT_PAGES.put(key, entry)
         return conditional(request, response)
 
+    wrapper.names_read_by = names_read_by
     return wrapper
+
+
+def current_versions(path):
+    """The content versions a page cached for `path` must carry to be served now."""
+    match = resolve(urlsplit(path).path)
+    return content_versions(match.func.names_read_by(match.kwargs))

@@ -17,6 +17,7 @@ from claims.caching import public_page
 from claims.charts import estimate_chart
 from claims.claimreview import absolute_url
 from claims.figures import RECORD_COLUMNS, Figure
+from claims.page_versions import figure_page
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,7 +33,7 @@ def claim_urls(estimate):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [figure_page(slug)])
 def figure_detail(request, slug):
     """
     A figure's estimates over time.
@@ -57,7 +58,7 @@ def figure_detail(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [figure_page(slug)])
 def figure_csv(request, slug):
     """Every estimate of the figure, one row each, oldest first (Estimate.as_record's columns)."""
     figure, estimates = figure_with_estimates(slug)
@@ -74,7 +75,7 @@ def figure_csv(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [figure_page(slug)])
 def figure_json(request, slug):
     """The figure, its latest estimate from each independent origin, and every estimate."""
     figure, estimates = figure_with_estimates(slug)

@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 
+from claims.addresses import address
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -92,7 +92,7 @@ class Figure(SlugNaturalKey):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("figure_detail", args=[self.slug])
+        return address("figure_detail", self.slug)
 
     def estimates_for_readers(self):
         """Every estimate, oldest first, with what the public pages show of it:

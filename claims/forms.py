@@ -5,6 +5,16 @@ from claims.ratings import PUBLIC_RATINGS
 from claims.search import search_claims
 
 
+class MenuSelect(forms.Select):
+    """
+    A <select> whose options are written by its own template's loop, not
+    each through the form renderer's option template: a fifth of the list
+    page's time went there. Options only: no groups, no per-option attributes.
+    """
+
+    template_name = "claims/widgets/select.html"
+
+
 class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
@@ -18,10 +28,15 @@ class ClaimFilterForm(forms.Form):
     verdict = forms.ChoiceField(
         label="Verdict",
         required=False,
+        widget=MenuSelect,
         choices=[("", "Any verdict")] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
     )
     topic = forms.ModelChoiceField(
-        label="Topic", required=False, queryset=Topic.objects.none(), to_field_name="slug"
+        label="Topic",
+        required=False,
+        queryset=Topic.objects.none(),
+        to_field_name="slug",
+        widget=MenuSelect,
     )
     # A desk has thousands of claimants, too many for a menu: readers reach
     # this filter from a source's page, and the list shows it as removable.

@@ -22,10 +22,9 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 
-from claims.caching import public_content_changed
+from claims.addresses import address
 
 # The enums, text rules, sources and workflow rules live in their own modules;
 # imported here too, so that `from claims.models import ...` (and the
@@ -55,6 +54,7 @@ from claims.evidence import Caveat, ClaimAttachment, Evidence  # noqa: F401
 from claims.history import Correction, ReviewEvent
 from claims.independence import OriginGroup, independent_origins  # noqa: F401
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
+from claims.page_versions import pages_showing_claims, retire_claim_pages
 from claims.sources import Affiliation, Article, Source, Topic  # noqa: F401
 from claims.workflow import (  # noqa: F401
     PUBLISH_PERMISSION,
@@ -247,7 +247,7 @@ class Claim(SlugNaturalKey):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claim_detail", args=[self.slug])
+        return address("claim_detail", self.slug)
 
     @property
     def has_verdict(self):
@@ -428,9 +428,8 @@ class Claim(SlugNaturalKey):
                 Correction.objects.create(
                     claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
                 )
-            # Every step, not only those readers see: cheap at the desk's pace,
-            # and nothing has to decide which steps reach a public page.
-            public_content_changed()
+            # update() sends no signal: retire the pages showing the claim here.
+            retire_claim_pages(current, listed=current.is_published)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
@@ -475,6 +474,7 @@ class Claim(SlugNaturalKey):
                 != getattr(current, self._meta.get_field(name).attname)
             ]
             revised.ensure_revision_valid(current, changed, note, public_note)
+            pages_before = pages_showing_claims([current.pk])
             now = timezone.now()
             updates = {name: getattr(revised, name) for name in changed}
             updates |= {"version": current.version + 1, "updated_at": now}
@@ -500,7 +500,7 @@ class Claim(SlugNaturalKey):
                     note=public_note,
                     published_at=now,
                 )
-            public_content_changed()
+            retire_claim_pages(current, listed=current.is_published, before=pages_before)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
@@ -643,12 +643,12 @@ class ContentVersion(models.Model):
 
     Kept in the database rather than in the cache, so that it commits and rolls
     back with the change, no cache outage or eviction can lose it, and every
-    process reads the same one. Today one name, "public", covers every page;
-    retiring pages by what they show would add a name per dependency
-    ("claim:42", "source:7"), each page checking the few it was built from.
+    process reads the same one. "public" covers every page; the other names
+    cover the pages showing one thing ("claim:<slug>", "source:<slug>",
+    "pages:list"...: claims.page_versions).
     """
 
-    name = models.CharField(max_length=100, primary_key=True)
+    name = models.CharField(max_length=250, primary_key=True)
     token = models.CharField(max_length=32)
 
     def __str__(self):

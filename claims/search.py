@@ -313,8 +313,10 @@ def search_claims(claims, text):
         return matching(claims, terms)
     # Fetched, not left as a subquery: given the keys, the planner looks them
     # up, where a subquery it misjudges leads it to scan every claim. One array
-    # parameter, because 500 placeholders cost more to build than the query.
-    newest = list(newest_matches(claims, text))
+    # parameter, because 500 placeholders cost more to build than the query,
+    # written as its text: psycopg adapts a list element by element, in
+    # Python, again for each query that reads the keys (count, page, cards).
+    newest = "{" + ",".join(map(str, newest_matches(claims, text))) + "}"
     keys = RawSQL("SELECT unnest(%s::bigint[])", (newest,))  # noqa: S611
     wanted = [term for term in terms if not term.negated]
     if not wanted:

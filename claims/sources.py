@@ -8,8 +8,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
+from claims.addresses import address
 from claims.choices import ClaimStatus, Reliability, SourceKind
 from claims.constraints import (
     bounded_text,
@@ -117,7 +117,7 @@ class Source(SlugNaturalKey):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("source_detail", args=[self.slug])
+        return address("source_detail", self.slug)
 
     def clean(self):
         try:

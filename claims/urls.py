@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from claims import figure_views, views
 from claims.caching import public_page
 from claims.feeds import VerdictFeed
+from claims.page_versions import FEED, SITEMAP
 from claims.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -17,10 +18,10 @@ urlpatterns = [
     path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
     path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),
     path("figures/<slug:slug>.json", figure_views.figure_json, name="figure_json"),
-    path("feed/", require_safe(public_page(VerdictFeed())), name="feed"),
+    path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
     path(
         "sitemap.xml",
-        require_safe(public_page(sitemap, params=("p",))),
+        require_safe(public_page(sitemap, params=("p",), shows=[SITEMAP])),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

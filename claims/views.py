@@ -3,10 +3,12 @@ The public pages. Everything here is read through Claim.objects.published(),
 sets no cookie and is cacheable (see claims.caching.public_page).
 """
 
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,6 +20,7 @@ from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.figures import revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
+from claims.fragments import claim_review_documents, rendered_cards, rendered_filters
 from claims.models import (
     CaveatKind,
     Claim,
@@ -29,12 +32,13 @@ from claims.models import (
     Source,
     Stance,
 )
+from claims.page_versions import CLAIM_REVIEWS, LIST, claim_page, source_page
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.search import ranked_matches
 
 # One document per published claim would run to hundreds of megabytes at
 # newsroom scale; aggregators follow `next` instead.
-CLAIM_REVIEWS_PER_PAGE = 500
+CLAIM_REVIEWS_PER_PAGE = 100
 # How far `/` counts and pages: 500 pages of 20.
 LISTED_CLAIMS = 10_000
 
@@ -83,7 +87,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page(params=("q", "verdict", "topic", "source", "page"))
+@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -92,7 +96,9 @@ def claim_list(request):
     Template: claims/claim_list.html, or only its #results partial (the form
     and the results, with the page's <title> for htmx to apply) for an htmx
     request; htmx asks for the whole page when it restores history.
-    Context: form (ClaimFilterForm), page_obj (of a CappedPaginator),
+    Context: form (ClaimFilterForm), page_obj (of a CappedPaginator), cards
+    (each claim's card on the page, as HTML), filters (the form's HTML: both
+    from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
     partial (whether only the partial is rendered).
     """
@@ -107,6 +113,8 @@ def claim_list(request):
         {
             "form": form,
             "page_obj": page_obj,
+            "cards": rendered_cards(page_obj.object_list),
+            "filters": rendered_filters(request, form),
             "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
             "partial": partial,
         },
@@ -151,7 +159,7 @@ def render_claim_page(request, claim, preview=False):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [claim_page(slug)])
 def claim_detail(request, slug):
     """
     The verdict page of one published claim.
@@ -194,7 +202,7 @@ def claim_preview(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(shows=lambda slug: [source_page(slug)])
 def source_detail(request, slug):
     """
     A source's public record: grade, affiliation, the published claims it
@@ -254,27 +262,21 @@ def methodology(request):
 
 
 @require_safe
-@public_page(params=("page",))
+@public_page(params=("page",), shows=[CLAIM_REVIEWS])
 def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
     CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
-    page, or null on the last one.
+    page, or null on the last one. Each document comes ready-encoded from
+    claims.fragments; the JSON is what JsonResponse would write.
     """
-    claims = (
-        Claim.objects.published()
-        .select_related("claimant", "appeared_in")
-        .prefetch_related("caveats", "corrections")
-        .order_by("-published_at", "-pk")
-    )
+    claims = Claim.objects.published().order_by("-published_at", "-pk").values_list("pk", "slug")
     page = Paginator(claims, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     next_url = None
     if page.has_next():
         next_url = absolute_url(f"{reverse('claim_reviews')}?page={page.next_page_number()}")
-    return JsonResponse(
-        {
-            "count": page.paginator.count,
-            "next": next_url,
-            "claimReviews": [claim_review(claim) for claim in page],
-        }
+    head = json.dumps({"count": page.paginator.count, "next": next_url})
+    documents = ", ".join(claim_review_documents(list(page)))
+    return HttpResponse(
+        f'{head[:-1]}, "claimReviews": [{documents}]}}', content_type="application/json"
     )

@@ -198,6 +198,9 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # checks the content version in the database before serving one, so local
 # memory is safe with several processes too; Redis shares the rendering work.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+# Keep parts of public pages in the same cache while rendering (claims.fragments):
+# list cards, the filter form, ClaimReview documents.
+PUBLIC_FRAGMENT_CACHE = env_bool("PUBLIC_FRAGMENT_CACHE", True)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
 
 # django-axes first: it refuses a locked-out login before any password is checked.

@@ -67,16 +67,19 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
-    # Many tests change rows directly, as no editor can, and then read a page;
-    # the page cache follows only the workflow and the admin. It has its own
-    # tests (tests/caching/), which turn it back on.
+    # Many tests change rows directly (a queryset update(), as no editor can),
+    # and then read a page; the page and fragment caches follow saves,
+    # deletes and the workflow. They have their own tests (tests/caching/),
+    # which turn them back on.
     settings.PUBLIC_PAGE_CACHE = False
+    settings.PUBLIC_FRAGMENT_CACHE = False
 
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache on, in a local-memory cache of its own, empty."""
+    """The page and fragment caches on, in a local-memory cache of their own, empty."""
     settings.PUBLIC_PAGE_CACHE = True
+    settings.PUBLIC_FRAGMENT_CACHE = True
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

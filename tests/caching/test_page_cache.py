@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from claims.caching import RecentPages, cached_page, content_version, page_cache_key
+from claims.caching import RecentPages, cached_page, current_versions, page_cache_key
 from claims.models import Claim, ClaimStatus
 from tests.factories import page_text
 
@@ -98,7 +98,9 @@ def test_cached_and_rendered_pages_carry_the_same_etag(seed, client, page_cache,
 
 
 def is_cached(path):
-    return cached_page(page_cache_key(RequestFactory().get(path)), content_version()) is not None
+    return (
+        cached_page(page_cache_key(RequestFactory().get(path)), current_versions(path)) is not None
+    )
 
 
 def test_nothing_is_cached_for_a_missing_or_unpublished_claim(seed, client, page_cache):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from claims.caching import RECENT_PAGES, content_version, page_cache_key
+from claims.caching import RECENT_PAGES, current_versions, page_cache_key
 from claims.models import Claim, ContentVersion
 from tests.factories import page_text
 
@@ -33,15 +33,15 @@ def unpublish(claim, publisher):
 
 
 def test_the_content_version_changes_with_the_change_or_not_at_all(seed, page_cache, publisher):
-    before = content_version()
+    before = current_versions(KURSK)
     with pytest.raises(RuntimeError), transaction.atomic():
         unpublish(kursk(), publisher)
-        assert content_version() != before  # inside the transaction, with the change
+        assert current_versions(KURSK) != before  # inside the transaction, with the change
         raise RuntimeError("the change fails after the step")
-    assert content_version() == before
+    assert current_versions(KURSK) == before
     assert kursk().is_published
     unpublish(kursk(), publisher)
-    assert content_version() != before
+    assert current_versions(KURSK) != before
     assert not kursk().is_published
 
 

@@ -27,12 +27,14 @@ from tests.factories import ensure_roles
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 KURSK = "/claims/north-korean-troops-kursk/"
-# The ports this desk's tests may use.
-PORTS = range(8270, 8279)
-REDIS_PORT = 8279
+# The ten ports this desk's tests may use, from TEST_PORT_BASE on: gunicorn's
+# nine, then the test's own Redis.
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "8270"))
+PORTS = range(PORT_BASE, PORT_BASE + 9)
+REDIS_PORT = PORT_BASE + 9
 # The tests pick their ports from one small range: under `pytest -n`, they run
 # one after another on one worker rather than racing for the same port.
-pytestmark = pytest.mark.xdist_group("ports-8270-8279")
+pytestmark = pytest.mark.xdist_group("test-port-range")
 
 
 def free_port():

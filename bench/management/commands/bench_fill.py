@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.models import SyntheticFill
+from claims.figures import Estimate, Figure
 from claims.models import (
     Action,
     Affiliation,
@@ -34,6 +35,9 @@ PLACES = (
 # The claim the benchmark's verdict page shows: a heavy one.
 HEAVY_CLAIM_SLUG = "bench-claim-with-20-evidence"
 HEAVY_EVIDENCE = 20
+# The figure the benchmark's figure page shows: estimates from many origins.
+FIGURE_SLUG = "bench-figure"
+FIGURE_ESTIMATES = 40
 
 
 class Command(BaseCommand):
@@ -61,6 +65,7 @@ class Command(BaseCommand):
             source_ids = self.make_sources(sources)
             claim_ids = self.make_claims(claims, source_ids, users)
             evidence_count = self.make_evidence(claim_ids, source_ids, evidence_per_claim, users)
+            self.make_figure(source_ids)
             # The fill skips the workflow (no review trail, verdicts without
             # the evidence they need): say so to anyone checking the data.
             SyntheticFill.objects.create(claims=len(claim_ids))
@@ -191,3 +196,30 @@ class Command(BaseCommand):
                 )
         Evidence.objects.bulk_create(rows, batch_size=10_000)
         return len(rows)
+
+    def make_figure(self, source_ids):
+        """A figure estimated FIGURE_ESTIMATES times by a dozen origins, some
+        estimates stated by the heavy claim (its verdict page shows them)."""
+        figure = Figure.objects.create(
+            name="Bench soldiers killed or wounded",
+            slug=FIGURE_SLUG,
+            short_name="the casualty count",
+            unit="soldiers",
+            definition="Soldiers killed or wounded since the deployment began.",
+        )
+        origins = self.random.sample(source_ids, 12)
+        first = timezone.now().date() - timedelta(days=2 * FIGURE_ESTIMATES)
+        estimates = Estimate.objects.bulk_create(
+            Estimate(
+                figure=figure,
+                origin_id=origins[index % len(origins)],
+                relayed_by_id=self.random.choice(source_ids) if index % 3 else None,
+                stated_on=first + timedelta(days=2 * index),
+                low=1_000 + 150 * index,
+                url=f"https://example.org/estimates/{index}",
+                excerpt=f"about {1_000 + 150 * index:,} soldiers",
+            )
+            for index in range(FIGURE_ESTIMATES)
+        )
+        heavy = Claim.objects.get(slug=HEAVY_CLAIM_SLUG)
+        heavy.estimates.add(*estimates[:2])

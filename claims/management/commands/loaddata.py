@@ -8,7 +8,6 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 from django.utils.translation import ngettext
 
-from claims.caching import public_content_changed
 from claims.invariants import find_violations
 
 
@@ -44,7 +43,4 @@ class Command(loaddata.Command):
             raise CommandError(
                 f"Problem installing fixtures: {breaks}. Nothing was written.\n{listed}"
             )
-        if self.loaded_object_count:
-            # Loaded rows are public content too: retire the pages cached before.
-            public_content_changed(using=self.using)
         self.stdout.write(held._out.getvalue(), ending="")

@@ -1,0 +1,181 @@
+"""
+Parts of public pages rendered once and kept in Django's cache (while
+settings.PUBLIC_FRAGMENT_CACHE is on): each list card (claims/card.html),
+the list's filter form, and each published claim's ClaimReview document.
+
+A ClaimReview shows nothing its claim's verdict page does not: it is kept
+under the claim's content version (claims.page_versions.claim_page), which
+every change to what that page shows replaces, and the site-wide one.
+
+The filter form (the #filters partial of claims/claim_list.html) shows the
+query and the topics of published claims: it is kept under the query and the
+list's content versions (claims.page_versions.LIST), which every change to a
+published claim replaces.
+
+A card is kept under a key made of everything it shows.
+A card shows a claim's headline, rating, address, claimant, topic and date:
+the key hashes exactly those values and the template's source, so a card
+whose claim, claimant or topic changed, or whose template did, gets a new
+key, and no retirement is needed. Twenty cards cost one cache round trip
+(get_many) instead of twenty template renders. (Their links come from
+claims.addresses, without a reverse() per link.)
+"""
+
+import hashlib
+import json
+import logging
+from functools import cache as once
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from claims.caching import PUBLIC, content_versions
+from claims.claimreview import claim_review
+from claims.page_versions import LIST, claim_page
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "claims/card.html"
+LIST_TEMPLATE = "claims/claim_list.html"
+# Templates a card includes: a change to either makes every card new.
+CARD_TEMPLATES = [CARD_TEMPLATE, "claims/badge.html"]
+
+
+@once
+def template_digest():
+    """A hash of the card's templates as this process loaded them."""
+    sources = [get_template(name).template.source for name in CARD_TEMPLATES]
+    return hashlib.sha256("\x00".join(sources).encode()).hexdigest()[:16]
+
+
+# What a card shows of a claim, read without building model instances.
+CARD_FIELDS = [
+    "pk",
+    "slug",
+    "headline",
+    "status",
+    "previous_status",
+    "is_published",
+    "published_at",
+    "claimant__slug",
+    "claimant__name",
+    "topic__slug",
+    "topic__name",
+]
+
+
+def card_key(shown):
+    """The cache key of the card showing `shown` (the CARD_FIELDS' values)."""
+    parts = [*shown, settings.TIME_ZONE, template_digest()]
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return f"claim-card:{digest[:40]}"
+
+
+def rendered_cards(claims):
+    """
+    The card of each claim in the queryset `claims`, in order, as safe HTML:
+    from the cache, or rendered (fetching only those claims in full) and stored.
+    """
+    if not settings.PUBLIC_FRAGMENT_CACHE:
+        return [render_card(claim) for claim in claims.select_related("claimant", "topic")]
+    rows = list(claims.values_list(*CARD_FIELDS))
+    keys = [card_key(row) for row in rows]
+    found = cached_many(keys)
+    missing = {row[0]: key for row, key in zip(rows, keys, strict=True) if key not in found}
+    rendered = {}
+    if missing:
+        for claim in claims.filter(pk__in=missing).select_related("claimant", "topic"):
+            rendered[missing[claim.pk]] = render_card(claim)
+        store_many(rendered)
+    return [found.get(key) or rendered[key] for key in keys]
+
+
+def render_card(claim):
+    return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
+
+
+def cached_many(keys):
+    """The fragments cached under `keys` ({key: safe HTML or text}); {} with the cache down."""
+    try:
+        found = cache.get_many(keys)
+    except Exception as error:
+        # The cache only saves work: with it down, render everything.
+        logger.warning("Fragment cache unavailable, rendering: %r", error)
+        return {}
+    # Fragments are this module's own renders, escaped as they were made.
+    return {key: mark_safe(value) for key, value in found.items()}  # noqa: S308
+
+
+def store_many(fragments):
+    try:
+        cache.set_many(fragments, settings.PUBLIC_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("Fragment cache unavailable, not storing: %r", error)
+
+
+def rendered_filters(request, form):
+    """
+    The filter form's HTML for this request's (normalised) query: from the
+    cache while the list's content versions are those it was rendered under.
+    """
+    if not settings.PUBLIC_FRAGMENT_CACHE:
+        return render_filters(request, form)
+    shown = [*content_versions([PUBLIC, LIST]), request.GET.urlencode(), list_template_digest()]
+    key = "list-filters:" + hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
+    if (html := cached_many([key]).get(key)) is None:
+        html = render_filters(request, form)
+        store_many({key: html})
+    return html
+
+
+def render_filters(request, form):
+    return render_to_string(f"{LIST_TEMPLATE}#filters", {"form": form}, request)
+
+
+@once
+def list_template_digest():
+    source = get_template(LIST_TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def claim_review_documents(rows):
+    """
+    The ClaimReview of each published claim in `rows` ((pk, slug) pairs), in
+    order, as JSON text: from the cache while the claim's content versions
+    are those it was built under, else built (fetching only those claims).
+    """
+    from claims.models import Claim
+
+    keys = [None] * len(rows)
+    found = {}
+    if settings.PUBLIC_FRAGMENT_CACHE:
+        tokens = content_versions([PUBLIC, *(claim_page(slug) for _, slug in rows)])
+        newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL]
+        keys = [
+            "claim-review:"
+            + hashlib.sha256(
+                "\x1f".join(map(str, [pk, slug, token, tokens[0], *newsroom])).encode()
+            ).hexdigest()[:40]
+            for (pk, slug), token in zip(rows, tokens[1:], strict=True)
+        ]
+        found = cached_many(keys)
+    missing = {pk for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
+    built = {}
+    if missing:
+        claims = (
+            Claim.objects.filter(pk__in=missing)
+            .select_related("claimant", "appeared_in")
+            .prefetch_related("caveats", "corrections")
+        )
+        built = {
+            claim.pk: json.dumps(claim_review(claim), cls=DjangoJSONEncoder) for claim in claims
+        }
+        if settings.PUBLIC_FRAGMENT_CACHE:
+            store_many(
+                {key: built[pk] for (pk, _), key in zip(rows, keys, strict=True) if pk in built}
+            )
+    return [found.get(key) or built[pk] for (pk, _), key in zip(rows, keys, strict=True)]

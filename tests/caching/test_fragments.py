@@ -1,0 +1,90 @@
+"""
+Parts of pages kept in the cache while rendering (claims.fragments) are never
+older than the page around them: a card changes with what it shows, the
+filter form with the list's content version, a ClaimReview document with its
+claim's, even with the page cache off.
+"""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from claims.models import Claim, Source, Topic
+from tests.factories import page_text
+
+KURSK = "north-korean-troops-kursk"
+
+
+@pytest.fixture
+def fragments_only(seed, page_cache, settings):
+    """Every page rendered, with the fragment cache on."""
+    settings.PUBLIC_PAGE_CACHE = False
+    return get_user_model().objects.get(username="reviewer")
+
+
+def fresh(client, settings, path):
+    settings.PUBLIC_FRAGMENT_CACHE = False
+    try:
+        return client.get(path)
+    finally:
+        settings.PUBLIC_FRAGMENT_CACHE = True
+
+
+def test_a_card_changes_with_the_claim_it_shows(client, fragments_only, settings):
+    client.get("/")
+    claim = Claim.objects.get(slug=KURSK)
+    claim.reopen(by=fragments_only, note="Checking.", public_note="Checking again.")
+    page = page_text(client.get("/"))
+    assert "under review" in page
+    assert page == page_text(fresh(client, settings, "/"))
+    assert Claim.objects.get(slug=KURSK).status == "in_review"
+
+
+def test_a_card_changes_with_its_claimants_name(client, fragments_only, settings):
+    client.get("/")
+    nis = Source.objects.get(slug="nis")
+    nis.name = "South Korea's spy agency"
+    nis.save()
+    page = page_text(client.get("/"))
+    assert "South Korea's spy agency" in page
+    assert page == page_text(fresh(client, settings, "/"))
+
+
+def test_the_filter_form_changes_with_the_topics_of_published_claims(
+    client, fragments_only, settings
+):
+    topic = Topic.objects.create(name="Sanctions", slug="sanctions")
+    assert "Sanctions" not in page_text(client.get("/"))
+    claim = Claim.objects.get(slug=KURSK)
+    claim.revise(
+        by=fragments_only,
+        changes={"topic": topic},
+        note="Filed under sanctions.",
+        public_note="We filed this claim under sanctions.",
+    )
+    page = client.get("/?verdict=corroborated").content.decode()
+    assert '<option value="sanctions">Sanctions</option>' in page
+    assert page_text(client.get("/?verdict=corroborated")) == page_text(
+        fresh(client, settings, "/?verdict=corroborated")
+    )
+    assert Claim.objects.get(slug=KURSK).topic == topic
+
+
+def test_a_claimreview_changes_with_its_claim(client, fragments_only, settings):
+    before = client.get("/claims.json").json()
+    claim = Claim.objects.get(slug=KURSK)
+    claim.reopen(by=fragments_only, note="Checking.", public_note="A new report questions it.")
+    after = client.get("/claims.json").json()
+    assert after != before
+    assert after == fresh(client, settings, "/claims.json").json()
+    review = next(r for r in after["claimReviews"] if r["claimReviewed"] == claim.headline)
+    assert "A new report questions it." in json.dumps(review)
+
+
+def test_claims_json_is_what_json_response_would_write(client, fragments_only):
+    response = client.get("/claims.json")
+    document = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert response.content.decode() == json.dumps(document, ensure_ascii=True)
+    assert document["count"] == Claim.objects.published().count() == 4

@@ -1,0 +1,253 @@
+"""
+A change retires the cached pages that show what it changed, and only those:
+an edit to one claim leaves every other claim's verdict page cached, while
+each page that shows the edited claim is rendered again. Source edits,
+figure estimates, restores and shell edits retire what they show too.
+"""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from claims.caching import cached_page, current_versions, page_cache_key
+from claims.figures import Estimate, Figure
+from claims.models import Caveat, CaveatKind, Claim, ClaimStatus, ContentVersion, Evidence, Source
+from tests.factories import page_text
+
+CASUALTIES = "/claims/north-korean-casualties-4700/"
+DEATHS = "/claims/north-korean-deaths-600/"
+KURSK = "/claims/north-korean-troops-kursk/"
+SYMPATHISERS = "/claims/many-north-korea-sympathisers/"
+NEW_HEADLINE = "About 4,700 North Koreans killed or hurt fighting for Moscow"
+
+
+@pytest.fixture
+def seed_publisher(seed):
+    """The seed's reviewer, also a publisher; the seed's claims were entered by its editor."""
+    return get_user_model().objects.get(username="reviewer")
+
+
+def is_cached(path):
+    """Whether a page for `path` is cached under the content versions current now."""
+    return (
+        cached_page(page_cache_key(RequestFactory().get(path)), current_versions(path)) is not None
+    )
+
+
+def served_from_cache(client, path):
+    """Fetch `path`; whether it was served with nothing but the one version read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries) == 1 and "claims_contentversion" in queries[0]["sql"]
+
+
+def without_nonce(content):
+    return re.sub(rb'nonce="[^"]+"', b'nonce=""', content).replace(b"nonce-", b"")
+
+
+def fresh_render(client, settings, path, **headers):
+    """The page as rendered now, from the database alone: no page cache, no fragments."""
+    settings.PUBLIC_PAGE_CACHE = settings.PUBLIC_FRAGMENT_CACHE = False
+    try:
+        return client.get(path, headers=headers)
+    finally:
+        settings.PUBLIC_PAGE_CACHE = settings.PUBLIC_FRAGMENT_CACHE = True
+
+
+def revise_headline(claim, publisher):
+    claim.revise(
+        by=publisher,
+        changes={"headline": NEW_HEADLINE},
+        note="Shorter.",
+        public_note="We shortened the headline.",
+    )
+
+
+def test_an_edit_to_one_claim_leaves_another_claims_page_cached(
+    seed, client, page_cache, seed_publisher
+):
+    for path in [CASUALTIES, KURSK, SYMPATHISERS]:
+        client.get(path)
+    Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+        by=seed_publisher, note="Checking a report.", public_note="We are checking again."
+    )
+    assert not is_cached(KURSK)
+    assert is_cached(CASUALTIES) and is_cached(SYMPATHISERS)
+    assert served_from_cache(client, CASUALTIES)
+    assert served_from_cache(client, SYMPATHISERS)
+    assert "Under review" in page_text(client.get(KURSK))
+    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.IN_REVIEW
+
+
+# Each page that shows the 4,700 claim, and what it shows of its new headline.
+PAGES_SHOWING_THE_CLAIM = {
+    "verdict page": (CASUALTIES, NEW_HEADLINE),
+    "list": ("/", NEW_HEADLINE),
+    "search": ("/?q=hurt", NEW_HEADLINE),
+    "filters": ("/?verdict=unverified", NEW_HEADLINE),
+    "htmx results": ("/?verdict=unverified&page=1", NEW_HEADLINE),
+    "feed": ("/feed/", NEW_HEADLINE),
+    "claims.json": ("/claims.json", NEW_HEADLINE),
+    "claimant's page": ("/sources/nis/", NEW_HEADLINE),
+    "evidence source's page": ("/sources/rok-lawmakers/", NEW_HEADLINE),
+    "figure page": ("/figures/north-korean-casualties/", NEW_HEADLINE),
+}
+
+
+@pytest.mark.parametrize("kind", PAGES_SHOWING_THE_CLAIM)
+def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
+    seed, client, page_cache, settings, seed_publisher, kind
+):
+    path, shown = PAGES_SHOWING_THE_CLAIM[kind]
+    headers = {"HX-Request": "true"} if kind == "htmx results" else {}
+    assert shown not in client.get(path, headers=headers).content.decode()
+    assert is_cached(path) or headers
+    revise_headline(Claim.objects.get(slug="north-korean-casualties-4700"), seed_publisher)
+    assert not is_cached(path)
+    cached = client.get(path, headers=headers)
+    assert shown in cached.content.decode()
+    again = client.get(path, headers=headers)
+    assert without_nonce(again.content) == without_nonce(
+        fresh_render(client, settings, path, **headers).content
+    )
+    assert Claim.objects.get(slug="north-korean-casualties-4700").headline == NEW_HEADLINE
+
+
+def test_an_edit_to_a_claim_retires_the_sitemap(seed, client, page_cache, settings, seed_publisher):
+    before = client.get("/sitemap.xml").content
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim.unpublish(by=seed_publisher, note="Pending a source.", public_note="Withdrawn.")
+    after = client.get("/sitemap.xml").content
+    assert b"north-korean-casualties-4700" in before
+    assert b"north-korean-casualties-4700" not in after
+    assert after == fresh_render(client, settings, "/sitemap.xml").content
+    assert not Claim.objects.get(pk=claim.pk).is_published
+
+
+def test_a_source_edit_retires_the_pages_that_show_it_and_no_other(seed, client, page_cache):
+    shown = [CASUALTIES, KURSK, "/sources/nis/", "/"]
+    for path in [*shown, SYMPATHISERS, "/sources/unnamed-commenter/"]:
+        client.get(path)
+    nis = Source.objects.get(slug="nis")
+    nis.name = "South Korea's spy agency"
+    nis.save()
+    for path in shown:
+        assert not is_cached(path), path
+    for path in shown:
+        assert "South Korea's spy agency" in page_text(client.get(path)), path
+    assert served_from_cache(client, SYMPATHISERS)
+    assert served_from_cache(client, "/sources/unnamed-commenter/")
+    assert Source.objects.get(slug="nis").name == "South Korea's spy agency"
+
+
+def test_an_affiliation_edit_retires_the_pages_of_its_sources(seed, client, page_cache):
+    for path in [KURSK, "/sources/kcna/", SYMPATHISERS]:
+        client.get(path)
+    north_korea = Source.objects.get(slug="kcna").affiliation
+    north_korea.name = "Government of the DPRK"
+    north_korea.save()
+    assert "Government of the DPRK" in page_text(client.get(KURSK))
+    assert "Government of the DPRK" in page_text(client.get("/sources/kcna/"))
+    assert served_from_cache(client, SYMPATHISERS)
+    assert Source.objects.get(slug="kcna").affiliation.name == "Government of the DPRK"
+
+
+def test_a_figures_new_estimate_retires_its_page_and_the_verdict_pages_stating_it(
+    seed, client, page_cache, settings
+):
+    figure_page = "/figures/north-korean-casualties/"
+    for path in [figure_page, CASUALTIES, DEATHS, KURSK]:
+        client.get(path)
+    figure = Figure.objects.get(slug="north-korean-casualties")
+    Estimate.objects.create(
+        figure=figure,
+        origin=Source.objects.get(slug="nis"),
+        stated_on=date(2025, 10, 1),
+        low=6_100,
+        qualifier="about",
+        url="https://news.example/nis-october",
+        excerpt="about 6,100 casualties",
+    )
+    assert not is_cached(figure_page) and not is_cached(CASUALTIES)
+    assert "6,100" in page_text(client.get(figure_page))
+    assert "6,100" in page_text(client.get(CASUALTIES))
+    # The 600 claim states the other figure; the Kursk claim states none.
+    assert served_from_cache(client, DEATHS)
+    assert served_from_cache(client, KURSK)
+    assert figure.estimates.filter(low=6_100).exists()
+
+
+def test_stating_an_estimate_retires_the_claims_page_and_the_figures(seed, client, page_cache):
+    figure_page = "/figures/north-korean-deaths/"
+    for path in [figure_page, KURSK, SYMPATHISERS]:
+        client.get(path)
+    estimate = Estimate.objects.filter(figure__slug="north-korean-deaths").first()
+    estimate.claims.add(Claim.objects.get(slug="north-korean-troops-kursk"))
+    assert not is_cached(figure_page) and not is_cached(KURSK)
+    assert "North Korea has sent troops" in page_text(client.get(figure_page))
+    assert served_from_cache(client, SYMPATHISERS)
+    assert estimate.claims.filter(slug="north-korean-troops-kursk").exists()
+
+
+def test_shell_edits_retire_the_pages_that_show_them(seed, client, page_cache, settings):
+    for path in [CASUALTIES, KURSK, "/sources/rok-lawmakers/"]:
+        client.get(path)
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="Nobody else has counted.")
+    assert "Nobody else has counted." in page_text(client.get(CASUALTIES))
+    item = Evidence.objects.filter(claim=claim, source__slug="rok-lawmakers").first()
+    item.source = Source.objects.get(slug="kbs")
+    item.save()
+    # The item left the lawmakers' page: their page is retired with the claim's.
+    assert not is_cached("/sources/rok-lawmakers/")
+    for path in ["/sources/rok-lawmakers/", "/sources/kbs/"]:
+        assert page_text(client.get(path)) == page_text(fresh_render(client, settings, path))
+    assert served_from_cache(client, KURSK)
+    assert Evidence.objects.get(pk=item.pk).source.slug == "kbs"
+
+
+def test_a_restore_retires_every_page(seed, client, page_cache, tmp_path):
+    client.get(CASUALTIES)
+    client.get(SYMPATHISERS)
+    nis = json.loads(
+        call_command_output("dumpdata", "claims.source", "--natural-primary", "--natural-foreign")
+    )
+    for row in nis:
+        if row["fields"]["slug"] == "nis":
+            row["fields"]["name"] = "National Intelligence Service (restored)"
+    fixture = tmp_path / "sources.json"
+    fixture.write_text(json.dumps(nis))
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert not is_cached(CASUALTIES) and not is_cached(SYMPATHISERS)
+    assert "National Intelligence Service (restored)" in page_text(client.get(CASUALTIES))
+    assert Source.objects.get(slug="nis").name == "National Intelligence Service (restored)"
+
+
+def test_restored_content_versions_never_bring_back_a_page_cached_under_them(
+    seed, client, page_cache, tmp_path, seed_publisher
+):
+    client.get(CASUALTIES)
+    tokens = tmp_path / "versions.json"
+    tokens.write_text(call_command_output("dumpdata", "claims.contentversion"))
+    revise_headline(Claim.objects.get(slug="north-korean-casualties-4700"), seed_publisher)
+    # A restore of the versions alone, as from a backup taken before the edit.
+    call_command("loaddata", str(tokens), verbosity=0)
+    assert not is_cached(CASUALTIES)
+    assert NEW_HEADLINE in page_text(client.get(CASUALTIES))
+    assert ContentVersion.objects.filter(name="public").exists()
+
+
+def call_command_output(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
