@@ -13,7 +13,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 
 from claims.addresses import address
-from claims.page_versions import pages_showing_claims, retire_claim_pages
+from claims.page_versions import pages_showing_claims, retire_claim_pages, retires_its_own_pages
 
 HTTP_URL_CONDITION = r"^https?://"
 
@@ -695,6 +695,7 @@ class Claim(models.Model):
     def unpublish(self, *, by, note="", public_note=""):
         return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
+    @retires_its_own_pages
     def transition(
         self,
         action,
@@ -775,6 +776,7 @@ class Claim(models.Model):
             setattr(self, name, value)
         return event
 
+    @retires_its_own_pages
     def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
         """
         Change what readers see of the claim: the audited way to edit the

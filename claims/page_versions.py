@@ -41,6 +41,9 @@ retired: a reader in between renders the new content, under tokens that are
 replaced a moment later, so nothing stale is ever kept.
 """
 
+import threading
+from functools import wraps
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -183,6 +186,35 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     return {SITEMAP} | {figure_page(slug) for slug in figures} | {claim_page(s) for s in claims}
 
 
+# Claims whose workflow step (on this thread) retires their pages itself.
+STEPS_IN_PROGRESS = threading.local()
+
+
+def retires_its_own_pages(step):
+    """
+    Decorate a Claim method that ends by calling retire_claim_pages(): the
+    review event and correction it writes on the way leave the retirement
+    to that one call, instead of each working out the same pages again.
+    """
+
+    @wraps(step)
+    def taking_step(claim, *args, **kwargs):
+        claims = STEPS_IN_PROGRESS.__dict__.setdefault("claims", [])
+        claims.append(claim.pk)
+        try:
+            return step(claim, *args, **kwargs)
+        finally:
+            claims.pop()
+
+    return taking_step
+
+
+def retired_by_its_step(instance):
+    return instance._meta.model_name in {"reviewevent", "correction"} and (
+        instance.claim_id in getattr(STEPS_IN_PROGRESS, "claims", ())
+    )
+
+
 def retire_claim_pages(claim, *, listed, before=frozenset(), using=DEFAULT_DB_ALIAS):
     """
     Retire the pages showing `claim` after a step that changed it by a
@@ -247,7 +279,7 @@ def retire_pages_of_change(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, 
         # A restore writes rows before those they point to: retire every page.
         public_content_changed([PUBLIC], using)
         return
-    if not is_seen(instance, kwargs.get("update_fields")):
+    if not is_seen(instance, kwargs.get("update_fields")) or retired_by_its_step(instance):
         return
     before = instance.__dict__.pop(PAGES_BEFORE, set())
     after = (
