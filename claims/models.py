@@ -54,7 +54,7 @@ from claims.evidence import Caveat, ClaimAttachment, Evidence  # noqa: F401
 from claims.history import Correction, ReviewEvent
 from claims.independence import OriginGroup, independent_origins  # noqa: F401
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
-from claims.page_versions import pages_showing_claims, retire_claim_pages
+from claims.page_versions import pages_showing_claims, retire_claim_pages, retires_its_own_pages
 from claims.sources import Affiliation, Article, Source, Topic  # noqa: F401
 from claims.workflow import (  # noqa: F401
     PUBLISH_PERMISSION,
@@ -354,6 +354,7 @@ class Claim(SlugNaturalKey):
     def unpublish(self, *, by, note="", public_note=""):
         return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
+    @retires_its_own_pages
     def transition(
         self,
         action,
@@ -434,6 +435,7 @@ class Claim(SlugNaturalKey):
             setattr(self, name, value)
         return event
 
+    @retires_its_own_pages
     def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
         """
         Change what readers see of the claim: the audited way to edit the

@@ -9,6 +9,7 @@ Writes the table to docs/benchmarks.md (not in --smoke mode) and prints it.
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -39,9 +40,12 @@ PAGES = [
     ("search /?q=troops", "/?q=troops"),
     ("deep page", "/?verdict=corroborated&page=2000"),
     ("verdict page, 20 evidence", VERDICT_PAGE),
+    ("source page", "/sources/bench-source-1/"),
+    ("figure page, 40 estimates", "/figures/bench-figure/"),
     ("/claims.json", "/claims.json"),
 ]
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# The cached run's Redis database, emptied before it: the benchmark's own.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 # A verdict page's HTML and CSS together must stay under this weight.
 PAGE_WEIGHT_LIMIT = 50 * 1024
 
@@ -59,11 +63,14 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--reuse-data", action="store_true", help="keep an existing fill")
+    parser.add_argument(
+        "--cpu-requests", type=int, default=300, help="requests a page for the CPU column"
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if args.smoke:
         args.claims, args.duration, args.floor_duration, args.connections = 1_000, 2, 1, 8
-        args.rounds = 1
+        args.rounds, args.cpu_requests = 1, 30
     return args
 
 
@@ -228,6 +235,29 @@ def parse_wrk(output):
     }
 
 
+def cpu_per_request(env, args):
+    """
+    {path: CPU ms per request}, each the median of args.cpu_requests requests
+    served in one process through Django's test client (scripts/cpu_per_request.py),
+    with no server or load generator competing for the cores.
+    """
+    result = subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "scripts" / "cpu_per_request.py"),
+            "--requests",
+            str(args.cpu_requests),
+            *[path for _, path in [FLOOR, *PAGES]],
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure(env, args, label):
     """
     Each page in rounds of load, with a short floor run before the first round
@@ -237,6 +267,7 @@ def measure(env, args, label):
     so that one disturbed run does not decide it.
     """
     rows, floors = [], []
+    cpu = cpu_per_request(env, args)
 
     def floor_run():
         floors.append(run_wrk(server.base + FLOOR[1], args, args.floor_duration))
@@ -267,6 +298,7 @@ def measure(env, args, label):
                 "requests": sum(r["requests"] for r in rounds),
                 "errors": sum(r["errors"] for r in rounds),
                 "ratio": statistics.median(ratios),
+                "cpu_ms": cpu[path],
             }
             rows.append(row)
             print(f"  [{label}] {name}: {row['rps']:.0f} req/s ({row['ratio']:.2f})", flush=True)
@@ -281,6 +313,7 @@ def measure(env, args, label):
         "requests": sum(f["requests"] for f in floors),
         "errors": sum(f["errors"] for f in floors),
         "ratio": 1.0,
+        "cpu_ms": cpu[FLOOR[1]],
         "floor_range": (min(f["rps"] for f in floors), max(f["rps"] for f in floors)),
         "floor_runs": len(floors),
     }
@@ -289,14 +322,15 @@ def measure(env, args, label):
 
 def table(rows):
     lines = [
-        "| page | status | req/s | p50 ms | p99 ms | errors | bytes | ratio to floor |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| page | status | req/s | p50 ms | p99 ms | errors | bytes | ratio to floor | "
+        "CPU ms per request, one process |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['name']} (`{row['path']}`) | {row['status']} | {row['rps']:.0f} | "
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row['errors']} | {row['bytes']:,} | "
-            f"{row['ratio']:.2f} |"
+            f"{row['ratio']:.2f} | {row['cpu_ms']:.1f} |"
         )
     return "\n".join(lines)
 

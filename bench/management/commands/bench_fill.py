@@ -198,8 +198,9 @@ class Command(BaseCommand):
         return len(rows)
 
     def make_figure(self, source_ids):
-        """A figure estimated FIGURE_ESTIMATES times by a dozen origins, some
-        estimates stated by the heavy claim (its verdict page shows them)."""
+        """A figure estimated FIGURE_ESTIMATES times by a dozen origins; its first
+        estimates stated by the second claim (the heavy claim's page stays
+        comparable with earlier runs)."""
         figure = Figure.objects.create(
             name="Bench soldiers killed or wounded",
             slug=FIGURE_SLUG,
@@ -221,5 +222,6 @@ class Command(BaseCommand):
             )
             for index in range(FIGURE_ESTIMATES)
         )
-        heavy = Claim.objects.get(slug=HEAVY_CLAIM_SLUG)
-        heavy.estimates.add(*estimates[:2])
+        stating = Claim.objects.exclude(slug=HEAVY_CLAIM_SLUG).order_by("pk").first()
+        if stating:
+            stating.estimates.add(*estimates[:2])

@@ -41,16 +41,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pause", type=float, default=0.05, help="seconds between one writer's steps"
         )
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=0,
+            help="workflow steps a second, all writers together, kept to a schedule "
+            "(instead of --pause)",
+        )
         parser.add_argument("--prepare-only", action="store_true")
 
-    def handle(self, *args, claims, duration, writers, pause, prepare_only, **options):
+    def handle(self, *args, claims, duration, writers, pause, rate, prepare_only, **options):
         people = self.people()
         if not Claim.objects.filter(slug__startswith=SLUG_PREFIX).exists():
             self.prepare(claims, people)
         if prepare_only:
             self.stdout.write(f"Prepared {claims} soak claims.")
             return
-        tally = self.write_for(duration, writers, pause, people)
+        tally = self.write_for(duration, writers, pause, rate, people)
         lost = self.lost_updates()
         summary = {
             **tally,
@@ -114,7 +121,7 @@ class Command(BaseCommand):
             claim.corroborate(by=reviewer)
             claim.publish(by=reviewer)
 
-    def write_for(self, duration, writers, pause, people):
+    def write_for(self, duration, writers, pause, rate, people):
         reviewers = [people["soak-reviewer-1"], people["soak-reviewer-2"]]
         claim_ids = list(
             Claim.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True)
@@ -123,10 +130,20 @@ class Command(BaseCommand):
         lock = threading.Lock()
         deadline = time.monotonic() + duration
 
+        # With a rate, each writer starts a step every `interval` seconds,
+        # whatever the last one took (unless it took longer).
+        interval = writers / rate if rate else None
+
         def write(seed):
             chooser = random.Random(seed)
+            next_start = time.monotonic() + (interval or 0) * seed / writers
             try:
                 while time.monotonic() < deadline:
+                    if interval:
+                        time.sleep(max(0.0, next_start - time.monotonic()))
+                        next_start += interval
+                        if time.monotonic() >= deadline:
+                            break
                     claim = Claim.objects.get(pk=chooser.choice(claim_ids))
                     reviewer = chooser.choice(reviewers)
                     try:
@@ -147,7 +164,8 @@ class Command(BaseCommand):
                         outcome = "other_refusals"
                     with lock:
                         tally[outcome] += 1
-                    time.sleep(pause)
+                    if not interval:
+                        time.sleep(pause)
             finally:
                 close_old_connections()
                 connection.close()
