@@ -1,11 +1,13 @@
 """
 Parts of public pages rendered once and kept in Django's cache (while
 settings.PUBLIC_FRAGMENT_CACHE is on): each list card (claims/card.html),
-the list's filter form, and each published claim's ClaimReview document.
+the list's filter form, each published claim's ClaimReview document, and the
+evidence and origins sections of its verdict page.
 
-A ClaimReview shows nothing its claim's verdict page does not: it is kept
-under the claim's content version (claims.page_versions.claim_page), which
-every change to what that page shows replaces, and the site-wide one.
+A ClaimReview and the evidence sections show nothing of their claim the
+verdict page does not: they are kept under the claim's content version
+(claims.page_versions.claim_page), which every change to what that page
+shows replaces, and the site-wide one.
 
 The filter form (the #filters partial of claims/claim_list.html) shows the
 query and the topics of published claims: it is kept under the query and the
@@ -179,3 +181,33 @@ def claim_review_documents(rows):
                 {key: built[pk] for (pk, _), key in zip(rows, keys, strict=True) if pk in built}
             )
     return [found.get(key) or built[pk] for (pk, _), key in zip(rows, keys, strict=True)]
+
+
+DETAIL_TEMPLATE = "claims/claim_detail.html"
+
+
+@once
+def detail_template_digest():
+    source = get_template(DETAIL_TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def rendered_evidence(request, claim, context_for):
+    """
+    The verdict page's evidence and origins sections (its #evidence partial)
+    as HTML, from the cache while the claim's content versions are those it
+    was rendered under, else rendered with context_for(claim) and stored;
+    None with the fragment cache off.
+    """
+    if not settings.PUBLIC_FRAGMENT_CACHE:
+        return None
+    shown = [
+        claim.pk,
+        *content_versions([PUBLIC, claim_page(claim.slug)]),
+        detail_template_digest(),
+    ]
+    key = "claim-evidence:" + hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
+    if (html := cached_many([key]).get(key)) is None:
+        html = render_to_string(f"{DETAIL_TEMPLATE}#evidence", context_for(claim), request)
+        store_many({key: html})
+    return html

@@ -20,7 +20,12 @@ from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.figures import revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
-from claims.fragments import claim_review_documents, rendered_cards, rendered_filters
+from claims.fragments import (
+    claim_review_documents,
+    rendered_cards,
+    rendered_evidence,
+    rendered_filters,
+)
 from claims.models import (
     CaveatKind,
     Claim,
@@ -121,33 +126,54 @@ def claim_list(request):
     )
 
 
-def with_everything_the_page_shows(claims):
-    """`claims` with what a verdict page reads of one, in a fixed number of queries."""
-    return claims.select_related("claimant__affiliation", "appeared_in", "topic").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.with_origins()),
+def with_everything_the_page_shows(claims, evidence=True):
+    """
+    `claims` with what a verdict page reads of one, in a fixed number of
+    queries; without `evidence`, render_claim_page() reads it if it needs it.
+    """
+    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic")
+    if evidence:
+        claims = claims.prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.with_origins())
+        )
+    return claims.prefetch_related(
         "caveats",
         Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
         "corrections",
     )
 
 
-def render_claim_page(request, claim, preview=False):
-    evidence = list(claim.evidence.all())
+def evidence_context(claim):
+    """What the page's #evidence partial shows: the evidence by stance, and its origins."""
+    if "evidence" in getattr(claim, "_prefetched_objects_cache", {}):
+        evidence = list(claim.evidence.all())
+    else:
+        evidence = list(Evidence.objects.with_origins().filter(claim=claim))
     by_stance = [
         (stance, heading, [item for item in evidence if item.stance == stance])
         for stance, heading in STANCE_HEADINGS.items()
     ]
     origins = claim.independent_origins(evidence=evidence)
+    return {
+        "claim": claim,
+        "evidence_by_stance": [group for group in by_stance if group[2]],
+        "origins": origins,
+        "counted_origins": [group for group in origins if not group.is_claimant],
+    }
+
+
+def render_claim_page(request, claim, preview=False):
+    # A preview is of a claim readers cannot see: never from the fragment cache.
+    evidence_html = None if preview else rendered_evidence(request, claim, evidence_context)
     estimates = stated_estimates(claim)
     return render(
         request,
         "claims/claim_detail.html",
         {
+            **({} if evidence_html else evidence_context(claim)),
+            "evidence_html": evidence_html,
             "claim": claim,
             "rating": RATINGS[claim.public_status],
-            "evidence_by_stance": [group for group in by_stance if group[2]],
-            "origins": origins,
-            "counted_origins": [group for group in origins if not group.is_claimant],
             "canonical_url": absolute_url(claim.get_absolute_url()),
             # No ClaimReview for a claim nobody has published.
             "claimreview": None if preview else as_json_ld(claim_review(claim)),
@@ -171,7 +197,8 @@ def claim_detail(request, slug):
     preview (False), stated_estimates (the estimates the claim states),
     revisions (claims.figures.Revision: later estimates from the same origin).
     """
-    claim = get_object_or_404(with_everything_the_page_shows(Claim.objects.published()), slug=slug)
+    claims = with_everything_the_page_shows(Claim.objects.published(), evidence=False)
+    claim = get_object_or_404(claims, slug=slug)
     return render_claim_page(request, claim)
 
 

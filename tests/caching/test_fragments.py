@@ -88,3 +88,27 @@ def test_claims_json_is_what_json_response_would_write(client, fragments_only):
     assert response["Content-Type"] == "application/json"
     assert response.content.decode() == json.dumps(document, ensure_ascii=True)
     assert document["count"] == Claim.objects.published().count() == 4
+
+
+def test_the_evidence_sections_change_with_the_claims_evidence(client, fragments_only, settings):
+    path = "/claims/north-korean-casualties-4700/"
+    client.get(path)
+    item = Claim.objects.get(slug="north-korean-casualties-4700").evidence.first()
+    item.title = "Lawmakers relay the NIS figure"
+    item.save()
+    page = page_text(client.get(path))
+    assert "Lawmakers relay the NIS figure" in page
+    assert page == page_text(fresh(client, settings, path))
+    assert Source.objects.filter(evidence_published=item).exists()
+
+
+def test_a_preview_never_comes_from_the_fragment_cache(client, fragments_only, editor):
+    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    client.force_login(editor)
+    first = page_text(client.get(f"/claims/{claim.slug}/preview/"))
+    item = claim.evidence.first()
+    item.title = "Retitled while unpublished"
+    item.save()
+    assert "Retitled while unpublished" in page_text(client.get(f"/claims/{claim.slug}/preview/"))
+    assert "Retitled while unpublished" not in first
+    assert not Claim.objects.get(pk=claim.pk).is_published

@@ -251,3 +251,25 @@ def call_command_output(*args):
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def test_a_shell_edit_outside_any_transaction_retires_the_pages_that_show_it(
+    transactional_db, client, page_cache, editor
+):
+    """In a shell's autocommit the edit commits first; its pages are retired right after."""
+    from tests.factories import make_published_claim, make_source
+
+    agency = make_source("Agency", affiliation="Government A")
+    claim = make_published_claim(editor, claimant=agency, headline="The agency says so")
+    path = claim.get_absolute_url()
+    assert "Agency" in page_text(client.get(path))
+    assert is_cached(path)
+    agency.name = "The Agency"
+    agency.save()
+    affiliation = agency.affiliation
+    affiliation.name = "Government of A"
+    affiliation.save()
+    assert not is_cached(path)
+    page = page_text(client.get(path))
+    assert "The Agency" in page
+    assert Source.objects.get(pk=agency.pk).name == "The Agency"
