@@ -177,14 +177,12 @@ def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     cited = Evidence.objects.using(using).filter(
         Q(source__in=source_ids) | Q(origin__in=source_ids)
     )
-    claims = (
-        Claim.objects.using(using)
-        .published()
-        .filter(Q(claimant__in=source_ids) | Q(pk__in=cited.values("claim")))
-        .values_list("slug", flat=True)
-    )
+    published = Claim.objects.using(using).published()
+    claims = published.filter(
+        Q(claimant__in=source_ids) | Q(pk__in=cited.values("claim"))
+    ).values_list("slug", flat=True)
     alongside = set(source_ids)
-    for source, origin in cited.filter(claim__is_published=True).values_list("source", "origin"):
+    for source, origin in cited.filter(claim__in=published).values_list("source", "origin"):
         alongside |= {source, origin} - {None}
     figures = (
         model("Estimate")

@@ -49,6 +49,7 @@ def test_a_card_changes_with_its_claimants_name(client, fragments_only, settings
     page = page_text(client.get("/"))
     assert "South Korea's spy agency" in page
     assert page == page_text(fresh(client, settings, "/"))
+    assert Claim.objects.published().filter(claimant__name="South Korea's spy agency").exists()
 
 
 def test_the_filter_form_changes_with_the_topics_of_published_claims(
