@@ -22,6 +22,8 @@ if not JAVA and os.environ.get("CI"):
     raise RuntimeError("Java is needed to run the Nu HTML Checker (Debian: default-jre-headless).")
 pytestmark = pytest.mark.skipif(not JAVA, reason="Java not found: install default-jre-headless")
 
+# An htmx attribute HTML does not define: the one error the checker must report.
+INVALID_PAGE = '<!doctype html><html lang="en"><title>x</title><form hx-get="/"></form></html>'
 PAGES = [
     "/",
     "/?q=north+korea",
@@ -76,15 +78,10 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
         path.write_bytes(response.content)
         paths.append(path)
     assert len(paths) >= len(PAGES) + Claim.objects.published().count() + 1
-    assert nu_errors(paths) == []
-
-
-def test_the_checker_does_report_errors(tmp_path):
-    """The check above would fail on an htmx attribute HTML does not define."""
-    page = tmp_path / "invalid.html"
-    page.write_text(
-        '<!doctype html><html lang="en"><title>x</title><form hx-get="/"></form></html>'
-    )
-    errors = nu_errors([page])
-    assert len(errors) == 1
-    assert "hx-get" in errors[0]
+    # One page HTML does not allow, checked in the same run (Java starts once):
+    # it shows the checker reports what it should, so silence means valid.
+    invalid = tmp_path / "invalid.html"
+    invalid.write_text(INVALID_PAGE)
+    errors = nu_errors([*paths, invalid])
+    assert [error for error in errors if not error.startswith("invalid.html:")] == []
+    assert len(errors) == 1 and "hx-get" in errors[0], errors
