@@ -145,8 +145,22 @@ def page_text(response):
     return re.sub(r" ([,.;:)])", r"\1", text)
 
 
+def sign_in(context, username, site_url):
+    """
+    Give a Playwright browser context the session of a make_user() user, as
+    logging in would leave it, without the login form: journeys about what
+    comes after logging in start there. Journeys that log in use log_in_page().
+    """
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": session.key, "value": session.value, "url": site_url}])
+
+
 def log_in_page(page, username):
-    """Log a make_user() user in to the admin in a Playwright page."""
+    """Log a make_user() user in to the admin in a Playwright page, through the form."""
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password_for(username))

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from scripts.chromium import CHROMIUM, launch
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from the same thread are still synchronous and safe.
@@ -42,17 +42,22 @@ class PageProblems(list):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh contexts (one per person), each watched for console errors."""
+    """
+    Open pages in fresh contexts (one per person), each watched for console
+    errors; `signed_in_as` a username starts the page with that user's session.
+    """
     contexts = []
     problems = PageProblems()
 
-    def open_page(width=1280, height=900, javascript=True):
+    def open_page(width=1280, height=900, javascript=True, signed_in_as=None):
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             java_script_enabled=javascript,
         )
         contexts.append(context)
+        if signed_in_as:
+            sign_in(context, signed_in_as, live_server.url)
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on(

@@ -81,8 +81,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
         "You entered this claim, so another reviewer must issue its verdict."
     )
 
-    reviewer = new_page()
-    log_in_page(reviewer, "reviewer")
+    reviewer = new_page(signed_in_as="reviewer")
     open_claim(reviewer, HEADLINE)
     expect(workflow_button(reviewer, "Corroborate")).to_be_disabled()
     # Both items trace back to the claimant's own government: neither counts.
@@ -115,8 +114,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
     assert claim.status == "corroborated"
     assert claim.events.last().actor == desk["reviewer"]
 
-    publisher = new_page()
-    log_in_page(publisher, "publisher")
+    publisher = new_page(signed_in_as="publisher")
     open_claim(publisher, HEADLINE)
     workflow_button(publisher, "Publish").click()
     expect(publisher.locator(".messagelist")).to_contain_text("Published")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from claims.models import Claim, ClaimStatus, Source
-from tests.factories import log_in_page, make_claim, make_source, password_for
+from tests.factories import make_claim, make_source, password_for
 
 pytestmark = pytest.mark.browser
 
@@ -179,8 +179,7 @@ def test_the_claim_list_fits_1280_px_with_every_column_on_screen(desk, new_page)
         ),
         review_by=timezone.localdate(),
     )
-    page = new_page(width=1280, height=900)
-    log_in_page(page, "editor")
+    page = new_page(width=1280, height=900, signed_in_as="editor")
     page.goto("/admin/claims/claim/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     table = page.locator("#result_list")

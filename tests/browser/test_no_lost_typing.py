@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Claim, ClaimStatus
-from tests.factories import log_in_page
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,9 @@ def reviewer_page(request, browser, live_server, desk):
         viewport={"width": 1280, "height": 900},
         java_script_enabled=request.param == "with JavaScript",
     )
+    sign_in(context, "reviewer", live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    log_in_page(page, "reviewer")
     yield page
     context.close()
 

@@ -5,7 +5,6 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Claim
-from tests.factories import log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +16,7 @@ def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_pa
     claim = Claim.objects.get(slug=KURSK)
     change_url = f"/admin/claims/claim/{claim.pk}/change/"
 
-    editor = new_page()
-    log_in_page(editor, "editor")
+    editor = new_page(signed_in_as="editor")
     editor.goto(change_url)
     # On the record: the headline is shown, not offered for editing.
     expect(editor.locator("#id_headline")).to_have_count(0)
@@ -33,8 +31,7 @@ def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_pa
     expect(editor.get_by_role("button", name="Revise")).to_have_count(0)
     assert Claim.objects.get(pk=claim.pk).headline == claim.headline
 
-    publisher = new_page(javascript=False)
-    log_in_page(publisher, "publisher")
+    publisher = new_page(javascript=False, signed_in_as="publisher")
     publisher.goto(change_url)
     publisher.get_by_role("link", name="Revise what readers see…").click()
     publisher.get_by_label("Headline").fill(NEW_HEADLINE)
@@ -72,8 +69,7 @@ def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_pa
 
 def test_an_editor_previews_a_draft_that_readers_cannot_see(desk, new_page):
     draft = Claim.objects.get(slug="dead-cremated-in-russia")
-    editor = new_page()
-    log_in_page(editor, "editor")
+    editor = new_page(signed_in_as="editor")
     editor.goto(f"/admin/claims/claim/{draft.pk}/change/")
     editor.get_by_role("link", name="View on site").click()
     editor.wait_for_url(f"**/claims/{draft.slug}/preview/")
