@@ -51,7 +51,7 @@ def serve_once(env, port):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
                     page = response.status, response.read().decode()
             except OSError:
-                time.sleep(0.5)
+                time.sleep(0.1)
     finally:
         # runserver's reloader has a child: stop the whole group.
         if server.poll() is None:
