@@ -6,7 +6,7 @@ list at 1280 px and the workflow steps at the foot of a claim's change page.
     .venv/bin/python scripts/screenshots.py      # make screenshots
 
 Builds a throwaway SQLite database from the seed, serves it with gunicorn and
-drives Debian's Chromium (CHROMIUM_PATH to override) through Playwright.
+drives Chromium as scripts/chromium.py finds it (CHROMIUM_PATH to override) through Playwright.
 """
 
 import os
