@@ -271,6 +271,11 @@ FOLLOWED_ROWS = {
 }
 
 
+# Rows readers see only through a published claim that names them: a source
+# is public as a claimant or on evidence, an affiliation through its sources.
+SHOWN_ONLY_THROUGH_CLAIMS = {"source", "affiliation"}
+
+
 def pages_showing(instance, using, *, lock):
     """The pages showing the row `instance` (as the database has it now), or {PUBLIC}."""
     name = instance._meta.model_name
@@ -310,6 +315,9 @@ def retire_pages_of_change(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, 
         public_content_changed([PUBLIC], using)
         return
     if not is_seen(instance, kwargs.get("update_fields")) or retired_by_its_step(instance):
+        return
+    if kwargs.get("created") and instance._meta.model_name in SHOWN_ONLY_THROUGH_CLAIMS:
+        # Nothing points to a row just added, so no published claim shows it.
         return
     before = instance.__dict__.pop(PAGES_BEFORE, set())
     after = (

@@ -148,6 +148,30 @@ def test_a_source_edit_retires_the_pages_that_show_it_and_no_other(seed, client,
     assert Source.objects.get(slug="nis").name == "South Korea's spy agency"
 
 
+def test_a_new_source_retires_no_page_until_a_published_claim_names_it(seed, client, page_cache):
+    pages = [CASUALTIES, "/sources/nis/", "/"]
+    for path in pages:
+        client.get(path)
+    versions = dict(ContentVersion.objects.values_list("name", "token"))
+    nis = Source.objects.get(slug="nis")
+    added = Source.objects.create(
+        name="NIS press office", slug="nis-press-office", affiliation=nis.affiliation
+    )
+    # Not public yet: its page is not found, and no page that was cached changed.
+    assert client.get("/sources/nis-press-office/").status_code == 404
+    assert dict(ContentVersion.objects.values_list("name", "token")) == versions
+    for path in pages:
+        assert served_from_cache(client, path), path
+
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    Evidence.objects.create(
+        claim=claim, source=added, origin=nis, stance="supports", title="Press office note"
+    )
+    assert "NIS press office" in page_text(client.get(CASUALTIES))
+    assert "NIS press office" in page_text(client.get("/sources/nis/"))
+    assert client.get("/sources/nis-press-office/").status_code == 200
+
+
 def test_an_affiliation_edit_retires_the_pages_of_its_sources(seed, client, page_cache):
     for path in [KURSK, "/sources/kcna/", SYMPATHISERS]:
         client.get(path)
