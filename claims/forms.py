@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from claims.models import Source, Topic, no_control_characters
 from claims.ratings import PUBLIC_RATINGS
@@ -13,6 +14,49 @@ class MenuSelect(forms.Select):
     """
 
     template_name = "claims/widgets/select.html"
+
+
+class VisibleChoices(ModelChoiceIterator):
+    """A field's choices that read its queryset only when listed."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class VisibleChoiceField(forms.ModelChoiceField):
+    """
+    A choice among the rows readers may see, `visible()`: a queryset built the
+    first time a choice is checked or the menu is written, not with the form.
+    Building it (an Exists over published claims) cost a list page more than
+    its query, and most requests name no topic or claimant.
+    """
+
+    iterator = VisibleChoices
+
+    def __init__(self, visible, **kwargs):
+        self.visible = visible
+        super().__init__(queryset=None, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self.visible()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self._queryset = None if queryset is None else queryset.all()
+        self.widget.choices = self.choices
+
+    def __deepcopy__(self, memo):
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        # Menu choices of the copy's own, still unbuilt (see ModelChoiceField).
+        result.queryset = None
+        return result
 
 
 class ClaimFilterForm(forms.Form):
@@ -31,29 +75,24 @@ class ClaimFilterForm(forms.Form):
         widget=MenuSelect,
         choices=[("", "Any verdict")] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
     )
-    topic = forms.ModelChoiceField(
+    # Only what readers can see: topics and claimants of published claims.
+    topic = VisibleChoiceField(
+        Topic.objects.public,
         label="Topic",
         required=False,
-        queryset=Topic.objects.none(),
+        empty_label="Any topic",
         to_field_name="slug",
         widget=MenuSelect,
     )
     # A desk has thousands of claimants, too many for a menu: readers reach
     # this filter from a source's page, and the list shows it as removable.
-    source = forms.ModelChoiceField(
+    source = VisibleChoiceField(
+        Source.objects.public_claimants,
         label="Claimant",
         required=False,
-        queryset=Source.objects.none(),
         to_field_name="slug",
         widget=forms.HiddenInput,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only what readers can see: topics and claimants of published claims.
-        self.fields["topic"].queryset = Topic.objects.public()
-        self.fields["topic"].empty_label = "Any topic"
-        self.fields["source"].queryset = Source.objects.public_claimants()
 
     def filter(self, claims):
         """

@@ -1,0 +1,51 @@
+"""
+The list's filter form reads topics and claimants only when it needs them:
+to check a topic or claimant a reader named, or to write the topic menu.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.forms import ClaimFilterForm
+from claims.models import Claim, Source, Topic
+
+
+def test_a_search_alone_reads_no_topic_or_claimant(seed):
+    with CaptureQueriesContext(connection) as queries:
+        form = ClaimFilterForm({"q": "troops", "verdict": "corroborated"})
+        assert form.is_valid()
+    assert len(queries) == 0
+    assert Claim.objects.published().rated_as("corroborated").exists()
+
+
+def test_a_named_topic_is_checked_against_the_topics_readers_see(seed):
+    Topic.objects.create(name="Unused topic", slug="unused-topic")
+    unused = ClaimFilterForm({"topic": "unused-topic"})
+    used = ClaimFilterForm({"topic": "north-korea-russia"})
+    assert not unused.is_valid()
+    assert "topic" in unused.errors
+    assert used.is_valid()
+    assert used.cleaned_data["topic"] == Topic.objects.get(slug="north-korea-russia")
+    assert not Topic.objects.public().filter(slug="unused-topic").exists()
+
+
+def test_a_named_claimant_is_checked_against_the_claimants_readers_see(seed):
+    assert ClaimFilterForm({"source": "nis"}).is_valid()
+    unpublished = ClaimFilterForm({"source": "seed-article"})
+    assert not unpublished.is_valid()
+    assert "source" in unpublished.errors
+    assert not Source.objects.public_claimants().filter(slug="seed-article").exists()
+
+
+def test_each_form_writes_its_topic_menu_from_the_database_in_one_query(seed):
+    first = ClaimFilterForm({})
+    assert ">South Korean politics</option>" in str(first["topic"])
+    Topic.objects.filter(slug="south-korean-politics").update(name="Politics in the South")
+    second = ClaimFilterForm({})
+    second.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        menu = str(second["topic"])
+    assert len(queries) == 1
+    assert ">Politics in the South</option>" in menu
+    assert ">Any topic</option>" in menu
+    assert Topic.objects.get(slug="south-korean-politics").name == "Politics in the South"
