@@ -39,11 +39,11 @@ run: setup
 # keep its speed honest.
 TEST_WORKERS ?= auto
 test: setup checkers
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 # Everything but the browser journeys and the PostgreSQL-only tests.
 test-quick: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -27,14 +27,13 @@ from tests.factories import ensure_roles
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 KURSK = "/claims/north-korean-troops-kursk/"
-# The ten ports this desk's tests may use, from TEST_PORT_BASE on: gunicorn's
-# nine, then the test's own Redis.
-PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "8270"))
+# Ten ports a test process, from TEST_PORT_BASE on: gunicorn's nine, then the
+# test's own Redis. Under `pytest -n` each worker takes the next ten (gw1 from
+# TEST_PORT_BASE + 10), so tests running at once never race for a port.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "8270")) + 10 * WORKER
 PORTS = range(PORT_BASE, PORT_BASE + 9)
 REDIS_PORT = PORT_BASE + 9
-# The tests pick their ports from one small range: under `pytest -n`, they run
-# one after another on one worker rather than racing for the same port.
-pytestmark = pytest.mark.xdist_group("test-port-range")
 
 
 def free_port():
