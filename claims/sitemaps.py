@@ -2,13 +2,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
+from claims.claimreview import absolute_url
 from claims.figures import Figure
 from claims.models import Claim, Source
 
 
 class SiteUrlSitemap(Sitemap):
     """Addresses built from settings.SITE_URL, never from the request's Host."""
+
+    # Pages of 5,000 addresses (the protocol allows 50,000): every claim change
+    # retires the sitemap, and a page of 50,000 took seconds to render again.
+    limit = 5_000
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
@@ -36,3 +42,13 @@ class FigureSitemap(SiteUrlSitemap):
 
 
 SITEMAPS = {"claims": ClaimSitemap, "sources": SourceSitemap, "figures": FigureSitemap}
+
+
+def section_pages():
+    """The address of every page of every section, for the sitemap index."""
+    pages = []
+    for section, sitemap in SITEMAPS.items():
+        address = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        pages.append(address)
+        pages += [f"{address}?p={number}" for number in range(2, sitemap().paginator.num_pages + 1)]
+    return pages

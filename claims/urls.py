@@ -19,10 +19,11 @@ urlpatterns = [
     path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),
     path("figures/<slug:slug>.json", figure_views.figure_json, name="figure_json"),
     path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(
-        "sitemap.xml",
+        "sitemap-<slug:section>.xml",
         require_safe(public_page(sitemap, params=("p",), shows=[SITEMAP])),
         {"sitemaps": SITEMAPS},
-        name="sitemap",
+        name="sitemap_section",
     ),
 ]

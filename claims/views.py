@@ -37,9 +37,10 @@ from claims.models import (
     Source,
     Stance,
 )
-from claims.page_versions import CLAIM_REVIEWS, LIST, claim_page, source_page
+from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.search import ranked_matches
+from claims.sitemaps import section_pages
 
 # One document per published claim would run to hundreds of megabytes at
 # newsroom scale; aggregators follow `next` instead.
@@ -256,6 +257,23 @@ def source_detail(request, slug):
         request,
         "claims/source_detail.html",
         {"source": source, "claims": claims, "evidence": evidence, "siblings": siblings},
+    )
+
+
+@require_safe
+@public_page(shows=[SITEMAP])
+def sitemap_index(request):
+    """
+    /sitemap.xml: the address of each page of each section (claims, sources,
+    figures), as Django's sitemap index lists them, but built from SITE_URL.
+
+    Template: claims/sitemap_index.xml. Context: pages.
+    """
+    return render(
+        request,
+        "claims/sitemap_index.xml",
+        {"pages": section_pages()},
+        content_type="application/xml",
     )
 
 

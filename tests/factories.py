@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -143,6 +144,17 @@ def page_text(response):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
     # Tags next to punctuation ("<a>name</a>,") leave a stray space.
     return re.sub(r" ([,.;:)])", r"\1", text)
+
+
+def sitemap_pages(client):
+    """The path of each page /sitemap.xml (the index) lists, every section's pages."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return [
+        urlsplit(html.unescape(address))._replace(scheme="", netloc="").geturl()
+        for address in re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+    ]
 
 
 def sign_in(context, username, site_url):

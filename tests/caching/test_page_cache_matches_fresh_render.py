@@ -59,6 +59,8 @@ PAGES = [
     ("/?verdict=unverified", {}),
     ("/feed/", {}),
     ("/sitemap.xml", {}),
+    ("/sitemap-claims.xml", {}),
+    ("/sitemap-sources.xml", {}),
     ("/claims.json", {}),
     ("/methodology/", {}),
     *[(f"/claims/{slug}/", {}) for slug in CLAIMS],

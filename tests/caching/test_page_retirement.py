@@ -122,13 +122,15 @@ def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
 
 
 def test_an_edit_to_a_claim_retires_the_sitemap(seed, client, page_cache, settings, seed_publisher):
-    before = client.get("/sitemap.xml").content
+    client.get("/sitemap.xml")
+    before = client.get("/sitemap-claims.xml").content
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     claim.unpublish(by=seed_publisher, note="Pending a source.", public_note="Withdrawn.")
-    after = client.get("/sitemap.xml").content
+    assert not is_cached("/sitemap.xml")
+    after = client.get("/sitemap-claims.xml").content
     assert b"north-korean-casualties-4700" in before
     assert b"north-korean-casualties-4700" not in after
-    assert after == fresh_render(client, settings, "/sitemap.xml").content
+    assert after == fresh_render(client, settings, "/sitemap-claims.xml").content
     assert not Claim.objects.get(pk=claim.pk).is_published
 
 

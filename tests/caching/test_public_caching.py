@@ -12,6 +12,7 @@ PUBLIC_URLS = [
     "/methodology/",
     "/feed/",
     "/sitemap.xml",
+    "/sitemap-claims.xml",
     "/claims.json",
 ]
 

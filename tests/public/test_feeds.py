@@ -5,7 +5,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claims.models import Claim, Correction, Source
-from tests.factories import make_claim, make_published_claim
+from claims.sitemaps import ClaimSitemap
+from tests.factories import make_claim, make_published_claim, sitemap_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -34,10 +35,16 @@ def feed_entries(client):
 
 
 def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = parse_xml(response.content)
-    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    """Every address in every page of the sitemap, as its index lists the pages."""
+    index = parse_xml(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    assert all(loc.text.startswith(f"{SITE}/sitemap-") for loc in index.iter(f"{SITEMAP}loc"))
+    locations = []
+    for page in sitemap_pages(client):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        locations += [loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")]
+    return locations
 
 
 def claim_url(slug):
@@ -134,3 +141,22 @@ def test_feed_titles_are_text_and_summaries_escaped_html(editor, client, site_ur
     assert summary.get("type") == "html"
     assert summary.text == "&lt;i&gt;x&lt;/i&gt;"
     assert "<i>" not in content
+
+
+def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
+    seed, client, site_url, monkeypatch
+):
+    # Two addresses a page here, as 5,000 on a desk with more claims.
+    monkeypatch.setattr(ClaimSitemap, "limit", 2)
+    published = Claim.objects.published().count()
+    pages = sitemap_pages(client)
+    claim_pages = [page for page in pages if page.startswith("/sitemap-claims.xml")]
+    assert len(claim_pages) == -(-published // 2) >= 2
+    assert claim_pages[1] == "/sitemap-claims.xml?p=2"
+    assert pages[len(claim_pages) :] == ["/sitemap-sources.xml", "/sitemap-figures.xml"]
+    locations = sitemap_locations(client)
+    assert len(locations) == len(set(locations))
+    assert {url for url in locations if "/claims/" in url} == published_urls()
+    # A page past the last, or a section that does not exist, is not found.
+    assert client.get(f"/sitemap-claims.xml?p={len(claim_pages) + 1}").status_code == 404
+    assert client.get("/sitemap-notes.xml").status_code == 404

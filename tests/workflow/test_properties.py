@@ -546,7 +546,7 @@ def public_urls(claim):
         (f"/?verdict={claim.public_status}", {"HX-Request": "true"}),
         (claim.claimant.get_absolute_url(), {}),
         ("/feed/", {}),
-        ("/sitemap.xml", {}),
+        ("/sitemap-claims.xml", {}),
         ("/claims.json", {}),
     ]
 
