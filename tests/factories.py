@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from claims.models import Affiliation, Claim, Evidence, Source, Stance
+from claims.models import Affiliation, Claim, ClaimStatus, Evidence, Source, Stance
 from claims.roles import ROLES, sync_roles
 
 
@@ -47,6 +47,12 @@ def make_user(username, *roles):
     ensure_roles()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+def in_review(claim):
+    """`claim`, moved to in review directly (no event), for tests of the verdicts."""
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.IN_REVIEW)
+    return Claim.objects.get(pk=claim.pk)
 
 
 def make_source(name="Agency", affiliation=None, **overrides):

@@ -15,12 +15,7 @@ from claims.models import (
     WorkflowError,
     WorkflowForbidden,
 )
-from tests.factories import make_claim, make_evidence, make_source
-
-
-def in_review(claim):
-    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.IN_REVIEW)
-    return Claim.objects.get(pk=claim.pk)
+from tests.factories import in_review, make_claim, make_evidence, make_source
 
 
 @pytest.mark.django_db
