@@ -6,6 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Canonical links, feeds and ClaimReview name the address the site is served at.
 SITE_URL ?= http://$(HOST):$(PORT)
+# Keep compiled modules (in git-ignored __pycache__ folders) even where the
+# environment says not to: otherwise every process the suite starts (each
+# worker, each `make run`, gunicorn and manage.py it launches) compiles the
+# project again, about 3 s of CPU a worker.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-quick setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
