@@ -94,11 +94,12 @@ class ClaimFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def filter(self, claims):
+    def filter(self, claims, kept=None):
         """
         Apply the valid filters and the search to `claims`, ignoring invalid ones.
 
-        Newest first, or best match first when searching.
+        Newest first, or best match first when searching (`kept`: see
+        claims.search.search_claims).
         """
         self.is_valid()
         data = self.cleaned_data
@@ -110,7 +111,7 @@ class ClaimFilterForm(forms.Form):
             claims = claims.filter(claimant=source)
         claims = claims.order_by("-published_at", "-pk")
         if text := data.get("q"):
-            claims = search_claims(claims, text)
+            claims = search_claims(claims, text, kept)
         return claims
 
     @property

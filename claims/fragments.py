@@ -10,9 +10,10 @@ verdict page does not: they are kept under the claim's content version
 shows replaces, and the site-wide one.
 
 The filter form (the #filters partial of claims/claim_list.html) shows the
-query and the topics of published claims: it is kept under the query and the
-list's content versions (claims.page_versions.LIST), which every change to a
-published claim replaces.
+query and the topics of published claims, and the number of matches depends
+on the query and the published claims: both are kept under the query (without
+its page) and the list's content versions (claims.page_versions.LIST), which
+every change to a published claim replaces (ListParts).
 
 A card is kept under a key made of everything it shows.
 A card shows a claim's headline, rating, address, claimant, topic and date:
@@ -102,14 +103,18 @@ def render_card(claim):
 
 def cached_many(keys):
     """The fragments cached under `keys` ({key: safe HTML or text}); {} with the cache down."""
+    # Fragments are this module's own renders, escaped as they were made.
+    return {key: mark_safe(value) for key, value in cached_values(keys).items()}  # noqa: S308
+
+
+def cached_values(keys):
+    """The values cached under `keys`, as stored; {} with the cache down."""
     try:
-        found = cache.get_many(keys)
+        return cache.get_many(keys)
     except Exception as error:
         # The cache only saves work: with it down, render everything.
         logger.warning("Fragment cache unavailable, rendering: %r", error)
         return {}
-    # Fragments are this module's own renders, escaped as they were made.
-    return {key: mark_safe(value) for key, value in found.items()}  # noqa: S308
 
 
 def store_many(fragments):
@@ -119,19 +124,46 @@ def store_many(fragments):
         logger.warning("Fragment cache unavailable, not storing: %r", error)
 
 
-def rendered_filters(request, form):
+class ListParts:
     """
-    The filter form's HTML for this request's (normalised) query: from the
-    cache while the list's content versions are those it was rendered under.
+    Parts of one list request that depend on the published claims and the
+    query but not on the page: the filter form's HTML, the number of matches
+    and a search's newest matches. Kept under the list's content versions (LIST, which every change
+    to a published claim replaces) and the query without its page, so that
+    every page of one search, and its htmx partial, share them.
     """
-    if not settings.PUBLIC_FRAGMENT_CACHE:
-        return render_filters(request, form)
-    shown = [*content_versions([PUBLIC, LIST]), request.GET.urlencode(), list_template_digest()]
-    key = "list-filters:" + hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
-    if (html := cached_many([key]).get(key)) is None:
-        html = render_filters(request, form)
-        store_many({key: html})
-    return html
+
+    def __init__(self, request):
+        self.request = request
+        self.shown = None
+        if settings.PUBLIC_FRAGMENT_CACHE:
+            query = request.GET.copy()
+            query.pop("page", None)
+            versions = content_versions([PUBLIC, LIST])
+            self.shown = [*versions, query.urlencode(), list_template_digest()]
+
+    def key(self, kind):
+        digest = hashlib.sha256("\x1f".join(map(str, self.shown)).encode()).hexdigest()[:40]
+        return f"list-{kind}:{digest}"
+
+    def kept(self, kind, make):
+        """The part `kind` from the cache, or make() kept; make() alone with the cache off."""
+        if self.shown is None:
+            return make()
+        key = self.key(kind)
+        if (value := cached_values([key]).get(key)) is None:
+            value = make()
+            store_many({key: value})
+        return value
+
+    def filters(self, form):
+        """The filter form's HTML (the #filters partial of claims/claim_list.html)."""
+        # The HTML is this module's own render, escaped as it was made.
+        return mark_safe(self.kept("filters", lambda: render_filters(self.request, form)))  # noqa: S308
+
+    def counted(self, count):
+        """The number count() gives, counted once per query and list version."""
+        return self.kept("count", count)
 
 
 def render_filters(request, form):

@@ -299,24 +299,29 @@ def newest_matches(claims, text):
     )
 
 
-def search_claims(claims, text):
+def search_claims(claims, text, kept=None):
     """
     Narrow `claims` to those matching `text` (see the module's docstring),
     best match first on PostgreSQL, and there only the newest RANKED_MATCHES
     matches; newest first on SQLite. A query of nothing but stop words finds
-    nothing.
+    nothing. kept("matches", find) may answer from a cache instead of find()
+    (claims.fragments.ListParts), which every page of one search then shares.
     """
     terms = parse(text)
     if not terms:
         return claims.none()
     if connection.vendor != "postgresql":
         return matching(claims, terms)
+
     # Fetched, not left as a subquery: given the keys, the planner looks them
     # up, where a subquery it misjudges leads it to scan every claim. One array
     # parameter, because 500 placeholders cost more to build than the query,
     # written as its text: psycopg adapts a list element by element, in
     # Python, again for each query that reads the keys (count, page, cards).
-    newest = "{" + ",".join(map(str, newest_matches(claims, text))) + "}"
+    def find():
+        return "{" + ",".join(map(str, newest_matches(claims, text))) + "}"
+
+    newest = kept("matches", find) if kept else find()
     keys = RawSQL("SELECT unnest(%s::bigint[])", (newest,))  # noqa: S611
     wanted = [term for term in terms if not term.negated]
     if not wanted:

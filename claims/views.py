@@ -20,12 +20,7 @@ from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.figures import revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
-from claims.fragments import (
-    claim_review_documents,
-    rendered_cards,
-    rendered_evidence,
-    rendered_filters,
-)
+from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.models import (
     CaveatKind,
     Claim,
@@ -66,14 +61,18 @@ class CappedPaginator(Paginator):
     reads only those rows, so a deep page does not read every row before it.
     """
 
-    def __init__(self, object_list, per_page, limit):
+    def __init__(self, object_list, per_page, limit, counted=None):
         super().__init__(object_list, per_page)
         self.limit = limit
+        # counted(count) may answer from a cache instead of calling count().
+        self.counted = counted or (lambda count: count())
 
     @cached_property
     def found(self):
         # Keys only, unordered: a search's rank is not computed to be counted.
-        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+        return self.counted(
+            lambda: self.object_list.order_by().values("pk")[: self.limit + 1].count()
+        )
 
     @cached_property
     def count(self):
@@ -102,15 +101,18 @@ def claim_list(request):
     Template: claims/claim_list.html, or only its #results partial (the form
     and the results, with the page's <title> for htmx to apply) for an htmx
     request; htmx asks for the whole page when it restores history.
-    Context: form (ClaimFilterForm), page_obj (of a CappedPaginator), cards
-    (each claim's card on the page, as HTML), filters (the form's HTML: both
-    from claims.fragments),
+    Context: form (ClaimFilterForm), page_obj (of a CappedPaginator, counting
+    through claims.fragments.ListParts), cards (each claim's card on the page,
+    as HTML), filters (the form's HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
-    claims = form.filter(Claim.objects.published().for_listing())
-    paginator = CappedPaginator(claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS)
+    parts = ListParts(request)
+    claims = form.filter(Claim.objects.published().for_listing(), kept=parts.kept)
+    paginator = CappedPaginator(
+        claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS, counted=parts.counted
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     return render(
@@ -120,7 +122,7 @@ def claim_list(request):
             "form": form,
             "page_obj": page_obj,
             "cards": rendered_cards(page_obj.object_list),
-            "filters": rendered_filters(request, form),
+            "filters": parts.filters(form),
             "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
             "partial": partial,
         },

@@ -1,15 +1,18 @@
 """
 Parts of pages kept in the cache while rendering (claims.fragments) are never
 older than the page around them: a card changes with what it shows, the
-filter form with the list's content version, a ClaimReview document with its
-claim's, even with the page cache off.
+filter form, the number of matches and a search's matches with the list's
+content version, a ClaimReview document with its claim's, even with the page
+cache off.
 """
 
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
+from claims.fragments import ListParts
 from claims.models import Claim, Source, Topic
 from tests.factories import page_text
 
@@ -113,3 +116,31 @@ def test_a_preview_never_comes_from_the_fragment_cache(client, fragments_only, e
     assert "Retitled while unpublished" in page_text(client.get(f"/claims/{claim.slug}/preview/"))
     assert "Retitled while unpublished" not in first
     assert not Claim.objects.get(pk=claim.pk).is_published
+
+
+def test_every_page_of_one_search_shares_one_count(client, fragments_only, settings, rf):
+    settings.PUBLIC_PAGE_SIZE = 1
+    first = client.get("/?q=north+korean")
+    second = client.get("/?q=north+korean&page=2")
+    # Kept once, under the query without its page.
+    parts = ListParts(rf.get("/", {"q": "north korean", "page": "2"}))
+    found = cache.get(parts.key("count"))
+    assert found == first.context["page_obj"].paginator.count >= 2
+    assert second.context["page_obj"].paginator.count == found
+    assert second.context["page_obj"].number == 2
+
+
+def test_the_count_and_the_matches_change_with_a_published_claim(
+    client, fragments_only, settings, publisher
+):
+    settings.PUBLIC_PAGE_SIZE = 1
+    paths = ["/", "/?page=2", "/?q=kursk", "/?q=troops&page=2"]
+    before = [page_text(client.get(path)) for path in paths]
+    claim = Claim.objects.get(slug=KURSK)
+    claim.unpublish(by=publisher, note="Legal asked.", public_note="Withdrawn for a check.")
+    for path, earlier in zip(paths, before, strict=True):
+        page = page_text(client.get(path))
+        assert page == page_text(fresh(client, settings, path)), path
+        assert page != earlier, path
+    assert "0 verdicts matching your search" in page_text(client.get("/?q=kursk"))
+    assert not Claim.objects.get(slug=KURSK).is_published
