@@ -12,12 +12,22 @@ update() or a hand edit that went around Claim.revise().
 """
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import CheckConstraint, Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    CharField,
+    CheckConstraint,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 
 from claims.models import (
     CONTROL_CHARACTERS,
@@ -43,48 +53,89 @@ class Violation:
 
 def find_violations(using=DEFAULT_DB_ALIAS):
     """Every broken invariant, one Violation per offending row and rule; [] when all hold."""
+    suspects = suspect_models(using)
     return [
-        *constraint_violations(using),
-        *control_character_violations(using),
+        *constraint_violations(using, suspects),
+        *control_character_violations(using, suspects),
         *workflow_violations(using),
         *audit_trail_violations(using),
     ]
 
 
-def constraint_violations(using):
+def checks_of(model):
+    return [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
+
+
+def control_character_fields(model):
+    """The names of `model`'s fields that refuse control characters (no_control_characters)."""
+    return [field.name for field in model._meta.fields if no_control_characters in field.validators]
+
+
+def control_character_pattern(using):
+    pattern = CONTROL_CHARACTERS.pattern
+    if connections[using].vendor == "postgresql":
+        # PostgreSQL text cannot hold NUL, and its regular expressions cannot name it.
+        pattern = pattern.replace("\\x00", "\\x01")
+    return pattern
+
+
+def suspect_models(using):
+    """
+    The labels of the models with a row that breaks one of their check
+    constraints or holds a control character: one query for every table
+    (almost always answering none), so that only those models' rows are
+    then asked which rule each breaks.
+    """
+    sql, params = suspects_query(using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {label for (label,) in cursor.fetchall()}
+
+
+@cache
+def suspects_query(using):
+    """suspect_models()'s SQL, built once a process: the rules are the models' own."""
+    pattern = control_character_pattern(using)
+    parts = []
+    for model in apps.get_app_config("claims").get_models():
+        conditions = [~Q(check.condition) for check in checks_of(model)]
+        conditions += [Q(**{f"{name}__regex": pattern}) for name in control_character_fields(model)]
+        if conditions:
+            label = Value(model._meta.label, output_field=CharField())
+            rows = model._base_manager.using(using).filter(reduce(or_, conditions))
+            parts.append(rows.annotate(label=label).values_list("label"))
+    query = parts[0].union(*parts[1:], all=True).query
+    # In no order, not even the first model's default one, which names a
+    # column the labels do not have.
+    query.clear_ordering(force=True)
+    return query.get_compiler(using).as_sql()
+
+
+def constraint_violations(using, suspects):
     """
     Rows that break a check constraint. The database refuses them as they are
     written; they exist only where it did not enforce one (a restore made
     without constraints, a table edited by hand, a constraint added later).
     """
     for model in apps.get_app_config("claims").get_models():
-        checks = [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
-        if not checks:
+        checks = checks_of(model)
+        if not checks or model._meta.label not in suspects:
             continue
         rows = model._base_manager.using(using)
-        # One query a model finds whether any row breaks any of its checks
-        # (almost always none); only then is each check asked which rows.
-        if not rows.filter(reduce(or_, [~Q(check.condition) for check in checks])).exists():
-            continue
         for check in checks:
             for row in rows.exclude(check.condition).order_by("pk"):
                 yield Violation(model._meta.label, row_name(row), check.name)
 
 
-def control_character_violations(using):
+def control_character_violations(using, suspects):
     """
     Text holding a control character that its field refuses (see
-    no_control_characters): one query a model, whatever the number of rows.
+    no_control_characters): one query a suspect model, whatever the number of rows.
     """
-    pattern = CONTROL_CHARACTERS.pattern
-    if connections[using].vendor == "postgresql":
-        # PostgreSQL text cannot hold NUL, and its regular expressions cannot name it.
-        pattern = pattern.replace("\\x00", "\\x01")
+    pattern = control_character_pattern(using)
     for model in apps.get_app_config("claims").get_models():
-        names = [
-            field.name for field in model._meta.fields if no_control_characters in field.validators
-        ]
-        if not names:
+        names = control_character_fields(model)
+        if not names or model._meta.label not in suspects:
             continue
         offenders = model._base_manager.using(using).filter(
             reduce(or_, [Q(**{f"{name}__regex": pattern}) for name in names])
