@@ -315,7 +315,10 @@ def public_page(view=None, *, params=(), shows=()):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         request.GET = read_only(params, request.GET)
-        version = content_versions(names_read_by(kwargs)) if settings.PUBLIC_PAGE_CACHE else None
+        names = names_read_by(kwargs)
+        version = content_versions(names) if settings.PUBLIC_PAGE_CACHE else None
+        # The view's own cached parts are kept under the same versions (one read).
+        request.content_versions_read = dict(zip(names, version or (), strict=False))
         key = page_cache_key(request) if version else None
         if key and (entry := cached_page(key, version)):
             page_cache_looked_up.send(public_page, request=request, hit=True)

@@ -128,32 +128,31 @@ class ListParts:
     """
     Parts of one list request that depend on the published claims and the
     query but not on the page: the filter form's HTML, the number of matches
-    and a search's newest matches. Kept under the list's content versions (LIST, which every change
-    to a published claim replaces) and the query without its page, so that
-    every page of one search, and its htmx partial, share them.
+    and a search's newest matches. Kept under the list's content versions
+    (LIST, which every change to a published claim replaces) and the query
+    without its page, so that every page of one search, and its htmx partial,
+    share them. All three are read in one round trip to the cache, and what
+    was made is written in one (store()).
     """
+
+    KINDS = ("filters", "count", "matches")
 
     def __init__(self, request):
         self.request = request
-        self.shown = None
+        self.keys, self.found, self.made = {}, {}, {}
         if settings.PUBLIC_FRAGMENT_CACHE:
             query = request.GET.copy()
             query.pop("page", None)
-            versions = content_versions([PUBLIC, LIST])
-            self.shown = [*versions, query.urlencode(), list_template_digest()]
-
-    def key(self, kind):
-        digest = hashlib.sha256("\x1f".join(map(str, self.shown)).encode()).hexdigest()[:40]
-        return f"list-{kind}:{digest}"
+            shown = [*list_versions(request), query.urlencode(), list_template_digest()]
+            digest = hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
+            self.keys = {kind: f"list-{kind}:{digest}" for kind in self.KINDS}
+            self.found = cached_values(list(self.keys.values()))
 
     def kept(self, kind, make):
-        """The part `kind` from the cache, or make() kept; make() alone with the cache off."""
-        if self.shown is None:
-            return make()
-        key = self.key(kind)
-        if (value := cached_values([key]).get(key)) is None:
-            value = make()
-            store_many({key: value})
+        """The part `kind` from the cache, or make() (kept by store())."""
+        key = self.keys.get(kind)
+        if (value := self.found.get(key)) is None:
+            value = self.made[kind] = make()
         return value
 
     def filters(self, form):
@@ -164,6 +163,22 @@ class ListParts:
     def counted(self, count):
         """The number count() gives, counted once per query and list version."""
         return self.kept("count", count)
+
+    def store(self):
+        """Keep what this request made (nothing with the fragment cache off)."""
+        if self.keys and self.made:
+            store_many({self.keys[kind]: value for kind, value in self.made.items()})
+
+
+def list_versions(request):
+    """
+    The list's content versions: those the page cache read for this request
+    (so that a page and its parts are kept under the same ones), else read now.
+    """
+    read = getattr(request, "content_versions_read", {})
+    if PUBLIC in read and LIST in read:
+        return read[PUBLIC], read[LIST]
+    return content_versions([PUBLIC, LIST])
 
 
 def render_filters(request, form):

@@ -115,17 +115,17 @@ def claim_list(request):
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "cards": rendered_cards(page_obj.object_list),
+        "filters": parts.filters(form),
+        "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+        "partial": partial,
+    }
+    parts.store()
     return render(
-        request,
-        "claims/claim_list.html#results" if partial else "claims/claim_list.html",
-        {
-            "form": form,
-            "page_obj": page_obj,
-            "cards": rendered_cards(page_obj.object_list),
-            "filters": parts.filters(form),
-            "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
-            "partial": partial,
-        },
+        request, "claims/claim_list.html#results" if partial else "claims/claim_list.html", context
     )
 
 

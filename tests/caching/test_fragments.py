@@ -11,6 +11,8 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.fragments import ListParts
 from claims.models import Claim, Source, Topic
@@ -124,7 +126,7 @@ def test_every_page_of_one_search_shares_one_count(client, fragments_only, setti
     second = client.get("/?q=north+korean&page=2")
     # Kept once, under the query without its page.
     parts = ListParts(rf.get("/", {"q": "north korean", "page": "2"}))
-    found = cache.get(parts.key("count"))
+    found = cache.get(parts.keys["count"])
     assert found == first.context["page_obj"].paginator.count >= 2
     assert second.context["page_obj"].paginator.count == found
     assert second.context["page_obj"].number == 2
@@ -144,3 +146,14 @@ def test_the_count_and_the_matches_change_with_a_published_claim(
         assert page != earlier, path
     assert "0 verdicts matching your search" in page_text(client.get("/?q=kursk"))
     assert not Claim.objects.get(slug=KURSK).is_published
+
+
+def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
+    client, seed, page_cache
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/?q=kursk")
+    version_reads = [query for query in queries if "contentversion" in query["sql"]]
+    assert len(version_reads) == 1
+    assert response.status_code == 200
+    assert [claim.slug for claim in response.context["page_obj"]] == [KURSK]
