@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
-from claims.figures import revisions_since, stated_estimates
+from claims.figures import revisions_since, stated_estimates, states_estimates
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.models import (
@@ -134,7 +134,9 @@ def with_everything_the_page_shows(claims, evidence=True):
     `claims` with what a verdict page reads of one, in a fixed number of
     queries; without `evidence`, render_claim_page() reads it if it needs it.
     """
-    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic")
+    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic").annotate(
+        states_estimates=states_estimates()
+    )
     if evidence:
         claims = claims.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.with_origins())

@@ -242,4 +242,30 @@ def test_query_count_is_the_same_with_2_and_50_evidence_items(editor, reviewer, 
     add_evidence(48)
     assert claim.evidence.count() == 50
     with_50 = verdict_page_queries(client, claim.get_absolute_url())
-    assert with_2 == with_50 == 6
+    # The claim, its caveats, events, corrections and evidence: it states no
+    # estimate, so none are read.
+    assert with_2 == with_50 == 5
+
+
+def estimate_reads(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [query for query in queries if 'FROM "claims_estimate" ' in query["sql"]]
+
+
+def test_a_claim_that_states_no_estimate_costs_no_query_for_them(seed, client):
+    response, reads = estimate_reads(client, "/claims/north-korean-troops-kursk/")
+    assert reads == []
+    assert "The figure claimed is" not in page_text(response)
+    assert not Claim.objects.get(slug="north-korean-troops-kursk").estimates.exists()
+
+
+def test_a_claim_that_states_an_estimate_shows_it(seed, client):
+    response, reads = estimate_reads(client, CASUALTIES)
+    # The estimates it states, then any later revisions of them.
+    assert len(reads) == 2
+    assert "The figure claimed is National Intelligence Service (NIS)’s estimate" in page_text(
+        response
+    )
+    assert Claim.objects.get(slug="north-korean-casualties-4700").estimates.count() == 1
