@@ -10,10 +10,11 @@ verdict page does not: they are kept under the claim's content version
 shows replaces, and the site-wide one.
 
 The filter form (the #filters partial of claims/claim_list.html) shows the
-query and the topics of published claims, and the number of matches depends
-on the query and the published claims: both are kept under the query (without
-its page) and the list's content versions (claims.page_versions.LIST), which
-every change to a published claim replaces (ListParts).
+query and the topics of published claims; the number of matches and a
+search's matches depend on the query and the published claims. All three are
+kept under the query (without its page) and the list's content versions
+(claims.page_versions.LIST), which every change to a published claim
+replaces (ListParts).
 
 A card is kept under a key made of everything it shows.
 A card shows a claim's headline, rating, address, claimant, topic and date:
