@@ -151,7 +151,13 @@ def publication_problems(claim, evidence, caveats):
     if claim.is_published:
         problems.append("This claim is already published.")
     problems += public_problems(claim, caveats)
-    if not claim.verdict_summary.strip():
+    if not claim.verdict_summary.strip() and claim.status in ClaimStatus.verdicts():
+        # A standing verdict's text is on the record: the form no longer edits it.
+        problems.append(
+            "Write the summary for readers before publishing: add it through "
+            "Revise what readers see."
+        )
+    elif not claim.verdict_summary.strip():
         problems.append("Write the summary for readers before publishing.")
     # Readers are told a verdict past its review-by date may be outdated:
     # none may go out saying so on the day it is published.

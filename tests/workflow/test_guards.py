@@ -173,6 +173,13 @@ class TestPublication:
         unverified.verdict_summary = "Only the NIS says so."
         assert publication_problems(unverified, [], [caveat()]) == []
 
+    def test_a_verdict_without_a_summary_is_told_where_to_write_one(self):
+        rated = claim(status=ClaimStatus.UNVERIFIABLE)
+        assert publication_problems(rated, [], [caveat()]) == [
+            "Write the summary for readers before publishing: add it through "
+            "Revise what readers see."
+        ]
+
     @pytest.mark.parametrize("days_from_today", [0, -1])
     def test_a_review_by_date_not_after_today_stops_it(self, days_from_today):
         review_by = timezone.localdate() + timedelta(days=days_from_today)
