@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -353,17 +353,12 @@ class Revision:
 def stated_estimates(claim):
     """
     The estimates `claim` states, with their figures and origins: one query,
-    none when the claim was fetched annotated with states_estimates() and
-    states none (as most claims do).
+    none when the claim was read with `states_estimates` False (as most
+    claims are: see claims.views.claim_for_page).
     """
     if getattr(claim, "states_estimates", True) is False:
         return []
     return list(claim.estimates.select_related("figure", "origin__affiliation"))
-
-
-def states_estimates():
-    """Annotate claims with this as `states_estimates`: whether each states any estimate."""
-    return Exists(Estimate.claims.through.objects.filter(claim=OuterRef("pk")))
 
 
 def revisions_since(stated):

@@ -7,7 +7,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,13 +18,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
-from claims.figures import revisions_since, stated_estimates, states_estimates
+from claims.figures import Estimate, revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.models import (
+    Caveat,
     CaveatKind,
     Claim,
     ClaimStatus,
+    Correction,
     Credibility,
     Evidence,
     Reliability,
@@ -33,6 +35,7 @@ from claims.models import (
     Stance,
 )
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
+from claims.prepared import ClaimRead, preload
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.search import ranked_matches
 from claims.sitemaps import section_pages
@@ -129,23 +132,40 @@ def claim_list(request):
     )
 
 
-def with_everything_the_page_shows(claims, evidence=True):
+# What a verdict page lists of its claim, each one query (see claims.prepared).
+PAGE_LISTS = {
+    "caveats": ClaimRead(lambda claim_id: Caveat.objects.filter(claim_id=claim_id)),
+    "events": ClaimRead(
+        lambda claim_id: ReviewEvent.objects.filter(claim_id=claim_id).annotate(
+            actor_first_name=F("actor__first_name")
+        )
+    ),
+    "corrections": ClaimRead(lambda claim_id: Correction.objects.filter(claim_id=claim_id)),
+}
+STATED_ESTIMATES = ClaimRead(
+    lambda claim_id: Estimate.claims.through.objects.filter(claim_id=claim_id).values("pk")
+)
+
+
+def claim_for_page(claims, slug, evidence=True):
     """
-    `claims` with what a verdict page reads of one, in a fixed number of
-    queries; without `evidence`, render_claim_page() reads it if it needs it.
+    The claim in `claims` with `slug`, or 404, with what its verdict page
+    lists in a fixed number of queries: its caveats, review events (with each
+    actor's first name as `actor_first_name`), corrections and whether it
+    states an estimate. Without `evidence`, render_claim_page() reads the
+    evidence if it needs it.
     """
-    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic").annotate(
-        states_estimates=states_estimates()
-    )
+    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic")
     if evidence:
         claims = claims.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.with_origins())
         )
-    return claims.prefetch_related(
-        "caveats",
-        Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
-        "corrections",
-    )
+    claim = get_object_or_404(claims, slug=slug)
+    using = claim._state.db
+    for name, read in PAGE_LISTS.items():
+        preload(claim, name, read.rows(claim.pk, using))
+    claim.states_estimates = STATED_ESTIMATES.exists(claim.pk, using)
+    return claim
 
 
 def evidence_context(claim):
@@ -202,8 +222,7 @@ def claim_detail(request, slug):
     preview (False), stated_estimates (the estimates the claim states),
     revisions (claims.figures.Revision: later estimates from the same origin).
     """
-    claims = with_everything_the_page_shows(Claim.objects.published(), evidence=False)
-    claim = get_object_or_404(claims, slug=slug)
+    claim = claim_for_page(Claim.objects.published(), slug, evidence=False)
     return render_claim_page(request, claim)
 
 
@@ -225,7 +244,7 @@ def claim_preview(request, slug):
     """
     if not can_preview(request.user):
         raise Http404("No such claim.")
-    claim = get_object_or_404(with_everything_the_page_shows(Claim.objects.all()), slug=slug)
+    claim = claim_for_page(Claim.objects.all(), slug)
     if claim.is_published:
         return HttpResponseRedirect(claim.get_absolute_url())
     response = render_claim_page(request, claim, preview=True)

@@ -23,5 +23,12 @@ def rating(claim):
 
 @register.filter
 def actor_name(event):
-    """A review event's actor as readers see them: a first name or a role, never more."""
-    return event.actor.first_name or ROLE_BY_ACTION.get(event.action, "a reviewer")
+    """
+    A review event's actor as readers see them: a first name or a role, never
+    more. Reads `actor_first_name` where the page's read of the events gave it
+    (claims.views.claim_for_page), else the actor.
+    """
+    first_name = getattr(event, "actor_first_name", None)
+    if first_name is None:
+        first_name = event.actor.first_name
+    return first_name or ROLE_BY_ACTION.get(event.action, "a reviewer")

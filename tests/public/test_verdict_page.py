@@ -19,6 +19,8 @@ from claims.models import (
     ReviewEvent,
     Stance,
 )
+from claims.prepared import ClaimRead
+from claims.views import PAGE_LISTS
 from tests.factories import (
     make_evidence,
     make_published_claim,
@@ -242,9 +244,9 @@ def test_query_count_is_the_same_with_2_and_50_evidence_items(editor, reviewer, 
     add_evidence(48)
     assert claim.evidence.count() == 50
     with_50 = verdict_page_queries(client, claim.get_absolute_url())
-    # The claim, its caveats, events, corrections and evidence: it states no
-    # estimate, so none are read.
-    assert with_2 == with_50 == 5
+    # The claim, its caveats, events, corrections, whether it states an
+    # estimate, and its evidence: it states none, so none are read.
+    assert with_2 == with_50 == 6
 
 
 def estimate_reads(client, url):
@@ -269,3 +271,58 @@ def test_a_claim_that_states_an_estimate_shows_it(seed, client):
         response
     )
     assert Claim.objects.get(slug="north-korean-casualties-4700").estimates.count() == 1
+
+
+def test_the_page_reads_each_list_as_the_orm_would(seed):
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    # Out of the default order: corrections are listed oldest first.
+    later = Correction.objects.create(claim=claim, kind="update", note="Second note.")
+    earlier = Correction.objects.create(
+        claim=claim,
+        kind="correction",
+        note="First note.",
+        published_at=later.published_at - timedelta(days=1),
+    )
+    Caveat.objects.create(claim=claim, kind=CaveatKind.PARTIAL_DATA, text="A second caveat.")
+
+    def pks(rows):
+        return [row.pk for row in rows]
+
+    for name, read in PAGE_LISTS.items():
+        orm = list(getattr(claim, name).all())
+        assert orm, name
+        assert pks(read.rows(claim.pk, "default")) == pks(orm), name
+    assert pks(PAGE_LISTS["corrections"].rows(claim.pk, "default")) == [earlier.pk, later.pk]
+    for event in PAGE_LISTS["events"].rows(claim.pk, "default"):
+        assert event.actor_first_name == event.actor.first_name
+    # Another claim's rows are never read with it.
+    other = Claim.objects.get(slug="north-korean-troops-kursk")
+    assert set(pks(PAGE_LISTS["caveats"].rows(other.pk, "default"))) == set(
+        other.caveats.values_list("pk", flat=True)
+    )
+
+
+def test_a_claim_read_is_built_once_per_database(seed):
+    builds = []
+
+    def caveats_of(claim_id):
+        builds.append(claim_id)
+        return Caveat.objects.filter(claim_id=claim_id)
+
+    read = ClaimRead(caveats_of)
+    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    first = read.rows(claim.pk, "default")
+    again = read.rows(claim.pk, "default")
+    assert len(builds) == 1
+    assert [caveat.text for caveat in first] == [caveat.text for caveat in again]
+    assert read.exists(claim.pk, "default") is True
+    assert read.exists(0, "default") is False
+    assert claim.caveats.count() == len(first) > 0
+
+
+def test_a_claim_read_that_takes_more_than_the_claim_id_is_refused(db):
+    read = ClaimRead(lambda claim_id: Caveat.objects.filter(claim_id=claim_id, text="Known."))
+    with pytest.raises(ValueError, match="takes only the claim id"):
+        read.rows(1, "default")
+    assert read.compiled_for == {}
+    assert not Caveat.objects.exists()
