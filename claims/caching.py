@@ -23,7 +23,9 @@ The page cache can never serve a page readers should no longer see:
   at most, like the shared cache.
 
 An edit to one claim therefore leaves every other claim's verdict page
-cached, while the listings, which count every claim, are rendered again.
+cached, while the listings, which count every claim, are rendered again:
+once, by the first reader to ask (RenderTurn), whose page the readers asking
+meanwhile are served, if their versions are still current when it comes.
 
 A page is cached under its path and only the query parameters it reads
 (public_page's `params`), normalised, so that `?utm_source=...` and other
@@ -58,6 +60,11 @@ NONCE_PLACEHOLDER = b"<csp-nonce>"
 # Sent on every lookup in the page cache (request, hit): nothing listens in
 # production; the benchmark counts hits and misses with it.
 page_cache_looked_up = Signal()
+# One render of a page at a time (RenderTurn): how long a turn may be held,
+# how long other readers wait for its page, and how often they look.
+RENDER_TURN_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.005
 # Headers the wrapper or the middleware set on every response, never replayed.
 NOT_REPLAYED = {"cache-control", "etag", "content-length"}
 
@@ -224,18 +231,19 @@ def cached_page(key, version):
     committed is never current.
     """
     entry = RECENT_PAGES.get(key)
-    from_memo = entry is not None
-    if entry is None:
-        try:
-            entry = cache.get(key)
-        except Exception as error:
-            # The page cache only saves work: with Redis down, render.
-            logger.warning("Page cache unavailable, rendering: %r", error)
-            return None
+    if entry is not None and entry["version"] == version:
+        return entry
+    # Not in the memo, or kept there under older versions: another process
+    # may already have rendered the page under these.
+    try:
+        entry = cache.get(key)
+    except Exception as error:
+        # The page cache only saves work: with Redis down, render.
+        logger.warning("Page cache unavailable, rendering: %r", error)
+        return None
     if entry is None or entry["version"] != version:
         return None
-    if not from_memo:
-        RECENT_PAGES.put(key, entry)
+    RECENT_PAGES.put(key, entry)
     return entry
 
 
@@ -285,6 +293,81 @@ def conditional(request, response):
     return result
 
 
+def render_and_keep(view, request, args, kwargs, key, version):
+    """The view's response, with its ETag; a 200 is kept in the page cache under `key` if given."""
+    response = view(request, *args, **kwargs)
+    if response.status_code != 200:
+        return response
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    response.headers["ETag"] = content_etag(request, response.content)
+    if key:
+        entry = page_entry(request, response, version)
+        try:
+            cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
+        except Exception as error:
+            logger.warning("Page cache unavailable, not storing: %r", error)
+        else:
+            RECENT_PAGES.put(key, entry)
+    return conditional(request, response)
+
+
+class RenderTurn:
+    """
+    One render of a page under one version at a time, across processes.
+
+    After an edit retires a page, every reader who asks for it before its
+    new rendering is kept would render it too: at 2,000 reads a second,
+    `/` was rendered three or four times for each edit, and those renders
+    were most of what readers waited for. The first reader to miss takes the
+    turn (an add to the shared cache, which only one process wins); the
+    others wait for the page it keeps, up to RENDER_WAIT_SECONDS, and render
+    it themselves if it does not come (the renderer failed, answered other
+    than 200, or is slow) or the cache is unreachable.
+
+    The turn is for the page's key and version together, so a render under
+    old versions never holds up one under new versions.
+    """
+
+    def __init__(self, key, version):
+        self.key = key
+        digest = hashlib.sha256(repr(version).encode()).hexdigest()[:16]
+        self.turn_key = f"{key}:rendering:{digest}"
+        self.version = version
+        self.ours = True
+
+    def __enter__(self):
+        try:
+            self.ours = cache.add(self.turn_key, 1, RENDER_TURN_SECONDS)
+        except Exception as error:
+            logger.warning("Page cache unavailable, rendering: %r", error)
+        return self
+
+    def wait_for_page(self):
+        """The page the turn's holder keeps, if it comes in time under this version, else None."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            try:
+                found = cache.get_many([self.key, self.turn_key])
+            except Exception as error:
+                logger.warning("Page cache unavailable, rendering: %r", error)
+                return None
+            entry = found.get(self.key)
+            if entry is not None and entry["version"] == self.version:
+                return entry
+            if self.turn_key not in found:
+                return None  # its holder finished without keeping this version
+        return None
+
+    def __exit__(self, *exc):
+        if self.ours:
+            try:
+                cache.delete(self.turn_key)
+            except Exception as error:
+                logger.warning("Page cache unavailable, turn left to expire: %r", error)
+
+
 def public_page(view=None, *, params=(), shows=()):
     """
     Make a public view's successful responses cacheable by anyone.
@@ -325,21 +408,18 @@ def public_page(view=None, *, params=(), shows=()):
             return conditional(request, response_from_entry(request, entry))
         if key:
             page_cache_looked_up.send(public_page, request=request, hit=False)
-        response = view(request, *args, **kwargs)
-        if response.status_code != 200:
-            return response
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        response.headers["ETag"] = content_etag(request, response.content)
-        if key:
-            entry = page_entry(request, response, version)
-            try:
-                cache.set(key, entry, settings.PUBLIC_CACHE_SECONDS)
-            except Exception as error:
-                logger.warning("Page cache unavailable, not storing: %r", error)
-            else:
-                RECENT_PAGES.put(key, entry)
-        return conditional(request, response)
+            with RenderTurn(key, version) as turn:
+                # A page rendered elsewhere while this request waited is
+                # still current only if no change has committed since.
+                if (
+                    not turn.ours
+                    and (entry := turn.wait_for_page())
+                    and content_versions(names) == version
+                ):
+                    RECENT_PAGES.put(key, entry)
+                    return conditional(request, response_from_entry(request, entry))
+                return render_and_keep(view, request, args, kwargs, key, version)
+        return render_and_keep(view, request, args, kwargs, key, version)
 
     wrapper.names_read_by = names_read_by
     return wrapper

@@ -61,6 +61,7 @@ def parse_args():
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=2, help="threads a gunicorn worker")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--reuse-data", action="store_true", help="keep an existing fill")
     parser.add_argument(
@@ -129,14 +130,15 @@ class Server:
                 "-m",
                 "gunicorn",
                 "factcheck.wsgi",
+                # As deployed (README), with the workers and threads asked for.
+                "--config",
+                "python:factcheck.gunicorn_conf",
                 "--bind",
                 f"{HOST}:{self.port}",
                 "--workers",
                 str(self.args.workers),
-                "--worker-class",
-                "gthread",
                 "--threads",
-                "2",
+                str(self.args.threads),
                 "--log-level",
                 "warning",
             ],
@@ -399,7 +401,7 @@ def main():
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{command}` "
         f"({claims}; wrk, {args.connections} connections, {args.rounds} rounds of "
         f"{args.duration} s a page; gunicorn "
-        f"{args.workers} gthread workers × 2 threads; {os.cpu_count()} cores, "
+        f"{args.workers} gthread workers × {args.threads} threads; {os.cpu_count()} cores, "
         f"Python {platform.python_version()}). {fill_line}",
     ]
     for label, (rows, weight) in modes.items():

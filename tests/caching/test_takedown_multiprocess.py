@@ -74,7 +74,7 @@ def wait_for(check, seconds=20):
 
 
 class Gunicorn:
-    """The site under gunicorn with two workers, the page cache on."""
+    """The site under gunicorn as deployed, with two workers and the page cache on."""
 
     def __init__(self, log, redis_url=""):
         self.port = free_port()
@@ -88,7 +88,10 @@ class Gunicorn:
             "LOG_LEVEL": "WARNING",
         }
         self.process = subprocess.Popen(
-            [GUNICORN, "factcheck.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}"],
+            [
+                *(GUNICORN, "factcheck.wsgi", "--config", "python:factcheck.gunicorn_conf"),
+                *("--workers", "2", "--bind", f"127.0.0.1:{self.port}"),
+            ],
             cwd=BASE_DIR,
             env=env,
             stdout=log,

@@ -88,3 +88,39 @@ def test_an_empty_benchmark_database_is_checked_as_usual(benchmark_database):
     assert check.stdout.strip() == "All 0 claims hold every invariant."
     with sqlite3.connect(path) as database:
         assert database.execute("SELECT count(*) FROM bench_syntheticfill").fetchone() == (0,)
+
+
+class RecordingPipeline:
+    def __init__(self, sent):
+        self.sent = sent
+        self.queued = []
+
+    def hincrby(self, name, key, amount):
+        self.queued.append((name, key, amount))
+
+    def execute(self):
+        self.sent.append(sorted(self.queued))
+
+
+def test_the_soaks_page_cache_counts_reach_redis_in_one_batch(monkeypatch, rf):
+    from bench import page_cache_counts
+
+    sent = []
+    redis = type("Redis", (), {"pipeline": lambda self, transaction: RecordingPipeline(sent)})
+    monkeypatch.setattr(page_cache_counts, "redis_client", lambda: redis())
+    monkeypatch.setattr(page_cache_counts, "start_flushing", lambda: None)
+    page_cache_counts.flush()  # whatever an earlier test counted
+    sent.clear()
+
+    for path, hit in [("/", True), ("/", True), ("/", False), ("/feed/", True)]:
+        page_cache_counts.count_lookup(None, request=rf.get(path), hit=hit)
+    assert sent == []  # nothing sent per request
+    page_cache_counts.flush()
+    page_cache_counts.flush()  # nothing new: nothing sent
+    assert sent == [
+        [
+            (page_cache_counts.HITS, "/", 2),
+            (page_cache_counts.HITS, "/feed/", 1),
+            (page_cache_counts.MISSES, "/", 1),
+        ]
+    ]
