@@ -401,7 +401,8 @@ def main():
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{command}` "
         f"({claims}; wrk, {args.connections} connections, {args.rounds} rounds of "
         f"{args.duration} s a page; gunicorn "
-        f"{args.workers} gthread workers × {args.threads} threads; {os.cpu_count()} cores, "
+        f"{args.workers} gthread workers × {args.threads} threads "
+        f"(factcheck/gunicorn_conf.py); {os.cpu_count()} cores, "
         f"Python {platform.python_version()}). {fill_line}",
     ]
     for label, (rows, weight) in modes.items():

@@ -170,8 +170,9 @@ def report(args, results, paths, untouched):
         f"`{'make soak-quick' if args.quick else 'make soak'}`: {args.claims:,} claims, "
         f"{args.duration} s a scenario, wrk at {args.connections} connections over "
         f"{len(paths)} public pages ({len(untouched)} of them verdict pages of claims no "
-        f"writer touches), gunicorn {args.workers} gthread workers × {args.threads} threads, "
-        f"page cache in Redis; {os.cpu_count()} cores, shared with other work.",
+        f"writer touches), gunicorn {args.workers} gthread workers × {args.threads} threads "
+        f"(factcheck/gunicorn_conf.py), page cache in Redis; {os.cpu_count()} cores, "
+        "shared with other work.",
         "",
         "| scenario | reads | req/s | p50 ms | p99 ms | failed requests | untouched verdict "
         "pages from cache |",
