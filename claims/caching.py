@@ -61,10 +61,12 @@ NONCE_PLACEHOLDER = b"<csp-nonce>"
 # production; the benchmark counts hits and misses with it.
 page_cache_looked_up = Signal()
 # One render of a page at a time (RenderTurn): how long a turn may be held,
-# how long other readers wait for its page, and how often they look.
+# how long other readers wait for its page, and how often they look (every
+# 5 ms at first, then less often, up to every 50 ms).
 RENDER_TURN_SECONDS = 10
 RENDER_WAIT_SECONDS = 2.0
 RENDER_POLL_SECONDS = 0.005
+RENDER_POLL_MAX_SECONDS = 0.05
 # Headers the wrapper or the middleware set on every response, never replayed.
 NOT_REPLAYED = {"cache-control", "etag", "content-length"}
 
@@ -346,19 +348,23 @@ class RenderTurn:
     def wait_for_page(self):
         """The page the turn's holder keeps, if it comes in time under this version, else None."""
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(RENDER_POLL_SECONDS)
-            try:
-                found = cache.get_many([self.key, self.turn_key])
-            except Exception as error:
-                logger.warning("Page cache unavailable, rendering: %r", error)
-                return None
-            entry = found.get(self.key)
-            if entry is not None and entry["version"] == self.version:
-                return entry
-            if self.turn_key not in found:
-                return None  # its holder finished without keeping this version
-        return None
+        pause = RENDER_POLL_SECONDS
+        try:
+            # Only the small turn key while it is held: the page's own key
+            # still holds the page as it was, which would be fetched for nothing.
+            while True:
+                time.sleep(pause)
+                if cache.get(self.turn_key) is None:
+                    break
+                if time.monotonic() >= deadline:
+                    return None
+                pause = min(2 * pause, RENDER_POLL_MAX_SECONDS)
+            entry = cache.get(self.key)
+        except Exception as error:
+            logger.warning("Page cache unavailable, rendering: %r", error)
+            return None
+        # None when its holder finished without keeping a page under this version.
+        return entry if entry is not None and entry["version"] == self.version else None
 
     def __exit__(self, *exc):
         if self.ours:
