@@ -12,6 +12,7 @@ took 12% of the soak's reads a second, which readers of a real desk would not
 lose.
 """
 
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,8 @@ from collections import Counter
 from functools import cache
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 HITS = "bench:page-cache:hits"
 MISSES = "bench:page-cache:misses"
@@ -44,7 +47,12 @@ def start_flushing():
 def flush_forever():
     while True:
         time.sleep(FLUSH_SECONDS)
-        flush()
+        try:
+            flush()
+        except Exception as error:
+            # Kept for the next try (flush() put them back): a Redis that
+            # is briefly unreachable must not stop the counting.
+            logger.warning("Page cache counts not sent, kept for the next try: %r", error)
 
 
 def flush():
@@ -56,7 +64,12 @@ def flush():
     pipeline = redis_client().pipeline(transaction=False)
     for (hash_name, path), number in taken.items():
         pipeline.hincrby(hash_name, path, number)
-    pipeline.execute()
+    try:
+        pipeline.execute()
+    except Exception:
+        with counts_lock:
+            counts.update(taken)
+        raise
 
 
 def count_lookup(sender, request, hit, **kwargs):

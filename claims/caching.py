@@ -333,8 +333,9 @@ class RenderTurn:
 
     def __init__(self, key, version):
         self.key = key
-        digest = hashlib.sha256(repr(version).encode()).hexdigest()[:16]
-        self.turn_key = f"{key}:rendering:{digest}"
+        digest = hashlib.sha256(f"{key}\n{version!r}".encode()).hexdigest()
+        # Not under the pages' own prefix, so that nothing counts a turn as a page.
+        self.turn_key = f"render-turn:{digest}"
         self.version = version
         self.ours = True
 

@@ -10,7 +10,7 @@ reader's sleep: each time the reader looks, the "other process" does its part.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import RequestFactory
 
 from claims import caching
@@ -138,6 +138,39 @@ def test_a_reader_waits_no_longer_than_the_limit_for_a_slow_render(
     assert response.status_code == 200
     assert renders == [KURSK]
     assert cache.get(key)["version"] == current_versions(KURSK)
+    # The turn is still the other process's: this reader did not take it.
+    assert cache.get(turn.turn_key) == 1
+
+
+def test_a_reader_whose_render_fails_gives_the_turn_back(seed, client, page_cache, monkeypatch):
+    _, key, turn = kursk_rendered_and_forgotten(client)
+
+    def failing_render(*args, **kwargs):
+        raise RuntimeError("the template could not be rendered")
+
+    monkeypatch.setattr(caching, "render_and_keep", failing_render)
+    with pytest.raises(RuntimeError):
+        client.get(KURSK)
+    assert cache.get(turn.turn_key) is None
+    assert cache.get(key) is None
+    assert kursk().is_published
+
+
+def test_a_reader_renders_when_the_cache_refuses_the_turn(
+    seed, client, page_cache, renders, monkeypatch, caplog
+):
+    kursk_rendered_and_forgotten(client)
+    renders.clear()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(type(caches["default"]), "add", unreachable)
+    response = client.get(KURSK)
+    assert response.status_code == 200
+    assert renders == [KURSK]
+    assert "Page cache unavailable, rendering" in caplog.text
+    assert kursk().is_published
 
 
 def test_the_reader_who_takes_the_turn_gives_it_back_with_the_page_kept(

@@ -124,3 +124,32 @@ def test_the_soaks_page_cache_counts_reach_redis_in_one_batch(monkeypatch, rf):
             (page_cache_counts.MISSES, "/", 1),
         ]
     ]
+
+
+def test_counts_that_redis_does_not_take_are_kept_for_the_next_try(monkeypatch, rf):
+    from bench import page_cache_counts
+
+    sent = []
+    failing = [True]
+
+    class Pipeline(RecordingPipeline):
+        def execute(self):
+            if failing[0]:
+                raise ConnectionError("Redis is restarting")
+            super().execute()
+
+    redis = type("Redis", (), {"pipeline": lambda self, transaction: Pipeline(sent)})
+    monkeypatch.setattr(page_cache_counts, "redis_client", lambda: redis())
+    monkeypatch.setattr(page_cache_counts, "start_flushing", lambda: None)
+    failing[0] = False
+    page_cache_counts.flush()  # whatever an earlier test counted
+    sent.clear()
+    failing[0] = True
+
+    page_cache_counts.count_lookup(None, request=rf.get("/"), hit=True)
+    with pytest.raises(ConnectionError):
+        page_cache_counts.flush()
+    page_cache_counts.count_lookup(None, request=rf.get("/"), hit=True)
+    failing[0] = False
+    page_cache_counts.flush()
+    assert sent == [[(page_cache_counts.HITS, "/", 2)]]
