@@ -54,7 +54,11 @@ def preload(instance, name, rows):
     prefetch_related() does, so that templates and claim_review() read them
     without a query.
     """
-    queryset = getattr(instance, name).all()
+    manager = getattr(instance, name)
+    for row in rows:
+        # Each row's way back to `instance`, as prefetch_related() leaves it.
+        manager.field.set_cached_value(row, instance)
+    queryset = manager.all()
     queryset._result_cache = rows
     queryset._prefetch_done = True
     if not hasattr(instance, "_prefetched_objects_cache"):

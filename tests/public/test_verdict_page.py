@@ -20,7 +20,7 @@ from claims.models import (
     Stance,
 )
 from claims.prepared import ClaimRead
-from claims.views import PAGE_LISTS
+from claims.views import PAGE_LISTS, claim_for_page
 from tests.factories import (
     make_evidence,
     make_published_claim,
@@ -326,3 +326,15 @@ def test_a_claim_read_that_takes_more_than_the_claim_id_is_refused(db):
         read.rows(1, "default")
     assert read.compiled_for == {}
     assert not Caveat.objects.exists()
+
+
+def test_the_lists_a_page_reads_know_their_claim_without_a_query(seed):
+    claim = claim_for_page(Claim.objects.published(), "north-korean-casualties-4700")
+    with CaptureQueriesContext(connection) as queries:
+        caveats = list(claim.caveats.all())
+        events = list(claim.events.all())
+        back = {item.claim.pk for item in caveats + events}
+    assert len(queries) == 0
+    assert back == {claim.pk}
+    assert len(caveats) == Caveat.objects.filter(claim=claim).count() > 0
+    assert len(events) == ReviewEvent.objects.filter(claim=claim).count() > 0
