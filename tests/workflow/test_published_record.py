@@ -288,6 +288,21 @@ def test_the_revise_page_is_a_plain_form_with_the_current_values(client, seed_us
     assert Claim.objects.get(pk=claim.pk).version == claim.version
 
 
+def test_a_verdict_without_a_summary_links_publish_to_where_it_is_written(client, seed_users):
+    editor, reviewer = seed_users
+    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim.mark_unverifiable(by=reviewer)
+    claim.refresh_from_db()
+    assert claim.is_on_the_record and not claim.verdict_summary
+    client.force_login(reviewer)
+    content = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    reason = content[content.index('id="why-publish"') :].split("</span>")[0]
+    assert "Write the summary for readers before publishing" in reason
+    assert f'<a href="{revise_url(claim)}">Revise what readers see…</a>' in reason
+    assert 'value="publish" disabled' in content
+    assert not Claim.objects.get(pk=claim.pk).is_published
+
+
 def test_a_refused_revision_keeps_what_was_typed(client, seed_users):
     claim = Claim.objects.get(slug=KURSK)
     before = stored_state(claim)
