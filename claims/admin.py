@@ -36,6 +36,7 @@ from claims.models import (
     WorkflowError,
     WorkflowForbidden,
 )
+from claims.workflow import SUMMARY_THROUGH_REVISION
 
 
 class SlugSetOnceMixin:
@@ -662,6 +663,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 **(extra_context or {}),
                 "workflow_steps": offered_steps(claim, request.user),
                 "revise_problem": claim.revise_permission_problem(request.user),
+                "summary_through_revision": SUMMARY_THROUGH_REVISION,
                 "origin_groups": (groups := claim.independent_origins()),
                 "counted_origins": [group for group in groups if not group.is_claimant],
             }

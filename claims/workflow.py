@@ -144,6 +144,13 @@ def public_problems(claim, caveats):
     return problems
 
 
+# Why a standing verdict without a summary cannot be published yet (the admin
+# links its Publish button's reason to the revision form).
+SUMMARY_THROUGH_REVISION = (
+    "Write the summary for readers before publishing: add it through Revise what readers see."
+)
+
+
 def publication_problems(claim, evidence, caveats):
     """Not yet published, in a state readers may see, with a summary for
     readers and a review-by date (if any) after today."""
@@ -153,10 +160,7 @@ def publication_problems(claim, evidence, caveats):
     problems += public_problems(claim, caveats)
     if not claim.verdict_summary.strip() and claim.status in ClaimStatus.verdicts():
         # A standing verdict's text is on the record: the form no longer edits it.
-        problems.append(
-            "Write the summary for readers before publishing: add it through "
-            "Revise what readers see."
-        )
+        problems.append(SUMMARY_THROUGH_REVISION)
     elif not claim.verdict_summary.strip():
         problems.append("Write the summary for readers before publishing.")
     # Readers are told a verdict past its review-by date may be outdated:
