@@ -14,29 +14,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 
+from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
 from claims.models import (
-    READER_FACING_FIELDS,
-    TRANSITIONS,
-    Action,
     Affiliation,
     Article,
     Caveat,
     Claim,
-    ClaimStatus,
     Correction,
-    CorrectionKind,
-    Credibility,
     Estimate,
     Evidence,
     Figure,
     ReviewEvent,
     Source,
-    Stance,
     Topic,
-    WorkflowError,
-    WorkflowForbidden,
 )
-from claims.workflow import SUMMARY_THROUGH_REVISION
+from claims.models.claim import READER_FACING_FIELDS
+from claims.workflow import SUMMARY_THROUGH_REVISION, TRANSITIONS, WorkflowError, WorkflowForbidden
 
 
 class SlugSetOnceMixin:

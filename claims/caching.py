@@ -40,7 +40,6 @@ import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -49,6 +48,8 @@ from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+from claims.models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,6 @@ def content_versions(names):
     with a random token the first time it is read: a new or refilled
     database then never matches a page some earlier database left in Redis.
     """
-    ContentVersion = apps.get_model("claims", "ContentVersion")
     # Every cached page pays for this read: plain SQL, without building an
     # ORM query each time, which costs more than the index lookup itself.
     placeholders = ", ".join(["%s"] * len(names))
@@ -135,7 +135,7 @@ def public_content_changed(names=(PUBLIC,), using=DEFAULT_DB_ALIAS):
     names = sorted(set(names))
     if not names:
         return
-    table = apps.get_model("claims", "ContentVersion")._meta.db_table
+    table = ContentVersion._meta.db_table
     token = secrets.token_hex(8)
     # Plain SQL, as for the read: every workflow step writes here.
     with connections[using].cursor() as cursor:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from claims.models import SourceKind
+from claims.choices import SourceKind
 from claims.ratings import BEST_RATING, RATINGS, WORST_RATING
 
 # Inside <script> only these can end the element or start markup; escaped the

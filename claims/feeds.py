@@ -5,7 +5,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from claims.claimreview import absolute_url
-from claims.models import Claim, Correction, without_control_characters
+from claims.constraints import without_control_characters
+from claims.models import Claim, Correction
 
 FEED_SIZE = 30
 

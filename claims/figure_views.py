@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 from claims.caching import public_page
 from claims.charts import estimate_chart
 from claims.claimreview import absolute_url
-from claims.figures import RECORD_COLUMNS, Figure
+from claims.models import Figure
+from claims.models.figures import RECORD_COLUMNS
 from claims.page_versions import figure_page
 
 # Spreadsheets run a cell that starts with one of these as a formula.

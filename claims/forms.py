@@ -1,7 +1,8 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from claims.models import Source, Topic, no_control_characters
+from claims.constraints import no_control_characters
+from claims.models import Source, Topic
 from claims.ratings import PUBLIC_RATINGS
 from claims.search import search_claims
 

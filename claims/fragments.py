@@ -39,6 +39,7 @@ from django.utils.safestring import mark_safe
 
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import claim_review
+from claims.models import Claim
 from claims.page_versions import LIST, claim_page
 
 logger = logging.getLogger(__name__)
@@ -198,8 +199,6 @@ def claim_review_documents(rows):
     order, as JSON text: from the cache while the claim's content versions
     are those it was built under, else built (fetching only those claims).
     """
-    from claims.models import Claim
-
     keys = [None] * len(rows)
     found = {}
     if settings.PUBLIC_FRAGMENT_CACHE:

@@ -29,14 +29,9 @@ from django.db.models import (
     Value,
 )
 
-from claims.models import (
-    CONTROL_CHARACTERS,
-    Claim,
-    ClaimStatus,
-    Evidence,
-    ReviewEvent,
-    no_control_characters,
-)
+from claims.choices import ClaimStatus
+from claims.constraints import CONTROL_CHARACTERS, no_control_characters
+from claims.models import Claim, Evidence, ReviewEvent
 
 CHUNK = 2000
 

@@ -28,9 +28,9 @@ database in the change's own transaction:
   rarely edited, and any row a restore (loaddata) writes: every page.
 
 The receivers below are connected in ClaimsConfig.ready, so that the admin,
-the shell and restores all go through them. Queryset update() sends no
-signal: Claim.transition() and Claim.revise() call retire_claim_pages()
-themselves.
+the shell and restores all go through them, and so do the workflow's steps,
+which save the claim (Claim.write_step). Queryset update() sends no signal:
+it is for code that changes nothing readers see.
 
 Rows that a change fans out from are locked first (Source, Figure, Estimate:
 FOR UPDATE), so that a concurrent change linking a new claim to them (whose
@@ -41,16 +41,28 @@ retired: a reader in between renders the new content, under tokens that are
 replaced a moment later, so nothing stale is ever kept.
 """
 
-import threading
-from functools import lru_cache, wraps
+from functools import lru_cache
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from claims.caching import PUBLIC, public_content_changed
+from claims.models import (
+    Affiliation,
+    Article,
+    Caveat,
+    Claim,
+    ContentVersion,
+    Correction,
+    Estimate,
+    Evidence,
+    Figure,
+    ReviewEvent,
+    Source,
+    Topic,
+)
 
 LIST = "pages:list"
 FEED = "pages:feed"
@@ -75,10 +87,6 @@ def figure_page(slug):
     return f"figure:{slug}"
 
 
-def model(name):
-    return apps.get_model("claims", name)
-
-
 def lock_rows(rows):
     """
     Lock `rows` until the change commits, if it runs in a transaction: outside
@@ -96,7 +104,6 @@ def pages_showing_claims(claim_ids, *, listed=False, using=DEFAULT_DB_ALIAS):
     Two queries, in SQL: every workflow step pays for them, and building
     them through the ORM cost more than the step's own checks.
     """
-    Claim = model("Claim")
     claim_ids = list(claim_ids)
     if not claim_ids:
         return set()
@@ -128,8 +135,6 @@ def shown_by_claims_sql(count):
     sharing an affiliation with one (a source's page lists its public
     siblings), and the figures of the estimates they state.
     """
-    Claim, Evidence, Source = model("Claim"), model("Evidence"), model("Source")
-    Estimate, Figure = model("Estimate"), model("Figure")
     stated = Estimate.claims.field
     marks = ", ".join(["%s"] * count)
     return f"""
@@ -156,7 +161,6 @@ def shown_by_claims_sql(count):
 
 def source_pages_with_siblings(source_ids, using=DEFAULT_DB_ALIAS):
     """The pages of `source_ids` and of the sources sharing an affiliation with one."""
-    Source = model("Source")
     affiliations = Source.objects.filter(pk__in=source_ids, affiliation__isnull=False)
     slugs = (
         Source.objects.using(using)
@@ -168,7 +172,6 @@ def source_pages_with_siblings(source_ids, using=DEFAULT_DB_ALIAS):
 
 def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     """The pages showing any of the sources `source_ids` (see the module's docstring)."""
-    Claim, Evidence, Source = model("Claim"), model("Evidence"), model("Source")
     source_ids = set(source_ids)
     if not source_ids:
         return set()
@@ -185,8 +188,7 @@ def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     for source, origin in cited.filter(claim__in=published).values_list("source", "origin"):
         alongside |= {source, origin} - {None}
     figures = (
-        model("Estimate")
-        .objects.using(using)
+        Estimate.objects.using(using)
         .filter(Q(origin__in=source_ids) | Q(relayed_by__in=source_ids))
         .values_list("figure", flat=True)
     )
@@ -200,7 +202,6 @@ def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
 
 def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     """A figure's page, the sitemap, and the verdict pages stating any of its estimates."""
-    Claim, Estimate, Figure = model("Claim"), model("Estimate"), model("Figure")
     if not figure_ids:
         return set()
     if lock:
@@ -214,46 +215,6 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
         .values_list("slug", flat=True)
     )
     return {SITEMAP} | {figure_page(slug) for slug in figures} | {claim_page(s) for s in claims}
-
-
-# Claims whose workflow step (on this thread) retires their pages itself.
-STEPS_IN_PROGRESS = threading.local()
-
-
-def retires_its_own_pages(step):
-    """
-    Decorate a Claim method that ends by calling retire_claim_pages(): the
-    review event and correction it writes on the way leave the retirement
-    to that one call, instead of each working out the same pages again.
-    """
-
-    @wraps(step)
-    def taking_step(claim, *args, **kwargs):
-        claims = STEPS_IN_PROGRESS.__dict__.setdefault("claims", [])
-        claims.append(claim.pk)
-        try:
-            return step(claim, *args, **kwargs)
-        finally:
-            claims.pop()
-
-    return taking_step
-
-
-def retired_by_its_step(instance):
-    return instance._meta.model_name in {"reviewevent", "correction"} and (
-        instance.claim_id in getattr(STEPS_IN_PROGRESS, "claims", ())
-    )
-
-
-def retire_claim_pages(claim, *, listed, before=frozenset(), using=DEFAULT_DB_ALIAS):
-    """
-    Retire the pages showing `claim` after a step that changed it by a
-    queryset update (which sends no signal): those it shows on now, and
-    `before` (pages_showing_claims() from before the step); `listed` when it
-    was published before the step.
-    """
-    pages = pages_showing_claims([claim.pk], listed=listed, using=using)
-    public_content_changed(pages | set(before), using)
 
 
 # The rows whose pages are worked out from the database; any other change
@@ -286,7 +247,7 @@ def pages_showing(instance, using, *, lock):
     if name == "source":
         return pages_showing_sources([instance.pk], lock=lock, using=using)
     if name == "affiliation":
-        members = model("Source").objects.using(using).filter(affiliation=instance.pk)
+        members = Source.objects.using(using).filter(affiliation=instance.pk)
         return pages_showing_sources(members.values_list("pk", flat=True), lock=lock, using=using)
     if name == "figure":
         return pages_showing_figures([instance.pk], lock=lock, using=using)
@@ -314,7 +275,7 @@ def retire_pages_of_change(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, 
         # A restore writes rows before those they point to: retire every page.
         public_content_changed([PUBLIC], using)
         return
-    if not is_seen(instance, kwargs.get("update_fields")) or retired_by_its_step(instance):
+    if not is_seen(instance, kwargs.get("update_fields")):
         return
     if kwargs.get("created") and instance._meta.model_name in SHOWN_ONLY_THROUGH_CLAIMS:
         # Nothing points to a row just added, so no published claim shows it.
@@ -346,7 +307,6 @@ def retire_pages_of_stated_estimates(sender, instance, action, reverse, pk_set, 
     """m2m_changed on Estimate.claims: the figures' pages and the claims' verdict pages."""
     if action not in {"pre_clear", "post_add", "post_remove"}:
         return
-    Claim, Estimate = model("Claim"), model("Estimate")
     if reverse:  # claim.estimates.add(...)
         claim_ids = {instance.pk}
         estimate_ids = pk_set if pk_set is not None else instance.estimates.values("pk")
@@ -364,23 +324,23 @@ def retire_pages_of_stated_estimates(sender, instance, action, reverse, pk_set, 
 
 
 SHOWN_MODELS = [
-    "Claim",
-    "Evidence",
-    "Caveat",
-    "Correction",
-    "ReviewEvent",
-    "Source",
-    "Affiliation",
-    "Topic",
-    "Article",
-    "Figure",
-    "Estimate",
+    Claim,
+    Evidence,
+    Caveat,
+    Correction,
+    ReviewEvent,
+    Source,
+    Affiliation,
+    Topic,
+    Article,
+    Figure,
+    Estimate,
 ]
 
 
 def connect():
     """Retire cached pages on every save and delete of what public pages show."""
-    senders = [model(name) for name in SHOWN_MODELS] + [get_user_model()]
+    senders = [*SHOWN_MODELS, get_user_model()]
     for sender in senders:
         uid = f"page-versions-{sender._meta.label_lower}"
         pre_save.connect(remember_pages_before, sender=sender, dispatch_uid=f"{uid}-pre-save")
@@ -389,11 +349,11 @@ def connect():
         post_delete.connect(retire_pages_of_change, sender=sender, dispatch_uid=f"{uid}-delete")
     post_save.connect(
         retire_restored_version,
-        sender=model("ContentVersion"),
+        sender=ContentVersion,
         dispatch_uid="page-versions-restored-version",
     )
     m2m_changed.connect(
         retire_pages_of_stated_estimates,
-        sender=model("Estimate").claims.through,
+        sender=Estimate.claims.through,
         dispatch_uid="page-versions-stated-estimates",
     )

@@ -5,7 +5,7 @@ and ClaimReview all read from RATINGS.
 
 from dataclasses import dataclass
 
-from claims.models import ClaimStatus
+from claims.choices import ClaimStatus
 
 # The ClaimReview truth scale: 1 is false, 5 is corroborated.
 WORST_RATING = 1

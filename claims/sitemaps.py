@@ -5,8 +5,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from claims.claimreview import absolute_url
-from claims.figures import Figure
-from claims.models import Claim, Source
+from claims.models import Claim, Figure, Source
 
 
 class SiteUrlSitemap(Sitemap):

@@ -17,23 +17,12 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from claims.caching import public_page
+from claims.choices import CaveatKind, ClaimStatus, Credibility, Reliability, Stance
 from claims.claimreview import absolute_url, as_json_ld, claim_review
-from claims.figures import Estimate, revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
-from claims.models import (
-    Caveat,
-    CaveatKind,
-    Claim,
-    ClaimStatus,
-    Correction,
-    Credibility,
-    Evidence,
-    Reliability,
-    ReviewEvent,
-    Source,
-    Stance,
-)
+from claims.models import Caveat, Claim, Correction, Estimate, Evidence, ReviewEvent, Source
+from claims.models.figures import revisions_since, stated_estimates
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.prepared import ClaimRead, preload
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
@@ -220,7 +209,7 @@ def claim_detail(request, slug):
     origins (independent origins of the supporting evidence), counted_origins
     (those besides the claimant's own), canonical_url, claimreview (JSON-LD),
     preview (False), stated_estimates (the estimates the claim states),
-    revisions (claims.figures.Revision: later estimates from the same origin).
+    revisions (claims.models.figures.Revision: later estimates from the same origin).
     """
     claim = claim_for_page(Claim.objects.published(), slug, evidence=False)
     return render_claim_page(request, claim)

@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from claims.models import Affiliation, Claim, ClaimStatus, Evidence, Source, Stance
+from claims.choices import ClaimStatus, Stance
+from claims.models import Affiliation, Claim, Evidence, Source
 from claims.roles import ROLES, sync_roles
 
 

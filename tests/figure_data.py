@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from claims.figures import Estimate, Figure
+from claims.models import Estimate, Figure
 from tests.factories import make_source
 
 

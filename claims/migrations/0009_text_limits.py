@@ -6,7 +6,7 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
-import claims.models
+import claims.constraints
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             model_name="affiliation",
             name="name",
             field=models.CharField(
-                max_length=200, unique=True, validators=[claims.models.no_control_characters]
+                max_length=200, unique=True, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 help_text="At most 100,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(100000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             model_name="article",
             name="title",
             field=models.CharField(
-                max_length=300, validators=[claims.models.no_control_characters]
+                max_length=300, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="URL",
             ),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             model_name="caveat",
             name="text",
             field=models.CharField(
-                max_length=500, validators=[claims.models.no_control_characters]
+                max_length=500, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 help_text="Where the claim was made, when it is not an article on file.",
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="appearance URL",
             ),
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 help_text="At most 5,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(5000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 help_text="Short form for readers and ClaimReview, 75 characters at most.",
                 max_length=75,
-                validators=[claims.models.no_control_characters],
+                validators=[claims.constraints.no_control_characters],
             ),
         ),
         migrations.AlterField(
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 help_text="Why, in plain words, for readers. At most 3,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(3000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 help_text="At most 5,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(5000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="claim as made",
             ),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 help_text="At most 2,500 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(2500),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="archived URL",
             ),
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 help_text="The passage quoted, word for word. At most 5,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(5000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 ),
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
             model_name="evidence",
             name="title",
             field=models.CharField(
-                max_length=300, validators=[claims.models.no_control_characters]
+                max_length=300, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="URL",
             ),
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
                 help_text="The audit trail only: never shown to readers. At most 5,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(5000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="internal note",
             ),
@@ -211,7 +211,7 @@ class Migration(migrations.Migration):
                 ),
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
             model_name="source",
             name="country",
             field=models.CharField(
-                blank=True, max_length=100, validators=[claims.models.no_control_characters]
+                blank=True, max_length=100, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -230,7 +230,7 @@ class Migration(migrations.Migration):
                 help_text="At most 3,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(3000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
             model_name="source",
             name="name",
             field=models.CharField(
-                max_length=200, validators=[claims.models.no_control_characters]
+                max_length=200, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AlterField(
@@ -248,7 +248,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="URL",
             ),
@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
             model_name="topic",
             name="name",
             field=models.CharField(
-                max_length=100, unique=True, validators=[claims.models.no_control_characters]
+                max_length=100, unique=True, validators=[claims.constraints.no_control_characters]
             ),
         ),
         migrations.AddConstraint(

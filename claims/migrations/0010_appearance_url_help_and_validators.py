@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-import claims.models
+import claims.constraints
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 help_text="Where the claim was first made or reported (its first appearance); the article on file may only relay it.",
                 validators=[
                     django.core.validators.URLValidator(schemes=["http", "https"]),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
                 verbose_name="appearance URL",
             ),

@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-import claims.models
+import claims.constraints
 
 
 class Migration(migrations.Migration):
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 help_text="The passage stating the figure, word for word. At most 1,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(1000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 help_text="For readers: e.g. how a total was derived from the parts stated. At most 2,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 help_text="What counts and what does not, for readers. At most 2,000 characters.",
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    claims.models.no_control_characters,
+                    claims.constraints.no_control_characters,
                 ],
             ),
         ),

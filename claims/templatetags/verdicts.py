@@ -1,6 +1,6 @@
 from django import template
 
-from claims.models import Action
+from claims.choices import Action
 from claims.ratings import RATINGS
 
 register = template.Library()

@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from claims.models import Claim, ClaimStatus, Source
+from claims.choices import ClaimStatus
+from claims.models import Claim, Source
 from tests.factories import make_claim, make_source, password_for
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,8 @@ without JavaScript, since the buttons are the form's own submit buttons.
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim, ClaimStatus
+from claims.choices import ClaimStatus
+from claims.models import Claim
 from tests.factories import sign_in
 
 pytestmark = pytest.mark.browser

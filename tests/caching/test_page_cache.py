@@ -11,7 +11,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims.caching import RecentPages, cached_page, current_versions, page_cache_key
-from claims.models import Claim, ClaimStatus
+from claims.choices import ClaimStatus
+from claims.models import Claim
 from tests.factories import page_text
 
 KURSK = "/claims/north-korean-troops-kursk/"

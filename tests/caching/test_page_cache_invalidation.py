@@ -10,17 +10,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import (
-    Affiliation,
-    Article,
-    Caveat,
-    CaveatKind,
-    Claim,
-    ClaimStatus,
-    Correction,
-    Source,
-    Topic,
-)
+from claims.choices import CaveatKind, ClaimStatus
+from claims.models import Affiliation, Article, Caveat, Claim, Correction, Source, Topic
 from tests.factories import claim_form_data, make_claim, make_source, page_text
 from tests.workflow.test_admin_workflow import revise_form_data
 

@@ -28,19 +28,9 @@ from claims.caching import (
     current_versions,
     page_cache_key,
 )
-from claims.figures import Estimate, Figure
-from claims.models import (
-    Action,
-    Affiliation,
-    Caveat,
-    CaveatKind,
-    Claim,
-    Evidence,
-    Reliability,
-    Source,
-    WorkflowError,
-    WorkflowForbidden,
-)
+from claims.choices import Action, CaveatKind, Reliability
+from claims.models import Affiliation, Caveat, Claim, Estimate, Evidence, Figure, Source
+from claims.workflow import WorkflowError, WorkflowForbidden
 
 CLAIMS = [
     "north-korean-casualties-4700",

@@ -17,8 +17,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims.caching import cached_page, current_versions, page_cache_key
-from claims.figures import Estimate, Figure
-from claims.models import Caveat, CaveatKind, Claim, ClaimStatus, ContentVersion, Evidence, Source
+from claims.choices import CaveatKind, ClaimStatus
+from claims.models import Caveat, Claim, ContentVersion, Estimate, Evidence, Figure, Source
 from tests.factories import page_text
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.conf import settings
 
-from claims.figures import Estimate, Figure
+from claims.models import Estimate, Figure
 from tests.factories import page_text
 
 FIXTURE = json.loads((settings.BASE_DIR / "fixtures/seed.json").read_text())

@@ -9,16 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from claims.choices import Stance
 from claims.invariants import Violation, find_violations
-from claims.models import (
-    Affiliation,
-    Caveat,
-    Claim,
-    Evidence,
-    ReviewEvent,
-    Source,
-    Stance,
-)
+from claims.models import Affiliation, Caveat, Claim, Evidence, ReviewEvent, Source
 from tests.factories import make_claim, make_evidence, make_source
 
 

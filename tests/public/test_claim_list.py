@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Topic
+from claims.choices import ClaimStatus
+from claims.models import Claim, Topic
 from tests.factories import make_published_claim, make_source
 
 HTMX = {"HX-Request": "true"}

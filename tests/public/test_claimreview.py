@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 from django.conf import settings
 
-from claims.models import Article, Claim, ClaimStatus, Correction, SourceKind
+from claims.choices import ClaimStatus, SourceKind
+from claims.models import Article, Claim, Correction
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from tests.factories import make_published_claim, make_source
 

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from claims.models import Article, Claim, SourceKind
+from claims.choices import SourceKind
+from claims.models import Article, Claim
 from tests.factories import make_published_claim, make_source
 from tests.public.test_claimreview import claimreview_of, validator
 

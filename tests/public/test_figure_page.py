@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.figures import Estimate, Qualifier
-from claims.models import Source
+from claims.models import Estimate, Source
+from claims.models.figures import Qualifier
 from tests.factories import make_claim, make_published_claim, make_source, page_text
 from tests.figure_data import make_estimate, make_figure
 

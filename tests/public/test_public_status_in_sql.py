@@ -2,7 +2,8 @@
 
 import pytest
 
-from claims.models import Claim, ClaimStatus
+from claims.choices import ClaimStatus
+from claims.models import Claim
 from tests.factories import make_claim
 
 # Unpublished, any pair may occur; a published claim in review always has a

@@ -9,16 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import (
-    Action,
-    Caveat,
-    CaveatKind,
-    Claim,
-    ClaimStatus,
-    Correction,
-    ReviewEvent,
-    Stance,
-)
+from claims.choices import Action, CaveatKind, ClaimStatus, Stance
+from claims.models import Caveat, Claim, Correction, ReviewEvent
 from claims.prepared import ClaimRead
 from claims.views import PAGE_LISTS, claim_for_page
 from tests.factories import (

@@ -11,13 +11,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, close_old_connections, connection, models, transaction
 from django.urls import reverse
 
-from claims.models import (
-    Caveat,
-    Claim,
-    Correction,
-    WorkflowError,
-    no_control_characters,
-)
+from claims.constraints import no_control_characters
+from claims.models import Caveat, Claim, Correction
+from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, make_claim, make_published_claim, page_text
 from tests.workflow.test_admin_workflow import revise_form_data
 

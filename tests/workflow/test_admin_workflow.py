@@ -5,7 +5,8 @@ A workflow button submits the claim's change form (see test_steps_with_edits.py)
 import pytest
 from django.urls import reverse
 
-from claims.models import Caveat, Claim, ClaimStatus, Evidence, ReviewEvent
+from claims.choices import ClaimStatus
+from claims.models import Caveat, Claim, Evidence, ReviewEvent
 from tests.factories import claim_form_data, make_claim, make_evidence, make_source
 
 

@@ -3,7 +3,9 @@ needs two independent origins besides the claimant's own affiliation."""
 
 import pytest
 
-from claims.models import Claim, ClaimStatus, Source, WorkflowError
+from claims.choices import ClaimStatus
+from claims.models import Claim, Source
+from claims.workflow import WorkflowError
 from tests.factories import make_claim, make_evidence, make_source
 
 

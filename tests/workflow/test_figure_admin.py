@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from claims.figures import Estimate, Figure
+from claims.models import Estimate, Figure
 from tests.factories import make_published_claim, make_source, page_text
 from tests.figure_data import make_figure
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.figures import Estimate, Qualifier, revisions_since, stated_estimates
+from claims.models import Estimate
+from claims.models.figures import Qualifier, revisions_since, stated_estimates
 from tests.factories import make_published_claim, make_source
 from tests.figure_data import make_estimate, make_figure
 
@@ -62,7 +63,7 @@ class TestValues:
         assert not about.may_be_higher and not about.may_be_lower
 
     def test_the_record_for_downloads_has_every_column_in_order(self):
-        from claims.figures import RECORD_COLUMNS
+        from claims.models.figures import RECORD_COLUMNS
 
         estimate = make_estimate(make_figure(), relayed_by=make_source("Wire"))
         record = estimate.as_record(["https://desk.example/claims/x/"])

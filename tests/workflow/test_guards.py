@@ -9,9 +9,7 @@ import pytest
 from django.utils import timezone
 
 from claims.choices import Action, ClaimStatus, Stance
-from claims.evidence import Caveat, Evidence
-from claims.models import Claim
-from claims.sources import Affiliation, Source
+from claims.models import Affiliation, Caveat, Claim, Evidence, Source
 from claims.workflow import (
     TRANSITIONS,
     VERDICT_RULES,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from claims.models import Claim, Stance
+from claims.choices import Stance
+from claims.models import Claim
 from tests.factories import make_claim, make_evidence, make_source
 
 

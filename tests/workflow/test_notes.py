@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from claims.models import Claim, ClaimStatus, Correction, ReviewEvent, WorkflowError
+from claims.choices import ClaimStatus
+from claims.models import Claim, Correction, ReviewEvent
+from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, page_text
 
 KURSK = "/claims/north-korean-troops-kursk/"

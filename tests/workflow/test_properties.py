@@ -20,22 +20,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from claims.choices import Action, CaveatKind, Stance
 from claims.invariants import find_violations
 from claims.models import (
-    Action,
     Affiliation,
     Article,
     Caveat,
-    CaveatKind,
     Claim,
     Correction,
     Evidence,
     ReviewEvent,
     Source,
-    Stance,
-    WorkflowError,
-    WorkflowForbidden,
 )
+from claims.workflow import WorkflowError, WorkflowForbidden
 from tests.factories import make_claim, make_evidence, make_source, page_text
 
 settings.register_profile(

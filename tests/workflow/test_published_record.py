@@ -12,21 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from claims.choices import Stance
 from claims.invariants import find_violations
-from claims.models import (
-    READER_FACING_FIELDS,
-    Article,
-    Caveat,
-    Claim,
-    Correction,
-    ReviewEvent,
-    Source,
-    StaleClaim,
-    Stance,
-    Topic,
-    WorkflowError,
-    WorkflowForbidden,
-)
+from claims.models import Article, Caveat, Claim, Correction, ReviewEvent, Source, Topic
+from claims.models.claim import READER_FACING_FIELDS
+from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
 from tests.factories import claim_form_data, make_claim, make_evidence, make_source, page_text
 from tests.workflow.test_admin_workflow import revise_form_data
 

@@ -7,14 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from claims.models import (
-    Claim,
-    ClaimStatus,
-    ReviewEvent,
-    Stance,
-    WorkflowError,
-    WorkflowForbidden,
-)
+from claims.choices import ClaimStatus, Stance
+from claims.models import Claim, ReviewEvent
+from claims.workflow import WorkflowError, WorkflowForbidden
 from tests.factories import in_review, make_claim, make_evidence, make_source
 
 

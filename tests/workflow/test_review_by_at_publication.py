@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from claims.models import Caveat, Claim, ReviewEvent, WorkflowError
+from claims.models import Caveat, Claim, ReviewEvent
+from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, make_claim, page_text
 
 

@@ -7,17 +7,10 @@ the form back as it was typed. A verdict carries the summary readers get.
 import pytest
 from django.urls import reverse
 
+from claims.choices import ClaimStatus
 from claims.invariants import find_violations
-from claims.models import (
-    Caveat,
-    Claim,
-    ClaimStatus,
-    Correction,
-    Evidence,
-    ReviewEvent,
-    Source,
-    WorkflowError,
-)
+from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent, Source
+from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, make_evidence, page_text
 
 INJURED = "injured-repatriated-january-march"

@@ -3,15 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from claims.models import (
-    Caveat,
-    Claim,
-    ClaimStatus,
-    ReviewEvent,
-    Stance,
-    WorkflowError,
-    WorkflowForbidden,
-)
+from claims.choices import ClaimStatus, Stance
+from claims.models import Caveat, Claim, ReviewEvent
+from claims.workflow import WorkflowError, WorkflowForbidden
 from tests.factories import make_claim, make_evidence, make_source
 
 STATES = list(ClaimStatus)

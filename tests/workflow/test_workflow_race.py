@@ -6,19 +6,10 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from claims.choices import Action
+from claims.choices import Action, ClaimStatus, Stance
 from claims.invariants import find_violations
-from claims.models import (
-    Affiliation,
-    Claim,
-    ClaimStatus,
-    ReviewEvent,
-    Source,
-    StaleClaim,
-    Stance,
-    WorkflowError,
-)
-from claims.workflow import TRANSITIONS
+from claims.models import Affiliation, Claim, ReviewEvent, Source
+from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError
 from tests.factories import make_claim, make_evidence, make_source
 
 

@@ -3,18 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from claims.models import (
-    Caveat,
-    Claim,
-    ClaimStatus,
-    Correction,
-    Evidence,
-    ReviewEvent,
-    StaleClaim,
-    Stance,
-    WorkflowError,
-    WorkflowForbidden,
-)
+from claims.choices import ClaimStatus, Stance
+from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent
+from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
 from tests.factories import in_review, make_claim, make_evidence, make_source
 
 

@@ -8,19 +8,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.models import SyntheticFill
-from claims.figures import Estimate, Figure
+from claims.choices import Action, CaveatKind, ClaimStatus, SourceKind, Stance
 from claims.models import (
-    Action,
     Affiliation,
     Caveat,
-    CaveatKind,
     Claim,
-    ClaimStatus,
+    Estimate,
     Evidence,
+    Figure,
     ReviewEvent,
     Source,
-    SourceKind,
-    Stance,
     Topic,
 )
 

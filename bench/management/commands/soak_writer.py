@@ -10,19 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.db.models import Count, Max
 
-from claims.models import (
-    Affiliation,
-    Caveat,
-    CaveatKind,
-    Claim,
-    ClaimStatus,
-    Evidence,
-    ReviewEvent,
-    Source,
-    StaleClaim,
-    Stance,
-    WorkflowError,
-)
+from claims.choices import CaveatKind, ClaimStatus, Stance
+from claims.models import Affiliation, Caveat, Claim, Evidence, ReviewEvent, Source
+from claims.workflow import StaleClaim, WorkflowError
 
 SLUG_PREFIX = "soak-claim-"
 

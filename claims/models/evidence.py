@@ -17,7 +17,7 @@ from claims.constraints import (
     length_constraint,
     no_control_characters,
 )
-from claims.sources import Source
+from claims.models.claim import Claim
 from claims.workflow import WorkflowError
 
 
@@ -44,8 +44,7 @@ class ClaimAttachment(models.Model):
 
     def locked_claim(self):
         """The claim this row bears on, its row locked until the transaction ends."""
-        claims = self._meta.get_field("claim").related_model.objects
-        return claims.select_for_update().get(pk=self.claim_id)
+        return Claim.objects.select_for_update().get(pk=self.claim_id)
 
     def ensure_removable(self, claim):
         """Raise WorkflowError if this row may not be removed from `claim` (locked)."""
@@ -68,13 +67,13 @@ class Evidence(ClaimAttachment):
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(
-        Source,
+        "claims.Source",
         on_delete=models.PROTECT,
         related_name="evidence_published",
         help_text="Who published this item.",
     )
     origin = models.ForeignKey(
-        Source,
+        "claims.Source",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -1,16 +1,12 @@
 """
 The claim: what readers are told, its state in the review workflow, and its
-verbs (start_review, corroborate, …, publish, revise), each one audited step.
+verbs (start_review, corroborate, …, publish, revise), each one audited step
+written by write_step().
 
-Beside it, each in a module of its own:
-- claims.workflow: the transition table, each step's rule, the workflow's errors;
-- claims.independence: which evidence counts as an independent origin;
-- claims.sources: sources, affiliations, articles and topics, and which of
-  them readers may see;
-- claims.evidence: evidence and caveats, what a verdict rests on;
-- claims.history: the audit trail and the corrections readers see;
-- claims.choices, claims.constraints, claims.natural_keys: enums, text rules
-  and slug keys that every model uses.
+It reads its rules from claims.workflow (the transition table, each step's
+rule, the workflow's errors) and claims.independence, and writes its audit
+trail through claims.models.history. Evidence, caveats, sources and figures
+point to it from the modules above it.
 """
 
 import hashlib
@@ -25,44 +21,24 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 
 from claims.addresses import address
-
-# The enums, text rules, sources and workflow rules live in their own modules;
-# imported here too, so that `from claims.models import ...` (and the
-# migrations' `claims.models.no_control_characters`) keep finding them.
-from claims.choices import (  # noqa: F401
-    Action,
-    CaveatKind,
-    ClaimStatus,
-    CorrectionKind,
-    Credibility,
-    Reliability,
-    SourceKind,
-    Stance,
-)
-from claims.constraints import (  # noqa: F401
-    CONTROL_CHARACTERS,
-    HTTP_URL_CONDITION,
+from claims.choices import Action, ClaimStatus, CorrectionKind, Stance
+from claims.constraints import (
     bounded_text,
     choices_constraint,
     http_url_constraint,
     http_url_validator,
     length_constraint,
     no_control_characters,
-    without_control_characters,
 )
-from claims.evidence import Caveat, ClaimAttachment, Evidence  # noqa: F401
-from claims.history import Correction, ReviewEvent
-from claims.independence import OriginGroup, independent_origins  # noqa: F401
+from claims.independence import independent_origins
+from claims.models.history import Correction, ReviewEvent
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
-from claims.page_versions import pages_showing_claims, retire_claim_pages, retires_its_own_pages
-from claims.sources import Affiliation, Article, Source, Topic  # noqa: F401
-from claims.workflow import (  # noqa: F401
+from claims.workflow import (
     PUBLISH_PERMISSION,
     REVIEW_PERMISSION,
     TRANSITIONS,
     VERDICT_RULES,
     StaleClaim,
-    Transition,
     WorkflowError,
     WorkflowForbidden,
     changes_public_record,
@@ -132,10 +108,10 @@ class Claim(SlugNaturalKey):
         validators=[no_control_characters],
     )
     wording = bounded_text("claim as made", limit=5_000)
-    claimant = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    claimant = models.ForeignKey("claims.Source", on_delete=models.PROTECT, related_name="claims")
     made_on = models.DateField("date made", null=True, blank=True)
     appeared_in = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        "claims.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     appearance_url = models.URLField(
         "appearance URL",
@@ -146,7 +122,7 @@ class Claim(SlugNaturalKey):
     )
     context = bounded_text(blank=True, limit=5_000)
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        "claims.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     status = models.CharField(
         max_length=20, choices=ClaimStatus, default=ClaimStatus.UNVERIFIED, editable=False
@@ -354,7 +330,6 @@ class Claim(SlugNaturalKey):
     def unpublish(self, *, by, note="", public_note=""):
         return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
 
-    @retires_its_own_pages
     def transition(
         self,
         action,
@@ -368,15 +343,17 @@ class Claim(SlugNaturalKey):
         """
         Take one workflow step, or raise and change nothing.
 
-        Locks the claim's row, checks permission and the evidence guard against
-        the locked state, then updates only if the status and version are still
-        those the caller read (`expected_version`, else this instance's), and
-        writes the ReviewEvent (and, when the step changes what readers see of
-        a published claim, a public Correction from `public_note`) in the same
-        transaction. Raises WorkflowForbidden, WorkflowError or StaleClaim.
+        Locks the claim's row, checks that its version is still the one the
+        caller read (`expected_version`, else this instance's), then the
+        permission and the evidence guard against the locked state, and
+        writes the step with its ReviewEvent (and, when the step changes what
+        readers see of a published claim, a public Correction from
+        `public_note`) in the same transaction (write_step). Two reviewers
+        racing on one claim take turns on the lock; the second finds a new
+        version. Raises WorkflowForbidden, WorkflowError or StaleClaim.
 
         A verdict step may carry `verdict_summary`, the summary readers get
-        with the verdict: written by the same update and recorded in the same
+        with the verdict: written by the same save and recorded in the same
         event's reader fingerprint, so a new verdict need not stand over the
         old one's explanation. None keeps the summary as it is.
         """
@@ -407,46 +384,31 @@ class Claim(SlugNaturalKey):
             now = timezone.now()
             updates = step_updates(current, action, now)
             if verdict_summary is not None:
-                updates["verdict_summary"] = current.verdict_summary = verdict_summary
-            claimed = Claim.objects.filter(
-                pk=current.pk, status=current.status, version=current.version
-            ).update(**updates)
-            if claimed != 1:
-                raise StaleClaim("Another reviewer changed this claim at the same moment.")
-            event = ReviewEvent.objects.create(
-                claim=current,
-                version=updates["version"],
+                updates["verdict_summary"] = verdict_summary
+            event = current.write_step(
+                updates,
                 action=action,
-                from_status=current.status,
-                to_status=updates.get("status", current.status),
-                actor=by,
-                created_at=now,
+                by=by,
+                now=now,
                 note=note,
                 public_note=public_note,
-                reader_fingerprint=current.reader_fingerprint,
+                correction=correction_text(current, action, public_note),
             )
-            if correction := correction_text(current, action, public_note):
-                Correction.objects.create(
-                    claim=current, kind=CorrectionKind.UPDATE, note=correction, published_at=now
-                )
-            # update() sends no signal: retire the pages showing the claim here.
-            retire_claim_pages(current, listed=current.is_published)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
 
-    @retires_its_own_pages
     def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
         """
         Change what readers see of the claim: the audited way to edit the
         READER_FACING_FIELDS named in `changes` ({field name: new value},
         related rows as instances), or raise and change nothing.
 
-        Like transition(): under the row lock, checks the permission (publish
-        on a published claim, review under a verdict, change otherwise), that
-        the values are valid and that a standing verdict still meets its rule
-        with them, then updates only if the version is still the caller's,
-        and writes a ReviewEvent (action "revise") and, on a published claim,
+        Like transition(): under the row lock, checks that the version is
+        still the caller's, the permission (publish on a published claim,
+        review under a verdict, change otherwise), that the values are valid
+        and that a standing verdict still meets its rule with them, and
+        writes a ReviewEvent (action "revise") and, on a published claim,
         a public Correction of `kind` (a correction by default) saying
         `public_note`, which is then required. This is how a publisher fixes a
         typo in a summary without reopening the verdict.
@@ -476,35 +438,67 @@ class Claim(SlugNaturalKey):
                 != getattr(current, self._meta.get_field(name).attname)
             ]
             revised.ensure_revision_valid(current, changed, note, public_note)
-            pages_before = pages_showing_claims([current.pk])
             now = timezone.now()
             updates = {name: getattr(revised, name) for name in changed}
             updates |= {"version": current.version + 1, "updated_at": now}
-            claimed = Claim.objects.filter(pk=current.pk, version=current.version).update(**updates)
-            if claimed != 1:
-                raise StaleClaim("Someone else changed this claim at the same moment.")
-            event = ReviewEvent.objects.create(
-                claim=current,
-                version=updates["version"],
+            event = current.write_step(
+                updates,
                 action=Action.REVISE,
-                from_status=current.status,
-                to_status=current.status,
-                actor=by,
-                created_at=now,
+                by=by,
+                now=now,
                 note=note,
                 public_note=public_note,
-                reader_fingerprint=revised.reader_fingerprint,
+                correction=public_note if current.is_published else "",
+                correction_kind=kind or CorrectionKind.CORRECTION,
             )
-            if current.is_published:
-                Correction.objects.create(
-                    claim=current,
-                    kind=kind or CorrectionKind.CORRECTION,
-                    note=public_note,
-                    published_at=now,
-                )
-            retire_claim_pages(current, listed=current.is_published, before=pages_before)
         for name, value in updates.items():
             setattr(self, name, value)
+        return event
+
+    def write_step(
+        self,
+        updates,
+        *,
+        action,
+        by,
+        now,
+        note,
+        public_note,
+        correction="",
+        correction_kind=CorrectionKind.UPDATE,
+    ):
+        """
+        Write one audited step to this claim, read under its row lock in the
+        caller's transaction: the field values `updates`, the ReviewEvent, and
+        the public Correction saying `correction` when there is one.
+
+        The claim is written through Model.save(), past the guard in
+        Claim.save() that keeps everyone else off the record, so that the
+        save's signals retire the public pages it changes. The event and the
+        correction go in by bulk_create, which sends no signal: they appear
+        only on pages the claim's own save has already retired.
+        """
+        from_status = self.status
+        for name, value in updates.items():
+            setattr(self, name, value)
+        super().save(update_fields=list(updates))
+        event = ReviewEvent(
+            claim=self,
+            version=self.version,
+            action=action,
+            from_status=from_status,
+            to_status=self.status,
+            actor=by,
+            created_at=now,
+            note=note,
+            public_note=public_note,
+            reader_fingerprint=self.reader_fingerprint,
+        )
+        ReviewEvent.objects.bulk_create([event])
+        if correction:
+            Correction.objects.bulk_create(
+                [Correction(claim=self, kind=correction_kind, note=correction, published_at=now)]
+            )
         return event
 
     def revise_permission_problem(self, user):
@@ -636,27 +630,3 @@ class Claim(SlugNaturalKey):
         if evidence is None:
             evidence = self.evidence.with_origins()
         return independent_origins(self.claimant, evidence, stance)
-
-
-class ContentVersion(models.Model):
-    """
-    A named version of what the public pages show, replaced in the same
-    transaction as every change to it (claims.caching.public_content_changed).
-
-    Kept in the database rather than in the cache, so that it commits and rolls
-    back with the change, no cache outage or eviction can lose it, and every
-    process reads the same one. "public" covers every page; the other names
-    cover the pages showing one thing ("claim:<slug>", "source:<slug>",
-    "pages:list"...: claims.page_versions).
-    """
-
-    name = models.CharField(max_length=250, primary_key=True)
-    token = models.CharField(max_length=32)
-
-    def __str__(self):
-        return f"{self.name}: {self.token}"
-
-
-# Figures and estimates live in their own module; imported here so that Django
-# finds their models with the rest of the app's.
-from claims.figures import Estimate, Figure  # noqa: E402, F401

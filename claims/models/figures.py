@@ -26,7 +26,7 @@ from claims.constraints import (
     http_url_constraint,
     http_url_validator,
 )
-from claims.models import Claim
+from claims.models.claim import Claim
 from claims.natural_keys import SlugNaturalKey
 
 # C0 controls other than tab, line feed and carriage return, and DEL: they

@@ -114,8 +114,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()}: {self.note[:60]}"
 
     def clean(self):
-        claims = self._meta.get_field("claim").related_model.objects
-        if self.claim_id and not claims.published().filter(pk=self.claim_id).exists():
+        if self.claim_id and not self.claim.is_published:
             raise ValidationError(
                 {"claim": "Corrections are public notes: publish the claim first."}
             )

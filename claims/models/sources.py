@@ -4,7 +4,6 @@ them are independent), the articles that carry claims, and the topics claims
 are filed under. What readers may see of them follows from the published claims.
 """
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -19,14 +18,14 @@ from claims.constraints import (
     length_constraint,
     no_control_characters,
 )
+from claims.models.claim import Claim
+from claims.models.evidence import Evidence
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 from claims.workflow import WorkflowError
 
 
 def published_claims():
-    # Looked up when needed: claims and evidence refer to this module's
-    # models, so their modules import this one, not the other way round.
-    return apps.get_model("claims", "Claim").objects.published()
+    return Claim.objects.published()
 
 
 class Grouping(SlugNaturalKey):
@@ -64,7 +63,7 @@ class SourceQuerySet(models.QuerySet):
     def public(self):
         """Sources readers may see: each is the claimant of, or evidence on, a published claim."""
         published = published_claims()
-        on_published = apps.get_model("claims", "Evidence").objects.filter(claim__in=published)
+        on_published = Evidence.objects.filter(claim__in=published)
         return self.filter(
             Exists(published.filter(claimant=OuterRef("pk")))
             | Exists(on_published.filter(source=OuterRef("pk")))
@@ -140,7 +139,6 @@ class Source(SlugNaturalKey):
         """
         if not self.pk:
             return
-        Claim = apps.get_model("claims", "Claim")
         with transaction.atomic():
             stored = type(self).objects.filter(pk=self.pk).values_list("affiliation", flat=True)
             if stored.first() == self.affiliation_id:

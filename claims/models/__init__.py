@@ -1,0 +1,38 @@
+"""
+The desk's models, one module each, importing one another in one direction:
+
+- history: the audit trail (ReviewEvent) and the corrections readers see;
+- claim: the claim and its workflow verbs, which write the history;
+- evidence: evidence and caveats, what a verdict rests on;
+- sources: sources, affiliations, articles and topics, and which of them
+  readers may see (through the claims and evidence that name them);
+- figures: figures and their estimates, which claims state;
+- content_versions: the versions public pages are cached under.
+
+Each imports only the modules listed before it, and the rules below them all
+(claims.choices, claims.constraints, claims.workflow, claims.independence).
+Enums come from claims.choices, errors from claims.workflow: this package
+exports its models and nothing else.
+"""
+
+from claims.models.claim import Claim
+from claims.models.content_versions import ContentVersion
+from claims.models.evidence import Caveat, Evidence
+from claims.models.figures import Estimate, Figure
+from claims.models.history import Correction, ReviewEvent
+from claims.models.sources import Affiliation, Article, Source, Topic
+
+__all__ = [
+    "Affiliation",
+    "Article",
+    "Caveat",
+    "Claim",
+    "ContentVersion",
+    "Correction",
+    "Estimate",
+    "Evidence",
+    "Figure",
+    "ReviewEvent",
+    "Source",
+    "Topic",
+]
