@@ -55,10 +55,9 @@ from claims.history import Correction, ReviewEvent
 from claims.independence import OriginGroup, independent_origins  # noqa: F401
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 from claims.page_versions import pages_showing_claims, retire_claim_pages, retires_its_own_pages
+from claims.permissions import permissions_for
 from claims.sources import Affiliation, Article, Source, Topic  # noqa: F401
 from claims.workflow import (  # noqa: F401
-    PUBLISH_PERMISSION,
-    REVIEW_PERMISSION,
     TRANSITIONS,
     VERDICT_RULES,
     StaleClaim,
@@ -67,7 +66,7 @@ from claims.workflow import (  # noqa: F401
     WorkflowForbidden,
     changes_public_record,
     correction_text,
-    permission_problem,
+    needs_internal_note,
     public_problems,
     step_updates,
 )
@@ -393,7 +392,7 @@ class Claim(SlugNaturalKey):
                     "This claim was changed by someone else since you opened it. "
                     "Reload it, check what changed and try again."
                 )
-            if problem := permission_problem(current, action, by):
+            if problem := permissions_for(by, current).step_problem(action):
                 raise WorkflowForbidden(problem)
             problems = current.guard_problems(
                 action, note=note, public_note=public_note, require_note=True
@@ -509,15 +508,7 @@ class Claim(SlugNaturalKey):
 
     def revise_permission_problem(self, user):
         """Why `user` may not revise what readers see of this claim, or ''."""
-        if self.is_published:
-            permission, role = PUBLISH_PERMISSION, "publishers"
-        elif self.has_verdict:
-            permission, role = REVIEW_PERMISSION, "reviewers"
-        else:
-            permission, role = "claims.change_claim", "editors"
-        if not user.has_perm(permission):
-            return f"Only {role} can revise what readers see of this claim."
-        return ""
+        return permissions_for(user, self).revise_problem()
 
     def ensure_revision_valid(self, current, changed, note, public_note):
         """
@@ -559,7 +550,7 @@ class Claim(SlugNaturalKey):
             status = ClaimStatus(self.status).label.lower()
             return [f"You cannot {spec.phrase} while it is {status}."]
         problems = []
-        if require_note and spec.needs_note and not note:
+        if require_note and needs_internal_note(self, action) and not note:
             problems.append(f"Say why: an internal note is required to {spec.phrase}.")
         if require_note and changes_public_record(self, action) and not public_note:
             problems.append(
@@ -601,7 +592,7 @@ class Claim(SlugNaturalKey):
         for action, spec in TRANSITIONS.items():
             if self.status not in spec.from_statuses:
                 continue
-            problems = [permission_problem(self, action, user)]
+            problems = [permissions_for(user, self).step_problem(action)]
             problems += self.guard_problems(action)
             steps.append((action, " ".join(problem for problem in problems if problem)))
         return steps

@@ -21,7 +21,8 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from claims.models import Affiliation, Claim, ClaimStatus, Evidence, Source, Stance
-from claims.roles import ROLES, sync_roles
+from claims.permissions import ROLES
+from claims.roles import sync_roles
 
 
 def ensure_roles():
