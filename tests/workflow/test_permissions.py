@@ -16,7 +16,10 @@ from claims.permissions import (
     PUBLISHER,
     REVIEWER,
     ROLES,
+    can_add_sources,
     can_preview_claims,
+    can_publish,
+    can_review,
     permissions_for,
 )
 from tests.factories import make_claim, make_published_claim
@@ -51,6 +54,9 @@ def test_each_role_group_holds_the_permission_that_marks_it_and_those_below(
         assert [user.has_perm(other.permission) for other in ladder] == [
             other_rank <= rank for other_rank in range(len(ladder))
         ]
+    assert [can_review(user) for user in (editor, reviewer, publisher)] == [False, True, True]
+    assert [can_publish(user) for user in (editor, reviewer, publisher)] == [False, False, True]
+    assert all(can_add_sources(user) for user in (editor, reviewer, publisher))
 
 
 @pytest.mark.django_db
