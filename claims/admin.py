@@ -29,6 +29,7 @@ from claims.models import (
     Topic,
 )
 from claims.models.claim import READER_FACING_FIELDS
+from claims.permissions import can_add_sources, can_publish
 from claims.workflow import SUMMARY_THROUGH_REVISION, TRANSITIONS, WorkflowError, WorkflowForbidden
 
 
@@ -264,7 +265,7 @@ class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.can_add_sources = request.user.has_perm("claims.add_source")
+        formset.form.can_add_sources = can_add_sources(request.user)
         return formset
 
 
@@ -807,7 +808,7 @@ class ClaimAdmin(admin.ModelAdmin):
         self._bulk(request, queryset, Action.PUBLISH)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("claims.publish_claim")
+        return can_publish(request.user)
 
 
 def error_text(error):

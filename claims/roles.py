@@ -1,52 +1,9 @@
-"""The desk's roles. Each role has every permission of the one before it."""
+"""
+The desk's role groups, created by migrations (0002_roles, 0006_figures_and_estimates):
+each holds the permissions claims.permissions lists for it.
+"""
 
-EDITOR_PERMISSIONS = [
-    "claims.add_claim",
-    "claims.change_claim",
-    "claims.view_claim",
-    "claims.add_evidence",
-    "claims.change_evidence",
-    "claims.delete_evidence",
-    "claims.view_evidence",
-    "claims.add_caveat",
-    "claims.change_caveat",
-    "claims.delete_caveat",
-    "claims.view_caveat",
-    "claims.add_source",
-    "claims.change_source",
-    "claims.view_source",
-    "claims.add_article",
-    "claims.change_article",
-    "claims.view_article",
-    "claims.add_affiliation",
-    "claims.change_affiliation",
-    "claims.view_affiliation",
-    "claims.add_topic",
-    "claims.change_topic",
-    "claims.view_topic",
-    "claims.view_reviewevent",
-    "claims.view_correction",
-    "claims.add_figure",
-    "claims.change_figure",
-    "claims.view_figure",
-    "claims.add_estimate",
-    "claims.change_estimate",
-    "claims.delete_estimate",
-    "claims.view_estimate",
-]
-REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, "claims.review_claim"]
-PUBLISHER_PERMISSIONS = [
-    *REVIEWER_PERMISSIONS,
-    "claims.publish_claim",
-    "claims.add_correction",
-    "claims.view_correction",
-]
-
-ROLES = {
-    "Editors": EDITOR_PERMISSIONS,
-    "Reviewers": REVIEWER_PERMISSIONS,
-    "Publishers": PUBLISHER_PERMISSIONS,
-}
+from claims.permissions import ROLES
 
 
 def sync_roles(group_model, permission_model):

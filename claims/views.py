@@ -24,6 +24,7 @@ from claims.fragments import ListParts, claim_review_documents, rendered_cards, 
 from claims.models import Caveat, Claim, Correction, Estimate, Evidence, ReviewEvent, Source
 from claims.models.figures import revisions_since, stated_estimates
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
+from claims.permissions import can_preview_claims
 from claims.prepared import ClaimRead, preload
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.search import ranked_matches
@@ -215,11 +216,6 @@ def claim_detail(request, slug):
     return render_claim_page(request, claim)
 
 
-def can_preview(user):
-    """Staff who may view claims in the admin may see an unpublished one as readers would."""
-    return user.is_active and user.is_staff and user.has_perm("claims.view_claim")
-
-
 @require_safe
 @never_cache
 def claim_preview(request, slug):
@@ -231,7 +227,8 @@ def claim_preview(request, slug):
 
     Template: claims/claim_detail.html, with preview True and no ClaimReview.
     """
-    if not can_preview(request.user):
+    # Asked before the claim is read: whether it exists is not for others to learn.
+    if not can_preview_claims(request.user):
         raise Http404("No such claim.")
     claim = claim_for_page(Claim.objects.all(), slug)
     if claim.is_published:

@@ -1,6 +1,7 @@
 """
 The review workflow's rules: which step goes from which statuses to which,
-who may take it, and what it needs of the claim, each step naming its rule.
+and what it needs of the claim, each step naming its rule. Who may take each
+step is claims.permissions' to say.
 
 The steps themselves are Claim's verbs (Claim.corroborate(), Claim.publish(),
 …), which all go through Claim.transition(). A guard reads only the claim and
@@ -30,16 +31,6 @@ class StaleClaim(WorkflowError):
 
 class WorkflowForbidden(PermissionDenied):
     """The user may not take this step on this claim."""
-
-
-EDIT_PERMISSION = "claims.change_claim"
-REVIEW_PERMISSION = "claims.review_claim"
-PUBLISH_PERMISSION = "claims.publish_claim"
-ROLE_WITH = {
-    EDIT_PERMISSION: "an editor",
-    REVIEW_PERMISSION: "a reviewer",
-    PUBLISH_PERMISSION: "a publisher",
-}
 
 
 def graded(evidence, stance, at_best):
@@ -183,7 +174,6 @@ class Transition:
     button_text: str
     from_statuses: tuple
     target: str | None  # None: the status stays, only publication changes
-    permission: str
     # The step done to a claim, for sentences: "rate a claim as false".
     phrase: str
     guard: Callable | None = None
@@ -200,14 +190,12 @@ TRANSITIONS = {
         "Start reviewing",
         (ClaimStatus.UNVERIFIED,),
         ClaimStatus.IN_REVIEW,
-        EDIT_PERMISSION,
         phrase="start the review of a claim",
     ),
     Action.CORROBORATE: Transition(
         "Corroborate",
         VERDICT_FROM,
         ClaimStatus.CORROBORATED,
-        REVIEW_PERMISSION,
         phrase="corroborate a claim",
         guard=corroboration_problems,
         is_verdict=True,
@@ -216,7 +204,6 @@ TRANSITIONS = {
         "Dispute",
         VERDICT_FROM,
         ClaimStatus.DISPUTED,
-        REVIEW_PERMISSION,
         phrase="dispute a claim",
         guard=dispute_problems,
         is_verdict=True,
@@ -225,7 +212,6 @@ TRANSITIONS = {
         "Rate as false",
         VERDICT_FROM,
         ClaimStatus.FALSE,
-        REVIEW_PERMISSION,
         phrase="rate a claim as false",
         guard=refutation_problems,
         is_verdict=True,
@@ -234,7 +220,6 @@ TRANSITIONS = {
         "Rate as unverifiable",
         VERDICT_FROM,
         ClaimStatus.UNVERIFIABLE,
-        REVIEW_PERMISSION,
         phrase="rate a claim as unverifiable",
         guard=unverifiable_problems,
         is_verdict=True,
@@ -243,7 +228,6 @@ TRANSITIONS = {
         "Reopen",
         REOPENABLE,
         ClaimStatus.IN_REVIEW,
-        REVIEW_PERMISSION,
         phrase="reopen a claim",
         needs_note=True,
     ),
@@ -251,7 +235,6 @@ TRANSITIONS = {
         "Publish",
         PUBLISHABLE,
         None,
-        PUBLISH_PERMISSION,
         phrase="publish a claim",
         guard=publication_problems,
     ),
@@ -259,7 +242,6 @@ TRANSITIONS = {
         "Unpublish",
         tuple(ClaimStatus),
         None,
-        PUBLISH_PERMISSION,
         phrase="unpublish a claim",
         guard=unpublication_problems,
         needs_note=True,
@@ -271,24 +253,35 @@ TRANSITIONS = {
 VERDICT_RULES = {spec.target: spec.guard for spec in TRANSITIONS.values() if spec.is_verdict}
 
 
-def permission_problem(claim, action, user):
-    """Why `user` may not take `action` on `claim`, or ''."""
-    spec = TRANSITIONS[Action(action)]
-    if not user.has_perm(spec.permission):
-        return f"Only {ROLE_WITH[spec.permission]} can {spec.phrase}."
-    if spec.is_verdict and user.pk == claim.created_by_id:
-        return "You entered this claim, so another reviewer must issue its verdict."
-    return ""
+def puts_published_claim_under_review(action, is_published):
+    """
+    Whether `action` puts a published claim under review: Reopen, or Start
+    reviewing a published unverified claim. Readers then see "Under review"
+    over its rating, so the step is taken as Reopen is: it needs both notes,
+    and the public one becomes a Correction.
+    """
+    return is_published and TRANSITIONS[Action(action)].target == ClaimStatus.IN_REVIEW
+
+
+def needs_internal_note(claim, action):
+    """Whether `action` on `claim` needs an internal note saying why."""
+    return TRANSITIONS[Action(action)].needs_note or puts_published_claim_under_review(
+        action, claim.is_published
+    )
 
 
 def changes_public_record(claim, action):
     """
-    Whether `action` changes what readers see of `claim`: a verdict issued, a
-    verdict reopened, or the claim withdrawn, while it is published. Such a
-    step needs a public note, which becomes a Correction.
+    Whether `action` changes what readers see of `claim`: a verdict issued,
+    the claim put under review, or the claim withdrawn, while it is published.
+    Such a step needs a public note, which becomes a Correction.
     """
     spec = TRANSITIONS[Action(action)]
-    return claim.is_published and (spec.is_verdict or action in (Action.REOPEN, Action.UNPUBLISH))
+    return claim.is_published and (
+        spec.is_verdict
+        or puts_published_claim_under_review(action, claim.is_published)
+        or action == Action.UNPUBLISH
+    )
 
 
 def step_updates(claim, action, now):
@@ -314,7 +307,7 @@ def correction_text(claim, action, public_note):
     if action == Action.UNPUBLISH:
         return f"Withdrawn from publication: {public_note}"
     before = ClaimStatus(claim.previous_status or claim.status).label
-    if action == Action.REOPEN:
+    if puts_published_claim_under_review(action, claim.is_published):
         before, after = ClaimStatus(claim.status).label, "under review"
     else:
         after = ClaimStatus(TRANSITIONS[Action(action)].target).label

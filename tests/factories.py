@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, Source
-from claims.roles import ROLES, sync_roles
+from claims.permissions import ROLES
+from claims.roles import sync_roles
 
 
 def ensure_roles():

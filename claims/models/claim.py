@@ -33,9 +33,8 @@ from claims.constraints import (
 from claims.independence import independent_origins
 from claims.models.history import Correction, ReviewEvent
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
+from claims.permissions import permissions_for
 from claims.workflow import (
-    PUBLISH_PERMISSION,
-    REVIEW_PERMISSION,
     TRANSITIONS,
     VERDICT_RULES,
     StaleClaim,
@@ -43,7 +42,7 @@ from claims.workflow import (
     WorkflowForbidden,
     changes_public_record,
     correction_text,
-    permission_problem,
+    needs_internal_note,
     public_problems,
     step_updates,
 )
@@ -370,7 +369,7 @@ class Claim(SlugNaturalKey):
                     "This claim was changed by someone else since you opened it. "
                     "Reload it, check what changed and try again."
                 )
-            if problem := permission_problem(current, action, by):
+            if problem := permissions_for(by, current).step_problem(action):
                 raise WorkflowForbidden(problem)
             problems = current.guard_problems(
                 action, note=note, public_note=public_note, require_note=True
@@ -503,15 +502,7 @@ class Claim(SlugNaturalKey):
 
     def revise_permission_problem(self, user):
         """Why `user` may not revise what readers see of this claim, or ''."""
-        if self.is_published:
-            permission, role = PUBLISH_PERMISSION, "publishers"
-        elif self.has_verdict:
-            permission, role = REVIEW_PERMISSION, "reviewers"
-        else:
-            permission, role = "claims.change_claim", "editors"
-        if not user.has_perm(permission):
-            return f"Only {role} can revise what readers see of this claim."
-        return ""
+        return permissions_for(user, self).revise_problem()
 
     def ensure_revision_valid(self, current, changed, note, public_note):
         """
@@ -553,7 +544,7 @@ class Claim(SlugNaturalKey):
             status = ClaimStatus(self.status).label.lower()
             return [f"You cannot {spec.phrase} while it is {status}."]
         problems = []
-        if require_note and spec.needs_note and not note:
+        if require_note and needs_internal_note(self, action) and not note:
             problems.append(f"Say why: an internal note is required to {spec.phrase}.")
         if require_note and changes_public_record(self, action) and not public_note:
             problems.append(
@@ -595,7 +586,7 @@ class Claim(SlugNaturalKey):
         for action, spec in TRANSITIONS.items():
             if self.status not in spec.from_statuses:
                 continue
-            problems = [permission_problem(self, action, user)]
+            problems = [permissions_for(user, self).step_problem(action)]
             problems += self.guard_problems(action)
             steps.append((action, " ".join(problem for problem in problems if problem)))
         return steps

@@ -1,18 +1,10 @@
 from django import template
 
-from claims.choices import Action
+from claims.choices import ClaimStatus
+from claims.permissions import role_of
 from claims.ratings import RATINGS
 
 register = template.Library()
-
-# Who does what on the desk, for events whose actor has no first name on file.
-ROLE_BY_ACTION = {
-    Action.CREATE: "an editor",
-    Action.START_REVIEW: "an editor",
-    Action.PUBLISH: "a publisher",
-    Action.UNPUBLISH: "a publisher",
-    Action.REVISE: "a publisher",
-}
 
 
 @register.filter
@@ -25,10 +17,29 @@ def rating(claim):
 def actor_name(event):
     """
     A review event's actor as readers see them: a first name or a role, never
-    more. Reads `actor_first_name` where the page's read of the events gave it
-    (claims.views.claim_for_page), else the actor.
+    more: the role is the one that could take the step in the state the claim
+    was in then (claims.permissions.role_of). Reads `actor_first_name` where
+    the page's read of the events gave it (claims.views.claim_for_page), else
+    the actor.
     """
     first_name = getattr(event, "actor_first_name", None)
     if first_name is None:
         first_name = event.actor.first_name
-    return first_name or ROLE_BY_ACTION.get(event.action, "a reviewer")
+    return first_name or role_of(event).one
+
+
+@register.filter
+def review_reason(claim):
+    """
+    The public note of the step that put `claim` under review as it is now
+    (Reopen, or Start reviewing), or '': what readers are told of why. Reads
+    the events the page read with the claim (claims.views.claim_for_page).
+    """
+    steps_into_review = [
+        event
+        for event in claim.events.all()
+        if event.to_status == ClaimStatus.IN_REVIEW and event.from_status != ClaimStatus.IN_REVIEW
+    ]
+    if not steps_into_review:
+        return ""
+    return max(steps_into_review, key=lambda event: event.version).public_note

@@ -10,7 +10,7 @@ from tests.factories import make_claim, make_evidence, make_source
 
 
 def test_the_4700_claim_stays_uncorroborated_when_an_nis_affiliated_outlet_adds_support(
-    seed, editor, reviewer
+    seed, reviewer
 ):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     nis = Source.objects.get(slug="nis")
@@ -19,7 +19,10 @@ def test_the_4700_claim_stays_uncorroborated_when_an_nis_affiliated_outlet_adds_
     make_evidence(
         claim, make_source("Seoul daily"), origin=nis, credibility=1, title="A daily relays it"
     )
-    claim.start_review(by=editor)
+    # Published: putting it under review is a reviewer's step, with both notes.
+    claim.start_review(
+        by=reviewer, note="Two new items.", public_note="We are checking new reports."
+    )
     with pytest.raises(WorkflowError) as refused:
         claim.corroborate(by=reviewer, public_note="Corroborated.")
     assert "besides the claimant; this claim has 0." in refused.value.messages[0]
@@ -29,10 +32,10 @@ def test_the_4700_claim_stays_uncorroborated_when_an_nis_affiliated_outlet_adds_
     assert stored.events.last().action == "start_review"
 
 
-def test_one_origin_besides_the_claimant_is_still_not_enough(seed, editor, reviewer):
+def test_one_origin_besides_the_claimant_is_still_not_enough(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
     make_evidence(claim, make_source("Ukrainian military intelligence"), credibility=2)
-    claim.start_review(by=editor)
+    claim.start_review(by=reviewer, note="A new item.", public_note="We are checking a report.")
     with pytest.raises(WorkflowError, match=r"this claim has 1 \(Ukrainian military"):
         claim.corroborate(by=reviewer, public_note="Corroborated.")
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.IN_REVIEW

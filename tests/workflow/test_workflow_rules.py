@@ -11,7 +11,7 @@ from tests.factories import in_review, make_claim, make_evidence, make_source
 
 def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
     claim = Claim.objects.get(slug="north-korean-casualties-4700")
-    claim.start_review(by=reviewer)
+    claim.start_review(by=reviewer, note="Checking again.", public_note="We are checking again.")
     with pytest.raises(WorkflowError) as error:
         claim.corroborate(by=reviewer, public_note="Corroborated.")
     assert error.value.messages == [

@@ -1,0 +1,230 @@
+"""
+Who may do what on the desk, in one place: the roles and the permissions each
+holds, who may take each workflow step and revise a claim in each state, who
+may preview, and which role readers are shown for a step whose actor has no
+first name on file.
+
+No other module names a permission. Callers ask `permissions_for(user,
+claim)`, one object per user and claim in the shape of Wagtail's
+PagePermissionTester, or the user-level helpers at the end. The workflow
+(claims.workflow) says what a step needs of the claim; this module says who
+may take it.
+"""
+
+from dataclasses import dataclass
+
+from claims.choices import Action, ClaimStatus
+from claims.workflow import TRANSITIONS, puts_published_claim_under_review
+
+
+@dataclass(frozen=True)
+class Role:
+    """One of the desk's roles: its group, how sentences name someone holding
+    it, and the permission that marks it."""
+
+    group: str
+    one: str  # "a reviewer"
+    many: str  # "reviewers"
+    permission: str
+
+
+EDITOR = Role("Editors", "an editor", "editors", "claims.change_claim")
+REVIEWER = Role("Reviewers", "a reviewer", "reviewers", "claims.review_claim")
+PUBLISHER = Role("Publishers", "a publisher", "publishers", "claims.publish_claim")
+
+VIEW_CLAIMS = "claims.view_claim"
+ADD_SOURCES = "claims.add_source"
+
+# What each role's group holds (claims.roles.sync_roles gives it to them).
+# Each role has every permission of the one before it.
+EDITOR_PERMISSIONS = [
+    "claims.add_claim",
+    EDITOR.permission,
+    VIEW_CLAIMS,
+    "claims.add_evidence",
+    "claims.change_evidence",
+    "claims.delete_evidence",
+    "claims.view_evidence",
+    "claims.add_caveat",
+    "claims.change_caveat",
+    "claims.delete_caveat",
+    "claims.view_caveat",
+    ADD_SOURCES,
+    "claims.change_source",
+    "claims.view_source",
+    "claims.add_article",
+    "claims.change_article",
+    "claims.view_article",
+    "claims.add_affiliation",
+    "claims.change_affiliation",
+    "claims.view_affiliation",
+    "claims.add_topic",
+    "claims.change_topic",
+    "claims.view_topic",
+    "claims.view_reviewevent",
+    "claims.view_correction",
+    "claims.add_figure",
+    "claims.change_figure",
+    "claims.view_figure",
+    "claims.add_estimate",
+    "claims.change_estimate",
+    "claims.delete_estimate",
+    "claims.view_estimate",
+]
+REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission]
+PUBLISHER_PERMISSIONS = [
+    *REVIEWER_PERMISSIONS,
+    PUBLISHER.permission,
+    "claims.add_correction",
+    "claims.view_correction",
+]
+
+ROLES = {
+    EDITOR.group: EDITOR_PERMISSIONS,
+    REVIEWER.group: REVIEWER_PERMISSIONS,
+    PUBLISHER.group: PUBLISHER_PERMISSIONS,
+}
+
+# Who takes each step of the workflow (claims.workflow.TRANSITIONS), and who
+# enters a claim. step_role() gives the one exception.
+STEP_ROLES = {
+    Action.CREATE: EDITOR,
+    Action.START_REVIEW: EDITOR,
+    Action.CORROBORATE: REVIEWER,
+    Action.DISPUTE: REVIEWER,
+    Action.REFUTE: REVIEWER,
+    Action.MARK_UNVERIFIABLE: REVIEWER,
+    Action.REOPEN: REVIEWER,
+    Action.PUBLISH: PUBLISHER,
+    Action.UNPUBLISH: PUBLISHER,
+}
+
+
+def step_role(action, is_published):
+    """
+    The role that may take `action` on a claim that is published or not.
+    Putting a published claim under review changes what readers see, so it
+    is a reviewer's step whichever button does it, as Reopen is.
+    """
+    action = Action(action)
+    if puts_published_claim_under_review(action, is_published):
+        return REVIEWER
+    return STEP_ROLES[action]
+
+
+def revision_role(status, is_published):
+    """The role that may revise what readers see of a claim in `status`:
+    a publisher's once published, a reviewer's under a verdict, else an editor's."""
+    if is_published:
+        return PUBLISHER
+    if status in ClaimStatus.verdicts():
+        return REVIEWER
+    return EDITOR
+
+
+def was_published_before(event):
+    """
+    Whether the claim was published just before `event`, as its audit trail
+    tells: the last publish or unpublish before it. Reads the claim's events
+    once; none when they were read with the claim (the verdict page's are).
+    """
+    published = False
+    earlier = sorted(
+        (other for other in event.claim.events.all() if other.version < event.version),
+        key=lambda other: other.version,
+    )
+    for other in earlier:
+        if other.action == Action.PUBLISH:
+            published = True
+        elif other.action == Action.UNPUBLISH:
+            published = False
+    return published
+
+
+def role_of(event):
+    """
+    The role that could have taken `event`'s step in the state the claim was
+    in then (its `from_status`, and whether it was published): what readers
+    are told of an actor with no first name on file.
+    """
+    action = Action(event.action)
+    if action == Action.REVISE:
+        return revision_role(event.from_status, was_published_before(event))
+    if action == Action.CREATE:
+        return STEP_ROLES[action]
+    return step_role(action, was_published_before(event))
+
+
+class ClaimPermissions:
+    """What `user` may do with `claim` as it stands, each refusal as a sentence."""
+
+    def __init__(self, user, claim):
+        self.user = user
+        self.claim = claim
+
+    def has(self, role):
+        return self.user.has_perm(role.permission)
+
+    def step_problem(self, action):
+        """Why the user may not take `action` on the claim, or '' (the claim's own
+        rules, such as its status or evidence, are the workflow's to say)."""
+        action = Action(action)
+        spec = TRANSITIONS[action]
+        role = step_role(action, self.claim.is_published)
+        if not self.has(role):
+            if role != STEP_ROLES[action]:
+                return (
+                    f"Only {role.one} can {spec.phrase} while it is published: "
+                    "readers then see it under review."
+                )
+            return f"Only {role.one} can {spec.phrase}."
+        if spec.is_verdict and self.user.pk == self.claim.created_by_id:
+            return "You entered this claim, so another reviewer must issue its verdict."
+        return ""
+
+    def can_take(self, action):
+        return not self.step_problem(action)
+
+    def revise_problem(self):
+        """Why the user may not revise what readers see of the claim, or ''."""
+        role = revision_role(self.claim.status, self.claim.is_published)
+        if not self.has(role):
+            return f"Only {role.many} can revise what readers see of this claim."
+        return ""
+
+    def can_revise(self):
+        return not self.revise_problem()
+
+    def can_preview(self):
+        return can_preview_claims(self.user)
+
+    def role_of(self, event):
+        return role_of(event)
+
+
+def permissions_for(user, claim):
+    """What `user` may do with `claim` (ClaimPermissions)."""
+    return ClaimPermissions(user, claim)
+
+
+# User-level answers, for pages that ask before (or without) reading a claim.
+
+
+def can_preview_claims(user):
+    """Staff who may view claims in the admin may see an unpublished one as readers would."""
+    return user.is_active and user.is_staff and user.has_perm(VIEW_CLAIMS)
+
+
+def can_publish(user):
+    """Whether `user` may publish and unpublish claims (and so their bulk action)."""
+    return user.has_perm(PUBLISHER.permission)
+
+
+def can_review(user):
+    """Whether `user` may issue and reopen verdicts."""
+    return user.has_perm(REVIEWER.permission)
+
+
+def can_add_sources(user):
+    """Whether `user` may add a source, as evidence rows typed by name do."""
+    return user.has_perm(ADD_SOURCES)
