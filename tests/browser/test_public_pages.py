@@ -78,9 +78,11 @@ def test_the_figure_table_scrolls_in_its_own_box_on_a_phone_and_says_so(desk, ne
     # A keyboard reaches the box and scrolls it with the arrow keys.
     box.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "document.querySelector('.table-scroll').scrollLeft > 0", timeout=5_000
-    )
+    for _ in range(50):
+        if box.evaluate("box => box.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert box.evaluate("box => box.scrollLeft") > 0
     assert new_page.problems == []
 
 

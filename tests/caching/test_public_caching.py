@@ -11,6 +11,7 @@ PUBLIC_URLS = [
     "/claims/north-korean-casualties-4700/",
     "/sources/nis/",
     "/methodology/",
+    "/follow/",
     "/feed/",
     "/sitemap.xml",
     "/sitemap-claims.xml",

@@ -35,6 +35,7 @@ PAGES = [
     "/?source=nis&verdict=unverified",
     "/?page=2",
     "/methodology/",
+    "/follow/",
     "/no-such-page/",
 ]
 
