@@ -18,9 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims.caching import public_page
 from claims.claimreview import absolute_url, as_json_ld, claim_review
+from claims.feeds import FEED_SIZE
 from claims.figures import Estimate, revisions_since, stated_estimates
 from claims.forms import ClaimFilterForm
-from claims.feeds import FEED_SIZE
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.models import (
     Caveat,
