@@ -285,7 +285,10 @@ def response_from_entry(request, entry):
 
 def conditional(request, response):
     """Cache-Control on every answer; 304 Not Modified when If-None-Match matches."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    # A browser may store the page but asks again before showing it (a 304
+    # when nothing changed), so that a takedown or a correction reaches the
+    # reader on the next click. Holding pages for long is an edge cache's job.
+    patch_cache_control(response, public=True, no_cache=True)
     result = get_conditional_response(request, etag=response.headers["ETag"], response=response)
     if result is not response:
         # A 304 keeps the browser's stored copy, whose nonce matches the CSP
@@ -379,20 +382,20 @@ def public_page(view=None, *, params=(), shows=()):
     """
     Make a public view's successful responses cacheable by anyone.
 
-    Adds `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS` and an ETag, and
-    answers a matching If-None-Match with 304 Not Modified. The view itself
-    must not touch the session, the user or the CSRF token, so that no cookie
-    is set and nothing varies on Cookie.
+    Adds `Cache-Control: public, no-cache` (stored, but revalidated on every
+    use) and an ETag, and answers a matching If-None-Match with 304 Not
+    Modified. The view itself must not touch the session, the user or the
+    CSRF token, so that no cookie is set and nothing varies on Cookie.
 
     The view sees only the query parameters named in `params` (normalised by
     read_only()), so its page depends on nothing its cache key leaves out.
 
     With settings.PUBLIC_PAGE_CACHE on, a 200 is also kept in Django's cache
-    for PUBLIC_CACHE_SECONDS (the time a CDN may hold it anyway) and served
-    from there, without running the view, while the content versions it was
-    rendered under are current: the site-wide one and those `shows` names,
-    either a list of names or a function of the view's URL arguments
-    returning one (claims.page_versions: `claim_page(slug)`, `LIST`...).
+    for PUBLIC_CACHE_SECONDS and served from there, without running the view,
+    while the content versions it was rendered under are current: the
+    site-wide one and those `shows` names, either a list of names or a
+    function of the view's URL arguments returning one
+    (claims.page_versions: `claim_page(slug)`, `LIST`...).
     """
     if view is None:
         return lambda view: public_page(view, params=params, shows=shows)

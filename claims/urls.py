@@ -14,6 +14,7 @@ urlpatterns = [
     path("claims/<slug:slug>/preview/", views.claim_preview, name="claim_preview"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
+    path("follow/", views.follow, name="follow"),
     path("claims.json", views.claim_reviews, name="claim_reviews"),
     path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
     path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),

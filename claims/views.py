@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from claims.caching import public_page
 from claims.choices import CaveatKind, ClaimStatus, Credibility, Reliability, Stance
 from claims.claimreview import absolute_url, as_json_ld, claim_review
+from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.models import Caveat, Claim, Correction, Estimate, Evidence, ReviewEvent, Source
@@ -283,6 +284,21 @@ def sitemap_index(request):
         "claims/sitemap_index.xml",
         {"pages": section_pages()},
         content_type="application/xml",
+    )
+
+
+@require_safe
+@public_page
+def follow(request):
+    """
+    How to follow the verdicts in a feed reader, for readers who clicked
+    *Feed*: a browser shows the feed itself as raw XML. Template:
+    claims/follow.html. Context: feed_url (absolute), feed_size.
+    """
+    return render(
+        request,
+        "claims/follow.html",
+        {"feed_url": absolute_url(reverse("feed")), "feed_size": FEED_SIZE},
     )
 
 

@@ -7,6 +7,7 @@ ImproperlyConfigured at start-up rather than surfacing later as odd behaviour.
 
 import os
 import re
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +45,32 @@ def env_int(name, default, minimum=0):
     if number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
     return number
+
+
+def env_seconds(name, default, minimum, maximum):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds.") from None
+    if not minimum <= seconds <= maximum:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be between {minimum:g} and {maximum:g} seconds."
+        )
+    return seconds
+
+
+def env_time_zone(name, default):
+    value = os.environ.get(name, "").strip() or default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a time zone; use an IANA name such as Asia/Seoul or UTC."
+        ) from None
+    return value
 
 
 def env_list(name, default):
@@ -187,6 +214,15 @@ if REDIS_URL:
         "default": {
             "BACKEND": "factcheck.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # A local Redis answers in well under a millisecond. One that
+            # accepts connections but never answers would otherwise hold every
+            # reader (and /healthz behind them) for as long as the kernel keeps
+            # the connection; the pages are served uncached instead.
+            "OPTIONS": {
+                "socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", 0.5, 0.01, 30),
+                "socket_timeout": env_seconds("REDIS_TIMEOUT", 0.5, 0.01, 30),
+                "unreachable_pause": env_seconds("REDIS_RETRY_AFTER", 5, 0, 300),
+            },
         }
     }
 else:
@@ -217,7 +253,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# Times on public pages and in the admin are shown in the newsroom's zone,
+# with its name ("14:05 KST"); the database stores UTC.
+TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 

@@ -197,7 +197,7 @@ CONFIGURATION = (
     "ALLOWED_HOSTS",
     "CSRF_",
     "DATABASE_URL",
-    "REDIS_URL",
+    "REDIS_",
     "PUBLIC_",
     "SITE_URL",
     "NEWSROOM_",

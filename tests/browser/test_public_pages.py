@@ -62,3 +62,33 @@ def test_a_verdict_page_fits_a_phone_with_what_we_dont_know_on_the_first_screen(
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     assert new_page.problems == []
+
+
+def test_the_figure_table_scrolls_in_its_own_box_on_a_phone_and_says_so(desk, new_page):
+    page = new_page(width=390, height=844)
+    response = page.goto("/figures/north-korean-casualties/")
+    assert response.status == 200
+    # The page itself never scrolls sideways: only the table's box does.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    box = page.get_by_role("region", name="Estimates of")
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(page.get_by_text("scroll it sideways to see every column")).to_be_visible()
+    # A keyboard reaches the box and scrolls it with the arrow keys.
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    for _ in range(50):
+        if box.evaluate("box => box.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert box.evaluate("box => box.scrollLeft") > 0
+    assert new_page.problems == []
+
+
+def test_the_figure_table_needs_no_hint_where_it_fits(desk, new_page):
+    page = new_page(width=1280, height=900)
+    page.goto("/figures/north-korean-casualties/")
+    box = page.get_by_role("region", name="Estimates of")
+    assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    expect(page.get_by_text("scroll it sideways to see every column")).to_be_hidden()

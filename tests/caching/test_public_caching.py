@@ -1,6 +1,7 @@
 """Public responses set no cookie, are cacheable by anyone, and revalidate with ETags."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from claims.models import Caveat, Claim, Source
 
@@ -10,6 +11,7 @@ PUBLIC_URLS = [
     "/claims/north-korean-casualties-4700/",
     "/sources/nis/",
     "/methodology/",
+    "/follow/",
     "/feed/",
     "/sitemap.xml",
     "/sitemap-claims.xml",
@@ -18,13 +20,15 @@ PUBLIC_URLS = [
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_public_responses_set_no_cookie_and_are_publicly_cacheable(seed, client, url, settings):
+def test_public_responses_set_no_cookie_and_browsers_revalidate_them(seed, client, url, settings):
+    # However long the server keeps a page, a browser asks again before
+    # showing its copy: a takedown or correction reaches it on the next click.
     settings.PUBLIC_CACHE_SECONDS = 123
     response = client.get(url)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert not response.cookies
-    assert response["Cache-Control"] == "public, max-age=123"
+    assert response["Cache-Control"] == "public, no-cache"
     assert response["ETag"].startswith('W/"')
     assert "Cookie" not in response.get("Vary", "")
 
@@ -87,3 +91,19 @@ def test_missing_pages_are_not_marked_cacheable(seed, client):
     assert response.status_code == 404
     assert "ETag" not in response.headers
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_browser_revalidating_a_withdrawn_verdict_is_told_it_is_gone(seed, client, page_cache):
+    url = "/claims/north-korean-troops-kursk/"
+    stored = client.get(url)
+    assert stored["Cache-Control"] == "public, no-cache"
+    revalidated = client.get(url, headers={"If-None-Match": stored["ETag"]})
+    assert revalidated.status_code == 304
+    assert revalidated["Cache-Control"] == "public, no-cache"
+
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    publisher = get_user_model().objects.get(username="reviewer")
+    claim.unpublish(by=publisher, note="Pulled on lawyer advice.", public_note="Withdrawn.")
+    # The browser's next click asks again with its stored ETag, and is not told to reuse it.
+    assert client.get(url, headers={"If-None-Match": stored["ETag"]}).status_code in (404, 410)
+    assert not Claim.objects.get(slug="north-korean-troops-kursk").is_published

@@ -231,3 +231,15 @@ def test_clear_is_offered_whenever_a_filter_is_set(seed, client, query, clear):
         response = client.get("/", query, headers=headers)
         assert response.status_code == 200
         assert (">Clear</a>" in response.content.decode()) is clear
+
+
+@pytest.mark.django_db
+def test_the_count_and_the_page_number_read_as_one_phrase(editor, client, settings):
+    settings.PUBLIC_PAGE_SIZE = 2
+    for _ in range(4):
+        make_published_claim(editor)
+    content = client.get("/", {"page": "2"}).content.decode()
+    heading = re.search(r'<h2 id="results-heading"[^>]*>(.*?)</h2>', content, flags=re.S)
+    # page_text() closes up a space before a comma, which would hide this one.
+    assert " ".join(re.sub(r"<[^>]+>", "", heading.group(1)).split()) == "4 verdicts, page 2 of 2"
+    assert Claim.objects.published().count() == 4

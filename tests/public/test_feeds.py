@@ -6,7 +6,7 @@ import pytest
 
 from claims.models import Claim, Correction, Source
 from claims.sitemaps import ClaimSitemap
-from tests.factories import make_claim, make_published_claim, sitemap_pages
+from tests.factories import make_claim, make_published_claim, page_text, sitemap_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -160,3 +160,29 @@ def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
     # A page past the last, or a section that does not exist, is not found.
     assert client.get(f"/sitemap-claims.xml?p={len(claim_pages) + 1}").status_code == 404
     assert client.get("/sitemap-notes.xml").status_code == 404
+
+
+def test_feed_in_the_navigation_opens_a_page_that_explains_and_links_the_feed(
+    seed, client, site_url
+):
+    home = client.get("/").content.decode()
+    nav = home[home.index('<nav aria-label="Site">') : home.index("</nav>")]
+    assert '<a href="/follow/">Feed</a>' in nav
+    # Feed readers still find the feed itself from every page.
+    assert 'type="application/atom+xml"' in home
+    assert 'href="/feed/"' in home
+
+    response = client.get("/follow/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    text = page_text(response)
+    assert "Follow our verdicts" in text
+    assert "Copy this address into your feed reader" in text
+    assert f"{SITE}/feed/" in text
+    assert '<a href="/feed/" type="application/atom+xml">open the feed itself</a>' in (
+        response.content.decode()
+    )
+    # The feed it links is the same well-formed Atom, with every published verdict.
+    entries = feed_entries(client)
+    published = Claim.objects.published().count()
+    assert len([link for _, link in entries if "#correction-" not in link]) == published

@@ -34,6 +34,7 @@ PAGES = [
     "/?source=nis&verdict=unverified",
     "/?page=2",
     "/methodology/",
+    "/follow/",
     "/no-such-page/",
 ]
 

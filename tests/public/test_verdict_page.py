@@ -1,7 +1,7 @@
 """A verdict page shows the verdict, why, what we don't know, the evidence's origins and history."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -159,6 +159,30 @@ def test_the_review_timeline_names_first_names_or_roles_never_emails(seed, clien
     assert "@" not in text
     assert "factcheck.invalid" not in client.get(KURSK).content.decode()
     assert "k.lee" not in text
+
+
+def test_times_are_shown_in_the_newsrooms_zone_with_its_name(seed, client, settings):
+    settings.TIME_ZONE = "Asia/Seoul"
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    at = datetime(2025, 5, 2, 5, 5, tzinfo=UTC)
+    Claim.objects.filter(pk=claim.pk).update(published_at=at)
+    Correction.objects.create(claim=claim, kind="update", note="Names the region.", published_at=at)
+    ReviewEvent.objects.filter(claim=claim).update(created_at=at)
+    response = client.get(KURSK)
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Published 2 May 2025, 14:05 KST." in text
+    assert "2 May 2025, 14:05 KST Update: Names the region." in text
+    assert "2 May 2025, 14:05 KST Entered by Eun-ji" in text
+    assert "UTC" not in text
+    # Machines still read the instant itself, in UTC.
+    assert '<time datetime="2025-05-02T05:05:00+00:00">' in response.content.decode()
+    assert Correction.objects.get(claim=claim).published_at == at
+
+
+def test_times_are_in_utc_and_say_so_by_default(seed, client):
+    text = page_text(client.get(KURSK))
+    assert re.search(r"Published \d+ \w+ \d{4}, \d\d:\d\d UTC\.", text)
 
 
 def test_corrections_are_logged_on_the_page(seed, client):

@@ -15,6 +15,7 @@ ANONYMOUS_PAGES = [
     "/claims/north-korean-troops-kursk/",
     "/sources/nis/",
     "/methodology/",
+    "/follow/",
     "/admin/login/",
 ]
 
