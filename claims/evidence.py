@@ -17,6 +17,7 @@ from claims.constraints import (
     length_constraint,
     no_control_characters,
 )
+from claims.natural_keys import NaturalKeyManager
 from claims.sources import Source
 from claims.workflow import WorkflowError
 
@@ -58,9 +59,8 @@ class EvidenceQuerySet(models.QuerySet):
         return self.select_related("source__affiliation", "origin__affiliation")
 
 
-class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
-    def get_by_natural_key(self, claim_slug, source_slug, title):
-        return self.get(claim__slug=claim_slug, source__slug=source_slug, title=title)
+class EvidenceManager(NaturalKeyManager.from_queryset(EvidenceQuerySet)):
+    key_lookups = ("claim__slug", "source__slug", "title")
 
 
 class Evidence(ClaimAttachment):
@@ -142,9 +142,8 @@ class Evidence(ClaimAttachment):
         return [self.source]
 
 
-class CaveatManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, text):
-        return self.get(claim__slug=claim_slug, text=text)
+class CaveatManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "text")
 
 
 class Caveat(ClaimAttachment):

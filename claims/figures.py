@@ -11,7 +11,7 @@ tell readers about.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,8 +26,9 @@ from claims.constraints import (
     http_url_constraint,
     http_url_validator,
 )
+from claims.independence import IndependentOrigin, group_by_origin
 from claims.models import Claim
-from claims.natural_keys import SlugNaturalKey
+from claims.natural_keys import NaturalKeyManager, SlugNaturalKey
 
 # C0 controls other than tab, line feed and carriage return, and DEL: they
 # print as nothing, break XML feeds and hide text from a reviewer's eyes.
@@ -115,25 +116,16 @@ class Figure(SlugNaturalKey):
         """
         if estimates is None:
             estimates = self.estimates.select_related("origin__affiliation")
-        groups = {}
-        for estimate in sorted(estimates, key=Estimate.chronological):
-            origin = estimate.origin
-            group = groups.setdefault(
-                origin.independence_key, OriginSeries(label=origin.independence_label)
-            )
-            if origin not in group.origins:
-                group.origins.append(origin)
-            group.estimates.append(estimate)
-        return list(groups.values())
+        chronological = sorted(estimates, key=Estimate.chronological)
+        return group_by_origin(chronological, lambda estimate: estimate.origin, OriginSeries)
 
 
-@dataclass
-class OriginSeries:
+class OriginSeries(IndependentOrigin):
     """One independent origin's estimates of a figure, oldest first."""
 
-    label: str
-    origins: list = field(default_factory=list)
-    estimates: list = field(default_factory=list)
+    @property
+    def estimates(self):
+        return self.items
 
     @property
     def current(self):
@@ -158,9 +150,8 @@ class Qualifier(models.TextChoices):
 QUALIFIERS_FOR_RANGES = [Qualifier.ABOUT, Qualifier.NONE]
 
 
-class EstimateManager(models.Manager):
-    def get_by_natural_key(self, figure_slug, origin_slug, stated_on):
-        return self.get(figure__slug=figure_slug, origin__slug=origin_slug, stated_on=stated_on)
+class EstimateManager(NaturalKeyManager):
+    key_lookups = ("figure__slug", "origin__slug", "stated_on")
 
 
 # The columns of the CSV and the keys of each JSON estimate, in order.

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from claims.choices import Action, ClaimStatus, CorrectionKind
 from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.natural_keys import NaturalKeyManager
 
 
-class ReviewEventManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, version):
-        return self.get(claim__slug=claim_slug, version=version)
+class ReviewEventManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "version")
 
 
 class ReviewEvent(models.Model):
@@ -83,9 +83,8 @@ class ReviewEvent(models.Model):
     natural_key.dependencies = ["claims.claim"]
 
 
-class CorrectionManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, published_at):
-        return self.get(claim__slug=claim_slug, published_at=published_at)
+class CorrectionManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "published_at")
 
 
 class Correction(models.Model):
