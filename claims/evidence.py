@@ -19,7 +19,7 @@ from claims.constraints import (
 )
 from claims.natural_keys import NaturalKeyManager
 from claims.sources import Source
-from claims.workflow import WorkflowError
+from claims.workflow import WorkflowError, caveat_problems
 
 
 class ClaimAttachment(models.Model):
@@ -170,7 +170,8 @@ class Caveat(ClaimAttachment):
 
     def ensure_removable(self, claim):
         super().ensure_removable(claim)
-        if claim.needs_caveats and claim.caveats.count() == 1:
+        others = claim.caveats.exclude(pk=self.pk)[:1]
+        if claim.is_published and caveat_problems(claim, list(others)):
             raise WorkflowError(
                 "A published unverified claim must say what we don't know: "
                 "add another caveat or unpublish it before removing this one."

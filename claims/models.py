@@ -65,6 +65,7 @@ from claims.workflow import (  # noqa: F401
     Transition,
     WorkflowError,
     WorkflowForbidden,
+    caveat_problems,
     changes_public_record,
     correction_text,
     permission_problem,
@@ -270,8 +271,9 @@ class Claim(SlugNaturalKey):
 
     @property
     def needs_caveats(self):
-        """Whether readers must be told what we don't know: a published unverified claim."""
-        return self.is_published and self.public_status == ClaimStatus.UNVERIFIED
+        """Whether readers see the claim and the caveat rule (caveat_problems)
+        would refuse it without caveats: a published unverified claim."""
+        return self.is_published and bool(caveat_problems(self, []))
 
     @property
     def is_on_the_record(self):
