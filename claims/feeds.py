@@ -5,7 +5,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from claims.claimreview import absolute_url
-from claims.models import Claim, Correction, without_control_characters
+from claims.constraints import without_control_characters
+from claims.models import Claim, Correction
 
 FEED_SIZE = 30
 
@@ -14,9 +15,10 @@ class VerdictFeed(Feed):
     """
     Published verdicts and the corrections on them, newest first, as Atom.
 
-    Stored text is refused with control characters, but XML cannot carry them
-    at all: a row that has one anyway (a hand edit, an old import) loses it
-    here rather than making the feed an error for every reader.
+    Stored text is refused with a character XML cannot carry (a control
+    character, U+FFFE, U+FFFF: claims.constraints.FORBIDDEN_CHARACTERS): a row
+    that has one anyway (a hand edit, an old import) loses it here rather
+    than making the feed an error for every reader.
     """
 
     feed_type = Atom1Feed

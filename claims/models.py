@@ -40,7 +40,7 @@ from claims.choices import (  # noqa: F401
     Stance,
 )
 from claims.constraints import (  # noqa: F401
-    CONTROL_CHARACTERS,
+    FORBIDDEN_CHARACTERS,
     HTTP_URL_CONDITION,
     bounded_text,
     choices_constraint,
