@@ -1,10 +1,12 @@
 """
-Rules on stored text the database and the forms both hold: web addresses are
-http or https, text carries no invisible control characters, long text has a
-stated limit, a choice is one of its enum's values.
+Rules on stored values the database and the forms both hold: web addresses
+are http or https, text carries no character XML cannot carry, long text has
+a stated limit, a choice is one of its enum's values, a date is one the desk
+can have recorded.
 """
 
 import re
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -83,6 +85,34 @@ def text_allowed_constraint(field_name, name):
         violation_error_message="Remove the invisible characters: control characters and "
         "noncharacters are not allowed.",
     )
+
+
+# Every date the desk records (when something was said, published, read,
+# stated or corrected, and review-by dates) falls in these. Outside them a
+# date is a typo (0205 for 2025), and a page charting one far enough out
+# could not lay it out.
+EARLIEST_DATE = date(1800, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def day_text(day):
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def within_date_bounds(value):
+    """Refuse a date, or a moment, before EARLIEST_DATE or after LATEST_DATE."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            "Enter a date from %(earliest)s to %(latest)s: %(day)s is outside the dates "
+            "the desk records, and is most likely a typo.",
+            code="date_out_of_bounds",
+            params={
+                "earliest": day_text(EARLIEST_DATE),
+                "latest": day_text(LATEST_DATE),
+                "day": day.isoformat(),
+            },
+        )
 
 
 def bounded_text(verbose_name=None, *, limit, help_text="", **options):

@@ -16,6 +16,7 @@ from claims.constraints import (
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
 )
 from claims.natural_keys import NaturalKeyManager
 from claims.sources import Source
@@ -88,8 +89,8 @@ class Evidence(ClaimAttachment):
         "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
     )
     excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
-    published_on = models.DateField(null=True, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
+    accessed_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )

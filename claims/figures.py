@@ -25,6 +25,7 @@ from claims.constraints import (
     http_url_validator,
     no_control_characters,
     text_allowed_constraint,
+    within_date_bounds,
 )
 from claims.independence import IndependentOrigin, group_by_origin
 from claims.models import Claim
@@ -153,11 +154,14 @@ class Estimate(models.Model):
     qualifier = models.CharField(
         max_length=20, choices=Qualifier, default=Qualifier.ABOUT, blank=True
     )
-    stated_on = models.DateField("date stated")
+    stated_on = models.DateField("date stated", validators=[within_date_bounds])
     period_start = models.DateField(
-        null=True, blank=True, help_text="The period the figure covers, when it is not cumulative."
+        null=True,
+        blank=True,
+        validators=[within_date_bounds],
+        help_text="The period the figure covers, when it is not cumulative.",
     )
-    period_end = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     origin = models.ForeignKey(
         "claims.Source",
         on_delete=models.PROTECT,

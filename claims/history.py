@@ -10,7 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.choices import Action, ClaimStatus, CorrectionKind
-from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.constraints import (
+    bounded_text,
+    choices_constraint,
+    length_constraint,
+    within_date_bounds,
+)
 from claims.natural_keys import NaturalKeyManager
 
 
@@ -94,7 +99,7 @@ class Correction(models.Model):
     kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
     # Room for a public note (2,000 characters) and the verdict change it explains.
     note = bounded_text(limit=2_500)
-    published_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=timezone.now, validators=[within_date_bounds])
 
     objects = CorrectionManager()
 

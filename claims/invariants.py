@@ -6,7 +6,9 @@ find_violations() is what `manage.py check_invariants` reports and what
 rules are the models' own check constraints, re-run as queries, and workflow
 rules are Claim.state_problems(), the transitions' own guards; the text rule
 (claims.constraints.no_control_characters) is asked of every stored text
-field, whether or not its form refuses such text. Only the audit
+field, whether or not its form refuses such text, and the date bounds
+(claims.constraints.within_date_bounds) of every date field that has them.
+Only the audit
 trail's consistency is spelled out here, because it spans rows no model owns:
 among it, that the text readers see of a claim on the record is the text its
 last audited step left (Claim.reader_fingerprint), which catches a queryset
@@ -14,6 +16,7 @@ update() or a hand edit that went around Claim.revise().
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from functools import cache, reduce
 from operator import or_
 
@@ -23,6 +26,7 @@ from django.db.models import (
     CharField,
     CheckConstraint,
     Count,
+    DateTimeField,
     F,
     OuterRef,
     Prefetch,
@@ -33,7 +37,14 @@ from django.db.models import (
 )
 
 from claims.choices import ClaimStatus
-from claims.constraints import FORBIDDEN_CHARACTERS, FORBIDDEN_CHARACTERS_SQL
+from claims.constraints import (
+    EARLIEST_DATE,
+    FORBIDDEN_CHARACTERS,
+    FORBIDDEN_CHARACTERS_SQL,
+    LATEST_DATE,
+    day_text,
+    within_date_bounds,
+)
 from claims.models import Claim, Evidence, ReviewEvent
 
 CHUNK = 2000
@@ -55,6 +66,7 @@ def find_violations(using=DEFAULT_DB_ALIAS):
     return [
         *constraint_violations(using, suspects),
         *control_character_violations(using, suspects),
+        *date_bound_violations(using, suspects),
         *workflow_violations(using),
         *audit_trail_violations(using),
     ]
@@ -67,6 +79,20 @@ def checks_of(model):
 def text_fields(model):
     """The names of `model`'s stored text fields: none may hold FORBIDDEN_CHARACTERS."""
     return [field.name for field in model._meta.fields if isinstance(field, CharField | TextField)]
+
+
+def bounded_date_fields(model):
+    """`model`'s date fields that hold the date bounds (within_date_bounds)."""
+    return [field for field in model._meta.fields if within_date_bounds in field.validators]
+
+
+def out_of_bounds(field):
+    """The rows whose `field` is before EARLIEST_DATE or after LATEST_DATE."""
+    earliest, latest = EARLIEST_DATE, LATEST_DATE
+    if isinstance(field, DateTimeField):
+        earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+        latest = datetime.combine(LATEST_DATE, time.max, tzinfo=UTC)
+    return Q(**{f"{field.name}__lt": earliest}) | Q(**{f"{field.name}__gt": latest})
 
 
 def suspect_models(using):
@@ -91,6 +117,7 @@ def suspects_query(using):
         conditions += [
             Q(**{f"{name}__regex": FORBIDDEN_CHARACTERS_SQL}) for name in text_fields(model)
         ]
+        conditions += [out_of_bounds(field) for field in bounded_date_fields(model)]
         if conditions:
             label = Value(model._meta.label, output_field=CharField())
             rows = model._base_manager.using(using).filter(reduce(or_, conditions))
@@ -142,6 +169,32 @@ def control_character_violations(using, suspects):
                         f"Its {model._meta.get_field(name).verbose_name} holds the invisible "
                         f"{kind} U+{code:04X} at character {match.start() + 1}, which no "
                         "stored text may hold.",
+                    )
+
+
+def date_bound_violations(using, suspects):
+    """
+    Dates outside the bounds their field holds (within_date_bounds), written
+    around the forms: one query a suspect model.
+    """
+    for model in apps.get_app_config("claims").get_models():
+        fields = bounded_date_fields(model)
+        if not fields or model._meta.label not in suspects:
+            continue
+        offenders = model._base_manager.using(using).filter(
+            reduce(or_, [out_of_bounds(field) for field in fields])
+        )
+        for row in offenders.order_by("pk"):
+            for field in fields:
+                value = getattr(row, field.name)
+                day = value.date() if isinstance(value, datetime) else value
+                if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+                    yield Violation(
+                        model._meta.label,
+                        row_name(row),
+                        f"Its {field.verbose_name}, {day.isoformat()}, is outside the dates "
+                        f"the desk records ({day_text(EARLIEST_DATE)} to "
+                        f"{day_text(LATEST_DATE)}).",
                     )
 
 

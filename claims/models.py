@@ -48,6 +48,7 @@ from claims.constraints import (  # noqa: F401
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
     without_control_characters,
 )
 from claims.evidence import Caveat, ClaimAttachment, Evidence  # noqa: F401
@@ -134,7 +135,7 @@ class Claim(SlugNaturalKey):
     )
     wording = bounded_text("claim as made", limit=5_000)
     claimant = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
-    made_on = models.DateField("date made", null=True, blank=True)
+    made_on = models.DateField("date made", null=True, blank=True, validators=[within_date_bounds])
     appeared_in = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
@@ -161,7 +162,10 @@ class Claim(SlugNaturalKey):
     is_published = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_by = models.DateField(
-        null=True, blank=True, help_text="After this date readers are told it may be outdated."
+        null=True,
+        blank=True,
+        validators=[within_date_bounds],
+        help_text="After this date readers are told it may be outdated.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created"

@@ -18,6 +18,7 @@ from claims.constraints import (
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
 )
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 from claims.workflow import WorkflowError
@@ -181,7 +182,7 @@ class Article(SlugNaturalKey):
     publisher = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     body = bounded_text(blank=True, limit=100_000)
 
     class Meta:
