@@ -8,7 +8,7 @@ enough that its text stays legible when a phone scales the chart to fit.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 
 from django.utils.dateformat import format as format_date
 
@@ -203,9 +203,13 @@ def arrow_path(x, base, tip):
 
 
 def padded(first, last):
-    """The time axis: a little room either side, and never zero wide."""
+    """The time axis: a little room either side, never zero wide, and never
+    past the first or last day a date can be (a row written around the
+    forms' date bounds must not break the page)."""
     margin = max(timedelta(days=round((last - first).days * 0.06)), timedelta(days=12))
-    return first - margin, last + margin
+    start = first - margin if first - date.min >= margin else date.min
+    end = last + margin if date.max - last >= margin else date.max
+    return start, end
 
 
 def value_scale(maximum):
@@ -233,6 +237,8 @@ def month_ticks(start, end):
     while day <= end:
         if day >= start:
             months.append(day)
+        if (day.year, day.month) == (MAXYEAR, 12):
+            break
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     for every in (1, 2, 3, 6, 12):
         chosen = [day for day in months if (day.year * 12 + day.month - 1) % every == 0]

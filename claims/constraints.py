@@ -1,10 +1,12 @@
 """
-Rules on stored text the database and the forms both hold: web addresses are
-http or https, text carries no invisible control characters, long text has a
-stated limit, a choice is one of its enum's values.
+Rules on stored values the database and the forms both hold: web addresses
+are http or https, text carries no character XML cannot carry, long text has
+a stated limit, a choice is one of its enum's values, a date is one the desk
+can have recorded.
 """
 
 import re
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -28,26 +30,89 @@ def http_url_constraint(field_name, name):
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
-# C0 control characters other than tab and the line breaks (line feed, and the
-# carriage return browsers send before it): invisible in the admin, they make
-# the feed's XML invalid, and PostgreSQL refuses NUL outright.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The characters stored text may not hold: every one XML 1.0 cannot carry,
+# so that a feed built from any stored text is well-formed. That is the C0
+# controls other than tab and the line breaks (line feed, and the carriage
+# return browsers send before it), U+FFFE and U+FFFF, and lone surrogates;
+# and besides, DEL, invisible like the controls, and every other Unicode
+# noncharacter (U+FDD0 to U+FDEF, the last two code points of each plane),
+# which no text meant for people holds. Invisible in the admin, they hide
+# text from a reviewer's eyes; PostgreSQL refuses NUL outright.
+#
+# As a pattern both Python and the databases read alike (SQLite's regexp is
+# Python's; PostgreSQL's regular expressions know these escapes too), so
+# the database refuses what the forms refuse (text_allowed_constraint).
+# Lone surrogates are left out of it: neither database can store one.
+FORBIDDEN_CHARACTERS_SQL = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef"
+    + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
+FORBIDDEN_CHARACTERS = re.compile(FORBIDDEN_CHARACTERS_SQL[:-1] + r"\ud800-\udfff]")
 
 
 def no_control_characters(value):
-    """Refuse text holding a C0 control character other than tab, LF or CR."""
-    if match := CONTROL_CHARACTERS.search(str(value)):
+    """
+    Refuse text holding a character stored text may not: a control character
+    other than tab, LF or CR, a noncharacter or a lone surrogate
+    (FORBIDDEN_CHARACTERS). The message names the first and where it is.
+    """
+    if match := FORBIDDEN_CHARACTERS.search(str(value)):
+        code = ord(match[0])
         raise ValidationError(
-            "Remove the invisible control character U+%(code)04X at character %(position)d: "
+            "Remove the invisible %(kind)s U+%(code)04X at character %(position)d: "
             "text pasted from other programs sometimes carries one.",
             code="control_character",
-            params={"code": ord(match[0]), "position": match.start() + 1},
+            params={
+                "kind": "control character" if code < 0x80 else "character",
+                "code": code,
+                "position": match.start() + 1,
+            },
         )
 
 
 def without_control_characters(text):
-    """`text` with any C0 control character other than tab, LF or CR taken out."""
-    return CONTROL_CHARACTERS.sub("", text)
+    """`text` with every character stored text may not hold (FORBIDDEN_CHARACTERS) taken out."""
+    return FORBIDDEN_CHARACTERS.sub("", text)
+
+
+def text_allowed_constraint(field_name, name):
+    """The database's side of no_control_characters: `field_name` holds none
+    of FORBIDDEN_CHARACTERS (but lone surrogates, which it cannot store)."""
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field_name}__regex": FORBIDDEN_CHARACTERS_SQL}),
+        name=name,
+        violation_error_message="Remove the invisible characters: control characters and "
+        "noncharacters are not allowed.",
+    )
+
+
+# Every date the desk records (when something was said, published, read,
+# stated or corrected, and review-by dates) falls in these. Outside them a
+# date is a typo (0205 for 2025), and a page charting one far enough out
+# could not lay it out.
+EARLIEST_DATE = date(1800, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def day_text(day):
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def within_date_bounds(value):
+    """Refuse a date, or a moment, before EARLIEST_DATE or after LATEST_DATE."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            "Enter a date from %(earliest)s to %(latest)s: %(day)s is outside the dates "
+            "the desk records, and is most likely a typo.",
+            code="date_out_of_bounds",
+            params={
+                "earliest": day_text(EARLIEST_DATE),
+                "latest": day_text(LATEST_DATE),
+                "day": day.isoformat(),
+            },
+        )
 
 
 def bounded_text(verbose_name=None, *, limit, help_text="", **options):

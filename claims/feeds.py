@@ -15,9 +15,10 @@ class VerdictFeed(Feed):
     """
     Published verdicts and the corrections on them, newest first, as Atom.
 
-    Stored text is refused with control characters, but XML cannot carry them
-    at all: a row that has one anyway (a hand edit, an old import) loses it
-    here rather than making the feed an error for every reader.
+    Stored text is refused with a character XML cannot carry (a control
+    character, U+FFFE, U+FFFF: claims.constraints.FORBIDDEN_CHARACTERS): a row
+    that has one anyway (a hand edit, an old import) loses it here rather
+    than making the feed an error for every reader.
     """
 
     feed_type = Atom1Feed

@@ -8,6 +8,7 @@ public, with its link); the claims stating one are listed only when published.
 
 import csv
 import io
+import re
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +23,11 @@ from claims.page_versions import figure_page
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet whose list separator is not ours (a semicolon, in much of
+# Europe) splits a cell at it, or at a tab or a line break, whatever the
+# quoting, and runs a piece that starts with a formula, past any quote marks
+# the split leaves. CR before LF is one line break: the piece starts after LF.
+FORMULA_AFTER_SEPARATOR = re.compile(r'(?<=[,;\t\r\n])("*)(?=[=+\-@\t]|\r(?!\n))')
 
 
 def figure_with_estimates(slug):
@@ -66,7 +72,9 @@ def figure_csv(request, slug):
     records = [estimate.as_record(claim_urls(estimate)) for estimate in estimates]
     columns = RECORD_COLUMNS
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted: a reader splitting at our commas then keeps the
+    # cells whole, whatever they hold.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for record in records:
         writer.writerow([spreadsheet_safe(record[column]) for column in columns])
@@ -100,11 +108,18 @@ def figure_json(request, slug):
 
 
 def spreadsheet_safe(value):
-    """A CSV cell a spreadsheet shows as text: lists joined, formulas defused."""
+    """
+    A CSV cell a spreadsheet shows as text: lists joined, and an apostrophe
+    before every formula, at the start of the cell and after anything a
+    spreadsheet may split it at (FORMULA_AFTER_SEPARATOR).
+    """
     if isinstance(value, list):
         value = " ".join(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str):
+        return value
+    value = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value

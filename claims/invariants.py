@@ -4,7 +4,11 @@ Every invariant of the desk, checked across the database.
 find_violations() is what `manage.py check_invariants` reports and what
 `manage.py loaddata` refuses to commit. The rules are not restated here: row
 rules are the models' own check constraints, re-run as queries, and workflow
-rules are Claim.state_problems(), the transitions' own guards. Only the audit
+rules are Claim.state_problems(), the transitions' own guards; the text rule
+(claims.constraints.no_control_characters) is asked of every stored text
+field, whether or not its form refuses such text, and the date bounds
+(claims.constraints.within_date_bounds) of every date field that has them.
+Only the audit
 trail's consistency is spelled out here, because it spans rows no model owns:
 among it, that the text readers see of a claim on the record is the text its
 last audited step left (Claim.reader_fingerprint), which catches a queryset
@@ -12,6 +16,7 @@ update() or a hand edit that went around Claim.revise().
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from functools import cache, reduce
 from operator import or_
 
@@ -21,16 +26,25 @@ from django.db.models import (
     CharField,
     CheckConstraint,
     Count,
+    DateTimeField,
     F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    TextField,
     Value,
 )
 
 from claims.choices import ClaimStatus
-from claims.constraints import CONTROL_CHARACTERS, no_control_characters
+from claims.constraints import (
+    EARLIEST_DATE,
+    FORBIDDEN_CHARACTERS,
+    FORBIDDEN_CHARACTERS_SQL,
+    LATEST_DATE,
+    day_text,
+    within_date_bounds,
+)
 from claims.models import Claim, Evidence, ReviewEvent
 
 CHUNK = 2000
@@ -52,6 +66,7 @@ def find_violations(using=DEFAULT_DB_ALIAS):
     return [
         *constraint_violations(using, suspects),
         *control_character_violations(using, suspects),
+        *date_bound_violations(using, suspects),
         *workflow_violations(using),
         *audit_trail_violations(using),
     ]
@@ -61,17 +76,23 @@ def checks_of(model):
     return [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
 
 
-def control_character_fields(model):
-    """The names of `model`'s fields that refuse control characters (no_control_characters)."""
-    return [field.name for field in model._meta.fields if no_control_characters in field.validators]
+def text_fields(model):
+    """The names of `model`'s stored text fields: none may hold FORBIDDEN_CHARACTERS."""
+    return [field.name for field in model._meta.fields if isinstance(field, CharField | TextField)]
 
 
-def control_character_pattern(using):
-    pattern = CONTROL_CHARACTERS.pattern
-    if connections[using].vendor == "postgresql":
-        # PostgreSQL text cannot hold NUL, and its regular expressions cannot name it.
-        pattern = pattern.replace("\\x00", "\\x01")
-    return pattern
+def bounded_date_fields(model):
+    """`model`'s date fields that hold the date bounds (within_date_bounds)."""
+    return [field for field in model._meta.fields if within_date_bounds in field.validators]
+
+
+def out_of_bounds(field):
+    """The rows whose `field` is before EARLIEST_DATE or after LATEST_DATE."""
+    earliest, latest = EARLIEST_DATE, LATEST_DATE
+    if isinstance(field, DateTimeField):
+        earliest = datetime.combine(EARLIEST_DATE, time.min, tzinfo=UTC)
+        latest = datetime.combine(LATEST_DATE, time.max, tzinfo=UTC)
+    return Q(**{f"{field.name}__lt": earliest}) | Q(**{f"{field.name}__gt": latest})
 
 
 def suspect_models(using):
@@ -90,11 +111,13 @@ def suspect_models(using):
 @cache
 def suspects_query(using):
     """suspect_models()'s SQL, built once a process: the rules are the models' own."""
-    pattern = control_character_pattern(using)
     parts = []
     for model in apps.get_app_config("claims").get_models():
         conditions = [~Q(check.condition) for check in checks_of(model)]
-        conditions += [Q(**{f"{name}__regex": pattern}) for name in control_character_fields(model)]
+        conditions += [
+            Q(**{f"{name}__regex": FORBIDDEN_CHARACTERS_SQL}) for name in text_fields(model)
+        ]
+        conditions += [out_of_bounds(field) for field in bounded_date_fields(model)]
         if conditions:
             label = Value(model._meta.label, output_field=CharField())
             rows = model._base_manager.using(using).filter(reduce(or_, conditions))
@@ -124,25 +147,54 @@ def constraint_violations(using, suspects):
 
 def control_character_violations(using, suspects):
     """
-    Text holding a control character that its field refuses (see
-    no_control_characters): one query a suspect model, whatever the number of rows.
+    Stored text holding a character no text may (FORBIDDEN_CHARACTERS: a
+    control character, a noncharacter), in any text field, whether or not
+    its form refuses it: one query a suspect model, whatever the number of rows.
     """
-    pattern = control_character_pattern(using)
     for model in apps.get_app_config("claims").get_models():
-        names = control_character_fields(model)
+        names = text_fields(model)
         if not names or model._meta.label not in suspects:
             continue
         offenders = model._base_manager.using(using).filter(
-            reduce(or_, [Q(**{f"{name}__regex": pattern}) for name in names])
+            reduce(or_, [Q(**{f"{name}__regex": FORBIDDEN_CHARACTERS_SQL}) for name in names])
         )
         for row in offenders.order_by("pk"):
             for name in names:
-                if CONTROL_CHARACTERS.search(getattr(row, name)):
+                if match := FORBIDDEN_CHARACTERS.search(getattr(row, name) or ""):
+                    code = ord(match[0])
+                    kind = "control character" if code < 0x80 else "character"
                     yield Violation(
                         model._meta.label,
                         row_name(row),
-                        f"Its {model._meta.get_field(name).verbose_name} holds a control "
-                        "character.",
+                        f"Its {model._meta.get_field(name).verbose_name} holds the invisible "
+                        f"{kind} U+{code:04X} at character {match.start() + 1}, which no "
+                        "stored text may hold.",
+                    )
+
+
+def date_bound_violations(using, suspects):
+    """
+    Dates outside the bounds their field holds (within_date_bounds), written
+    around the forms: one query a suspect model.
+    """
+    for model in apps.get_app_config("claims").get_models():
+        fields = bounded_date_fields(model)
+        if not fields or model._meta.label not in suspects:
+            continue
+        offenders = model._base_manager.using(using).filter(
+            reduce(or_, [out_of_bounds(field) for field in fields])
+        )
+        for row in offenders.order_by("pk"):
+            for field in fields:
+                value = getattr(row, field.name)
+                day = value.date() if isinstance(value, datetime) else value
+                if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+                    yield Violation(
+                        model._meta.label,
+                        row_name(row),
+                        f"Its {field.verbose_name}, {day.isoformat()}, is outside the dates "
+                        f"the desk records ({day_text(EARLIEST_DATE)} to "
+                        f"{day_text(LATEST_DATE)}).",
                     )
 
 

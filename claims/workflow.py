@@ -120,14 +120,24 @@ def unverifiable_problems(claim, evidence, caveats):
     return []
 
 
-def public_problems(claim, caveats):
-    """What must hold for as long as readers can see the claim."""
-    problems = []
+def caveat_problems(claim, caveats):
+    """
+    The caveat rule, for a claim readers see or are about to see: one rated
+    unverified says what we don't know, in at least one caveat. [] when
+    `caveats` (those the claim has, or would keep after an edit) meet it,
+    else the sentence saying what is missing.
+    """
     if claim.public_status == ClaimStatus.UNVERIFIED and not caveats:
-        problems.append(
+        return [
             "An unverified claim can be published only with at least one caveat "
             "saying what we don't know."
-        )
+        ]
+    return []
+
+
+def public_problems(claim, caveats):
+    """What must hold for as long as readers can see the claim."""
+    problems = caveat_problems(claim, caveats)
     if claim.status == ClaimStatus.IN_REVIEW and claim.previous_status not in PUBLISHABLE:
         problems.append(
             "A claim in review is public only while its previous rating could be published."

@@ -7,7 +7,7 @@ import django.db.models.lookups
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-import claims.models.figures
+import claims.constraints
 from claims.roles import sync_roles
 
 
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=200,
                         unique=True,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
                 ("slug", models.SlugField(max_length=200, unique=True)),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         help_text="How a sentence names it: “the death toll”.",
                         max_length=100,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
                 (
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         help_text="What is counted, in the plural: “soldiers”.",
                         max_length=50,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
                 (
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         help_text="What counts and what does not, for readers.",
                         max_length=2000,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
             ],
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         help_text="The passage stating the figure, word for word.",
                         max_length=1000,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
                 (
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="For readers: e.g. how a total was derived from the parts stated.",
                         max_length=2000,
-                        validators=[claims.models.figures.reject_control_characters],
+                        validators=[claims.constraints.no_control_characters],
                     ),
                 ),
                 (

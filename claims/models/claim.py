@@ -29,6 +29,7 @@ from claims.constraints import (
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
 )
 from claims.independence import independent_origins
 from claims.models.history import Correction, ReviewEvent
@@ -40,6 +41,7 @@ from claims.workflow import (
     StaleClaim,
     WorkflowError,
     WorkflowForbidden,
+    caveat_problems,
     changes_public_record,
     correction_text,
     needs_internal_note,
@@ -108,7 +110,7 @@ class Claim(SlugNaturalKey):
     )
     wording = bounded_text("claim as made", limit=5_000)
     claimant = models.ForeignKey("claims.Source", on_delete=models.PROTECT, related_name="claims")
-    made_on = models.DateField("date made", null=True, blank=True)
+    made_on = models.DateField("date made", null=True, blank=True, validators=[within_date_bounds])
     appeared_in = models.ForeignKey(
         "claims.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
@@ -135,7 +137,10 @@ class Claim(SlugNaturalKey):
     is_published = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_by = models.DateField(
-        null=True, blank=True, help_text="After this date readers are told it may be outdated."
+        null=True,
+        blank=True,
+        validators=[within_date_bounds],
+        help_text="After this date readers are told it may be outdated.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created"
@@ -245,8 +250,9 @@ class Claim(SlugNaturalKey):
 
     @property
     def needs_caveats(self):
-        """Whether readers must be told what we don't know: a published unverified claim."""
-        return self.is_published and self.public_status == ClaimStatus.UNVERIFIED
+        """Whether readers see the claim and the caveat rule (caveat_problems)
+        would refuse it without caveats: a published unverified claim."""
+        return self.is_published and bool(caveat_problems(self, []))
 
     @property
     def is_on_the_record(self):

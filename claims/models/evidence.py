@@ -16,9 +16,11 @@ from claims.constraints import (
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
 )
 from claims.models.claim import Claim
-from claims.workflow import WorkflowError
+from claims.natural_keys import NaturalKeyManager
+from claims.workflow import WorkflowError, caveat_problems
 
 
 class ClaimAttachment(models.Model):
@@ -57,9 +59,8 @@ class EvidenceQuerySet(models.QuerySet):
         return self.select_related("source__affiliation", "origin__affiliation")
 
 
-class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
-    def get_by_natural_key(self, claim_slug, source_slug, title):
-        return self.get(claim__slug=claim_slug, source__slug=source_slug, title=title)
+class EvidenceManager(NaturalKeyManager.from_queryset(EvidenceQuerySet)):
+    key_lookups = ("claim__slug", "source__slug", "title")
 
 
 class Evidence(ClaimAttachment):
@@ -87,8 +88,8 @@ class Evidence(ClaimAttachment):
         "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
     )
     excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
-    published_on = models.DateField(null=True, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
+    accessed_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )
@@ -141,9 +142,8 @@ class Evidence(ClaimAttachment):
         return [self.source]
 
 
-class CaveatManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, text):
-        return self.get(claim__slug=claim_slug, text=text)
+class CaveatManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "text")
 
 
 class Caveat(ClaimAttachment):
@@ -170,7 +170,8 @@ class Caveat(ClaimAttachment):
 
     def ensure_removable(self, claim):
         super().ensure_removable(claim)
-        if claim.needs_caveats and claim.caveats.count() == 1:
+        others = claim.caveats.exclude(pk=self.pk)[:1]
+        if claim.is_published and caveat_problems(claim, list(others)):
             raise WorkflowError(
                 "A published unverified claim must say what we don't know: "
                 "add another caveat or unpublish it before removing this one."

@@ -10,10 +10,8 @@ earlier ones is a revision, which verdict pages stating the earlier value
 tell readers about.
 """
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -25,31 +23,16 @@ from claims.constraints import (
     choices_constraint,
     http_url_constraint,
     http_url_validator,
+    no_control_characters,
+    text_allowed_constraint,
+    within_date_bounds,
 )
+from claims.independence import IndependentOrigin, group_by_origin
 from claims.models.claim import Claim
-from claims.natural_keys import SlugNaturalKey
+from claims.natural_keys import NaturalKeyManager, SlugNaturalKey
 
-# C0 controls other than tab, line feed and carriage return, and DEL: they
-# print as nothing, break XML feeds and hide text from a reviewer's eyes.
-CONTROL_CHARACTERS = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"
 EXCERPT_LIMIT = 1000
 NOTE_LIMIT = 2000
-
-
-def reject_control_characters(value):
-    if "\x00" in value or re.search(CONTROL_CHARACTERS, value):
-        raise ValidationError(
-            "Remove the invisible control characters (often pasted from a PDF or a chat app).",
-            code="control_characters",
-        )
-
-
-def printable_constraint(field_name, name):
-    return models.CheckConstraint(
-        condition=~Q(**{f"{field_name}__regex": CONTROL_CHARACTERS}),
-        name=name,
-        violation_error_message="Control characters are not allowed.",
-    )
 
 
 def length_constraint(field_name, limit, name):
@@ -63,16 +46,16 @@ def length_constraint(field_name, limit, name):
 class Figure(SlugNaturalKey):
     """A quantity the news keeps estimating, e.g. soldiers killed or wounded."""
 
-    name = models.CharField(max_length=200, unique=True, validators=[reject_control_characters])
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
     short_name = models.CharField(
         max_length=100,
-        validators=[reject_control_characters],
+        validators=[no_control_characters],
         help_text="How a sentence names it: “the death toll”.",
     )
     unit = models.CharField(
         max_length=50,
-        validators=[reject_control_characters],
+        validators=[no_control_characters],
         help_text="What is counted, in the plural: “soldiers”.",
     )
     definition = bounded_text(
@@ -83,8 +66,8 @@ class Figure(SlugNaturalKey):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="claims_figure_slug_not_empty"),
-            printable_constraint("name", "claims_figure_name_printable"),
-            printable_constraint("definition", "claims_figure_definition_printable"),
+            text_allowed_constraint("name", "claims_figure_name_printable"),
+            text_allowed_constraint("definition", "claims_figure_definition_printable"),
             length_constraint("definition", NOTE_LIMIT, "claims_figure_definition_length"),
         ]
 
@@ -115,25 +98,16 @@ class Figure(SlugNaturalKey):
         """
         if estimates is None:
             estimates = self.estimates.select_related("origin__affiliation")
-        groups = {}
-        for estimate in sorted(estimates, key=Estimate.chronological):
-            origin = estimate.origin
-            group = groups.setdefault(
-                origin.independence_key, OriginSeries(label=origin.independence_label)
-            )
-            if origin not in group.origins:
-                group.origins.append(origin)
-            group.estimates.append(estimate)
-        return list(groups.values())
+        chronological = sorted(estimates, key=Estimate.chronological)
+        return group_by_origin(chronological, lambda estimate: estimate.origin, OriginSeries)
 
 
-@dataclass
-class OriginSeries:
+class OriginSeries(IndependentOrigin):
     """One independent origin's estimates of a figure, oldest first."""
 
-    label: str
-    origins: list = field(default_factory=list)
-    estimates: list = field(default_factory=list)
+    @property
+    def estimates(self):
+        return self.items
 
     @property
     def current(self):
@@ -158,9 +132,8 @@ class Qualifier(models.TextChoices):
 QUALIFIERS_FOR_RANGES = [Qualifier.ABOUT, Qualifier.NONE]
 
 
-class EstimateManager(models.Manager):
-    def get_by_natural_key(self, figure_slug, origin_slug, stated_on):
-        return self.get(figure__slug=figure_slug, origin__slug=origin_slug, stated_on=stated_on)
+class EstimateManager(NaturalKeyManager):
+    key_lookups = ("figure__slug", "origin__slug", "stated_on")
 
 
 # The columns of the CSV and the keys of each JSON estimate, in order.
@@ -181,11 +154,14 @@ class Estimate(models.Model):
     qualifier = models.CharField(
         max_length=20, choices=Qualifier, default=Qualifier.ABOUT, blank=True
     )
-    stated_on = models.DateField("date stated")
+    stated_on = models.DateField("date stated", validators=[within_date_bounds])
     period_start = models.DateField(
-        null=True, blank=True, help_text="The period the figure covers, when it is not cumulative."
+        null=True,
+        blank=True,
+        validators=[within_date_bounds],
+        help_text="The period the figure covers, when it is not cumulative.",
     )
-    period_end = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     origin = models.ForeignKey(
         "claims.Source",
         on_delete=models.PROTECT,
@@ -200,7 +176,7 @@ class Estimate(models.Model):
         related_name="estimates_relayed",
         help_text="Who published the report linked below. Leave empty when it is the origin's own.",
     )
-    url = models.URLField("URL", validators=[http_url_validator])
+    url = models.URLField("URL", validators=[http_url_validator, no_control_characters])
     excerpt = bounded_text(
         limit=EXCERPT_LIMIT, help_text="The passage stating the figure, word for word."
     )
@@ -255,8 +231,8 @@ class Estimate(models.Model):
             models.CheckConstraint(condition=~Q(excerpt=""), name="claims_estimate_excerpt_given"),
             length_constraint("excerpt", EXCERPT_LIMIT, "claims_estimate_excerpt_length"),
             length_constraint("note", NOTE_LIMIT, "claims_estimate_note_length"),
-            printable_constraint("excerpt", "claims_estimate_excerpt_printable"),
-            printable_constraint("note", "claims_estimate_note_printable"),
+            text_allowed_constraint("excerpt", "claims_estimate_excerpt_printable"),
+            text_allowed_constraint("note", "claims_estimate_note_printable"),
             models.UniqueConstraint(
                 fields=["figure", "origin", "stated_on"], name="claims_estimate_unique_per_day"
             ),

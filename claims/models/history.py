@@ -10,12 +10,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.choices import Action, ClaimStatus, CorrectionKind
-from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.constraints import (
+    bounded_text,
+    choices_constraint,
+    length_constraint,
+    within_date_bounds,
+)
+from claims.natural_keys import NaturalKeyManager
 
 
-class ReviewEventManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, version):
-        return self.get(claim__slug=claim_slug, version=version)
+class ReviewEventManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "version")
 
 
 class ReviewEvent(models.Model):
@@ -83,9 +88,8 @@ class ReviewEvent(models.Model):
     natural_key.dependencies = ["claims.claim"]
 
 
-class CorrectionManager(models.Manager):
-    def get_by_natural_key(self, claim_slug, published_at):
-        return self.get(claim__slug=claim_slug, published_at=published_at)
+class CorrectionManager(NaturalKeyManager):
+    key_lookups = ("claim__slug", "published_at")
 
 
 class Correction(models.Model):
@@ -95,7 +99,7 @@ class Correction(models.Model):
     kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
     # Room for a public note (2,000 characters) and the verdict change it explains.
     note = bounded_text(limit=2_500)
-    published_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=timezone.now, validators=[within_date_bounds])
 
     objects = CorrectionManager()
 

@@ -17,6 +17,7 @@ from claims.constraints import (
     http_url_validator,
     length_constraint,
     no_control_characters,
+    within_date_bounds,
 )
 from claims.models.claim import Claim
 from claims.models.evidence import Evidence
@@ -179,7 +180,7 @@ class Article(SlugNaturalKey):
     publisher = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     body = bounded_text(blank=True, limit=100_000)
 
     class Meta:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 from axes.models import AccessLog
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -85,3 +86,12 @@ def test_the_backup_leaves_out_what_the_database_recreates_or_forgets(seed, clie
         "claims.contentversion",
     }
     assert not {model for model in models if model.startswith(("axes.", "admin."))}
+
+
+def test_every_row_of_the_seed_is_found_again_by_its_natural_key(seed):
+    keyed = [m for m in apps.get_app_config("claims").get_models() if hasattr(m, "natural_key")]
+    for model in keyed:
+        for row in model.objects.all():
+            assert model.objects.get_by_natural_key(*row.natural_key()) == row, model
+    named = {model.__name__ for model in keyed if model.objects.exists()}
+    assert {"Claim", "Evidence", "Caveat", "ReviewEvent", "Estimate", "Source", "Figure"} <= named

@@ -46,7 +46,11 @@ EXPECTED_ERRORS = {
         "but its review events leave it unverified."
     ),
     "control_character_in_a_description": (
-        "claims.Source a-wire: Its description holds a control character."
+        "claims.Source a-wire: Its description holds the invisible control character U+"
+    ),
+    "noncharacter_in_a_source_name": (
+        "claims.Source a-wire: Its name holds the invisible character U+FFFF at character 7, "
+        "which no stored text may hold."
     ),
     "summary_of_100_kb": "claims_claim_verdict_summary_length",
     "reaffiliated_source_undoes_a_corroboration": (

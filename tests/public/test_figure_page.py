@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -100,6 +101,34 @@ def test_the_csv_defuses_what_a_spreadsheet_would_run(deaths, client):
     assert september["excerpt"] == '\'=HYPERLINK("https://evil.example","click")'
     assert september["note"] == "'+1 more"
     assert client.get(f"/figures/{deaths.slug}.json").json()["estimates"][2]["note"] == "+1 more"
+
+
+def test_the_csv_quotes_every_cell_and_defuses_formulas_after_any_separator(deaths, client):
+    Estimate.objects.filter(stated_on=date(2025, 9, 2)).update(
+        excerpt="a;=1+1", note='killed,+2\r\n@SUM(A1)\tand;"-3 or\t\t=4'
+    )
+    response = client.get(f"/figures/{deaths.slug}.csv")
+    raw = response.content
+    assert raw.startswith(b'"stated_on","value","low","high","qualifier","origin",')
+    assert b'"2025-09-02","about 2,000","2000","2000",' in raw
+    assert b'"a;\'=1+1"' in raw
+    assert b"\"killed,'+2\r\n'@SUM(A1)\tand;\"\"'-3 or\t'\t'=4\"" in raw
+    [september] = [row for row in csv_rows(client, deaths) if row["stated_on"] == "2025-09-02"]
+    assert september["excerpt"] == "a;'=1+1"
+    assert september["note"] == "killed,'+2\r\n'@SUM(A1)\tand;\"'-3 or\t'\t'=4"
+    # However a spreadsheet splits the file, no piece is a formula.
+    text = raw.decode()
+    for delimiter in [",", ";", "\t"]:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            for cell in row:
+                assert not cell.lstrip('"').startswith(("=", "+", "-", "@")), (delimiter, cell)
+    for piece in re.split(r"[,;\t\r\n]", text):
+        assert not piece.lstrip('"').startswith(("=", "+", "-", "@", "\r")), piece
+    stored = Estimate.objects.get(stated_on=date(2025, 9, 2))
+    assert stored.excerpt == "a;=1+1"
+    assert client.get(f"/figures/{deaths.slug}.json").json()["estimates"][2]["excerpt"] == (
+        "a;=1+1"
+    )
 
 
 def test_stored_text_is_escaped_on_the_page_and_in_the_chart(deaths, client):

@@ -69,6 +69,14 @@ def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(ed
     [
         ("url", "javascript:alert(1)", "Enter a valid URL."),
         ("excerpt", "about 600\x01 killed", "Remove the invisible control character U+0001"),
+        (
+            "excerpt",
+            "about 600\uffff killed",
+            "Remove the invisible character U+FFFF at character 10",
+        ),
+        ("note", "hidden\ufffe", "Remove the invisible character U+FFFE at character 7"),
+        ("note", "hidden\x7f", "Remove the invisible control character U+007F"),
+        ("url", "https://news.example/\uffff", "Remove the invisible character U+FFFF"),
         ("excerpt", "x" * 1001, "Ensure this value has at most 1000 characters"),
         ("high", "500", "high end must be above its low end."),
     ],
@@ -82,6 +90,25 @@ def test_a_bad_estimate_is_refused_with_the_reason_and_nothing_is_saved(
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not Figure.objects.exists()
+    assert not Estimate.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "short_name", "unit", "definition"])
+def test_a_figure_whose_text_xml_cannot_carry_is_refused_and_nothing_is_saved(
+    editor, client, field
+):
+    client.force_login(editor)
+    typed = "North Korean\uffff soldiers"
+    response = client.post(
+        reverse("admin:claims_figure_add"), figure_form(estimate_row(0), **{field: typed})
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [
+        "Remove the invisible character U+FFFF at character 13: "
+        "text pasted from other programs sometimes carries one."
+    ]
+    assert typed in response.content.decode()
     assert not Figure.objects.exists()
     assert not Estimate.objects.exists()
 

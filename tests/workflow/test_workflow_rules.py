@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from claims.choices import ClaimStatus, Stance
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent
-from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
+from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden, public_problems
 from tests.factories import in_review, make_claim, make_evidence, make_source
 
 
@@ -198,6 +198,43 @@ def test_the_last_caveat_of_a_published_unverified_claim_stays(editor, publisher
     with pytest.raises(WorkflowError, match="must say what we don't know"):
         caveat.delete()
     assert Caveat.objects.filter(pk=caveat.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_caveat_of_a_published_claim_under_review_of_an_unverified_rating_stays(
+    editor, publisher
+):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    first = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    second = Caveat.objects.create(claim=claim, kind="other", text="No count of its own.")
+    claim.publish(by=publisher)
+    claim.start_review(by=publisher, note="A new count.", public_note="Checking a new count.")
+    second.delete()
+    with pytest.raises(WorkflowError, match="must say what we don't know"):
+        first.delete()
+    assert list(Caveat.objects.filter(claim=claim)) == [first]
+
+
+@pytest.mark.parametrize(
+    ("status", "previous_status", "published"),
+    [
+        (ClaimStatus.UNVERIFIED, "", True),
+        (ClaimStatus.UNVERIFIED, "", False),
+        (ClaimStatus.IN_REVIEW, ClaimStatus.UNVERIFIED, True),
+        (ClaimStatus.IN_REVIEW, ClaimStatus.FALSE, True),
+        (ClaimStatus.CORROBORATED, "", True),
+        (ClaimStatus.DISPUTED, "", True),
+    ],
+)
+def test_a_claim_needs_caveats_exactly_when_readers_would_see_it_refused_without(
+    status, previous_status, published
+):
+    claim = Claim(status=status, previous_status=previous_status, is_published=published)
+    refused = any("at least one caveat" in problem for problem in public_problems(claim, []))
+    assert claim.needs_caveats == (published and refused)
+    assert public_problems(claim, [Caveat(kind="other", text="Unknown.")]) == [
+        problem for problem in public_problems(claim, []) if "at least one caveat" not in problem
+    ]
 
 
 @pytest.mark.django_db
