@@ -28,7 +28,9 @@ class Action(models.TextChoices):
     REOPEN = "reopen", "Reopened"
     PUBLISH = "publish", "Published"
     UNPUBLISH = "unpublish", "Unpublished"
+    # Before published revisions, a claim's text was revised in place.
     REVISE = "revise", "Revised"
+    PUBLISH_CHANGES = "publish_changes", "Changes published"
 
 
 class Stance(models.TextChoices):

@@ -96,6 +96,7 @@ STEP_ROLES = {
     Action.MARK_UNVERIFIABLE: REVIEWER,
     Action.REOPEN: REVIEWER,
     Action.PUBLISH: PUBLISHER,
+    Action.PUBLISH_CHANGES: PUBLISHER,
     Action.UNPUBLISH: PUBLISHER,
 }
 
@@ -141,18 +142,29 @@ def was_published_before(event):
     return published
 
 
+ROLE_BY_GROUP = {role.group: role for role in (EDITOR, REVIEWER, PUBLISHER)}
+
+
+def role_for_step(action, from_status, was_published):
+    """
+    The role that could take `action` on a claim in `from_status`, published
+    or not: what readers are told of an actor with no first name on file.
+    """
+    action = Action(action)
+    if action == Action.REVISE:
+        return revision_role(from_status, was_published)
+    if action == Action.CREATE:
+        return STEP_ROLES[action]
+    return step_role(action, was_published)
+
+
 def role_of(event):
     """
     The role that could have taken `event`'s step in the state the claim was
     in then (its `from_status`, and whether it was published): what readers
     are told of an actor with no first name on file.
     """
-    action = Action(event.action)
-    if action == Action.REVISE:
-        return revision_role(event.from_status, was_published_before(event))
-    if action == Action.CREATE:
-        return STEP_ROLES[action]
-    return step_role(action, was_published_before(event))
+    return role_for_step(event.action, event.from_status, was_published_before(event))
 
 
 class ClaimPermissions:
@@ -180,7 +192,13 @@ class ClaimPermissions:
             return f"Only {role.one} can {spec.phrase}."
         if spec.is_verdict and self.user.pk == self.claim.created_by_id:
             return "You entered this claim, so another reviewer must issue its verdict."
+        if action == Action.PUBLISH_CHANGES and self.drafted_changes():
+            return "You made some of these changes, so another publisher must publish them."
         return ""
+
+    def drafted_changes(self):
+        """Whether the user changed what readers would see since the last publication."""
+        return self.claim.draft_authors.filter(pk=self.user.pk).exists()
 
     def can_take(self, action):
         return not self.step_problem(action)

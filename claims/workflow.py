@@ -145,24 +145,17 @@ def public_problems(claim, caveats):
     return problems
 
 
-# Why a standing verdict without a summary cannot be published yet (the admin
-# links its Publish button's reason to the revision form).
-SUMMARY_THROUGH_REVISION = (
-    "Write the summary for readers before publishing: add it through Revise what readers see."
-)
-
-
 def publication_problems(claim, evidence, caveats):
     """Not yet published, in a state readers may see, with a summary for
     readers and a review-by date (if any) after today."""
     problems = []
     if claim.is_published:
         problems.append("This claim is already published.")
+    if claim.has_verdict:
+        # Evidence, caveats and sources may have changed since the verdict.
+        problems += VERDICT_RULES[claim.status](claim, evidence, caveats)
     problems += public_problems(claim, caveats)
-    if not claim.verdict_summary.strip() and claim.status in ClaimStatus.verdicts():
-        # A standing verdict's text is on the record: the form no longer edits it.
-        problems.append(SUMMARY_THROUGH_REVISION)
-    elif not claim.verdict_summary.strip():
+    if not claim.verdict_summary.strip():
         problems.append("Write the summary for readers before publishing.")
     # Readers are told a verdict past its review-by date may be outdated:
     # none may go out saying so on the day it is published.
@@ -171,6 +164,25 @@ def publication_problems(claim, evidence, caveats):
             f"The review-by date, {date_format(claim.review_by, 'j F Y')}, is not after "
             "today: set a later date, or clear it, before publishing."
         )
+    return problems
+
+
+def change_publication_problems(claim, evidence, caveats):
+    """
+    Published, with draft changes to publish, and the draft holds every rule
+    the published claim is held to: its verdict's (VERDICT_RULES), what
+    readers may see (public_problems) and a summary for readers.
+    """
+    if not claim.is_published:
+        return ["This claim is not published: publish it, and readers see it as it stands."]
+    problems = []
+    if not claim.has_draft_changes():
+        problems.append("Nothing to publish: readers already see the claim as it stands.")
+    if claim.has_verdict:
+        problems += VERDICT_RULES[claim.status](claim, evidence, caveats)
+    problems += public_problems(claim, caveats)
+    if not claim.verdict_summary.strip():
+        problems.append("A published claim keeps a summary for readers: write one.")
     return problems
 
 
@@ -190,6 +202,15 @@ class Transition:
     is_verdict: bool = False
     needs_note: bool = False
 
+
+# The rule each verdict is issued under, by the status it leaves: every
+# revision published while the verdict stands must meet it.
+VERDICT_RULES = {
+    ClaimStatus.CORROBORATED: corroboration_problems,
+    ClaimStatus.DISPUTED: dispute_problems,
+    ClaimStatus.FALSE: refutation_problems,
+    ClaimStatus.UNVERIFIABLE: unverifiable_problems,
+}
 
 VERDICT_FROM = (ClaimStatus.IN_REVIEW,)
 REOPENABLE = tuple(ClaimStatus.verdicts())
@@ -248,6 +269,13 @@ TRANSITIONS = {
         phrase="publish a claim",
         guard=publication_problems,
     ),
+    Action.PUBLISH_CHANGES: Transition(
+        "Publish changes",
+        tuple(ClaimStatus),
+        None,
+        phrase="publish changes to a claim",
+        guard=change_publication_problems,
+    ),
     Action.UNPUBLISH: Transition(
         "Unpublish",
         tuple(ClaimStatus),
@@ -257,10 +285,6 @@ TRANSITIONS = {
         needs_note=True,
     ),
 }
-
-# The rule each verdict is issued under, by the status it leaves: it must hold
-# for as long as the verdict stands.
-VERDICT_RULES = {spec.target: spec.guard for spec in TRANSITIONS.values() if spec.is_verdict}
 
 
 def puts_published_claim_under_review(action, is_published):
@@ -290,7 +314,7 @@ def changes_public_record(claim, action):
     return claim.is_published and (
         spec.is_verdict
         or puts_published_claim_under_review(action, claim.is_published)
-        or action == Action.UNPUBLISH
+        or action in (Action.UNPUBLISH, Action.PUBLISH_CHANGES)
     )
 
 
@@ -316,6 +340,8 @@ def correction_text(claim, action, public_note):
         return ""
     if action == Action.UNPUBLISH:
         return f"Withdrawn from publication: {public_note}"
+    if action == Action.PUBLISH_CHANGES:
+        return public_note
     before = ClaimStatus(claim.previous_status or claim.status).label
     if puts_published_claim_under_review(action, claim.is_published):
         before, after = ClaimStatus(claim.status).label, "under review"

@@ -2,7 +2,9 @@
 The desk's models, one module each, importing one another in one direction:
 
 - history: the audit trail (ReviewEvent) and the corrections readers see;
-- claim: the claim and its workflow verbs, which write the history;
+- revisions: the published revisions of claims, all that readers see of them;
+- claim: the claim and its workflow verbs, which write the history and
+  publish the revisions;
 - evidence: evidence and caveats, what a verdict rests on;
 - sources: sources, affiliations, articles and topics, and which of them
   readers may see (through the claims and evidence that name them);
@@ -20,6 +22,7 @@ from claims.models.content_versions import ContentVersion
 from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Estimate, Figure
 from claims.models.history import Correction, ReviewEvent
+from claims.models.revisions import Revision
 from claims.models.sources import Affiliation, Article, Source, Topic
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "Evidence",
     "Figure",
     "ReviewEvent",
+    "Revision",
     "Source",
     "Topic",
 ]

@@ -9,11 +9,7 @@ trail through claims.models.history. Evidence, caveats, sources and figures
 point to it from the modules above it.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
@@ -33,8 +29,10 @@ from claims.constraints import (
 )
 from claims.independence import independent_origins
 from claims.models.history import Correction, ReviewEvent
+from claims.models.revisions import Revision, as_document, claim_record
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 from claims.permissions import permissions_for
+from claims.records import record_differences
 from claims.workflow import (
     TRANSITIONS,
     VERDICT_RULES,
@@ -59,33 +57,6 @@ PUBLIC_STATUS_SQL = Case(
     ),
     default=F("status"),
 )
-
-
-# What readers see of a claim, besides its rating. While a verdict stands or
-# the claim is published these change only through Claim.revise().
-READER_FACING_FIELDS = (
-    "headline",
-    "wording",
-    "claimant",
-    "made_on",
-    "appeared_in",
-    "appearance_url",
-    "topic",
-    "verdict_summary",
-)
-
-
-def reader_fingerprint(values):
-    """
-    A digest of a claim's reader-facing values, in READER_FACING_FIELDS order:
-    text as stored, dates in ISO form, related rows by natural key.
-
-    Natural keys rather than ids, so that a dump restored into a fresh
-    database (where rows get new ids) still matches; the slugs they rest on
-    are set once (see the admin).
-    """
-    canonical = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -148,6 +119,13 @@ class Claim(SlugNaturalKey):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    draft_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        editable=False,
+        related_name="drafts_changed",
+        help_text="Who changed what readers would see since the claim was last published.",
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()
 
@@ -218,14 +196,6 @@ class Claim(SlugNaturalKey):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
-        # The guard, not a side effect: under the row lock, a plain save
-        # cannot rewrite what readers see of a claim on the record.
-        with transaction.atomic():
-            if self.pk is not None and not kwargs.get("force_insert"):
-                self._ensure_reader_facing_fields_kept(kwargs.get("update_fields"))
-            super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return address("claim_detail", self.slug)
 
@@ -253,56 +223,6 @@ class Claim(SlugNaturalKey):
         """Whether readers see the claim and the caveat rule (caveat_problems)
         would refuse it without caveats: a published unverified claim."""
         return self.is_published and bool(caveat_problems(self, []))
-
-    @property
-    def is_on_the_record(self):
-        """Whether a verdict stands or readers can see the claim: its
-        reader-facing fields then change only through revise()."""
-        return self.has_verdict or self.is_published
-
-    @property
-    def reader_fingerprint(self):
-        """
-        What readers see of the claim, as a digest.
-
-        Every audited step (transition, revise, entry) stores it on its
-        ReviewEvent, so check_invariants can tell a claim on the record whose
-        text was changed around the workflow (a queryset update(), a hand edit
-        in SQL) from one changed through it: its fingerprint no longer matches
-        its last event's. A digest rather than a copy of the text: it costs 64
-        characters an event, and the text itself is on the claim.
-        """
-        values = []
-        for name in READER_FACING_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, models.Model):
-                value = value.natural_key()
-            values.append(value)
-        return reader_fingerprint(values)
-
-    def _ensure_reader_facing_fields_kept(self, update_fields=None):
-        stored = Claim.objects.select_for_update().filter(pk=self.pk).first()
-        if stored is None or not stored.is_on_the_record:
-            return
-        names = READER_FACING_FIELDS
-        if update_fields is not None:
-            names = [name for name in names if name in update_fields]
-        changed = [
-            name
-            for name in names
-            if getattr(self, self._meta.get_field(name).attname)
-            != getattr(stored, self._meta.get_field(name).attname)
-        ]
-        if changed:
-            state = "published" if stored.is_published else f"rated {stored.status}"
-            raise WorkflowError(
-                {
-                    name: f"This claim is {state}: its {self._meta.get_field(name).verbose_name} "
-                    "changes only through a revision, which is audited and, on a published "
-                    "claim, tells readers. Use revise()."
-                    for name in changed
-                }
-            )
 
     # The workflow. Every verb goes through transition(); nothing else
     # changes status, publication or version. Each takes two notes: `note` is
@@ -344,6 +264,7 @@ class Claim(SlugNaturalKey):
         public_note="",
         expected_version=None,
         verdict_summary=None,
+        correction_kind=CorrectionKind.UPDATE,
     ):
         """
         Take one workflow step, or raise and change nothing.
@@ -358,15 +279,18 @@ class Claim(SlugNaturalKey):
         version. Raises WorkflowForbidden, WorkflowError or StaleClaim.
 
         A verdict step may carry `verdict_summary`, the summary readers get
-        with the verdict: written by the same save and recorded in the same
-        event's reader fingerprint, so a new verdict need not stand over the
-        old one's explanation. None keeps the summary as it is.
+        with the verdict, written by the same save, so a new verdict need not
+        stand over the old one's explanation. None keeps the summary as it is.
+
+        A step that leaves the claim published publishes a new revision of
+        its record in the same transaction (write_step); `correction_kind`
+        names the correction readers get for Publish changes.
         """
         action = Action(action)
         spec = TRANSITIONS[action]
         note, public_note = note.strip(), public_note.strip()
         if verdict_summary is not None and not spec.is_verdict:
-            raise WorkflowError("Only a verdict carries a new summary: revise the claim instead.")
+            raise WorkflowError("Only a verdict carries a new summary: edit the claim instead.")
         expected_version = self.version if expected_version is None else expected_version
         with transaction.atomic():
             current = Claim.objects.select_for_update().get(pk=self.pk)
@@ -398,63 +322,7 @@ class Claim(SlugNaturalKey):
                 note=note,
                 public_note=public_note,
                 correction=correction_text(current, action, public_note),
-            )
-        for name, value in updates.items():
-            setattr(self, name, value)
-        return event
-
-    def revise(self, *, by, changes, note="", public_note="", kind=None, expected_version=None):
-        """
-        Change what readers see of the claim: the audited way to edit the
-        READER_FACING_FIELDS named in `changes` ({field name: new value},
-        related rows as instances), or raise and change nothing.
-
-        Like transition(): under the row lock, checks that the version is
-        still the caller's, the permission (publish on a published claim,
-        review under a verdict, change otherwise), that the values are valid
-        and that a standing verdict still meets its rule with them, and
-        writes a ReviewEvent (action "revise") and, on a published claim,
-        a public Correction of `kind` (a correction by default) saying
-        `public_note`, which is then required. This is how a publisher fixes a
-        typo in a summary without reopening the verdict.
-        """
-        note, public_note = note.strip(), public_note.strip()
-        if unknown := sorted(set(changes) - set(READER_FACING_FIELDS)):
-            raise WorkflowError(
-                f"Only what readers see of a claim is revised, not: {', '.join(unknown)}."
-            )
-        expected_version = self.version if expected_version is None else expected_version
-        with transaction.atomic():
-            current = Claim.objects.select_for_update().get(pk=self.pk)
-            if current.version != expected_version:
-                raise StaleClaim(
-                    "This claim was changed by someone else since you opened it. "
-                    "Reload it, check what changed and try again."
-                )
-            if problem := current.revise_permission_problem(by):
-                raise WorkflowForbidden(problem)
-            revised = Claim.objects.get(pk=current.pk)
-            for name, value in changes.items():
-                setattr(revised, name, value)
-            changed = [
-                name
-                for name in changes
-                if getattr(revised, self._meta.get_field(name).attname)
-                != getattr(current, self._meta.get_field(name).attname)
-            ]
-            revised.ensure_revision_valid(current, changed, note, public_note)
-            now = timezone.now()
-            updates = {name: getattr(revised, name) for name in changed}
-            updates |= {"version": current.version + 1, "updated_at": now}
-            event = current.write_step(
-                updates,
-                action=Action.REVISE,
-                by=by,
-                now=now,
-                note=note,
-                public_note=public_note,
-                correction=public_note if current.is_published else "",
-                correction_kind=kind or CorrectionKind.CORRECTION,
+                correction_kind=correction_kind,
             )
         for name, value in updates.items():
             setattr(self, name, value)
@@ -474,19 +342,19 @@ class Claim(SlugNaturalKey):
     ):
         """
         Write one audited step to this claim, read under its row lock in the
-        caller's transaction: the field values `updates`, the ReviewEvent, and
-        the public Correction saying `correction` when there is one.
+        caller's transaction: the field values `updates`, the ReviewEvent, the
+        public Correction saying `correction` when there is one, and, when the
+        claim is published after the step, the revision readers then see (an
+        unpublished claim's current revision stops being current).
 
-        The claim is written through Model.save(), past the guard in
-        Claim.save() that keeps everyone else off the record, so that the
-        save's signals retire the public pages it changes. The event and the
-        correction go in by bulk_create, which sends no signal: they appear
-        only on pages the claim's own save has already retired.
+        The claim is written through save(), so that its signals retire the
+        public pages it changes; the event and the correction go in by
+        bulk_create, which sends none: they appear only on those same pages.
         """
         from_status = self.status
         for name, value in updates.items():
             setattr(self, name, value)
-        super().save(update_fields=list(updates))
+        self.save(update_fields=list(updates))
         event = ReviewEvent(
             claim=self,
             version=self.version,
@@ -497,44 +365,49 @@ class Claim(SlugNaturalKey):
             created_at=now,
             note=note,
             public_note=public_note,
-            reader_fingerprint=self.reader_fingerprint,
         )
         ReviewEvent.objects.bulk_create([event])
         if correction:
             Correction.objects.bulk_create(
                 [Correction(claim=self, kind=correction_kind, note=correction, published_at=now)]
             )
+        self.revisions.filter(is_current=True).update(is_current=False)
+        if self.is_published:
+            Revision.publish(self, by=by, at=now, public_note=correction)
+            self.draft_authors.clear()
         return event
 
-    def revise_permission_problem(self, user):
-        """Why `user` may not revise what readers see of this claim, or ''."""
-        return permissions_for(user, self).revise_problem()
+    def current_revision(self):
+        """The revision readers see, or None when the claim is not published."""
+        return self.revisions.filter(is_current=True).first()
 
-    def ensure_revision_valid(self, current, changed, note, public_note):
+    def draft_document(self):
+        """The record readers would see if the claim were published now."""
+        return as_document(claim_record(self))
+
+    def draft_changes(self):
         """
-        Raise WorkflowError unless this instance, `current` with the revision
-        applied, may replace it: something changed, every changed value is
-        valid, a standing verdict still meets its rule (a new claimant can
-        undo one), and a published claim keeps a summary and gets a public note.
+        What readers would see change if the draft were published now: a list
+        of (part, published, draft) for each part of the record that differs
+        from the current revision's (claims.records.record_differences), empty
+        when none does or the claim is not published.
         """
-        if not changed:
-            raise WorkflowError("Nothing to revise: the values are those readers already see.")
-        others = [f.name for f in self._meta.fields if f.name not in changed]
-        try:
-            self.clean_fields(exclude=others)
-            self.validate_constraints()
-        except ValidationError as error:
-            raise WorkflowError(error.message_dict) from None
-        problems = self.state_problems() + ReviewEvent.note_problems(note, public_note)
-        if current.is_published and not self.verdict_summary.strip():
-            problems.append("A published claim keeps a summary for readers.")
-        if current.is_published and not public_note:
-            problems.append(
-                "This claim is published: write a public note telling readers what you "
-                "changed and why. It becomes a correction on the verdict page."
-            )
-        if problems:
-            raise WorkflowError(problems)
+        revision = self.current_revision()
+        if revision is None:
+            return []
+        return record_differences(revision.document, self.draft_document())
+
+    def has_draft_changes(self):
+        return bool(self.draft_changes())
+
+    def note_draft_author(self, user):
+        """
+        Record that `user` changed the draft of this published claim, so that
+        someone else publishes the change (four eyes). Unpublished claims
+        have no published record to change.
+        """
+        if self.is_published and user is not None and user.pk is not None:
+            self.draft_authors.add(user)
 
     def guard_problems(self, action, *, note="", public_note="", require_note=False):
         """
@@ -597,14 +470,6 @@ class Claim(SlugNaturalKey):
             steps.append((action, " ".join(problem for problem in problems if problem)))
         return steps
 
-    def ensure_open_for_evidence(self):
-        """Evidence and caveats may change only while no verdict stands."""
-        if self.has_verdict:
-            raise WorkflowError(
-                f"This claim is rated {ClaimStatus(self.status).label.lower()}. "
-                "Reopen the claim first to change its evidence or caveats."
-            )
-
     def record_entry(self, by):
         """The first row of the audit trail: who entered the claim."""
         return ReviewEvent.objects.create(
@@ -615,7 +480,6 @@ class Claim(SlugNaturalKey):
             to_status=self.status,
             actor=by,
             created_at=self.created_at,
-            reader_fingerprint=self.reader_fingerprint,
         )
 
     def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):

@@ -1,6 +1,7 @@
 """
 What a verdict rests on: the evidence bearing on a claim, and the caveats
-saying what we don't know. Both change only while no verdict stands.
+saying what we don't know. On a published claim, changing them is drafting:
+readers see them as the claim's last published revision holds them.
 """
 
 from django.conf import settings
@@ -20,37 +21,27 @@ from claims.constraints import (
 )
 from claims.models.claim import Claim
 from claims.natural_keys import NaturalKeyManager
-from claims.workflow import WorkflowError, caveat_problems
 
 
 class ClaimAttachment(models.Model):
     """
-    A row a verdict rests on (an item of evidence, a caveat): written or
-    removed only while no verdict stands on its claim.
+    A row a verdict rests on (an item of evidence, a caveat). Its writes take
+    the claim's row lock, as a workflow step does, so that a step checks its
+    rule against, and publishes, the same rows.
     """
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        # The guard, not a side effect: the claim's row lock makes this write
-        # and a verdict's evidence check take turns.
         with transaction.atomic():
-            self.locked_claim().ensure_open_for_evidence()
+            Claim.objects.select_for_update().filter(pk=self.claim_id).exists()
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
-            self.ensure_removable(self.locked_claim())
+            Claim.objects.select_for_update().filter(pk=self.claim_id).exists()
             return super().delete(*args, **kwargs)
-
-    def locked_claim(self):
-        """The claim this row bears on, its row locked until the transaction ends."""
-        return Claim.objects.select_for_update().get(pk=self.claim_id)
-
-    def ensure_removable(self, claim):
-        """Raise WorkflowError if this row may not be removed from `claim` (locked)."""
-        claim.ensure_open_for_evidence()
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -167,15 +158,6 @@ class Caveat(ClaimAttachment):
 
     def __str__(self):
         return self.text
-
-    def ensure_removable(self, claim):
-        super().ensure_removable(claim)
-        others = claim.caveats.exclude(pk=self.pk)[:1]
-        if claim.is_published and caveat_problems(claim, list(others)):
-            raise WorkflowError(
-                "A published unverified claim must say what we don't know: "
-                "add another caveat or unpublish it before removing this one."
-            )
 
     def natural_key(self):
         return (*self.claim.natural_key(), self.text)

@@ -4,12 +4,11 @@ them are independent), the articles that carry claims, and the topics claims
 are filed under. What readers may see of them follows from the published claims.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import models
+from django.db.models import Exists, OuterRef
 
 from claims.addresses import address
-from claims.choices import ClaimStatus, Reliability, SourceKind
+from claims.choices import Reliability, SourceKind
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -22,7 +21,6 @@ from claims.constraints import (
 from claims.models.claim import Claim
 from claims.models.evidence import Evidence
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
-from claims.workflow import WorkflowError
 
 
 def published_claims():
@@ -109,55 +107,8 @@ class Source(SlugNaturalKey):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        # The guard, not a side effect: the affected claims' row locks make
-        # this change and a verdict's evidence check take turns.
-        with transaction.atomic():
-            self.ensure_affiliation_change_allowed()
-            super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return address("source_detail", self.slug)
-
-    def clean(self):
-        try:
-            self.ensure_affiliation_change_allowed()
-        except WorkflowError as error:
-            raise ValidationError({"affiliation": error.messages}) from None
-
-    def ensure_affiliation_change_allowed(self):
-        """
-        Raise WorkflowError if this source's affiliation changed while a
-        verdict stands on a claim it bears on (as claimant, publisher or origin
-        of evidence): affiliation decides which origins are independent, so
-        moving the source could quietly undo the verdict. Those claims reopen
-        first.
-
-        Locks the rows of every claim the source bears on before reading their
-        status, as a verdict locks its claim before reading its evidence: a
-        verdict issued at the same moment either finishes first, and is seen
-        here, or waits, and then reads the new affiliation.
-        """
-        if not self.pk:
-            return
-        with transaction.atomic():
-            stored = type(self).objects.filter(pk=self.pk).values_list("affiliation", flat=True)
-            if stored.first() == self.affiliation_id:
-                return
-            bears_on = Claim.objects.filter(
-                Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self)
-            ).values("pk")
-            locked = Claim.objects.select_for_update().filter(pk__in=bears_on).order_by("pk")
-            rated = sorted(
-                headline
-                for headline, status in locked.values_list("headline", "status")
-                if status in ClaimStatus.verdicts()
-            )
-            if rated:
-                raise WorkflowError(
-                    "This source's affiliation decides whether the verdicts of these claims "
-                    f"hold; reopen them before changing it: {'; '.join(rated[:5])}."
-                )
 
     @property
     def independence_key(self):

@@ -17,6 +17,7 @@ APP = ROOT / "claims"
 # those before it (claims/models/__init__.py tells the order).
 MODEL_MODULES = [
     "claims.models.history",
+    "claims.models.revisions",
     "claims.models.claim",
     "claims.models.evidence",
     "claims.models.sources",

@@ -1,0 +1,297 @@
+"""
+Published revisions: the whole reader-facing record of a claim at one moment.
+
+Readers see only these. Editing a claim, its evidence, caveats, sources,
+article or estimates is drafting: it changes the live rows and nothing
+public, until a workflow step publishes a new revision (Claim.write_step).
+
+A revision is immutable. It holds its record as one document (claim_record()
+says what is in it), and is chained to the revision before it by a digest
+of both, so that check_invariants can name a claim whose published record
+was changed outside the workflow: in SQL, in the shell or by loaddata.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from claims.choices import Action, ClaimStatus
+from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.permissions import role_for_step
+
+# The document's shape: a reader of an older revision knows what it holds.
+RECORD_FORMAT = 1
+
+
+def canonical_json(value):
+    """`value` as the one byte string its digest is taken of."""
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
+
+
+def chain_digest(previous_digest, number, published_at, public_note, document):
+    """The digest of a revision: its content and the digest of the one before."""
+    content = canonical_json(
+        {
+            "previous": previous_digest,
+            "number": number,
+            "published_at": published_at.isoformat(),
+            "public_note": public_note,
+            "document": document,
+        }
+    )
+    return hashlib.sha256(content).hexdigest()
+
+
+def source_record(source):
+    """A source as readers see it named on a verdict page."""
+    if source is None:
+        return None
+    affiliation = source.affiliation
+    return {
+        "slug": source.slug,
+        "name": source.name,
+        "kind": source.kind,
+        "reliability": source.reliability,
+        "url": source.url,
+        "affiliation": {"slug": affiliation.slug, "name": affiliation.name}
+        if affiliation
+        else None,
+    }
+
+
+def claim_record(claim):
+    """
+    Everything any public surface shows of `claim`, read from its live rows
+    now, as a JSON-ready document: its text, claimant (as named now), date and
+    place, topic, review-by date, rating and summary, caveats, evidence as
+    shown (with its sources' names, grades and addresses, origins and
+    affiliations), the estimates it states, corrections and the review
+    timeline's public part.
+
+    Values, not labels: a rating, a grade or a kind is stored as its value,
+    and the page words it in the reader's language.
+    """
+    evidence = claim.evidence.select_related("source__affiliation", "origin__affiliation").order_by(
+        "credibility", "added_at", "pk"
+    )
+    estimates = claim.estimates.select_related("figure", "origin__affiliation").order_by(
+        "stated_on", "pk"
+    )
+    article = claim.appeared_in
+    return {
+        "format": RECORD_FORMAT,
+        "slug": claim.slug,
+        "headline": claim.headline,
+        "wording": claim.wording,
+        "claimant": source_record(claim.claimant),
+        "made_on": claim.made_on,
+        "appearance_url": claim.appearance_url,
+        "appeared_in": {
+            "title": article.title,
+            "url": article.url,
+            "published_on": article.published_on,
+        }
+        if article
+        else None,
+        "context": claim.context,
+        "topic": {"slug": claim.topic.slug, "name": claim.topic.name} if claim.topic else None,
+        "review_by": claim.review_by,
+        "status": claim.status,
+        "previous_status": claim.previous_status,
+        "rating": claim.public_status.value,
+        "summary": claim.verdict_summary,
+        "published_at": claim.published_at,
+        "caveats": [{"kind": caveat.kind, "text": caveat.text} for caveat in claim.caveats.all()],
+        "evidence": [
+            {
+                "id": item.pk,
+                "stance": item.stance,
+                "title": item.title,
+                "url": item.url,
+                "archive_url": item.archive_url,
+                "excerpt": item.excerpt,
+                "published_on": item.published_on,
+                "credibility": item.credibility,
+                "note": item.note,
+                "source": source_record(item.source),
+                "origin": source_record(item.origin),
+            }
+            for item in evidence
+        ],
+        "estimates": [
+            {
+                "id": estimate.pk,
+                "figure": {
+                    "slug": estimate.figure.slug,
+                    "name": estimate.figure.name,
+                    "short_name": estimate.figure.short_name,
+                    "unit": estimate.figure.unit,
+                },
+                "low": estimate.low,
+                "high": estimate.high,
+                "qualifier": estimate.qualifier,
+                "stated_on": estimate.stated_on,
+                "origin": source_record(estimate.origin),
+            }
+            for estimate in estimates
+        ],
+        "corrections": [
+            {
+                "kind": correction.kind,
+                "note": correction.note,
+                "published_at": correction.published_at,
+            }
+            for correction in claim.corrections.order_by("published_at", "pk")
+        ],
+        "events": timeline(claim),
+    }
+
+
+def timeline(claim):
+    """
+    The review timeline readers see: each step, when, its public note, and
+    who took it, as a first name or, where none is on file, the role that
+    could take that step then (which depends on whether the claim was
+    published at the time).
+    """
+    steps = []
+    published = False
+    for event in claim.events.select_related("actor").order_by("version"):
+        role = role_for_step(event.action, event.from_status, published)
+        steps.append(
+            {
+                "action": event.action,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "created_at": event.created_at,
+                "public_note": event.public_note,
+                "actor_first_name": event.actor.first_name,
+                "role": role.group,
+            }
+        )
+        if event.action == Action.PUBLISH:
+            published = True
+        elif event.action == Action.UNPUBLISH:
+            published = False
+    return steps
+
+
+def as_document(record):
+    """`record` as JSON holds it: dates and times as ISO text."""
+    return json.loads(canonical_json(record))
+
+
+class RevisionQuerySet(models.QuerySet):
+    def current(self):
+        """The revision readers see of each published claim: the one visibility rule."""
+        return self.filter(is_current=True)
+
+
+class Revision(models.Model):
+    """
+    One published version of a claim's reader-facing record. Written once, by
+    the workflow step that published it; never changed but for `is_current`,
+    which the next revision of the claim, or its withdrawal, clears.
+    """
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="1 for the first publication, then 2, 3…")
+    document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
+    public_note = bounded_text(
+        blank=True, limit=2_000, help_text="What changed from the revision before, for readers."
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_published"
+    )
+    is_current = models.BooleanField(default=True)
+    previous_digest = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64)
+    # What the public lists filter and order by, copied from the document so
+    # that an index can serve them.
+    slug = models.SlugField(max_length=100)
+    rating = models.CharField(max_length=20, choices=ClaimStatus)
+    topic_slug = models.SlugField(max_length=100, blank=True)
+    claimant_slug = models.SlugField(max_length=200)
+    first_published_at = models.DateTimeField()
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "number"], name="claims_revision_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(is_current=True),
+                name="claims_revision_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(is_current=True), name="claims_revision_current_slug"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="claims_revision_number"),
+            choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
+            length_constraint("public_note", 2_000, "claims_revision_public_note_length"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-first_published_at", "-id"],
+                name="claims_revision_recent",
+                condition=Q(is_current=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or set(update_fields) - {"is_current"}:
+                raise ValidationError("A published revision is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A published revision is never deleted.")
+
+    @classmethod
+    def publish(cls, claim, *, by, at, public_note=""):
+        """
+        Publish `claim`'s record as it stands (claim_record) as its next
+        revision, current from now, chained to the one before. Called by the
+        workflow step that publishes it (Claim.write_step), under the claim's
+        row lock, after any earlier revision stopped being current.
+        """
+        previous = cls.objects.filter(claim=claim).order_by("-number").first()
+        document = as_document(claim_record(claim))
+        revision = cls(
+            claim=claim,
+            number=previous.number + 1 if previous else 1,
+            document=document,
+            public_note=public_note,
+            published_at=at,
+            published_by=by,
+            is_current=True,
+            previous_digest=previous.digest if previous else "",
+            slug=document["slug"],
+            rating=document["rating"],
+            topic_slug=document["topic"]["slug"] if document["topic"] else "",
+            claimant_slug=document["claimant"]["slug"],
+            first_published_at=claim.published_at,
+        )
+        revision.digest = revision.computed_digest()
+        revision.save(force_insert=True)
+        return revision
+
+    def computed_digest(self):
+        return chain_digest(
+            self.previous_digest, self.number, self.published_at, self.public_note, self.document
+        )

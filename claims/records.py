@@ -1,0 +1,374 @@
+"""
+A published revision's document, read as the objects the public templates,
+ClaimReview and the workflow's rules expect of a claim: `record.headline`,
+`record.claimant.name`, `item.root_source.independence_key`, and so on.
+
+Nothing here reads the database: a page rendered from a record shows exactly
+what was published, whatever the live rows say since.
+"""
+
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+
+from django.utils import timezone
+
+from claims.addresses import address
+from claims.choices import (
+    Action,
+    CaveatKind,
+    ClaimStatus,
+    CorrectionKind,
+    Credibility,
+    Reliability,
+    SourceKind,
+    Stance,
+)
+from claims.independence import independent_origins
+from claims.permissions import ROLE_BY_GROUP
+
+
+def parse_date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def parse_datetime(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A topic or an affiliation as published: its slug and name."""
+
+    slug: str
+    name: str
+
+
+class SourceRecord:
+    """A source as a revision names it."""
+
+    def __init__(self, data):
+        self.slug = data["slug"]
+        self.name = data["name"]
+        self.kind = data["kind"]
+        self.reliability = data["reliability"]
+        self.url = data["url"]
+        affiliation = data.get("affiliation")
+        self.affiliation = Named(**affiliation) if affiliation else None
+
+    def __eq__(self, other):
+        return isinstance(other, SourceRecord) and other.slug == self.slug
+
+    def __hash__(self):
+        return hash(self.slug)
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return address("source_detail", self.slug)
+
+    def get_reliability_display(self):
+        return label(Reliability, self.reliability)
+
+    @property
+    def is_person(self):
+        return self.kind == SourceKind.PERSON
+
+    @property
+    def independence_key(self):
+        """Sources with equal keys are not independent (as Source.independence_key)."""
+        if self.affiliation:
+            return ("affiliation", self.affiliation.slug)
+        return ("source", self.slug)
+
+    @property
+    def independence_label(self):
+        return self.affiliation.name if self.affiliation else self.name
+
+
+class EvidenceRecord:
+    """An item of evidence as published."""
+
+    def __init__(self, data):
+        self.pk = data["id"]
+        self.stance = data["stance"]
+        self.title = data["title"]
+        self.url = data["url"]
+        self.archive_url = data["archive_url"]
+        self.excerpt = data["excerpt"]
+        self.published_on = parse_date(data["published_on"])
+        self.credibility = data["credibility"]
+        self.note = data["note"]
+        self.source = SourceRecord(data["source"])
+        self.origin = SourceRecord(data["origin"]) if data["origin"] else None
+
+    def get_credibility_display(self):
+        return label(Credibility, self.credibility)
+
+    @property
+    def root_source(self):
+        return self.origin or self.source
+
+    @property
+    def relays(self):
+        """Whether the item relays someone else (its origin) rather than being first-hand."""
+        return self.origin is not None and self.origin != self.source
+
+    @property
+    def chain(self):
+        """Who relayed whom, origin first (as Evidence.chain)."""
+        return [self.origin, self.source] if self.relays else [self.source]
+
+
+class CaveatRecord:
+    def __init__(self, data):
+        self.kind = data["kind"]
+        self.text = data["text"]
+
+    def get_kind_display(self):
+        return label(CaveatKind, self.kind)
+
+
+class CorrectionRecord:
+    def __init__(self, data):
+        self.kind = data["kind"]
+        self.note = data["note"]
+        self.published_at = parse_datetime(data["published_at"])
+
+    def get_kind_display(self):
+        return label(CorrectionKind, self.kind)
+
+
+class EventRecord:
+    """A step of the review timeline, as readers see it."""
+
+    def __init__(self, data):
+        self.action = data["action"]
+        self.from_status = data["from_status"]
+        self.to_status = data["to_status"]
+        self.created_at = parse_datetime(data["created_at"])
+        self.public_note = data["public_note"]
+        self.actor_first_name = data["actor_first_name"]
+        self.role = ROLE_BY_GROUP[data["role"]]
+
+    def get_action_display(self):
+        return label(Action, self.action)
+
+
+class StatedEstimateRecord:
+    """An estimate a claim states, with its figure, as published."""
+
+    def __init__(self, data):
+        self.pk = data["id"]
+        self.figure = Named(data["figure"]["slug"], data["figure"]["name"])
+        self.figure_short_name = data["figure"]["short_name"]
+        self.figure_unit = data["figure"]["unit"]
+        self.low = data["low"]
+        self.high = data["high"]
+        self.qualifier = data["qualifier"]
+        self.stated_on = parse_date(data["stated_on"])
+        self.origin = SourceRecord(data["origin"])
+
+    def figure_url(self):
+        return address("figure_detail", self.figure.slug)
+
+
+class ClaimRecord:
+    """
+    A claim as one revision published it. `revision` is the Revision it
+    comes from (None for a preview of live rows, which is not published).
+    """
+
+    def __init__(self, document, revision=None):
+        self.document = document
+        self.revision = revision
+        self.slug = document["slug"]
+        self.headline = document["headline"]
+        self.wording = document["wording"]
+        self.claimant = SourceRecord(document["claimant"])
+        self.made_on = parse_date(document["made_on"])
+        self.appearance_url = document["appearance_url"]
+        article = document["appeared_in"]
+        self.appeared_in = (
+            ArticleRecord(article["title"], article["url"], parse_date(article["published_on"]))
+            if article
+            else None
+        )
+        self.context = document["context"]
+        self.topic = Named(**document["topic"]) if document["topic"] else None
+        self.review_by = parse_date(document["review_by"])
+        self.status = document["status"]
+        self.previous_status = document["previous_status"]
+        self.public_status = ClaimStatus(document["rating"])
+        self.verdict_summary = document["summary"]
+        self.published_at = parse_datetime(document["published_at"])
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return address("claim_detail", self.slug)
+
+    @property
+    def is_under_review(self):
+        return self.status == ClaimStatus.IN_REVIEW
+
+    @property
+    def is_past_review_date(self):
+        return self.review_by is not None and self.review_by < timezone.localdate()
+
+    @property
+    def has_verdict(self):
+        return self.status in ClaimStatus.verdicts()
+
+    @cached_property
+    def caveats(self):
+        return [CaveatRecord(data) for data in self.document["caveats"]]
+
+    @cached_property
+    def evidence(self):
+        return [EvidenceRecord(data) for data in self.document["evidence"]]
+
+    @cached_property
+    def estimates(self):
+        return [StatedEstimateRecord(data) for data in self.document["estimates"]]
+
+    @cached_property
+    def corrections(self):
+        return [CorrectionRecord(data) for data in self.document["corrections"]]
+
+    @cached_property
+    def events(self):
+        return [EventRecord(data) for data in self.document["events"]]
+
+    def independent_origins(self, stance=Stance.SUPPORTS, evidence=None):
+        """The published evidence of one stance by independent origin (claims.independence)."""
+        return independent_origins(
+            self.claimant, self.evidence if evidence is None else evidence, stance
+        )
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    title: str
+    url: str
+    published_on: date | None
+
+
+# The parts of a record readers see change, in page order, each with the
+# words the admin and the "Earlier versions" pages name it by.
+RECORD_PARTS = [
+    ("headline", "Headline"),
+    ("rating", "Rating"),
+    ("status", "Review state"),
+    ("summary", "Summary for readers"),
+    ("caveats", "What we don't know"),
+    ("wording", "The claim as made"),
+    ("claimant", "Claimed by"),
+    ("made_on", "When"),
+    ("appearance_url", "Where it was first made"),
+    ("appeared_in", "Article carrying it"),
+    ("estimates", "Estimates it states"),
+    ("context", "Context"),
+    ("topic", "Topic"),
+    ("review_by", "Review-by date"),
+    ("evidence", "Evidence"),
+    ("corrections", "Corrections"),
+]
+
+
+def source_line(data):
+    if data is None:
+        return "first-hand"
+    line = f"{data['name']} (reliability {data['reliability']}, {data['kind']}"
+    if data["affiliation"]:
+        line += f", {data['affiliation']['name']}"
+    if data["url"]:
+        line += f", {data['url']}"
+    return line + ")"
+
+
+def part_lines(name, value):
+    """One part of a record as lines of text, for comparing and showing."""
+    if value in (None, "", []):
+        return []
+    if name == "rating" or name == "status":
+        return [label(ClaimStatus, value)]
+    if name == "claimant":
+        return [source_line(value)]
+    if name == "topic":
+        return [value["name"]]
+    if name == "appeared_in":
+        return [" · ".join(str(part) for part in value.values() if part)]
+    if name == "caveats":
+        return [f"{label(CaveatKind, item['kind'])}: {item['text']}" for item in value]
+    if name == "corrections":
+        return [
+            f"{item['published_at'][:10]} {label(CorrectionKind, item['kind'])}: {item['note']}"
+            for item in value
+        ]
+    if name == "estimates":
+        return [
+            f"{item['figure']['name']}: {item['low']}"
+            + (f"–{item['high']}" if item["high"] else "")
+            + f" ({item['qualifier'] or 'exact'}), stated {item['stated_on']} by "
+            + source_line(item["origin"])
+            for item in value
+        ]
+    if name == "evidence":
+        lines = []
+        for item in value:
+            lines.append(
+                f"{label(Stance, item['stance'])}: {item['title']} — published by "
+                f"{source_line(item['source'])}, relying on {source_line(item['origin'])}; "
+                f"credibility {item['credibility']}"
+                + "".join(
+                    f"; {key.replace('_', ' ')} {item[key]}"
+                    for key in ("url", "archive_url", "published_on", "excerpt", "note")
+                    if item[key]
+                )
+            )
+        return lines
+    return str(value).splitlines() or [str(value)]
+
+
+@dataclass(frozen=True)
+class PartChange:
+    """One part of the record as it was and as it is: `lines` as difflib marks them."""
+
+    name: str
+    label: str
+    before: list
+    after: list
+
+    @property
+    def lines(self):
+        """(mark, text) pairs: '-' removed, '+' added, ' ' kept."""
+        return [
+            (line[0], line[2:])
+            for line in difflib.ndiff(self.before, self.after)
+            if line[0] in "-+ "
+        ]
+
+
+def record_differences(before, after):
+    """
+    The parts readers would see change from the record `before` to `after`
+    (revision documents), as PartChanges in page order. The review timeline
+    is left out: it grows with every step, which says so itself.
+    """
+    changes = []
+    for name, words in RECORD_PARTS:
+        old, new = part_lines(name, before.get(name)), part_lines(name, after.get(name))
+        if old != new:
+            changes.append(PartChange(name, words, old, new))
+    return changes
