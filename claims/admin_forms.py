@@ -26,7 +26,7 @@ STEPS_BEFORE_EDITS = {Action.REOPEN}
 
 TOO_LONG = (
     "This has %(show_value)d characters; at most %(limit_value)d fit. Shorten it and save "
-    "again: nothing was saved or cut, and what you typed is kept here."
+    "again: nothing of what you typed was cut."
 )
 
 
