@@ -113,7 +113,7 @@ def test_an_evidence_rows_error_is_named_at_the_top_with_its_row_and_field(seed,
     response = client.post(change_url(injured), data)
     assert response.status_code == 200
     top = top_of_page(response)
-    assert "Nothing was changed: correct this, then try again." in top
+    assert "Nothing was changed. Correct this, then try again." in top
     assert (
         f'<a href="#id_evidence-{index}-url">Evidence “{row}”, URL</a>: Enter a valid URL.' in top
     )
@@ -146,7 +146,7 @@ def test_every_error_on_a_refused_save_is_listed_at_the_top(seed, client, editor
     response = client.post(change_url(draft), data)
     assert response.status_code == 200
     top = top_text(response)
-    assert "correct these 5 things" in top
+    assert "Correct these 5 things" in top
     assert "Headline: This has 80 characters" in top
     assert "Appearance URL: Enter a valid URL." in top
     new_row = f"Evidence #{draft.evidence.count() + 1}"
