@@ -100,7 +100,7 @@ class PagedFormSet(forms.BaseInlineFormSet):
     other pages are neither shown nor changed by a save.
     """
 
-    per_page = 40
+    per_page = 25
     # Set by claims.admin.PagedInlineMixin from the request: the page asked
     # for, and the rest of the query string, which page links keep.
     page_number = 1
