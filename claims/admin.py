@@ -1,20 +1,39 @@
-from django import forms
+"""
+The desk's admin: claims with their evidence, caveats and workflow steps,
+the sources and figures they cite, and the queues the desk works from. The
+forms and formsets are in claims.admin_forms.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
+from claims.admin_forms import (
+    STEP_BUTTON,
+    STEPS_BEFORE_EDITS,
+    BlankRowOnAddMixin,
+    CaveatFormSet,
+    ClaimAdminForm,
+    EvidenceForm,
+    EvidenceFormSet,
+    PagedFormSet,
+    ReviseForm,
+)
+from claims.choices import Action, ClaimStatus, Reliability
 from claims.models import (
     Affiliation,
     Article,
@@ -58,7 +77,7 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -88,166 +107,23 @@ class ArticleAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     autocomplete_fields = ["publisher"]
 
 
-# The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
-STEP_BUTTON = "_workflow_action"
-# Steps that open the claim for the edits sent with them (evidence is frozen
-# under a verdict): taken before those edits are saved, not after.
-STEPS_BEFORE_EDITS = {Action.REOPEN}
-
-
-class BlankRowOnAddMixin:
-    """A new claim opens with one empty caveat and evidence row ready to fill."""
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return 0 if obj else 1
-
-
-class OpenClaimFormSet(forms.BaseInlineFormSet):
+class PagedInlineMixin:
     """
-    Refuses evidence and caveat changes while a verdict stands, unless the
-    form's step reopens the claim: that step is taken before they are saved.
+    An inline whose rows come in pages (admin_forms.PagedFormSet), with links
+    to the other pages above them; `?<prefix>_page=N` picks the page.
     """
 
-    def clean(self):
-        super().clean()
-        changed = any(form.has_changed() for form in self.forms) or self.deleted_forms
-        reopening = self.data.get(STEP_BUTTON) in STEPS_BEFORE_EDITS
-        if changed and self.instance.pk and self.instance.has_verdict and not reopening:
-            try:
-                self.instance.ensure_open_for_evidence()
-            except WorkflowError as error:
-                raise ValidationError(error.messages) from None
+    template = "admin/claims/edit_inline/paged_stacked.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        parameter = formset.page_parameter()
+        formset.page_number = request.GET.get(parameter, 1)
+        formset.other_query = {key: value for key, value in request.GET.items() if key != parameter}
+        return formset
 
 
-class CaveatFormSet(OpenClaimFormSet):
-    """Also keeps at least one caveat on a claim readers see as unverified."""
-
-    def clean(self):
-        super().clean()
-        kept = [
-            form
-            for form in self.forms
-            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
-        ]
-        if self.instance.pk and self.instance.needs_caveats and not kept:
-            raise ValidationError(
-                "This claim is published as unverified, so it must tell readers what we "
-                "don't know: keep at least one caveat, or unpublish it first. Nothing was "
-                "deleted."
-            )
-
-
-def new_source_slug(name):
-    """The address a source typed by name gets: its name as a slug."""
-    return slugify(name)[: Source._meta.get_field("slug").max_length]
-
-
-class EvidenceForm(forms.ModelForm):
-    """
-    One evidence row. Its source is chosen from the list or, when it is not
-    there yet, typed by name: the source is then added with the row, so that
-    entering a claim needs no popup window. New rows start as what evidence
-    most often is: supporting, read today; the credibility grade is left for
-    the editor to choose, as it decides verdicts.
-    """
-
-    new_source = forms.CharField(
-        label="or a new source",
-        max_length=200,
-        required=False,
-        help_text="Not in the list? Type its name: it is added with this item, graded F with "
-        "no affiliation until you set them on its page.",
-    )
-
-    # Whether the user may add sources; set by EvidenceInline.get_formset.
-    can_add_sources = False
-    # The source this row added, if any: the admin names it after saving.
-    created_source = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Either this or a new source's name; clean() asks for one of them.
-        self.fields["source"].required = self.fields["source"].widget.is_required = False
-        credibility = self.fields["credibility"]
-        credibility.choices = [("", "Choose a grade"), *Credibility.choices]
-        credibility.required = True
-        if self.instance.pk is None:
-            # A grade of 6 would never count for a verdict, silently: ask instead.
-            credibility.initial = None
-            self.fields["stance"].initial = Stance.SUPPORTS
-            self.fields["accessed_on"].initial = timezone.localdate()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        name = " ".join(cleaned_data.get("new_source", "").split())
-        source = cleaned_data.get("source")
-        if name and source:
-            self.add_error(
-                "new_source", "Choose a source from the list or type a new one, not both."
-            )
-        elif name:
-            self._clean_new_source(name)
-        elif source is None and "source" not in self.errors:
-            self.add_error(
-                "source", "Choose who published this item, or type the name of a new source."
-            )
-        return cleaned_data
-
-    def _clean_new_source(self, name):
-        existing = Source.objects.filter(name__iexact=name).first()
-        if existing is not None:
-            # The name typed is a source on file: use it rather than a duplicate,
-            # which would count as a second, independent origin.
-            self.cleaned_data["source"] = existing
-            self.cleaned_data["new_source"] = ""
-            return
-        if not self.can_add_sources:
-            self.add_error("new_source", "Only staff who may add sources can add one here.")
-            return
-        slug = new_source_slug(name)
-        if not slug:
-            self.add_error("new_source", "Give the new source a name with letters or digits.")
-        elif similar := Source.objects.filter(slug=slug).first():
-            self.add_error(
-                "new_source",
-                f"“{name}” reads like the source on file “{similar.name}”: choose it from the "
-                "list, or type a more distinct name.",
-            )
-        else:
-            self.cleaned_data["new_source"] = name
-
-    def save(self, commit=True):
-        if name := self.cleaned_data.get("new_source"):
-            # Two rows naming the same new source share it.
-            self.instance.source, created = Source.objects.get_or_create(
-                slug=new_source_slug(name), defaults={"name": name}
-            )
-            if created:
-                self.created_source = self.instance.source
-        return super().save(commit)
-
-
-class EvidenceFormSet(OpenClaimFormSet):
-    """Refuses two rows with one source and title, new sources included."""
-
-    def clean(self):
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            if not form.has_changed() or form in self.deleted_forms or form.errors:
-                continue
-            data = form.cleaned_data
-            source = data["source"].slug if data.get("source") else data.get("new_source", "")
-            key = (new_source_slug(source), data.get("title", "").casefold())
-            if key in seen:
-                raise ValidationError(
-                    "Two evidence rows have the same source and title: merge them or "
-                    "tell them apart by their title."
-                )
-            seen.add(key)
-
-
-class EvidenceInline(BlankRowOnAddMixin, admin.StackedInline):
+class EvidenceInline(PagedInlineMixin, BlankRowOnAddMixin, admin.StackedInline):
     model = Evidence
     form = EvidenceForm
     formset = EvidenceFormSet
@@ -288,215 +164,50 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
-class ClaimAdminForm(forms.ModelForm):
-    """
-    The claim's fields; the version the editor opened, so that a stale form is
-    refused instead of overwriting someone else's change; and the workflow
-    step one of its buttons asks for, with its notes, taken with the edits
-    (see ClaimAdmin.changeform_view).
-    """
+@dataclass(frozen=True)
+class Queue:
+    """One of the desk's work lists: a filter of the claim list, counted on the admin index."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    workflow_note = forms.CharField(
-        label="Internal note for the audit trail",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Never shown to readers. Required to reopen or unpublish.",
+    key: str
+    label: str
+    condition: Callable  # the request -> the Q that selects the queue's claims
+
+
+QUEUES = [
+    Queue("mine", "My claims", lambda request: Q(created_by=request.user)),
+    Queue(
+        "entered",
+        "Entered, not yet in review",
+        lambda request: Q(status=ClaimStatus.UNVERIFIED, is_published=False),
+    ),
+    Queue("awaiting_review", "Awaiting review", lambda request: Q(status=ClaimStatus.IN_REVIEW)),
+    Queue(
+        "awaiting_publication",
+        "Awaiting publication",
+        lambda request: Q(status__in=ClaimStatus.verdicts(), is_published=False),
+    ),
+    Queue(
+        "past_review_date",
+        "Past their review-by date",
+        lambda request: Q(review_by__lt=timezone.localdate()),
+    ),
+]
+
+
+def queue_counts(request):
+    """Each queue with how many claims are in it and its address, counted in one query."""
+    counts = Claim.objects.aggregate(
+        **{queue.key: Count("pk", filter=queue.condition(request)) for queue in QUEUES}
     )
-    workflow_public_note = forms.CharField(
-        label="Public note for readers",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    keep_summary = forms.BooleanField(label="Keep the summary as it is", required=False)
-
-    class Meta:
-        model = Claim
-        fields = [
-            "headline",
-            "slug",
-            "wording",
-            "claimant",
-            "topic",
-            "made_on",
-            "appeared_in",
-            "appearance_url",
-            "context",
-            "verdict_summary",
-            "review_by",
-        ]
-
-    # Why the step sent with this form was refused; set by ClaimAdmin.get_form
-    # when it shows the form again (the edits were rolled back with the step).
-    step_refusal = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        claim = self.instance
-        self.fields["expected_version"].initial = claim.version
-        self.step = None
-        self.step_summary = None
-        self.fields["workflow_public_note"].help_text = (
-            "Required to issue a verdict, reopen or unpublish, as this claim is published: "
-            "it becomes the correction on the verdict page."
-            if claim.is_published
-            else "Shown with this step in the public review timeline once the claim is published."
+    changelist = reverse("admin:claims_claim_changelist")
+    return [
+        (
+            queue,
+            counts[queue.key],
+            f"{changelist}?{urlencode({QueueFilter.parameter_name: queue.key})}",
         )
-        if "verdict_summary" in self.fields and claim.is_under_review:
-            summary = self.fields["verdict_summary"]
-            summary.label = "Summary for readers"
-            summary.help_text = "Why, in plain words: readers see it with the verdict you issue."
-            if claim.is_on_the_record:
-                summary.help_text += " On this published claim it changes only with a verdict."
-        if "slug" in self.fields and claim.pk is None:
-            self.fields["slug"].required = False
-            self.fields["slug"].help_text = "Its address: made from the headline if left empty."
-
-    @property
-    def summary_written_for(self):
-        """
-        The rating the claim's current summary explains, when a verdict could
-        leave it standing over another rating: the one readers saw (on a
-        published claim) or the verdict reopened. None otherwise.
-        """
-        claim = self.instance
-        if not claim.is_under_review or not claim.verdict_summary.strip():
-            return None
-        if claim.is_published or claim.previous_status in ClaimStatus.verdicts():
-            return ClaimStatus(claim.previous_status)
-        return None
-
-    def clean(self):
-        cleaned_data = super().clean()
-        claim = self.instance
-        if claim.pk:
-            # Locked until the admin's transaction ends: no change can slip in
-            # between this check and the save.
-            current = Claim.objects.select_for_update().only("version").get(pk=claim.pk)
-            if cleaned_data.get("expected_version") != current.version:
-                raise ValidationError(
-                    "This claim was changed by someone else since you opened it. Your edits "
-                    "were not saved and are still below: open the claim again in another tab "
-                    "to see what changed, then apply them there.",
-                    code="stale",
-                )
-            claim.version = current.version
-        elif not cleaned_data.get("slug") and (headline := cleaned_data.get("headline")):
-            cleaned_data["slug"] = slugify(headline)[: Claim._meta.get_field("slug").max_length]
-        self._clean_step(cleaned_data)
-        if self.step_refusal:
-            raise ValidationError(self.step_refusal, code="step_refused")
-        return cleaned_data
-
-    def _clean_step(self, cleaned_data):
-        requested = self.data.get(STEP_BUTTON, "")
-        if not requested:
-            self._clean_summary_without_verdict()
-            return
-        if requested not in TRANSITIONS or not self.instance.pk:
-            raise ValidationError("Unknown workflow step; nothing was changed.")
-        self.step = Action(requested)
-        if not TRANSITIONS[self.step].is_verdict:
-            self._clean_summary_without_verdict()
-        elif "verdict_summary" in cleaned_data:
-            self._clean_summary_for(TRANSITIONS[self.step].target, cleaned_data)
-            # Not saved with the edits: the verdict step writes it (step_summary).
-            self.step_summary = cleaned_data.pop("verdict_summary", None)
-
-    def _clean_summary_without_verdict(self):
-        if "verdict_summary" in self.changed_data and self.instance.is_on_the_record:
-            self.add_error(
-                "verdict_summary",
-                "This claim is published: its summary changes with a verdict, or through "
-                "Revise what readers see.",
-            )
-
-    def _clean_summary_for(self, target, cleaned_data):
-        """A summary explaining another rating stays only if the reviewer says so."""
-        written_for = self.summary_written_for
-        if (
-            written_for is not None
-            and written_for != target
-            and "verdict_summary" not in self.changed_data
-            and not cleaned_data.get("keep_summary")
-        ):
-            self.add_error(
-                "verdict_summary",
-                f"This summary explains the {written_for.label} rating. Rewrite it for "
-                f"{ClaimStatus(target).label}, or tick “Keep the summary as it is”.",
-            )
-
-    @property
-    def edits(self):
-        """The claim's own fields that were edited (not the step's notes)."""
-        return [name for name in self.changed_data if name in self._meta.fields]
-
-    @property
-    def changes_claim(self):
-        """Whether saving the claim's row is needed: edits besides a summary the step writes."""
-        carried = {"verdict_summary"} if self.step_summary is not None else set()
-        return bool(set(self.edits) - carried)
-
-
-class ReviseForm(forms.ModelForm):
-    """
-    What readers see of a claim on the record, and the notes its revision
-    needs. Validated on a copy of the claim; Claim.revise() applies it.
-    """
-
-    public_note = forms.CharField(
-        label="Public note for readers",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you changed and why. Required on a published claim: it becomes a "
-        "correction on the verdict page.",
-    )
-    kind = forms.ChoiceField(
-        label="Listed as", choices=CorrectionKind.choices, initial=CorrectionKind.CORRECTION
-    )
-    note = forms.CharField(
-        label="Internal note for the audit trail",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Never shown to readers.",
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Claim
-        fields = READER_FACING_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expected_version"].initial = self.instance.version
-
-    def revise(self, claim, user):
-        """Revise `claim` as the form says; False, with the refusal on the form, if refused."""
-        changes = {
-            name: self.cleaned_data[name]
-            for name in self.changed_data
-            if name in READER_FACING_FIELDS
-        }
-        try:
-            claim.revise(
-                by=user,
-                changes=changes,
-                note=self.cleaned_data["note"],
-                public_note=self.cleaned_data["public_note"],
-                kind=self.cleaned_data["kind"],
-                expected_version=self.cleaned_data["expected_version"],
-            )
-        except WorkflowError as error:  # StaleClaim too
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    self.add_error(name if name in self.fields else None, errors)
-            else:
-                self.add_error(None, error.messages)
-            return False
-        except WorkflowForbidden as error:
-            self.add_error(None, str(error))
-            return False
-        return True
+        for queue in QUEUES
+    ]
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -504,23 +215,28 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [
-            ("mine", "My claims"),
-            ("awaiting_review", "Awaiting review"),
-            ("awaiting_publication", "Awaiting publication"),
-            ("past_review_date", "Past their review-by date"),
-        ]
+        return [(queue.key, queue.label) for queue in QUEUES]
+
+    def queryset(self, request, queryset):
+        for queue in QUEUES:
+            if self.value() == queue.key:
+                return queryset.filter(queue.condition(request))
+        return queryset
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Published"), ("no", "Not published")]
 
     def queryset(self, request, queryset):
         match self.value():
-            case "mine":
-                return queryset.filter(created_by=request.user)
-            case "awaiting_review":
-                return queryset.filter(status=ClaimStatus.IN_REVIEW)
-            case "awaiting_publication":
-                return queryset.filter(status__in=ClaimStatus.verdicts(), is_published=False)
-            case "past_review_date":
-                return queryset.filter(review_by__lt=timezone.localdate())
+            case "yes":
+                return queryset.filter(is_published=True)
+            case "no":
+                return queryset.filter(is_published=False)
         return queryset
 
 
@@ -529,7 +245,98 @@ class StepRefused(Exception):
 
     def __init__(self, error):
         super().__init__(error_text(error))
-        self.messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+class StepWithEditsMixin:
+    """
+    The change form's workflow buttons: a step is taken with the edits on
+    the form, in one transaction, both or neither; a refused step brings the
+    form back as it was typed, with the reason. The whole round trip:
+
+    1. Rendering (render_change_form, so never for a POST that redirects)
+       works out the steps the claim offers (offered_steps), each a
+       <button name=STEP_BUTTON value=action> at the foot of the form.
+    2. A button posts the whole form. ClaimAdminForm.clean() reads the step
+       (form.step) and, under the claim's row lock, checks the version the
+       form was opened at.
+    3. ModelAdmin.changeform_view runs in one transaction: save_model saves
+       the claim, save_related its inline rows, and take_step takes the step
+       through Claim.transition(), after the edits (so that a verdict counts
+       the evidence sent with it) or, for STEPS_BEFORE_EDITS, before them
+       (a reopened claim takes evidence again).
+    4. If the workflow refuses, take_step raises StepRefused, which leaves
+       that transaction and so rolls back every edit with the step.
+    5. changeform_view catches it and runs the view again on the same POST
+       with the refusal on the request. get_form hands it to the form
+       (form.step_refusal), whose clean() makes it a form error: the invalid
+       form is rendered with everything typed, inline rows included, and the
+       reason both at the top of the page and beside the buttons.
+    6. When the step is taken, save_related says so (only then: a message
+       written earlier would outlive a rollback) and response_change leads
+       back to the claim, where its next steps are.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StepRefused as refusal:
+            request.refused_step = [f"Nothing was changed. {refusal}"]
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.step_refusal = getattr(request, "refused_step", None)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        if form.step in STEPS_BEFORE_EDITS:
+            self.take_step(request, obj, form)
+        if form.changes_claim or not form.step:
+            # The step moves the version on by itself; a save of the row does here.
+            obj.version += 1
+            obj.updated_at = timezone.now()
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.step and form.step not in STEPS_BEFORE_EDITS:
+            self.take_step(request, form.instance, form)
+        if form.step:
+            claim = form.instance
+            state = claim.get_status_display() + (", published" if claim.is_published else "")
+            edited = form.edits or any(formset.has_changed() for formset in formsets)
+            messages.success(
+                request,
+                f"{Action(form.step).label}: “{claim}” is now {state}."
+                + (" Your edits were saved with it." if edited else ""),
+            )
+
+    def take_step(self, request, claim, form):
+        """Take the step the form's button asked for, or raise StepRefused."""
+        summary = {}
+        if form.step_summary is not None:
+            summary["verdict_summary"] = form.step_summary
+        try:
+            claim.transition(
+                form.step,
+                by=request.user,
+                note=form.cleaned_data["workflow_note"],
+                public_note=form.cleaned_data["workflow_public_note"],
+                # Checked by the form under the row lock, and moved on by the
+                # save of the edits: nobody else can have changed it since.
+                expected_version=claim.version,
+                **summary,
+            )
+        except (WorkflowError, WorkflowForbidden) as error:
+            raise StepRefused(error) from error
+
+    def response_change(self, request, obj):
+        if STEP_BUTTON in request.POST:
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_change(request, obj)
 
 
 def offered_steps(claim, user):
@@ -548,12 +355,33 @@ def offered_steps(claim, user):
     return steps
 
 
+def ungraded_sources(claim, evidence):
+    """
+    The claim's sources still graded F (“reliability cannot be judged”, as
+    a source typed by name starts), each with what it is to the claim:
+    [(source, ["claimant", "evidence source", "origin"])], claimant first.
+    """
+    roles = {}
+    sources = [(claim.claimant, "claimant")]
+    for item in evidence:
+        sources += [(item.source, "evidence source"), (item.origin, "origin")]
+    for source, role in sources:
+        if source is None or source.reliability != Reliability.F:
+            continue
+        if role not in (kept := roles.setdefault(source, [])):
+            kept.append(role)
+    return list(roles.items())
+
+
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ["headline_cell", "state", "claimant_cell", "created_by", "review_by"]
-    list_filter = [QueueFilter, "status", "is_published", "topic", "claimant"]
+    list_filter = [QueueFilter, "status", PublicationFilter, "topic", "claimant"]
     list_select_related = ["claimant", "created_by"]
+    # Claims not yet published first, newest entered first: the model's
+    # order (by publication) would put them below every published one.
+    ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
     search_fields = ["headline", "wording", "slug", "claimant__name"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["claimant", "topic", "appeared_in"]
@@ -615,10 +443,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.is_under_review and kwargs.get("fields") is not None:
             kwargs["fields"] = [*kwargs["fields"], "verdict_summary"]
-        form = super().get_form(request, obj, change, **kwargs)
-        # Set by changeform_view when it shows the form again after a refusal.
-        form.step_refusal = getattr(request, "refused_step", None)
-        return form
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -631,87 +456,49 @@ class ClaimAdmin(admin.ModelAdmin):
             return [*locked, *readonly]
         return readonly
 
-    def get_prepopulated_fields(self, request, obj=None):
-        # The slug follows the headline only while the claim is being added.
-        return {} if obj else super().get_prepopulated_fields(request, obj)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context.update(self.workflow_context(request, obj.pk))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def workflow_context(self, request, pk):
         """
-        Add or change a claim; a workflow button also takes its step, in the
-        same transaction as the edits: both happen, or neither.
-
-        When the step is refused the admin's transaction has rolled the edits
-        back with it; the form is then shown again as it was posted (inline
-        rows included) with the refusal, so nothing typed is lost.
+        What the workflow panel and steps show, read from the claim as stored
+        (the form's instance carries what was typed): its steps, the origins
+        its supporting evidence counts, and its sources still ungraded.
         """
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StepRefused as refusal:
-            request.refused_step = [f"Nothing was changed. {refusal}"]
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        claim = self.get_object(request, unquote(object_id))
-        if claim is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "workflow_steps": offered_steps(claim, request.user),
-                "revise_problem": claim.revise_permission_problem(request.user),
-                "summary_through_revision": SUMMARY_THROUGH_REVISION,
-                "origin_groups": (groups := claim.independent_origins()),
-                "counted_origins": [group for group in groups if not group.is_claimant],
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+        claim = (
+            Claim.objects.select_related("claimant__affiliation", "created_by")
+            .prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.with_origins()), "caveats"
+            )
+            .get(pk=pk)
+        )
+        evidence = list(claim.evidence.all())
+        groups = claim.independent_origins(evidence=evidence)
+        return {
+            "workflow_steps": offered_steps(claim, request.user),
+            "revise_problem": claim.revise_permission_problem(request.user),
+            "summary_through_revision": SUMMARY_THROUGH_REVISION,
+            "origin_groups": groups,
+            "counted_origins": [group for group in groups if not group.is_claimant],
+            "ungraded_sources": ungraded_sources(claim, evidence) if claim.is_under_review else [],
+        }
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-            with transaction.atomic():
-                super().save_model(request, obj, form, change)
-                obj.record_entry(by=request.user)
-            return
-        if form.step in STEPS_BEFORE_EDITS:
-            self.take_step(request, obj, form)
-        if form.changes_claim or not form.step:
-            obj.version += 1
-            obj.updated_at = timezone.now()
+        if change:
             super().save_model(request, obj, form, change)
+            return
+        obj.created_by = request.user
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            obj.record_entry(by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if form.step and form.step not in STEPS_BEFORE_EDITS:
-            self.take_step(request, form.instance, form)
-        # Only now, when nothing can be refused any more: a message written
-        # earlier would outlive the rollback of a refused step.
+        # Only now, when the step is taken and nothing can be refused any
+        # more: a message written earlier would outlive the rollback.
         self.message_new_sources(request, formsets)
-        if form.step:
-            claim = form.instance
-            state = claim.get_status_display() + (", published" if claim.is_published else "")
-            edited = form.edits or any(formset.has_changed() for formset in formsets)
-            messages.success(
-                request,
-                f"{Action(form.step).label}: “{claim}” is now {state}."
-                + (" Your edits were saved with it." if edited else ""),
-            )
-
-    def take_step(self, request, claim, form):
-        """Take the step the form's button asked for, or raise StepRefused."""
-        summary = {}
-        if form.step_summary is not None:
-            summary["verdict_summary"] = form.step_summary
-        try:
-            claim.transition(
-                form.step,
-                by=request.user,
-                note=form.cleaned_data["workflow_note"],
-                public_note=form.cleaned_data["workflow_public_note"],
-                # Checked by the form under the row lock, and moved on by the
-                # save of the edits: nobody else can have changed it since.
-                expected_version=claim.version,
-                **summary,
-            )
-        except (WorkflowError, WorkflowForbidden) as error:
-            raise StepRefused(error) from error
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -745,12 +532,6 @@ class ClaimAdmin(admin.ModelAdmin):
                 links,
             ),
         )
-
-    def response_change(self, request, obj):
-        # After a step, back to the claim: its next steps are there.
-        if STEP_BUTTON in request.POST:
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
 
     def get_urls(self):
         return [
@@ -843,8 +624,9 @@ class CorrectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["claim"]
 
 
-class EstimateInline(admin.StackedInline):
+class EstimateInline(PagedInlineMixin, admin.StackedInline):
     model = Estimate
+    formset = PagedFormSet
     extra = 1
     fields = [
         ("stated_on", "qualifier"),
@@ -861,13 +643,16 @@ class EstimateInline(admin.StackedInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     """A figure and every estimate of it, entered inline, oldest first."""
 
     list_display = ["name", "unit", "estimate_count"]
     search_fields = ["name", "definition"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [EstimateInline]
+
+    class Media:
+        css = {"all": ["admin-desk/workflow.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(estimate_total=Count("estimates"))

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -143,6 +144,85 @@ def claim_form_data(claim, **overrides):
                 )
     data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = claim.events.count()
     data.update(overrides)
+    return data
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would submit from the form with id `form_id`."""
+
+    SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self.select = self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        name = attrs.get("name")
+        if not self.inside or "disabled" in attrs:
+            return
+        if tag == "input" and name and attrs.get("type", "text") not in self.SKIPPED_INPUTS:
+            if attrs.get("type") not in ("checkbox", "radio"):
+                self.fields.append((name, attrs.get("value") or ""))
+            elif "checked" in attrs:
+                self.fields.append((name, attrs.get("value") or "on"))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+        elif tag == "select" and name:
+            self.select = {
+                "name": name,
+                "first": None,
+                "chosen": [],
+                "multiple": "multiple" in attrs,
+            }
+        elif tag == "option" and self.select is not None:
+            value = attrs.get("value") or ""
+            if self.select["first"] is None:
+                self.select["first"] = value
+            if "selected" in attrs:
+                self.select["chosen"].append(value)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            # A browser drops the newline that opens a textarea's content.
+            self.fields.append((name, text.removeprefix("\n")))
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["chosen"]
+            if not chosen and not self.select["multiple"] and self.select["first"] is not None:
+                chosen = [self.select["first"]]
+            self.fields += [(self.select["name"], value) for value in chosen]
+            self.select = None
+
+
+def submitted_fields(response, form_id):
+    """
+    The (name, value) pairs a browser submits from the form `form_id` of an
+    HTML response as it stands (buttons aside), hidden template rows included.
+    """
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode())
+    return parser.fields
+
+
+def as_post_data(fields, **changes):
+    """`fields` (submitted_fields) as data for the test client, with `changes` made."""
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
+    )
     return data
 
 

@@ -43,3 +43,29 @@ def test_a_publisher_edits_a_claim_with_the_admins_scripts_and_no_violation(new_
     assert Caveat.objects.filter(claim=claim, text=NEW_CAVEAT).exists()
     # The form login went through the throttled backend.
     assert AccessLog.objects.filter(username="publisher").count() == 1
+
+
+def test_the_headline_counts_its_characters_and_the_server_refuses_one_too_long(new_page, desk):
+    """The count is the page's own script, under the CSP; the refusal needs none."""
+    headline = "Seoul says Pyongyang sent three thousand more soldiers to Kursk in a week of May"
+    page = new_page()
+    page.add_init_script(COLLECT_VIOLATIONS)
+    log_in_page(page, "editor")
+    page.goto("/admin/claims/claim/add/")
+    page.fill("#id_headline", "Seoul says")
+    assert page.text_content("#id_headline_count") == "10 / 75"
+    # Typed or pasted whole: no maxlength cuts it.
+    page.fill("#id_headline", headline)
+    assert page.input_value("#id_headline") == headline
+    assert page.text_content("#id_headline_count") == "80 / 75: 5 too many"
+    page.fill("#id_wording", "North Korea has sent another 3,000 soldiers to Russia.")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".error-summary")
+    assert "Headline: This has 80 characters; at most 75 fit." in page.text_content(
+        ".error-summary"
+    )
+    assert page.input_value("#id_headline") == headline
+    assert page.text_content("#id_headline_count") == "80 / 75: 5 too many"
+    assert page.evaluate("window.__cspViolations") == []
+    assert new_page.problems == []
+    assert not Claim.objects.filter(headline__startswith="Seoul says Pyongyang").exists()

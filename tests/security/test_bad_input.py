@@ -180,7 +180,7 @@ def test_a_100_kb_summary_is_refused_by_a_revision_too(client, publisher):
     response = client.post(reverse("admin:claims_claim_revise", args=[claim.pk]), data)
     assert response.status_code == 200
     assert "Ensure this value has at most 3000 characters" in response.content.decode()
-    assert "Nothing was changed: correct what is marked below." in response.content.decode()
+    assert "Nothing was changed. Correct this, then try again." in response.content.decode()
     with pytest.raises(WorkflowError) as refused:
         claim.revise(by=publisher, changes={"verdict_summary": HUNDRED_KB}, public_note="Longer.")
     assert "verdict_summary" in refused.value.message_dict

@@ -1,0 +1,507 @@
+"""
+The admin's forms and formsets: the claim's change form with its workflow
+step, the revise form, evidence and caveat rows, and what they share (the
+live character count, evidence in pages, the list of errors for the top of
+the page). The ModelAdmins that use them are in claims.admin.
+"""
+
+from django import forms
+from django.contrib.admin.widgets import AdminTextInputWidget
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.forms.utils import pretty_name
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
+
+from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
+from claims.models import Claim, Source
+from claims.models.claim import READER_FACING_FIELDS
+from claims.workflow import TRANSITIONS, WorkflowError, WorkflowForbidden
+
+# The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
+STEP_BUTTON = "_workflow_action"
+# Steps that open the claim for the edits sent with them (evidence is frozen
+# under a verdict): taken before those edits are saved, not after.
+STEPS_BEFORE_EDITS = {Action.REOPEN}
+
+TOO_LONG = (
+    "This has %(show_value)d characters; at most %(limit_value)d fit. Shorten it and save "
+    "again: nothing of what you typed was cut."
+)
+
+
+class CountedTextInput(AdminTextInputWidget):
+    """
+    A text box that shows its limit as a live count (admin-desk/count.js)
+    instead of a `maxlength`, with which the browser would cut pasted text
+    without a word. Without the script, the server's refusal says the same.
+    """
+
+    class Media:
+        js = ["admin-desk/count.js"]
+
+    def __init__(self, limit, attrs=None):
+        attrs = {key: value for key, value in (attrs or {}).items() if key != "maxlength"}
+        super().__init__(attrs={**attrs, "data-limit": limit})
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # The form field adds its maxlength when the widget is bound to it.
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def count_characters(field):
+    """Give the text `field` the live count and the refusal that names its limit."""
+    field.widget = CountedTextInput(field.max_length, attrs=field.widget.attrs)
+    field.error_messages["max_length"] = TOO_LONG
+
+
+def error_summary(form, formsets=()):
+    """
+    Every error on a form and its formsets as (where, message, input id)
+    rows in the order of the page, so that the top of the page can name each
+    reason: `where` is the field's label with the row it is on (“Evidence
+    “KCNA report”, URL”, or “Evidence #3, URL” for a new row), or '' for the
+    form as a whole; the id is that of the input to correct, or ''.
+    """
+    rows = list(_form_errors(form, ""))
+    for formset in formsets:
+        rows += [("", message, "") for message in formset.non_form_errors()]
+        name = formset.model._meta.verbose_name.capitalize()
+        page = getattr(formset, "page", None)
+        first = page.start_index() if page and page.start_index() else 1
+        for index, row in enumerate(formset.forms, start=first):
+            label = f"“{row.instance}”" if row.instance.pk else f"#{index}"
+            rows += _form_errors(row, f"{name} {label}")
+    return rows
+
+
+def _form_errors(form, row):
+    if not form.is_bound:
+        return
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        if name == NON_FIELD_ERRORS or field is None or field.widget.is_hidden:
+            where, input_id = row, ""
+        else:
+            label = str(field.label or pretty_name(name))
+            where = f"{row}, {label}" if row else label
+            input_id = form[name].id_for_label or ""
+        for message in messages:
+            yield where, message, input_id
+
+
+class PagedFormSet(forms.BaseInlineFormSet):
+    """
+    Rows shown `per_page` at a time (a page is `?<prefix>_page=N`), so that
+    a form with hundreds of rows stays under Django's limit on the number of
+    fields a request may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS). Rows on
+    other pages are neither shown nor changed by a save.
+    """
+
+    per_page = 25
+    # Set by claims.admin.PagedInlineMixin from the request: the page asked
+    # for, and the rest of the query string, which page links keep.
+    page_number = 1
+    other_query = {}
+
+    def get_queryset(self):
+        if not hasattr(self, "_page"):
+            rows = super().get_queryset()
+            # Every row's key in one query: a few thousand integers at most.
+            paginator = Paginator(list(rows.values_list("pk", flat=True)), self.per_page)
+            self._page = paginator.get_page(self.page_number)
+            self._page_rows = rows.filter(pk__in=list(self._page.object_list))
+        return self._page_rows
+
+    @property
+    def page(self):
+        """The Paginator page shown, or None while the parent is being added."""
+        if self.instance.pk is None:
+            return None
+        self.get_queryset()
+        return self._page
+
+    @property
+    def page_links(self):
+        """Each page's number and the query string that shows it ('' for the page shown)."""
+        page, parameter = self.page, self.page_parameter()
+        return [
+            (
+                number,
+                "" if number == page.number else urlencode({**self.other_query, parameter: number}),
+            )
+            for number in page.paginator.page_range
+        ]
+
+    @classmethod
+    def page_parameter(cls):
+        return f"{cls.get_default_prefix()}_page"
+
+
+class BlankRowOnAddMixin:
+    """A new claim opens with one empty caveat and evidence row ready to fill."""
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 1
+
+
+class OpenClaimFormSet(forms.BaseInlineFormSet):
+    """
+    Refuses evidence and caveat changes while a verdict stands, unless the
+    form's step reopens the claim: that step is taken before they are saved.
+    """
+
+    def clean(self):
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms) or self.deleted_forms
+        reopening = self.data.get(STEP_BUTTON) in STEPS_BEFORE_EDITS
+        if changed and self.instance.pk and self.instance.has_verdict and not reopening:
+            try:
+                self.instance.ensure_open_for_evidence()
+            except WorkflowError as error:
+                raise ValidationError(error.messages) from None
+
+
+class CaveatFormSet(OpenClaimFormSet):
+    """Also keeps at least one caveat on a claim readers see as unverified."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        if self.instance.pk and self.instance.needs_caveats and not kept:
+            raise ValidationError(
+                "This claim is published as unverified, so it must tell readers what we "
+                "don't know: keep at least one caveat, or unpublish it first. Nothing was "
+                "deleted."
+            )
+
+
+def new_source_slug(name):
+    """The address a source typed by name gets: its name as a slug."""
+    return slugify(name)[: Source._meta.get_field("slug").max_length]
+
+
+class EvidenceForm(forms.ModelForm):
+    """
+    One evidence row. Its source is chosen from the list or, when it is not
+    there yet, typed by name: the source is then added with the row, so that
+    entering a claim needs no popup window. New rows start as what evidence
+    most often is: supporting, read today; the credibility grade is left for
+    the editor to choose, as it decides verdicts.
+    """
+
+    new_source = forms.CharField(
+        label="or a new source",
+        max_length=200,
+        required=False,
+        help_text="Not in the list? Type its name: it is added with this item, graded F with "
+        "no affiliation until you set them on its page.",
+    )
+
+    # Whether the user may add sources; set by EvidenceInline.get_formset.
+    can_add_sources = False
+    # The source this row added, if any: the admin names it after saving.
+    created_source = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Either this or a new source's name; clean() asks for one of them.
+        self.fields["source"].required = self.fields["source"].widget.is_required = False
+        credibility = self.fields["credibility"]
+        credibility.choices = [("", "Choose a grade"), *Credibility.choices]
+        credibility.required = True
+        if self.instance.pk is None:
+            # A grade of 6 would never count for a verdict, silently: ask instead.
+            credibility.initial = None
+            self.fields["stance"].initial = Stance.SUPPORTS
+            self.fields["accessed_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = " ".join(cleaned_data.get("new_source", "").split())
+        source = cleaned_data.get("source")
+        if name and source:
+            self.add_error(
+                "new_source", "Choose a source from the list or type a new one, not both."
+            )
+        elif name:
+            self._clean_new_source(name)
+        elif source is None and "source" not in self.errors:
+            self.add_error(
+                "source", "Choose who published this item, or type the name of a new source."
+            )
+        return cleaned_data
+
+    def _clean_new_source(self, name):
+        existing = Source.objects.filter(name__iexact=name).first()
+        if existing is not None:
+            # The name typed is a source on file: use it rather than a duplicate,
+            # which would count as a second, independent origin.
+            self.cleaned_data["source"] = existing
+            self.cleaned_data["new_source"] = ""
+            return
+        if not self.can_add_sources:
+            self.add_error("new_source", "Only staff who may add sources can add one here.")
+            return
+        slug = new_source_slug(name)
+        if not slug:
+            self.add_error("new_source", "Give the new source a name with letters or digits.")
+        elif similar := Source.objects.filter(slug=slug).first():
+            self.add_error(
+                "new_source",
+                f"“{name}” reads like the source on file “{similar.name}”: choose it from the "
+                "list, or type a more distinct name.",
+            )
+        else:
+            self.cleaned_data["new_source"] = name
+
+    def save(self, commit=True):
+        if name := self.cleaned_data.get("new_source"):
+            # Two rows naming the same new source share it.
+            self.instance.source, created = Source.objects.get_or_create(
+                slug=new_source_slug(name), defaults={"name": name}
+            )
+            if created:
+                self.created_source = self.instance.source
+        return super().save(commit)
+
+
+class EvidenceFormSet(PagedFormSet, OpenClaimFormSet):
+    """Refuses two rows with one source and title, new sources included."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or form in self.deleted_forms or form.errors:
+                continue
+            data = form.cleaned_data
+            source = data["source"].slug if data.get("source") else data.get("new_source", "")
+            key = (new_source_slug(source), data.get("title", "").casefold())
+            if key in seen:
+                raise ValidationError(
+                    "Two evidence rows have the same source and title: merge them or "
+                    "tell them apart by their title."
+                )
+            seen.add(key)
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """
+    The claim's fields; the version the editor opened, so that a stale form is
+    refused instead of overwriting someone else's change; and the workflow
+    step one of its buttons asks for, with its notes, taken with the edits
+    (claims.admin.StepWithEditsMixin tells the whole round trip).
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    workflow_note = forms.CharField(
+        label="Internal note for the audit trail",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Never shown to readers. Required to reopen or unpublish.",
+    )
+    workflow_public_note = forms.CharField(
+        label="Public note for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    keep_summary = forms.BooleanField(label="Keep the summary as it is", required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "headline",
+            "slug",
+            "wording",
+            "claimant",
+            "topic",
+            "made_on",
+            "appeared_in",
+            "appearance_url",
+            "context",
+            "verdict_summary",
+            "review_by",
+        ]
+
+    # Why the step sent with this form was refused, when the form is shown
+    # again after a refusal (StepWithEditsMixin.get_form sets it).
+    step_refusal = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        claim = self.instance
+        self.fields["expected_version"].initial = claim.version
+        self.step = None
+        self.step_summary = None
+        if "headline" in self.fields:
+            count_characters(self.fields["headline"])
+        self.fields["workflow_public_note"].help_text = (
+            "Required to issue a verdict, reopen or unpublish, as this claim is published: "
+            "it becomes the correction on the verdict page."
+            if claim.is_published
+            else "Shown with this step in the public review timeline once the claim is published."
+        )
+        if "verdict_summary" in self.fields and claim.is_under_review:
+            summary = self.fields["verdict_summary"]
+            summary.label = "Summary for readers"
+            summary.help_text = "Why, in plain words: readers see it with the verdict you issue."
+            if claim.is_on_the_record:
+                summary.help_text += " On this published claim it changes only with a verdict."
+        if "slug" in self.fields and claim.pk is None:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Its address: made from the headline if left empty."
+
+    @property
+    def summary_written_for(self):
+        """
+        The rating the claim's current summary explains, when a verdict could
+        leave it standing over another rating: the one readers saw (on a
+        published claim) or the verdict reopened. None otherwise.
+        """
+        claim = self.instance
+        if not claim.is_under_review or not claim.verdict_summary.strip():
+            return None
+        if claim.is_published or claim.previous_status in ClaimStatus.verdicts():
+            return ClaimStatus(claim.previous_status)
+        return None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        claim = self.instance
+        if claim.pk:
+            # Locked until the admin's transaction ends: no change can slip in
+            # between this check and the save.
+            current = Claim.objects.select_for_update().only("version").get(pk=claim.pk)
+            if cleaned_data.get("expected_version") != current.version:
+                raise ValidationError(
+                    "This claim was changed by someone else since you opened it. Your edits "
+                    "were not saved and are still below: open the claim again in another tab "
+                    "to see what changed, then apply them there.",
+                    code="stale",
+                )
+            claim.version = current.version
+        elif not cleaned_data.get("slug") and (headline := cleaned_data.get("headline")):
+            cleaned_data["slug"] = slugify(headline)[: Claim._meta.get_field("slug").max_length]
+        self._clean_step(cleaned_data)
+        if self.step_refusal:
+            raise ValidationError(self.step_refusal, code="step_refused")
+        return cleaned_data
+
+    def _clean_step(self, cleaned_data):
+        requested = self.data.get(STEP_BUTTON, "")
+        if not requested:
+            self._clean_summary_without_verdict()
+            return
+        if requested not in TRANSITIONS or not self.instance.pk:
+            raise ValidationError("Unknown workflow step; nothing was changed.")
+        self.step = Action(requested)
+        if not TRANSITIONS[self.step].is_verdict:
+            self._clean_summary_without_verdict()
+        elif "verdict_summary" in cleaned_data:
+            self._clean_summary_for(TRANSITIONS[self.step].target, cleaned_data)
+            # Not saved with the edits: the verdict step writes it (step_summary).
+            self.step_summary = cleaned_data.pop("verdict_summary", None)
+
+    def _clean_summary_without_verdict(self):
+        if "verdict_summary" in self.changed_data and self.instance.is_on_the_record:
+            self.add_error(
+                "verdict_summary",
+                "This claim is published: its summary changes with a verdict, or through "
+                "Revise what readers see.",
+            )
+
+    def _clean_summary_for(self, target, cleaned_data):
+        """A summary explaining another rating stays only if the reviewer says so."""
+        written_for = self.summary_written_for
+        if (
+            written_for is not None
+            and written_for != target
+            and "verdict_summary" not in self.changed_data
+            and not cleaned_data.get("keep_summary")
+        ):
+            self.add_error(
+                "verdict_summary",
+                f"This summary explains the {written_for.label} rating. Rewrite it for "
+                f"{ClaimStatus(target).label}, or tick “Keep the summary as it is”.",
+            )
+
+    @property
+    def edits(self):
+        """The claim's own fields that were edited (not the step's notes)."""
+        return [name for name in self.changed_data if name in self._meta.fields]
+
+    @property
+    def changes_claim(self):
+        """Whether saving the claim's row is needed: edits besides a summary the step writes."""
+        carried = {"verdict_summary"} if self.step_summary is not None else set()
+        return bool(set(self.edits) - carried)
+
+
+class ReviseForm(forms.ModelForm):
+    """
+    What readers see of a claim on the record, and the notes its revision
+    needs. Validated on a copy of the claim; Claim.revise() applies it.
+    """
+
+    public_note = forms.CharField(
+        label="Public note for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you changed and why. Required on a published claim: it becomes a "
+        "correction on the verdict page.",
+    )
+    kind = forms.ChoiceField(
+        label="Listed as", choices=CorrectionKind.choices, initial=CorrectionKind.CORRECTION
+    )
+    note = forms.CharField(
+        label="Internal note for the audit trail",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Never shown to readers.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = READER_FACING_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+        count_characters(self.fields["headline"])
+
+    def revise(self, claim, user):
+        """Revise `claim` as the form says; False, with the refusal on the form, if refused."""
+        changes = {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in READER_FACING_FIELDS
+        }
+        try:
+            claim.revise(
+                by=user,
+                changes=changes,
+                note=self.cleaned_data["note"],
+                public_note=self.cleaned_data["public_note"],
+                kind=self.cleaned_data["kind"],
+                expected_version=self.cleaned_data["expected_version"],
+            )
+        except WorkflowError as error:  # StaleClaim too
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errors)
+            else:
+                self.add_error(None, error.messages)
+            return False
+        except WorkflowForbidden as error:
+            self.add_error(None, str(error))
+            return False
+        return True

@@ -1,0 +1,74 @@
+"""
+The desk finds its work from queues: newly entered claims have one, the
+claim list shows unpublished claims first, and the admin's home page counts
+every queue.
+"""
+
+import re
+
+from django.urls import reverse
+
+from claims.models import Claim
+from tests.factories import make_claim, make_user, page_text
+
+CHANGELIST = reverse("admin:claims_claim_changelist")
+ENTERED = {"dead-cremated-in-russia", "deployment-under-2024-treaty", "south-korea-no-lethal-aid"}
+
+
+def listed(client, **query):
+    return [claim.slug for claim in client.get(CHANGELIST, query).context["cl"].result_list]
+
+
+def test_claims_entered_and_not_yet_in_review_have_a_queue(seed, client, editor, reviewer):
+    fresh = make_claim(editor, slug="just-entered")
+    client.force_login(reviewer)
+    assert set(listed(client, queue="entered")) == ENTERED | {"just-entered"}
+    fresh.start_review(by=editor)
+    assert set(listed(client, queue="entered")) == ENTERED
+    assert Claim.objects.get(pk=fresh.pk).status == "in_review"
+
+
+def test_the_claim_list_shows_unpublished_claims_first_newest_first(seed, client, reviewer):
+    make_claim(reviewer, slug="just-entered")
+    client.force_login(reviewer)
+    slugs = listed(client)
+    published = set(Claim.objects.filter(is_published=True).values_list("slug", flat=True))
+    assert slugs[0] == "just-entered"
+    first_published = min(slugs.index(slug) for slug in published)
+    assert not published & set(slugs[:first_published])
+    assert set(slugs[first_published:]) == published
+
+
+def test_the_admin_home_page_counts_each_queue(seed, client, reviewer):
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:index"))
+    text = page_text(response)
+    assert "Claim queues" in text
+    for label, count in [
+        ("My claims", 0),
+        ("Entered, not yet in review", 3),
+        ("Awaiting review", 2),
+        ("Awaiting publication", 0),
+    ]:
+        assert f"{label} {count}" in text
+    assert f'href="{CHANGELIST}?queue=entered"' in response.content.decode()
+    assert Claim.objects.filter(status="unverified", is_published=False).count() == 3
+
+
+def test_staff_who_may_not_see_claims_are_shown_no_queues(seed, client):
+    client.force_login(make_user("clerk"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "Claim queues" not in page_text(response)
+
+
+def test_the_publication_filter_is_titled_in_words(seed, client, editor):
+    client.force_login(editor)
+    text = page_text(client.get(CHANGELIST))
+    assert "By publication" in text
+    assert not re.search(r"By is published", text)
+    unpublished = set(listed(client, published="no"))
+    assert unpublished == set(
+        Claim.objects.filter(is_published=False).values_list("slug", flat=True)
+    )
+    assert set(listed(client, published="yes")).isdisjoint(unpublished)

@@ -1,0 +1,122 @@
+"""
+A claim with hundreds of evidence rows, or a figure with hundreds of
+estimates, stays workable in the admin: its rows come in pages, so that a
+save or a workflow step never carries more fields than Django accepts
+(DATA_UPLOAD_MAX_NUMBER_FIELDS), which would answer 400 to every button.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from claims.models import Caveat, Claim, Estimate, Evidence
+from tests.factories import (
+    as_post_data,
+    make_published_claim,
+    make_source,
+    submitted_fields,
+)
+from tests.figure_data import make_figure
+
+ROWS = 300
+
+
+@pytest.fixture
+def long_claim(editor):
+    """A claim readers see as unverified, with a caveat and 300 evidence rows."""
+    claim = make_published_claim(editor, slug="long-claim")
+    Caveat.objects.create(claim=claim, kind="single_source", text="Only one agency says so.")
+    wire = make_source("Wire")
+    Evidence.objects.bulk_create(
+        Evidence(claim=claim, source=wire, stance="supports", credibility=3, title=f"Report {n}")
+        for n in range(ROWS)
+    )
+    return claim
+
+
+def change_url(claim, **query):
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    return f"{url}?evidence_page={query['page']}" if query else url
+
+
+def test_a_claim_with_300_evidence_rows_saves_from_the_admin_a_page_at_a_time(
+    long_claim, client, publisher
+):
+    client.force_login(publisher)
+    response = client.get(change_url(long_claim))
+    assert response.status_code == 200
+    assert "Evidence 1–25 of 300, 25 to a page." in response.content.decode()
+    assert 'href="?evidence_page=12"' in response.content.decode()
+    fields = submitted_fields(response, "claim_form")
+    assert len(fields) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    data = as_post_data(fields, context="Saved with 300 rows.")
+    assert data["evidence-TOTAL_FORMS"] == ["25"]
+    response = client.post(change_url(long_claim), data)
+    assert response.status_code == 302
+    stored = Claim.objects.get(pk=long_claim.pk)
+    assert (stored.context, stored.version) == ("Saved with 300 rows.", long_claim.version + 1)
+    assert stored.evidence.count() == ROWS
+
+
+def test_a_published_claim_with_300_evidence_rows_can_be_unpublished(long_claim, client, publisher):
+    client.force_login(publisher)
+    fields = submitted_fields(client.get(change_url(long_claim)), "claim_form")
+    data = as_post_data(
+        fields,
+        workflow_note="Legal asked us to pull it.",
+        workflow_public_note="Withdrawn while we check it again.",
+        _workflow_action="unpublish",
+    )
+    response = client.post(change_url(long_claim), data)
+    assert response.status_code == 302
+    stored = Claim.objects.get(pk=long_claim.pk)
+    assert not stored.is_published
+    assert stored.events.last().action == "unpublish"
+    assert stored.evidence.count() == ROWS
+
+
+def test_a_row_on_a_later_page_is_edited_and_the_other_pages_are_kept(long_claim, client, editor):
+    Claim.objects.filter(pk=long_claim.pk).update(is_published=False, published_at=None)
+    client.force_login(editor)
+    response = client.get(change_url(long_claim, page=12))
+    assert "Evidence 276–300 of 300" in response.content.decode()
+    fields = submitted_fields(response, "claim_form")
+    data = as_post_data(fields)
+    row = next(name for name, values in data.items() if values == ["Report 299"])
+    data[row] = ["Report 299, corrected"]
+    response = client.post(change_url(long_claim, page=12), data)
+    assert response.status_code == 302
+    titles = set(Evidence.objects.filter(claim=long_claim).values_list("title", flat=True))
+    assert len(titles) == ROWS
+    assert "Report 299, corrected" in titles and "Report 0" in titles
+    assert "Report 299" not in titles
+
+
+def test_a_figure_with_300_estimates_saves_from_the_admin(client, editor):
+    figure = make_figure("Soldiers wounded")
+    nis = make_source("NIS")
+    first = date(2024, 1, 1)
+    Estimate.objects.bulk_create(
+        Estimate(
+            figure=figure,
+            origin=nis,
+            stated_on=first + timedelta(days=n),
+            qualifier="about",
+            low=100 + n,
+            url="https://news.example/report",
+            excerpt=f"about {100 + n} wounded",
+        )
+        for n in range(ROWS)
+    )
+    client.force_login(editor)
+    url = reverse("admin:claims_figure_change", args=[figure.pk])
+    response = client.get(url)
+    fields = submitted_fields(response, "figure_form")
+    assert len(fields) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.post(url, as_post_data(fields, definition="Wounded, as stated."))
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.definition == "Wounded, as stated."
+    assert figure.estimates.count() == ROWS
