@@ -8,15 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -31,9 +29,8 @@ from claims.admin_forms import (
     EvidenceForm,
     EvidenceFormSet,
     PagedFormSet,
-    ReviseForm,
 )
-from claims.choices import Action, ClaimStatus, Reliability
+from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability
 from claims.models import (
     Affiliation,
     Article,
@@ -47,9 +44,8 @@ from claims.models import (
     Source,
     Topic,
 )
-from claims.models.claim import READER_FACING_FIELDS
 from claims.permissions import can_add_sources, can_publish
-from claims.workflow import SUMMARY_THROUGH_REVISION, TRANSITIONS, WorkflowError, WorkflowForbidden
+from claims.workflow import TRANSITIONS, WorkflowError, WorkflowForbidden
 
 
 class SlugSetOnceMixin:
@@ -296,12 +292,16 @@ class StepWithEditsMixin:
             self.take_step(request, obj, form)
         if form.changes_claim or not form.step:
             # The step moves the version on by itself; a save of the row does here.
+            if form.edits:
+                obj.note_draft_author(request.user)
             obj.version += 1
             obj.updated_at = timezone.now()
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            form.instance.note_draft_author(request.user)
         if form.step and form.step not in STEPS_BEFORE_EDITS:
             self.take_step(request, form.instance, form)
         if form.step:
@@ -328,6 +328,8 @@ class StepWithEditsMixin:
                 # Checked by the form under the row lock, and moved on by the
                 # save of the edits: nobody else can have changed it since.
                 expected_version=claim.version,
+                correction_kind=form.cleaned_data.get("correction_kind")
+                or CorrectionKind.CORRECTION,
                 **summary,
             )
         except (WorkflowError, WorkflowForbidden) as error:
@@ -339,17 +341,23 @@ class StepWithEditsMixin:
         return super().response_change(request, obj)
 
 
-def offered_steps(claim, user):
+def offered_steps(claim, user, has_draft_changes):
     """
     The workflow steps that fit the claim as it stands, each as (action,
     label, why `user` cannot take it or ''): publishing only while
-    unpublished, unpublishing only while published.
+    unpublished, unpublishing only while published, publishing changes only
+    when the draft has some (`has_draft_changes`).
     """
     steps = []
     for action, problem in claim.available_transitions(user):
         if action == Action.PUBLISH and claim.is_published:
             continue
         if action == Action.UNPUBLISH and not claim.is_published:
+            continue
+        # Offered once there are changes: the draft panel shows them.
+        if action == Action.PUBLISH_CHANGES and not (
+            claim.is_published and claim.has_draft_changes()
+        ):
             continue
         steps.append((action, TRANSITIONS[action].button_text, problem))
     return steps
@@ -445,17 +453,6 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             kwargs["fields"] = [*kwargs["fields"], "verdict_summary"]
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        # On the record, what readers see changes only through a revision,
-        # or, for the summary, with the verdict a review ends in.
-        if obj is not None and obj.is_on_the_record:
-            locked = READER_FACING_FIELDS
-            if obj.is_under_review:
-                locked = [name for name in locked if name != "verdict_summary"]
-            return [*locked, *readonly]
-        return readonly
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None:
             context.update(self.workflow_context(request, obj.pk))
@@ -476,10 +473,10 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         )
         evidence = list(claim.evidence.all())
         groups = claim.independent_origins(evidence=evidence)
+        draft_changes = claim.draft_changes()
         return {
-            "workflow_steps": offered_steps(claim, request.user),
-            "revise_problem": claim.revise_permission_problem(request.user),
-            "summary_through_revision": SUMMARY_THROUGH_REVISION,
+            "workflow_steps": offered_steps(claim, request.user, bool(draft_changes)),
+            "draft_changes": draft_changes,
             "origin_groups": groups,
             "counted_origins": [group for group in groups if not group.is_claimant],
             "ungraded_sources": ungraded_sources(claim, evidence) if claim.is_under_review else [],
@@ -532,39 +529,6 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                 links,
             ),
         )
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/revise/",
-                self.admin_site.admin_view(self.revise_view),
-                name="claims_claim_revise",
-            ),
-            *super().get_urls(),
-        ]
-
-    def revise_view(self, request, object_id):
-        """
-        Revise what readers see of a claim on the record: a plain form (no
-        JavaScript needed) with the reader-facing fields and the notes. A
-        refusal shows the form again with what was typed and why.
-        """
-        claim = self.get_object(request, unquote(object_id))
-        if claim is None or not self.has_change_permission(request, claim):
-            raise Http404("No such claim.")
-        form = ReviseForm(request.POST or None, instance=Claim.objects.get(pk=claim.pk))
-        if request.method == "POST" and form.is_valid() and form.revise(claim, request.user):
-            messages.success(request, f"Revised: “{claim}” (version {claim.version}).")
-            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Revise what readers see: {claim}",
-            "opts": self.opts,
-            "original": claim,
-            "form": form,
-            "permission_problem": claim.revise_permission_problem(request.user),
-        }
-        return TemplateResponse(request, "admin/claims/claim/revise.html", context)
 
     def _bulk(self, request, queryset, action):
         done, refused = 0, []

@@ -16,8 +16,7 @@ from django.utils.text import slugify
 
 from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
 from claims.models import Claim, Source
-from claims.models.claim import READER_FACING_FIELDS
-from claims.workflow import TRANSITIONS, WorkflowError, WorkflowForbidden
+from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
 STEP_BUTTON = "_workflow_action"
@@ -148,39 +147,9 @@ class BlankRowOnAddMixin:
         return 0 if obj else 1
 
 
-class OpenClaimFormSet(forms.BaseInlineFormSet):
-    """
-    Refuses evidence and caveat changes while a verdict stands, unless the
-    form's step reopens the claim: that step is taken before they are saved.
-    """
-
-    def clean(self):
-        super().clean()
-        changed = any(form.has_changed() for form in self.forms) or self.deleted_forms
-        reopening = self.data.get(STEP_BUTTON) in STEPS_BEFORE_EDITS
-        if changed and self.instance.pk and self.instance.has_verdict and not reopening:
-            try:
-                self.instance.ensure_open_for_evidence()
-            except WorkflowError as error:
-                raise ValidationError(error.messages) from None
-
-
-class CaveatFormSet(OpenClaimFormSet):
-    """Also keeps at least one caveat on a claim readers see as unverified."""
-
-    def clean(self):
-        super().clean()
-        kept = [
-            form
-            for form in self.forms
-            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
-        ]
-        if self.instance.pk and self.instance.needs_caveats and not kept:
-            raise ValidationError(
-                "This claim is published as unverified, so it must tell readers what we "
-                "don't know: keep at least one caveat, or unpublish it first. Nothing was "
-                "deleted."
-            )
+class CaveatFormSet(forms.BaseInlineFormSet):
+    """The claim's caveats. Publishing checks that a claim readers see as
+    unverified keeps one (claims.workflow.caveat_problems)."""
 
 
 def new_source_slug(name):
@@ -273,7 +242,7 @@ class EvidenceForm(forms.ModelForm):
         return super().save(commit)
 
 
-class EvidenceFormSet(PagedFormSet, OpenClaimFormSet):
+class EvidenceFormSet(PagedFormSet):
     """Refuses two rows with one source and title, new sources included."""
 
     def clean(self):
@@ -313,6 +282,13 @@ class ClaimAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    correction_kind = forms.ChoiceField(
+        label="Listed for readers as",
+        choices=CorrectionKind.choices,
+        initial=CorrectionKind.CORRECTION,
+        required=False,
+        help_text="How the public note of Publish changes is listed on the verdict page.",
+    )
     keep_summary = forms.BooleanField(label="Keep the summary as it is", required=False)
 
     class Meta:
@@ -344,8 +320,8 @@ class ClaimAdminForm(forms.ModelForm):
         if "headline" in self.fields:
             count_characters(self.fields["headline"])
         self.fields["workflow_public_note"].help_text = (
-            "Required to issue a verdict, reopen or unpublish, as this claim is published: "
-            "it becomes the correction on the verdict page."
+            "Required to publish changes, issue a verdict, put the claim under review or "
+            "unpublish it, as it is published: it becomes the correction on the verdict page."
             if claim.is_published
             else "Shown with this step in the public review timeline once the claim is published."
         )
@@ -353,8 +329,6 @@ class ClaimAdminForm(forms.ModelForm):
             summary = self.fields["verdict_summary"]
             summary.label = "Summary for readers"
             summary.help_text = "Why, in plain words: readers see it with the verdict you issue."
-            if claim.is_on_the_record:
-                summary.help_text += " On this published claim it changes only with a verdict."
         if "slug" in self.fields and claim.pk is None:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "Its address: made from the headline if left empty."
@@ -398,25 +372,14 @@ class ClaimAdminForm(forms.ModelForm):
     def _clean_step(self, cleaned_data):
         requested = self.data.get(STEP_BUTTON, "")
         if not requested:
-            self._clean_summary_without_verdict()
             return
         if requested not in TRANSITIONS or not self.instance.pk:
             raise ValidationError("Unknown workflow step; nothing was changed.")
         self.step = Action(requested)
-        if not TRANSITIONS[self.step].is_verdict:
-            self._clean_summary_without_verdict()
-        elif "verdict_summary" in cleaned_data:
+        if TRANSITIONS[self.step].is_verdict and "verdict_summary" in cleaned_data:
             self._clean_summary_for(TRANSITIONS[self.step].target, cleaned_data)
             # Not saved with the edits: the verdict step writes it (step_summary).
             self.step_summary = cleaned_data.pop("verdict_summary", None)
-
-    def _clean_summary_without_verdict(self):
-        if "verdict_summary" in self.changed_data and self.instance.is_on_the_record:
-            self.add_error(
-                "verdict_summary",
-                "This claim is published: its summary changes with a verdict, or through "
-                "Revise what readers see.",
-            )
 
     def _clean_summary_for(self, target, cleaned_data):
         """A summary explaining another rating stays only if the reviewer says so."""
@@ -443,65 +406,3 @@ class ClaimAdminForm(forms.ModelForm):
         """Whether saving the claim's row is needed: edits besides a summary the step writes."""
         carried = {"verdict_summary"} if self.step_summary is not None else set()
         return bool(set(self.edits) - carried)
-
-
-class ReviseForm(forms.ModelForm):
-    """
-    What readers see of a claim on the record, and the notes its revision
-    needs. Validated on a copy of the claim; Claim.revise() applies it.
-    """
-
-    public_note = forms.CharField(
-        label="Public note for readers",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you changed and why. Required on a published claim: it becomes a "
-        "correction on the verdict page.",
-    )
-    kind = forms.ChoiceField(
-        label="Listed as", choices=CorrectionKind.choices, initial=CorrectionKind.CORRECTION
-    )
-    note = forms.CharField(
-        label="Internal note for the audit trail",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Never shown to readers.",
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Claim
-        fields = READER_FACING_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expected_version"].initial = self.instance.version
-        count_characters(self.fields["headline"])
-
-    def revise(self, claim, user):
-        """Revise `claim` as the form says; False, with the refusal on the form, if refused."""
-        changes = {
-            name: self.cleaned_data[name]
-            for name in self.changed_data
-            if name in READER_FACING_FIELDS
-        }
-        try:
-            claim.revise(
-                by=user,
-                changes=changes,
-                note=self.cleaned_data["note"],
-                public_note=self.cleaned_data["public_note"],
-                kind=self.cleaned_data["kind"],
-                expected_version=self.cleaned_data["expected_version"],
-            )
-        except WorkflowError as error:  # StaleClaim too
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    self.add_error(name if name in self.fields else None, errors)
-            else:
-                self.add_error(None, error.messages)
-            return False
-        except WorkflowForbidden as error:
-            self.add_error(None, str(error))
-            return False
-        return True

@@ -4,17 +4,18 @@ Every invariant of the desk, checked across the database.
 find_violations() is what `manage.py check_invariants` reports and what
 `manage.py loaddata` refuses to commit. The rules are not restated here: row
 rules are the models' own check constraints, re-run as queries, and workflow
-rules are Claim.state_problems(), the transitions' own guards; the text rule
+rules are the transitions' own guards, asked of the record readers see (the
+current published revision); the text rule
 (claims.constraints.no_control_characters) is asked of every stored text
 field, whether or not its form refuses such text, and the date bounds
 (claims.constraints.within_date_bounds) of every date field that has them.
-Only the audit
-trail's consistency is spelled out here, because it spans rows no model owns:
-among it, that the text readers see of a claim on the record is the text its
-last audited step left (Claim.reader_fingerprint), which catches a queryset
-update() or a hand edit that went around Claim.revise().
+Only what spans rows no model owns is spelled out here: the audit trail's
+consistency, and each claim's chain of published revisions, whose digests
+name a revision or a correction changed outside the workflow (in SQL, in
+the shell or by loaddata).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import cache, reduce
@@ -28,10 +29,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
-    OuterRef,
-    Prefetch,
     Q,
-    Subquery,
     TextField,
     Value,
 )
@@ -45,7 +43,10 @@ from claims.constraints import (
     day_text,
     within_date_bounds,
 )
-from claims.models import Claim, Evidence, ReviewEvent
+from claims.models import Claim, Correction, ReviewEvent, Revision
+from claims.models.revisions import as_document
+from claims.records import ClaimRecord
+from claims.workflow import VERDICT_RULES, public_problems
 
 CHUNK = 2000
 
@@ -67,7 +68,7 @@ def find_violations(using=DEFAULT_DB_ALIAS):
         *constraint_violations(using, suspects),
         *control_character_violations(using, suspects),
         *date_bound_violations(using, suspects),
-        *workflow_violations(using),
+        *record_violations(using),
         *audit_trail_violations(using),
     ]
 
@@ -198,50 +199,105 @@ def date_bound_violations(using, suspects):
                     )
 
 
-def workflow_violations(using):
+def record_violations(using):
     """
-    Verdicts the evidence no longer supports, public claims readers may not
-    see, and claims on the record whose reader-facing text changed outside
-    the workflow.
+    The published record against the workflow: each claim's revisions are
+    numbered from 1 and chained, each digest matching its content; a
+    published claim has the one current revision, an unpublished one none;
+    the revision readers see states the claim's status and holds the rules
+    of what readers may see and of its verdict; and the claim's corrections
+    are those its latest revision published.
     """
-    last_event = ReviewEvent.objects.filter(claim=OuterRef("pk")).order_by("-version")
+    revisions = defaultdict(list)
+    for revision in Revision.objects.using(using).order_by("claim_id", "number"):
+        revisions[revision.claim_id].append(revision)
+    corrections = defaultdict(list)
+    for correction in Correction.objects.using(using).order_by("published_at", "pk"):
+        corrections[correction.claim_id].append(
+            {
+                "kind": correction.kind,
+                "note": correction.note,
+                "published_at": correction.published_at,
+            }
+        )
+    steps = set(ReviewEvent.objects.using(using).values_list("claim_id", "created_at", "actor_id"))
     claims = (
         Claim.objects.using(using)
-        .filter(Q(status__in=ClaimStatus.verdicts()) | Q(is_published=True))
         # Statuses outside the workflow are reported by their constraints.
         .filter(status__in=ClaimStatus.values, previous_status__in=[*ClaimStatus.values, ""])
-        .select_related("claimant", "appeared_in", "topic")
-        .annotate(
-            recorded_fingerprint=Subquery(last_event.values("reader_fingerprint")[:1]),
-            recorded_version=Subquery(last_event.values("version")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.with_origins(),
-            ),
-            "caveats",
-        )
         .order_by("pk")
+        .values_list("pk", "slug", "status", "is_published")
     )
-    for claim in claims.iterator(chunk_size=CHUNK):
-        for problem in claim.state_problems():
-            yield Violation("claims.Claim", claim.slug, problem)
-        if claim.recorded_version is None:
+    for claim_id, slug, status, is_published in claims.iterator(chunk_size=CHUNK):
+        chain = revisions.pop(claim_id, [])
+        for problem in chain_problems(claim_id, chain, steps):
+            yield Violation("claims.Claim", slug, problem)
+        current = [revision for revision in chain if revision.is_current]
+        if is_published and not current:
+            yield Violation(
+                "claims.Claim", slug, "It is published, but no published revision is current."
+            )
+        if not is_published and current:
+            yield Violation(
+                "claims.Claim", slug, "It is not published, but a revision of it is current."
+            )
+        for revision in current:
+            for problem in published_record_problems(revision, status):
+                yield Violation("claims.Claim", slug, problem)
+        published = as_document(chain[-1].document["corrections"]) if chain else []
+        if as_document(corrections.pop(claim_id, [])) != published:
             yield Violation(
                 "claims.Claim",
-                claim.slug,
-                "It is on the record, but no review event records what readers see of it.",
+                slug,
+                "Its corrections are not those its latest revision published: one was "
+                "written, rewritten or deleted outside the workflow.",
             )
-        elif claim.recorded_fingerprint != claim.reader_fingerprint:
-            yield Violation(
-                "claims.Claim",
-                claim.slug,
-                "What readers see of it (headline, wording, claimant, date, appearance, "
-                "topic or summary) is not what its last review event "
-                f"(v{claim.recorded_version}) recorded: it changed outside the workflow. "
-                "Restore it, or change it with a revision.",
+
+
+def chain_problems(claim_id, chain, steps):
+    """What is wrong with one claim's revisions, in order of number."""
+    previous_digest = ""
+    for expected, revision in enumerate(chain, start=1):
+        name = f"Its revision {revision.number}"
+        if revision.number != expected:
+            yield f"{name} is out of sequence: revision {expected} is missing."
+        if revision.previous_digest != previous_digest:
+            yield f"{name} does not follow the revision before it: the chain is broken."
+        if revision.digest != revision.computed_digest():
+            yield (
+                f"{name} is not what was published: its content does not match its digest, "
+                "so it was changed outside the workflow."
             )
+        elif not revision_columns_match(revision):
+            yield f"{name}'s listing columns do not match its document."
+        if (claim_id, revision.published_at, revision.published_by_id) not in steps:
+            yield f"{name} was published by no review event of the claim."
+        previous_digest = revision.digest
+
+
+def revision_columns_match(revision):
+    document = revision.document
+    topic = document["topic"]["slug"] if document["topic"] else ""
+    return (revision.slug, revision.rating, revision.topic_slug, revision.claimant_slug) == (
+        document["slug"],
+        document["rating"],
+        topic,
+        document["claimant"]["slug"],
+    )
+
+
+def published_record_problems(revision, status):
+    """The workflow's rules, asked of the record readers see (a current revision)."""
+    record = ClaimRecord(revision.document, revision)
+    if record.status != status:
+        yield (
+            f"Readers see it as {record.status}, but it is {status}: its status changed "
+            "outside the workflow."
+        )
+    caveats = record.caveats
+    if record.has_verdict:
+        yield from VERDICT_RULES[record.status](record, record.evidence, caveats)
+    yield from public_problems(record, caveats)
 
 
 def audit_trail_violations(using):

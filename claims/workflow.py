@@ -33,6 +33,13 @@ class WorkflowForbidden(PermissionDenied):
     """The user may not take this step on this claim."""
 
 
+def public_rating(status, previous_status):
+    """The rating readers see of a claim: under review, its previous rating."""
+    if status == ClaimStatus.IN_REVIEW and previous_status:
+        return ClaimStatus(previous_status)
+    return ClaimStatus(status)
+
+
 def graded(evidence, stance, at_best):
     """The items of `stance` graded `at_best` or better (1 is best)."""
     return [item for item in evidence if item.stance == stance and item.credibility <= at_best]

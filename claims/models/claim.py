@@ -44,6 +44,7 @@ from claims.workflow import (
     correction_text,
     needs_internal_note,
     public_problems,
+    public_rating,
     step_updates,
 )
 
@@ -206,9 +207,7 @@ class Claim(SlugNaturalKey):
     @property
     def public_status(self):
         """The rating readers see: in review, the previous public rating."""
-        if self.status == ClaimStatus.IN_REVIEW and self.previous_status:
-            return ClaimStatus(self.previous_status)
-        return ClaimStatus(self.status)
+        return public_rating(self.status, self.previous_status)
 
     @property
     def is_under_review(self):
@@ -344,8 +343,9 @@ class Claim(SlugNaturalKey):
         Write one audited step to this claim, read under its row lock in the
         caller's transaction: the field values `updates`, the ReviewEvent, the
         public Correction saying `correction` when there is one, and, when the
-        claim is published after the step, the revision readers then see (an
-        unpublished claim's current revision stops being current).
+        claim is published after the step, the revision readers then see. A
+        withdrawal publishes one too, never current, so that the chain of
+        revisions holds every correction readers were shown.
 
         The claim is written through save(), so that its signals retire the
         public pages it changes; the event and the correction go in by
@@ -372,8 +372,11 @@ class Claim(SlugNaturalKey):
                 [Correction(claim=self, kind=correction_kind, note=correction, published_at=now)]
             )
         self.revisions.filter(is_current=True).update(is_current=False)
-        if self.is_published:
-            Revision.publish(self, by=by, at=now, public_note=correction)
+        if self.is_published or action == Action.UNPUBLISH:
+            # A withdrawal is on the record too: its revision is never current.
+            Revision.publish(
+                self, by=by, at=now, public_note=correction, current=self.is_published
+            )
             self.draft_authors.clear()
         return event
 

@@ -41,12 +41,6 @@ class ReviewEvent(models.Model):
         limit=5_000,
         help_text="The audit trail only: never shown to readers.",
     )
-    reader_fingerprint = models.CharField(
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="Claim.reader_fingerprint as this step left it.",
-    )
     public_note = bounded_text(
         blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
     )

@@ -21,7 +21,9 @@ from django.db.models import Q
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.natural_keys import NaturalKeyManager
 from claims.permissions import role_for_step
+from claims.workflow import public_rating
 
 # The document's shape: a reader of an older revision knows what it holds.
 RECORD_FORMAT = 1
@@ -75,7 +77,8 @@ def claim_record(claim):
     timeline's public part.
 
     Values, not labels: a rating, a grade or a kind is stored as its value,
-    and the page words it in the reader's language.
+    and the page words it in the reader's language. Reads only fields and
+    relations, so that migrations can call it on their historical models.
     """
     evidence = claim.evidence.select_related("source__affiliation", "origin__affiliation").order_by(
         "credibility", "added_at", "pk"
@@ -104,7 +107,7 @@ def claim_record(claim):
         "review_by": claim.review_by,
         "status": claim.status,
         "previous_status": claim.previous_status,
-        "rating": claim.public_status.value,
+        "rating": public_rating(claim.status, claim.previous_status).value,
         "summary": claim.verdict_summary,
         "published_at": claim.published_at,
         "caveats": [{"kind": caveat.kind, "text": caveat.text} for caveat in claim.caveats.all()],
@@ -193,6 +196,10 @@ class RevisionQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
 
+class RevisionManager(NaturalKeyManager.from_queryset(RevisionQuerySet)):
+    key_lookups = ("claim__slug", "number")
+
+
 class Revision(models.Model):
     """
     One published version of a claim's reader-facing record. Written once, by
@@ -204,7 +211,7 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(help_text="1 for the first publication, then 2, 3…")
     document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
     public_note = bounded_text(
-        blank=True, limit=2_000, help_text="What changed from the revision before, for readers."
+        blank=True, limit=2_500, help_text="What changed from the revision before, for readers."
     )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
@@ -221,7 +228,7 @@ class Revision(models.Model):
     claimant_slug = models.SlugField(max_length=200)
     first_published_at = models.DateTimeField()
 
-    objects = RevisionQuerySet.as_manager()
+    objects = RevisionManager()
 
     class Meta:
         ordering = ["claim", "number"]
@@ -239,7 +246,7 @@ class Revision(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="claims_revision_number"),
             choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
-            length_constraint("public_note", 2_000, "claims_revision_public_note_length"),
+            length_constraint("public_note", 2_500, "claims_revision_public_note_length"),
         ]
         indexes = [
             models.Index(
@@ -262,13 +269,19 @@ class Revision(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("A published revision is never deleted.")
 
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.number)
+
+    natural_key.dependencies = ["claims.claim", "claims.reviewevent", "claims.correction"]
+
     @classmethod
-    def publish(cls, claim, *, by, at, public_note=""):
+    def publish(cls, claim, *, by, at, public_note="", current=True):
         """
         Publish `claim`'s record as it stands (claim_record) as its next
-        revision, current from now, chained to the one before. Called by the
-        workflow step that publishes it (Claim.write_step), under the claim's
-        row lock, after any earlier revision stopped being current.
+        revision, chained to the one before, and current from now unless it
+        records a withdrawal. Called by the workflow step that publishes it
+        (Claim.write_step), under the claim's row lock, after any earlier
+        revision stopped being current.
         """
         previous = cls.objects.filter(claim=claim).order_by("-number").first()
         document = as_document(claim_record(claim))
@@ -279,7 +292,7 @@ class Revision(models.Model):
             public_note=public_note,
             published_at=at,
             published_by=by,
-            is_current=True,
+            is_current=current,
             previous_digest=previous.digest if previous else "",
             slug=document["slug"],
             rating=document["rating"],
