@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import timezone
 
+from claims.caching import RECENT_PAGES
 from claims.choices import ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, Source
 from claims.roles import ROLES, sync_roles
@@ -143,6 +145,17 @@ def claim_form_data(claim, **overrides):
     data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = claim.events.count()
     data.update(overrides)
     return data
+
+
+def forget_cached_pages():
+    """
+    Empty the page and fragment caches and this process's memo of pages, as a
+    restart with an empty cache would: the next read of any page renders it whole.
+    """
+    cache.clear()
+    # Every test's seed carries the same content versions, so a page the memo
+    # kept from an earlier test would look current.
+    RECENT_PAGES.clear()
 
 
 def page_text(response):

@@ -62,7 +62,9 @@ def test_the_etag_changes_whenever_the_page_does(seed, client):
     )
     after_caveat = client.get(url)["ETag"]
     # A source's grade changes the page without touching the claim row.
-    Source.objects.filter(slug="rok-lawmakers").update(reliability="B")
+    source = Source.objects.get(slug="rok-lawmakers")
+    source.reliability = "B"
+    source.save()
     after_grade = client.get(url)["ETag"]
     assert len({before, after_caveat, after_grade}) == 3
 

@@ -14,6 +14,7 @@ from claims.models import Caveat, Claim, Correction, ReviewEvent
 from claims.prepared import ClaimRead
 from claims.views import PAGE_LISTS, claim_for_page
 from tests.factories import (
+    forget_cached_pages,
     make_evidence,
     make_published_claim,
     make_source,
@@ -82,10 +83,11 @@ def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
 
 def test_a_verdict_past_its_review_date_may_be_outdated(seed, client):
     assert "may be outdated" not in page_text(client.get(KURSK))
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        review_by=timezone.localdate() - timedelta(days=1)
-    )
+    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim.review_by = timezone.localdate() - timedelta(days=1)
+    claim.save()
     assert "may be outdated" in page_text(client.get(KURSK))
+    assert Claim.objects.get(pk=claim.pk).review_by < timezone.localdate()
 
 
 def test_evidence_is_grouped_by_stance_with_grades_in_words(seed, client):
@@ -201,6 +203,7 @@ def test_the_4700_page_and_its_css_weigh_under_50_kb(seed, client):
 
 
 def verdict_page_queries(client, url):
+    forget_cached_pages()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -236,9 +239,11 @@ def test_query_count_is_the_same_with_2_and_50_evidence_items(editor, reviewer, 
     add_evidence(48)
     assert claim.evidence.count() == 50
     with_50 = verdict_page_queries(client, claim.get_absolute_url())
-    # The claim, its caveats, events, corrections, whether it states an
-    # estimate, and its evidence: it states none, so none are read.
-    assert with_2 == with_50 == 6
+    # The page's content versions, the claim, its caveats, events,
+    # corrections, whether it states an estimate, the versions again for the
+    # evidence sections' fragments, and its evidence: it states no estimate,
+    # so none are read.
+    assert with_2 == with_50 == 8
 
 
 def estimate_reads(client, url):
