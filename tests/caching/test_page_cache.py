@@ -117,8 +117,7 @@ def test_nothing_is_cached_for_a_missing_or_unpublished_claim(seed, client, page
     assert not Claim.objects.get(slug="dead-cremated-in-russia").is_published
 
 
-def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, page_cache, settings):
-    settings.PUBLIC_PAGE_CACHE = False
+def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, uncached_pages):
     client.get(KURSK)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(KURSK).status_code == 200

@@ -46,9 +46,12 @@ def test_filters_by_verdict_topic_and_claimant(seed, client):
     ]
 
 
-def test_a_claim_in_review_is_filed_under_its_previous_verdict(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+def test_a_claim_in_review_is_filed_under_its_previous_verdict(seed, client, publisher):
+    Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+        by=publisher, note="A new report.", public_note="We are checking a new report."
+    )
+    assert Claim.objects.get(slug="north-korean-troops-kursk").previous_status == (
+        ClaimStatus.CORROBORATED
     )
     assert listed_slugs(client.get("/", {"verdict": "corroborated"})) == [
         "north-korean-troops-kursk"

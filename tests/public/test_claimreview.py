@@ -82,9 +82,12 @@ def test_the_kursk_claimreview_carries_the_published_rating_value(seed, client):
     }
 
 
-def test_a_claim_in_review_is_reviewed_under_its_previous_verdict(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+def test_a_claim_in_review_is_reviewed_under_its_previous_verdict(seed, client, publisher):
+    Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+        by=publisher, note="A new report.", public_note="We are checking a new report."
+    )
+    assert Claim.objects.get(slug="north-korean-troops-kursk").previous_status == (
+        ClaimStatus.CORROBORATED
     )
     document = claimreview_of(client, "north-korean-troops-kursk")
     validator.validate(document)

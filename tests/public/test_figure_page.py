@@ -99,9 +99,10 @@ def test_csv_and_json_carry_the_rows_of_the_table(deaths, client, settings):
 
 
 def test_the_csv_defuses_what_a_spreadsheet_would_run(deaths, client):
-    Estimate.objects.filter(stated_on=date(2025, 9, 2)).update(
-        excerpt='=HYPERLINK("https://evil.example","click")', note="+1 more"
-    )
+    september = Estimate.objects.get(stated_on=date(2025, 9, 2))
+    september.excerpt = '=HYPERLINK("https://evil.example","click")'
+    september.note = "+1 more"
+    september.save()
     [september] = [row for row in csv_rows(client, deaths) if row["stated_on"] == "2025-09-02"]
     assert september["excerpt"] == '\'=HYPERLINK("https://evil.example","click")'
     assert september["note"] == "'+1 more"
@@ -109,10 +110,12 @@ def test_the_csv_defuses_what_a_spreadsheet_would_run(deaths, client):
 
 
 def test_stored_text_is_escaped_on_the_page_and_in_the_chart(deaths, client):
-    Estimate.objects.filter(stated_on=date(2025, 9, 2)).update(
-        excerpt='</q><script>alert("x")</script>'
-    )
-    Source.objects.filter(slug="nis").update(name="<b>NIS</b> & co")
+    september = Estimate.objects.get(stated_on=date(2025, 9, 2))
+    september.excerpt = '</q><script>alert("x")</script>'
+    september.save()
+    nis = Source.objects.get(slug="nis")
+    nis.name = "<b>NIS</b> & co"
+    nis.save()
     content = client.get(deaths.get_absolute_url()).content.decode()
     assert "<script>" not in content
     assert "&lt;script&gt;" in content

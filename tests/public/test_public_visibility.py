@@ -60,8 +60,15 @@ def test_searching_for_an_unpublished_claim_finds_nothing(seed, client):
         assert "0 verdicts" in response.content.decode(), word
 
 
-def test_unpublishing_a_claim_takes_it_off_every_page(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(is_published=False)
+def test_unpublishing_a_claim_takes_it_off_every_page(seed, client, publisher):
+    for url in ["/claims/north-korean-troops-kursk/", "/", "/feed/", "/sources/north-korea/"]:
+        assert client.get(url).status_code == 200, url
+    Claim.objects.get(slug="north-korean-troops-kursk").unpublish(
+        by=publisher,
+        note="Withdrawn pending a legal review.",
+        public_note="We withdrew this verdict while we check it again.",
+    )
+    assert not Claim.objects.get(slug="north-korean-troops-kursk").is_published
     assert client.get("/claims/north-korean-troops-kursk/").status_code == 404
     for url in ["/", "/feed/", *sitemap_pages(client), "/claims.json", "/sources/nis/"]:
         assert "north-korean-troops-kursk" not in client.get(url).content.decode(), url

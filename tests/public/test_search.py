@@ -102,8 +102,11 @@ def test_search_never_reaches_unpublished_claims(editor, client):
     assert Claim.objects.filter(headline__icontains="bridge").count() == 2
 
 
-def test_search_follows_edits_to_a_claim(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        verdict_summary="Confirmed by satellite imagery."
+def test_search_follows_edits_to_a_claim(seed, client, publisher):
+    assert found(client, "satellite") == []
+    Claim.objects.get(slug="north-korean-troops-kursk").revise(
+        by=publisher,
+        changes={"verdict_summary": "Confirmed by satellite imagery."},
+        public_note="We added what confirmed the deployment.",
     )
     assert found(client, "satellite") == ["north-korean-troops-kursk"]

@@ -51,6 +51,8 @@ def test_the_preview_is_never_cached(client, editor, page_cache):
     cache_control = {part.strip() for part in first["Cache-Control"].split(",")}
     assert {"no-cache", "no-store", "private"} <= cache_control
     assert "ETag" not in first.headers
+    # Around the models' signals, which would retire a cached page: the
+    # preview must show the change without any cache being told of it.
     Claim.objects.filter(slug=DRAFT).update(headline="Remains were cremated before return")
     assert "Remains were cremated before return" in page_text(client.get(PREVIEW))
     # The public address still answers 404, whoever asks.

@@ -72,9 +72,13 @@ def test_what_we_dont_know_comes_right_after_the_verdict(seed, client):
     assert unknowns < text.index("The claim as made") < text.index("The evidence")
 
 
-def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client, publisher):
+    assert "Under review" not in page_text(client.get(KURSK))
+    Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+        by=publisher, note="A new report.", public_note="We are checking a new report."
+    )
+    assert Claim.objects.get(slug="north-korean-troops-kursk").previous_status == (
+        ClaimStatus.CORROBORATED
     )
     text = page_text(client.get(KURSK))
     assert "Under review — previous verdict: Corroborated" in text
@@ -126,11 +130,16 @@ def test_links_out_are_noopener_nofollow_with_archive_links(seed, client):
     assert f'<a href="https://archive.example/report" {rel}>Archived copy</a>' in content
 
 
-def test_the_claim_as_made_names_claimant_date_and_place(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        made_on=date(2026, 11, 19), appearance_url="https://news.example/briefing"
+def test_the_claim_as_made_names_claimant_date_and_place(seed, client, publisher):
+    Claim.objects.get(slug="north-korean-troops-kursk").revise(
+        by=publisher,
+        changes={
+            "made_on": date(2026, 11, 19),
+            "appearance_url": "https://news.example/briefing",
+            "appeared_in": None,
+        },
+        public_note="We added where and when the claim was made.",
     )
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(appeared_in=None)
     content = client.get(KURSK).content.decode()
     text = page_text(client.get(KURSK))
     assert "North Korea has deployed troops to assist Russia in the Kursk region." in text
