@@ -147,6 +147,26 @@ def claim_form_data(claim, **overrides):
     return data
 
 
+def revise_form_data(claim, **overrides):
+    """The revise form as the browser would post it: the claim's values, unchanged."""
+    data = {
+        "headline": claim.headline,
+        "wording": claim.wording,
+        "claimant": claim.claimant_id,
+        "made_on": claim.made_on.isoformat() if claim.made_on else "",
+        "appeared_in": claim.appeared_in_id or "",
+        "appearance_url": claim.appearance_url,
+        "topic": claim.topic_id or "",
+        "verdict_summary": claim.verdict_summary,
+        "public_note": "",
+        "kind": "correction",
+        "note": "",
+        "expected_version": claim.version,
+    }
+    data.update(overrides)
+    return data
+
+
 def forget_cached_pages():
     """
     Empty the page and fragment caches and this process's memo of pages, as a

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from claims.choices import CaveatKind, ClaimStatus
 from claims.models import Affiliation, Article, Caveat, Claim, Correction, Source, Topic
-from tests.factories import claim_form_data, make_claim, make_source, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
+from tests.factories import claim_form_data, make_claim, make_source, page_text, revise_form_data
 
 CASUALTIES = "/claims/north-korean-casualties-4700/"
 KURSK = "/claims/north-korean-troops-kursk/"

@@ -1,35 +1,15 @@
 """Each published verdict carries one valid ClaimReview; /claims.json lists them all."""
 
-import json
-import re
 from datetime import date
 
 import jsonschema
 import pytest
-from django.conf import settings
 
 from claims.choices import ClaimStatus, SourceKind
 from claims.models import Article, Claim, Correction
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from tests.claimreview_documents import SCHEMA, claimreview_of, validator
 from tests.factories import make_published_claim, make_source
-
-SCHEMA = json.loads(
-    (settings.BASE_DIR / "claims" / "schemas" / "claimreview.schema.json").read_text()
-)
-validator = jsonschema.Draft202012Validator(SCHEMA)
-
-
-def embedded_claimreviews(response):
-    content = response.content.decode()
-    blocks = re.findall(
-        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', content, re.S
-    )
-    return [json.loads(block) for block in blocks]
-
-
-def claimreview_of(client, slug):
-    [document] = embedded_claimreviews(client.get(f"/claims/{slug}/"))
-    return document
 
 
 def test_the_schema_is_itself_valid():

@@ -14,8 +14,13 @@ from django.urls import reverse
 from claims.constraints import no_control_characters
 from claims.models import Caveat, Claim, Correction
 from claims.workflow import WorkflowError
-from tests.factories import claim_form_data, make_claim, make_published_claim, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
+from tests.factories import (
+    claim_form_data,
+    make_claim,
+    make_published_claim,
+    page_text,
+    revise_form_data,
+)
 
 CASUALTIES = "north-korean-casualties-4700"
 HUNDRED_KB = "The NIS says so. " * 6_024  # 102,408 characters

@@ -19,26 +19,6 @@ def step(claim, action, **overrides):
     return claim_form_data(claim, _workflow_action=action, **overrides)
 
 
-def revise_form_data(claim, **overrides):
-    """The revise form as the browser would post it: the claim's values, unchanged."""
-    data = {
-        "headline": claim.headline,
-        "wording": claim.wording,
-        "claimant": claim.claimant_id,
-        "made_on": claim.made_on.isoformat() if claim.made_on else "",
-        "appeared_in": claim.appeared_in_id or "",
-        "appearance_url": claim.appearance_url,
-        "topic": claim.topic_id or "",
-        "verdict_summary": claim.verdict_summary,
-        "public_note": "",
-        "kind": "correction",
-        "note": "",
-        "expected_version": claim.version,
-    }
-    data.update(overrides)
-    return data
-
-
 def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     seed, client, django_user_model
 ):

@@ -17,8 +17,14 @@ from claims.invariants import find_violations
 from claims.models import Article, Caveat, Claim, Correction, ReviewEvent, Source, Topic
 from claims.models.claim import READER_FACING_FIELDS
 from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
-from tests.factories import claim_form_data, make_claim, make_evidence, make_source, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
+from tests.factories import (
+    claim_form_data,
+    make_claim,
+    make_evidence,
+    make_source,
+    page_text,
+    revise_form_data,
+)
 
 KURSK = "north-korean-troops-kursk"
 
