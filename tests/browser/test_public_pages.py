@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.seed import CLAIM
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 667}
@@ -54,7 +56,7 @@ def test_the_list_works_without_javascript(desk, browser, live_server):
 
 def test_a_verdict_page_fits_a_phone_with_what_we_dont_know_on_the_first_screen(desk, new_page):
     page = new_page(**PHONE)
-    page.goto("/claims/north-korean-casualties-4700/")
+    page.goto(f"/claims/{CLAIM.casualties}/")
     expect(page.locator(".badge").first).to_have_text("Unverified")
     heading = page.get_by_role("heading", name="What we don't know")
     assert heading.bounding_box()["y"] + heading.bounding_box()["height"] < PHONE["height"]
