@@ -9,6 +9,7 @@ tests/seed.py, so that a change to the story is a change in one place.
 import ast
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 from tests.seed import AFFILIATION, ARTICLE, CLAIM, FIGURE, SEED_FIXTURE, SOURCE, TOPIC
@@ -17,6 +18,7 @@ TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 
 
+@cache
 def suite_modules():
     """Every Python file of the suite, by its path from the project's root."""
     return {
@@ -92,12 +94,15 @@ def seed_slugs():
 
 def restated(text, slugs):
     """The seed slugs `text` contains as a word of an address (not inside a longer slug)."""
-    return {
-        slug
-        for slug in slugs
-        # A dot before it is a host name ("www.nis.go.kr"), not an address.
-        if re.search(rf"(?<![\w.-]){re.escape(slug)}(?![\w-])", text)
-    }
+    return set(address_words(frozenset(slugs)).findall(text))
+
+
+@cache
+def address_words(slugs):
+    # A dot before a slug is a host name ("www.nis.go.kr"), not an address.
+    # Longest first, so that a slug is never taken for the start of a longer one.
+    alternatives = "|".join(re.escape(slug) for slug in sorted(slugs, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.-])({alternatives})(?![\w-])")
 
 
 def string_literals(tree):
