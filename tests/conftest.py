@@ -1,15 +1,15 @@
 """
 Fixtures for the whole suite: the cast (`editor`, `reviewer`, `publisher`), the
-seed story (`seed`), and settings every test runs under. Functions that make
-rows or read pages are in tests/factories.py.
+seed story (`seed`), the caches every test runs with (on, as in production)
+and the settings it runs under. Functions that make rows or read pages are in
+tests/factories.py.
 """
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from claims.caching import RECENT_PAGES
-from tests.factories import make_user
+from tests.factories import forget_cached_pages, make_user
 from tests.seed import SeedRows
 
 
@@ -66,18 +66,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # Many tests change rows directly (a queryset update(), as no editor can),
-    # and then read a page; the page and fragment caches follow saves,
-    # deletes and the workflow. They have their own tests (tests/caching/),
-    # which turn them back on.
-    settings.PUBLIC_PAGE_CACHE = False
-    settings.PUBLIC_FRAGMENT_CACHE = False
-
-
-@pytest.fixture
 def page_cache(settings):
-    """The page and fragment caches on, in a local-memory cache of their own, empty."""
+    """
+    The page and fragment caches on, as production runs them, in a local-memory
+    cache of this test's own, empty at its start. Tests of the uncached path
+    ask for `uncached_pages` instead.
+    """
     settings.PUBLIC_PAGE_CACHE = True
     settings.PUBLIC_FRAGMENT_CACHE = True
     settings.CACHES = {
@@ -86,8 +80,15 @@ def page_cache(settings):
             "LOCATION": "page-cache-tests",
         }
     }
-    cache.clear()
-    # Every test's seed carries the same content version, so a page this
-    # process kept from an earlier test would look current.
-    RECENT_PAGES.clear()
+    forget_cached_pages()
     return cache
+
+
+@pytest.fixture
+def uncached_pages(settings, page_cache):
+    """
+    The page and fragment caches off, as a site with PUBLIC_PAGE_CACHE and
+    PUBLIC_FRAGMENT_CACHE off runs: for tests of the uncached path.
+    """
+    settings.PUBLIC_PAGE_CACHE = False
+    settings.PUBLIC_FRAGMENT_CACHE = False

@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import timezone
 
+from claims.caching import RECENT_PAGES
 from claims.choices import ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, Source
 from claims.permissions import ROLES
@@ -224,6 +226,37 @@ def as_post_data(fields, **changes):
         {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
     )
     return data
+
+
+def revise_form_data(claim, **overrides):
+    """The revise form as the browser would post it: the claim's values, unchanged."""
+    data = {
+        "headline": claim.headline,
+        "wording": claim.wording,
+        "claimant": claim.claimant_id,
+        "made_on": claim.made_on.isoformat() if claim.made_on else "",
+        "appeared_in": claim.appeared_in_id or "",
+        "appearance_url": claim.appearance_url,
+        "topic": claim.topic_id or "",
+        "verdict_summary": claim.verdict_summary,
+        "public_note": "",
+        "kind": "correction",
+        "note": "",
+        "expected_version": claim.version,
+    }
+    data.update(overrides)
+    return data
+
+
+def forget_cached_pages():
+    """
+    Empty the page and fragment caches and this process's memo of pages, as a
+    restart with an empty cache would: the next read of any page renders it whole.
+    """
+    cache.clear()
+    # Every test's seed carries the same content versions, so a page the memo
+    # kept from an earlier test would look current.
+    RECENT_PAGES.clear()
 
 
 def page_text(response):

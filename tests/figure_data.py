@@ -31,3 +31,41 @@ def make_estimate(figure, origin=None, stated_on=date(2025, 4, 30), low=600, **o
         low=low,
         **fields,
     )
+
+
+# The figure admin's form, as the browser posts it.
+
+
+def estimate_row(index, **fields):
+    row = {
+        "stated_on": "2025-04-30",
+        "qualifier": "about",
+        "low": "600",
+        "high": "",
+        "origin": make_source("NIS", affiliation="South Korean government").pk,
+        "relayed_by": "",
+        "url": "https://world.example/report",
+        "excerpt": "roughly 600 North Korean soldiers have died",
+        "note": "",
+        "period_start": "",
+        "period_end": "",
+        "supersedes_earlier": "on",
+    }
+    row.update(fields)
+    return {f"estimates-{index}-{name}": value for name, value in row.items()}
+
+
+def figure_form(*rows, **fields):
+    data = {
+        "name": "North Korean soldiers killed",
+        "slug": "north-korean-soldiers-killed",
+        "short_name": "the death toll",
+        "unit": "soldiers",
+        "definition": "Killed in combat since the deployment.",
+        "estimates-TOTAL_FORMS": len(rows),
+        "estimates-INITIAL_FORMS": 0,
+    }
+    data.update(fields)
+    for row in rows:
+        data.update(row)
+    return data

@@ -10,14 +10,20 @@ the same keys, into the current test's transaction in a handful of bulk
 inserts. Each test still starts from the seed as loaded and ends by rolling
 its changes back, so tests stay independent.
 
-Nothing here names a model: the rows are whatever the load added, in whichever
-tables, and they are inserted parents first, in the order their foreign keys
-give.
+The story's addresses (CLAIM, SOURCE, FIGURE, TOPIC, AFFILIATION, ARTICLE),
+each named for its part in the story, are written here and nowhere else in the
+suite: a test says CLAIM.kursk, never the slug (tests/code/test_suite_layout.py
+checks both that each is in the seed and that no test restates one).
+
+Nothing in SeedRows names a model: the rows are whatever the load added, in
+whichever tables, and they are inserted parents first, in the order their
+foreign keys give.
 """
 
 import json
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.management import call_command
@@ -27,6 +33,66 @@ from django.db import connection, transaction
 from tests.factories import ensure_roles
 
 SEED_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
+
+# The seed's claims, by what each says; whether readers see it, and its verdict.
+CLAIM = SimpleNamespace(
+    # NIS: about 4,700 killed or wounded. Published, unverified, with caveats.
+    casualties="north-korean-casualties-4700",
+    # NIS: about 600 dead. Published, unverified; has a correction.
+    deaths="north-korean-deaths-600",
+    # Injured soldiers repatriated January to March. In review, unpublished.
+    injured_repatriated="injured-repatriated-january-march",
+    # The dead cremated in Russia. Unverified, unpublished: the desk's draft.
+    cremated="dead-cremated-in-russia",
+    # Troops sent to Kursk. Published, corroborated by independent origins.
+    kursk="north-korean-troops-kursk",
+    # The deployment under the 2024 treaty. Unverified, unpublished.
+    treaty="deployment-under-2024-treaty",
+    # The casualty figure a significant increase. In review, unpublished.
+    significant_increase="figure-significant-increase",
+    # No lethal aid from South Korea. Unverified, unpublished.
+    no_lethal_aid="south-korea-no-lethal-aid",
+    # Many North Korea sympathisers in the South. Published, unverifiable.
+    sympathisers="many-north-korea-sympathisers",
+)
+# The seed's figures: the estimates of killed or wounded, and of the dead.
+FIGURE = SimpleNamespace(casualties="north-korean-casualties", deaths="north-korean-deaths")
+SOURCE = SimpleNamespace(
+    # South Korea's spy agency: the claimant of six of the nine claims.
+    nis="nis",
+    jcs="jcs",
+    rok_lawmakers="rok-lawmakers",
+    zelensky="zelensky",
+    russian_general_staff="russian-general-staff",
+    # Pyongyang's government: evidence for the Kursk claim alone.
+    north_korea="north-korea",
+    kcna="kcna",
+    kbs_world="kbs-world",
+    kbs="kbs",
+    korea_herald="korea-herald",
+    rbc_ukraine="rbc-ukraine",
+    moscow_times="moscow-times",
+    urdupoint="urdupoint",
+    unn="unn",
+    standard_kenya="standard-kenya",
+    nk_news="nk-news",
+    business_recorder="business-recorder",
+    # Claimant only of unpublished claims: no reader sees it.
+    seed_article="seed-article",
+    # Claimant of the sympathisers claim.
+    unnamed_commenter="unnamed-commenter",
+)
+TOPIC = SimpleNamespace(
+    north_korea_russia="north-korea-russia", south_korean_politics="south-korean-politics"
+)
+AFFILIATION = SimpleNamespace(
+    south_korea="south-korean-government",
+    north_korea="north-korean-government",
+    russia="russian-government",
+    ukraine="ukrainian-government",
+)
+# The article every seed claim appeared in.
+ARTICLE = SimpleNamespace(nis_casualties="nis-north-korean-casualties")
 
 
 def stored_models():

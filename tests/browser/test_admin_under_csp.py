@@ -5,6 +5,7 @@ from axes.models import AccessLog
 
 from claims.models import Caveat, Claim
 from tests.factories import log_in_page
+from tests.seed import CLAIM
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ NEW_CAVEAT = "Added in the browser under the strict CSP."
 
 
 def test_a_publisher_edits_a_claim_with_the_admins_scripts_and_no_violation(new_page, desk):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     caveats_before = claim.caveats.count()
     page = new_page()
     page.add_init_script(COLLECT_VIOLATIONS)

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed import CLAIM, FIGURE
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-FIGURE = "/figures/north-korean-casualties/"
-DEATHS_FIGURE = "/figures/north-korean-deaths/"
-DEATHS_VERDICT = "/claims/north-korean-deaths-600/"
+CASUALTIES_FIGURE = f"/figures/{FIGURE.casualties}/"
+DEATHS_FIGURE = f"/figures/{FIGURE.deaths}/"
+DEATHS_VERDICT = f"/claims/{CLAIM.deaths}/"
 WIDTHS = [(1280, 900), (390, 844)]
 
 
@@ -31,7 +33,7 @@ def require(present, what):
     pytest.skip(reason)
 
 
-@pytest.mark.parametrize("path", [FIGURE, DEATHS_FIGURE, DEATHS_VERDICT])
+@pytest.mark.parametrize("path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT])
 @pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_axe_finds_no_violation(desk, browser, live_server, path, width, height):
     require(AXE.exists(), "axe-core")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from claims.models import Affiliation, Claim, Source
 from tests.factories import log_in_page
+from tests.seed import AFFILIATION, CLAIM
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def ministry(desk):
         slug="rok-defence-ministry",
         kind="government",
         reliability="B",
-        affiliation=Affiliation.objects.get(slug="south-korean-government"),
+        affiliation=Affiliation.objects.get(slug=AFFILIATION.south_korea),
     )
 
 
@@ -151,7 +152,7 @@ def test_a_claim_goes_from_entry_to_publication(desk, ministry, new_page):
 
 
 def test_a_reader_cannot_find_an_unpublished_claim(desk, new_page):
-    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    draft = Claim.objects.get(slug=CLAIM.cremated)
     assert not draft.is_published
     reader = new_page()
     reader.goto("/")
@@ -185,7 +186,7 @@ def test_the_public_pages_work_by_keyboard_alone(desk, new_page):
             break
     expect(result).to_be_focused()
     reader.keyboard.press("Enter")
-    reader.wait_for_url("**/claims/north-korean-troops-kursk/")
+    reader.wait_for_url(f"**/claims/{CLAIM.kursk}/")
     expect(reader.locator(".badge").first).to_have_text("Corroborated")
     # Every link and control on the verdict page can take the focus, visibly.
     reader.keyboard.press("Tab")

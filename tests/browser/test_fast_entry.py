@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from claims.choices import ClaimStatus
 from claims.models import Claim, Source
 from tests.factories import make_claim, make_source, password_for
+from tests.seed import SOURCE
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +149,7 @@ def test_an_editor_enters_a_claim_with_four_items_and_three_new_sources_within_b
 
     claim = Claim.objects.get(headline=HEADLINE)
     assert claim.status == ClaimStatus.IN_REVIEW
-    assert claim.claimant.slug == "nis" and claim.topic.name == "North Korea and Russia"
+    assert claim.claimant.slug == SOURCE.nis and claim.topic.name == "North Korea and Russia"
     items = {item.title: item for item in claim.evidence.select_related("source")}
     assert len(items) == 4
     assert items["Moscow denies any new deployment"].stance == "contradicts"

@@ -10,15 +10,15 @@ from playwright.sync_api import expect
 from claims.choices import ClaimStatus
 from claims.models import Claim
 from tests.factories import sign_in
+from tests.seed import CLAIM
 
 pytestmark = pytest.mark.browser
 
-INJURED = "injured-repatriated-january-march"
 SUMMARY = "Only the NIS says so, and no other government or agency has confirmed it."
 
 
 def injured():
-    return Claim.objects.get(slug=INJURED)
+    return Claim.objects.get(slug=CLAIM.injured_repatriated)
 
 
 def change_path(claim):

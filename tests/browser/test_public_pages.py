@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.seed import CLAIM, FIGURE
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 667}
@@ -54,7 +56,7 @@ def test_the_list_works_without_javascript(desk, browser, live_server):
 
 def test_a_verdict_page_fits_a_phone_with_what_we_dont_know_on_the_first_screen(desk, new_page):
     page = new_page(**PHONE)
-    page.goto("/claims/north-korean-casualties-4700/")
+    page.goto(f"/claims/{CLAIM.casualties}/")
     expect(page.locator(".badge").first).to_have_text("Unverified")
     heading = page.get_by_role("heading", name="What we don't know")
     assert heading.bounding_box()["y"] + heading.bounding_box()["height"] < PHONE["height"]
@@ -66,7 +68,7 @@ def test_a_verdict_page_fits_a_phone_with_what_we_dont_know_on_the_first_screen(
 
 def test_the_figure_table_scrolls_in_its_own_box_on_a_phone_and_says_so(desk, new_page):
     page = new_page(width=390, height=844)
-    response = page.goto("/figures/north-korean-casualties/")
+    response = page.goto(f"/figures/{FIGURE.casualties}/")
     assert response.status == 200
     # The page itself never scrolls sideways: only the table's box does.
     assert page.evaluate(
@@ -88,7 +90,7 @@ def test_the_figure_table_scrolls_in_its_own_box_on_a_phone_and_says_so(desk, ne
 
 def test_the_figure_table_needs_no_hint_where_it_fits(desk, new_page):
     page = new_page(width=1280, height=900)
-    page.goto("/figures/north-korean-casualties/")
+    page.goto(f"/figures/{FIGURE.casualties}/")
     box = page.get_by_role("region", name="Estimates of")
     assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
     expect(page.get_by_text("scroll it sideways to see every column")).to_be_hidden()

@@ -5,15 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Claim
+from tests.seed import CLAIM
 
 pytestmark = pytest.mark.browser
 
-KURSK = "north-korean-troops-kursk"
 NEW_HEADLINE = "North Korean troops fought for Russia in Kursk"
 
 
 def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_page):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     change_url = f"/admin/claims/claim/{claim.pk}/change/"
 
     editor = new_page(signed_in_as="editor")
@@ -55,7 +55,7 @@ def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_pa
     assert stored.corrections.get().note == "We made the headline clearer."
 
     reader = new_page()
-    reader.goto(f"/claims/{KURSK}/")
+    reader.goto(f"/claims/{CLAIM.kursk}/")
     expect(reader.get_by_role("heading", level=1)).to_have_text(NEW_HEADLINE)
     expect(reader.locator(".corrections")).to_contain_text(
         "Correction: We made the headline clearer."
@@ -68,7 +68,7 @@ def test_a_publisher_revises_a_published_verdict_without_javascript(desk, new_pa
 
 
 def test_an_editor_previews_a_draft_that_readers_cannot_see(desk, new_page):
-    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    draft = Claim.objects.get(slug=CLAIM.cremated)
     editor = new_page(signed_in_as="editor")
     editor.goto(f"/admin/claims/claim/{draft.pk}/change/")
     editor.get_by_role("link", name="View on site").click()

@@ -14,13 +14,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from claims.caching import RECENT_PAGES, content_version
 from claims.models import Claim, ContentVersion
 from factcheck.redis_cache import RedisCache, RedisUnreachable
+from tests.seed import CLAIM, FIGURE, SOURCE
 
 PAGES = [
     "/",
     "/?q=troops",
-    "/claims/north-korean-troops-kursk/",
-    "/sources/nis/",
-    "/figures/north-korean-deaths/",
+    f"/claims/{CLAIM.kursk}/",
+    f"/sources/{SOURCE.nis}/",
+    f"/figures/{FIGURE.deaths}/",
     "/feed/",
     "/healthz",
 ]

@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from claims.fragments import ListParts
 from claims.models import Claim, Source, Topic
 from tests.factories import page_text
-
-KURSK = "north-korean-troops-kursk"
+from tests.seed import CLAIM, SOURCE
 
 
 @pytest.fixture
@@ -38,17 +37,17 @@ def fresh(client, settings, path):
 
 def test_a_card_changes_with_the_claim_it_shows(client, fragments_only, settings):
     client.get("/")
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=fragments_only, note="Checking.", public_note="Checking again.")
     page = page_text(client.get("/"))
     assert "under review" in page
     assert page == page_text(fresh(client, settings, "/"))
-    assert Claim.objects.get(slug=KURSK).status == "in_review"
+    assert Claim.objects.get(slug=CLAIM.kursk).status == "in_review"
 
 
 def test_a_card_changes_with_its_claimants_name(client, fragments_only, settings):
     client.get("/")
-    nis = Source.objects.get(slug="nis")
+    nis = Source.objects.get(slug=SOURCE.nis)
     nis.name = "South Korea's spy agency"
     nis.save()
     page = page_text(client.get("/"))
@@ -62,7 +61,7 @@ def test_the_filter_form_changes_with_the_topics_of_published_claims(
 ):
     topic = Topic.objects.create(name="Sanctions", slug="sanctions")
     assert "Sanctions" not in page_text(client.get("/"))
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.revise(
         by=fragments_only,
         changes={"topic": topic},
@@ -74,12 +73,12 @@ def test_the_filter_form_changes_with_the_topics_of_published_claims(
     assert page_text(client.get("/?verdict=corroborated")) == page_text(
         fresh(client, settings, "/?verdict=corroborated")
     )
-    assert Claim.objects.get(slug=KURSK).topic == topic
+    assert Claim.objects.get(slug=CLAIM.kursk).topic == topic
 
 
 def test_a_claimreview_changes_with_its_claim(client, fragments_only, settings):
     before = client.get("/claims.json").json()
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=fragments_only, note="Checking.", public_note="A new report questions it.")
     after = client.get("/claims.json").json()
     assert after != before
@@ -97,9 +96,9 @@ def test_claims_json_is_what_json_response_would_write(client, fragments_only):
 
 
 def test_the_evidence_sections_change_with_the_claims_evidence(client, fragments_only, settings):
-    path = "/claims/north-korean-casualties-4700/"
+    path = f"/claims/{CLAIM.casualties}/"
     client.get(path)
-    item = Claim.objects.get(slug="north-korean-casualties-4700").evidence.first()
+    item = Claim.objects.get(slug=CLAIM.casualties).evidence.first()
     item.title = "Lawmakers relay the NIS figure"
     item.save()
     page = page_text(client.get(path))
@@ -109,7 +108,7 @@ def test_the_evidence_sections_change_with_the_claims_evidence(client, fragments
 
 
 def test_a_preview_never_comes_from_the_fragment_cache(client, fragments_only, editor):
-    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    claim = Claim.objects.get(slug=CLAIM.cremated)
     client.force_login(editor)
     first = page_text(client.get(f"/claims/{claim.slug}/preview/"))
     item = claim.evidence.first()
@@ -138,14 +137,14 @@ def test_the_count_and_the_matches_change_with_a_published_claim(
     settings.PUBLIC_PAGE_SIZE = 1
     paths = ["/", "/?page=2", "/?q=kursk", "/?q=troops&page=2"]
     before = [page_text(client.get(path)) for path in paths]
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.unpublish(by=publisher, note="Legal asked.", public_note="Withdrawn for a check.")
     for path, earlier in zip(paths, before, strict=True):
         page = page_text(client.get(path))
         assert page == page_text(fresh(client, settings, path)), path
         assert page != earlier, path
     assert "0 verdicts matching your search" in page_text(client.get("/?q=kursk"))
-    assert not Claim.objects.get(slug=KURSK).is_published
+    assert not Claim.objects.get(slug=CLAIM.kursk).is_published
 
 
 def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
@@ -156,4 +155,4 @@ def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
     version_reads = [query for query in queries if "contentversion" in query["sql"]]
     assert len(version_reads) == 1
     assert response.status_code == 200
-    assert [claim.slug for claim in response.context["page_obj"]] == [KURSK]
+    assert [claim.slug for claim in response.context["page_obj"]] == [CLAIM.kursk]

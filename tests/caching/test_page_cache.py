@@ -14,8 +14,9 @@ from claims.caching import RecentPages, cached_page, current_versions, page_cach
 from claims.choices import ClaimStatus
 from claims.models import Claim
 from tests.factories import page_text
+from tests.seed import CLAIM
 
-KURSK = "/claims/north-korean-troops-kursk/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 HTMX = {"HX-Request": "true"}
 
 
@@ -43,7 +44,7 @@ def test_a_cached_page_is_served_with_one_query_for_its_version(seed, client, pa
     assert second["ETag"] == first["ETag"]
     assert second["Cache-Control"] == first["Cache-Control"]
     assert "Set-Cookie" not in second.headers
-    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.CORROBORATED
+    assert Claim.objects.get(slug=CLAIM.kursk).status == ClaimStatus.CORROBORATED
 
 
 def test_every_cached_response_has_a_fresh_nonce_that_matches_its_policy(seed, client, page_cache):
@@ -53,7 +54,7 @@ def test_every_cached_response_has_a_fresh_nonce_that_matches_its_policy(seed, c
     for response, nonce in zip(responses, nonces, strict=True):
         assert nonce_in_policy(response) == nonce
         assert "<csp-nonce>" not in response.content.decode()
-    assert Claim.objects.published().filter(slug="north-korean-troops-kursk").exists()
+    assert Claim.objects.published().filter(slug=CLAIM.kursk).exists()
 
 
 def test_the_htmx_fragment_and_the_full_page_are_cached_apart(seed, client, page_cache):
@@ -105,7 +106,7 @@ def is_cached(path):
 
 
 def test_nothing_is_cached_for_a_missing_or_unpublished_claim(seed, client, page_cache):
-    for path in ["/claims/dead-cremated-in-russia/", "/claims/nothing-here/", "/sources/nobody/"]:
+    for path in [f"/claims/{CLAIM.cremated}/", "/claims/nothing-here/", "/sources/nobody/"]:
         assert client.get(path).status_code == 404
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 404
@@ -114,11 +115,10 @@ def test_nothing_is_cached_for_a_missing_or_unpublished_claim(seed, client, page
     assert is_cached("/") is False
     client.get("/")
     assert is_cached("/")
-    assert not Claim.objects.get(slug="dead-cremated-in-russia").is_published
+    assert not Claim.objects.get(slug=CLAIM.cremated).is_published
 
 
-def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, page_cache, settings):
-    settings.PUBLIC_PAGE_CACHE = False
+def test_nothing_is_cached_when_the_page_cache_is_off(seed, client, uncached_pages):
     client.get(KURSK)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(KURSK).status_code == 200
@@ -174,11 +174,11 @@ def test_pages_and_workflow_steps_work_while_the_cache_is_down(
     reviewer = get_user_model().objects.get(username="reviewer")
     assert client.get(KURSK).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+        Claim.objects.get(slug=CLAIM.kursk).reopen(
             by=reviewer, note="Checking.", public_note="Checking."
         )
     response = client.get(KURSK)
     assert response.status_code == 200
     assert "Under review" in page_text(response)
     assert "Page cache unavailable" in caplog.text
-    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.IN_REVIEW
+    assert Claim.objects.get(slug=CLAIM.kursk).status == ClaimStatus.IN_REVIEW

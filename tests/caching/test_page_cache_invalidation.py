@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from claims.choices import CaveatKind, ClaimStatus
 from claims.models import Affiliation, Article, Caveat, Claim, Correction, Source, Topic
-from tests.factories import claim_form_data, make_claim, make_source, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
+from tests.factories import claim_form_data, make_claim, make_source, page_text, revise_form_data
+from tests.seed import AFFILIATION, ARTICLE, CLAIM, SOURCE, TOPIC
 
-CASUALTIES = "/claims/north-korean-casualties-4700/"
-KURSK = "/claims/north-korean-troops-kursk/"
+CASUALTIES = f"/claims/{CLAIM.casualties}/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_reopening_a_published_verdict_shows_at_once(
 ):
     before = warm(client, KURSK, "/", "/feed/")
     assert "Under review" not in before[KURSK]
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     with committed():
         claim.reopen(
             by=seed_reviewer,
@@ -68,7 +68,7 @@ def test_reopening_a_published_verdict_shows_at_once(
 def test_a_verdict_issued_after_review_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=seed_reviewer, note="Checking the new report.", public_note="Re-checking.")
     warm(client, KURSK, "/claims.json")
     with committed():
@@ -85,10 +85,10 @@ def test_a_verdict_issued_after_review_shows_at_once(
 def test_unpublishing_and_publishing_show_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
-    before = warm(client, CASUALTIES, "/", "/sources/nis/", "/feed/", "/claims.json")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    before = warm(client, CASUALTIES, "/", f"/sources/{SOURCE.nis}/", "/feed/", "/claims.json")
     assert claim.headline in before["/"]
-    assert claim.headline in before["/sources/nis/"]
+    assert claim.headline in before[f"/sources/{SOURCE.nis}/"]
 
     with committed():
         claim.unpublish(
@@ -96,7 +96,7 @@ def test_unpublishing_and_publishing_show_at_once(
         )
     assert client.get(CASUALTIES).status_code == 404
     assert claim.headline not in page_text(client.get("/"))
-    assert claim.headline not in page_text(client.get("/sources/nis/"))
+    assert claim.headline not in page_text(client.get(f"/sources/{SOURCE.nis}/"))
     assert claim.headline not in client.get("/feed/").content.decode()
     assert claim.headline not in claim_reviews(client)
 
@@ -127,7 +127,7 @@ def test_a_new_publication_shows_at_once(
 def test_a_correction_written_in_the_admin_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     warm(client, CASUALTIES, "/feed/", "/claims.json")
     client.force_login(seed_reviewer)
     now = timezone.now()
@@ -153,7 +153,7 @@ def test_a_correction_written_in_the_admin_shows_at_once(
 def test_an_admin_revision_of_a_claim_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     warm(client, KURSK, "/", "/claims.json")
     client.force_login(seed_reviewer)
     url = reverse("admin:claims_claim_revise", args=[claim.pk])
@@ -173,7 +173,7 @@ def test_an_admin_revision_of_a_claim_shows_at_once(
 def test_an_admin_edit_of_a_claims_context_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     warm(client, KURSK)
     client.force_login(seed_reviewer)
     with committed():
@@ -191,7 +191,7 @@ def test_an_admin_edit_of_evidence_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
     # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     item = claim.evidence.first()
     warm(client, CASUALTIES)
     client.force_login(seed_reviewer)
@@ -210,7 +210,7 @@ def test_an_admin_edit_of_evidence_shows_at_once(
 def test_an_admin_edit_of_a_caveat_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     warm(client, CASUALTIES)
     client.force_login(seed_reviewer)
     with committed():
@@ -236,12 +236,12 @@ def admin_change_data(client, model, obj, **changes):
 @pytest.mark.parametrize(
     ("model", "slug", "field", "value", "path"),
     [
-        (Source, "nis", "name", "South Korea's spy agency", CASUALTIES),
-        (Source, "nis", "name", "South Korea's spy agency", "/sources/nis/"),
-        (Source, "nis", "name", "South Korea's spy agency", "/"),
-        (Affiliation, "south-korean-government", "name", "Seoul government", CASUALTIES),
-        (Topic, "north-korea-russia", "name", "Pyongyang and Moscow", KURSK),
-        (Article, "nis-north-korean-casualties", "title", "NIS: 4,700 casualties", KURSK),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", CASUALTIES),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", f"/sources/{SOURCE.nis}/"),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", "/"),
+        (Affiliation, AFFILIATION.south_korea, "name", "Seoul government", CASUALTIES),
+        (Topic, TOPIC.north_korea_russia, "name", "Pyongyang and Moscow", KURSK),
+        (Article, ARTICLE.nis_casualties, "title", "NIS: 4,700 casualties", KURSK),
     ],
 )
 def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
@@ -262,7 +262,7 @@ def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
 def test_a_caveat_removed_in_the_admin_disappears_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     caveat = claim.caveats.first()
     assert caveat.text in warm(client, CASUALTIES)[CASUALTIES]
     client.force_login(seed_reviewer)
@@ -280,7 +280,7 @@ def test_a_caveat_removed_in_the_admin_disappears_at_once(
 def test_a_correction_deleted_in_the_admin_disappears_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=seed_reviewer, note="Checking the new report.", public_note="Re-checking.")
     correction = claim.corrections.get()
     assert correction.note in warm(client, KURSK)[KURSK]

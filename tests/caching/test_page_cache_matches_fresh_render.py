@@ -31,17 +31,25 @@ from claims.caching import (
 from claims.choices import Action, CaveatKind, Reliability
 from claims.models import Affiliation, Caveat, Claim, Estimate, Evidence, Figure, Source
 from claims.workflow import WorkflowError, WorkflowForbidden
+from tests.seed import CLAIM, FIGURE, SOURCE
 
 CLAIMS = [
-    "north-korean-casualties-4700",
-    "north-korean-deaths-600",
-    "injured-repatriated-january-march",
-    "north-korean-troops-kursk",
-    "many-north-korea-sympathisers",
-    "dead-cremated-in-russia",
+    CLAIM.casualties,
+    CLAIM.deaths,
+    CLAIM.injured_repatriated,
+    CLAIM.kursk,
+    CLAIM.sympathisers,
+    CLAIM.cremated,
 ]
-SOURCES = ["nis", "jcs", "rok-lawmakers", "kcna", "russian-general-staff", "unnamed-commenter"]
-FIGURES = ["north-korean-casualties", "north-korean-deaths"]
+SOURCES = [
+    SOURCE.nis,
+    SOURCE.jcs,
+    SOURCE.rok_lawmakers,
+    SOURCE.kcna,
+    SOURCE.russian_general_staff,
+    SOURCE.unnamed_commenter,
+]
+FIGURES = [FIGURE.casualties, FIGURE.deaths]
 PAGES = [
     ("/", {}),
     ("/", {"HX-Request": "true"}),
@@ -56,7 +64,7 @@ PAGES = [
     *[(f"/claims/{slug}/", {}) for slug in CLAIMS],
     *[(f"/sources/{slug}/", {}) for slug in SOURCES],
     *[(f"/figures/{slug}/", {}) for slug in FIGURES],
-    ("/figures/north-korean-deaths.json", {}),
+    (f"/figures/{FIGURE.deaths}.json", {}),
 ]
 WORKFLOW_STEPS = [
     Action.START_REVIEW,
@@ -264,4 +272,4 @@ def test_every_page_served_from_the_cache_is_the_page_a_fresh_render_gives(
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
-    assert Claim.objects.get(slug="north-korean-troops-kursk").is_published
+    assert Claim.objects.get(slug=CLAIM.kursk).is_published

@@ -15,8 +15,9 @@ from django.urls import reverse
 from claims.caching import RECENT_PAGES, current_versions, page_cache_key
 from claims.models import Claim, ContentVersion
 from tests.factories import page_text
+from tests.seed import CLAIM
 
-KURSK = "/claims/north-korean-troops-kursk/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def publisher(seed):
 
 
 def kursk():
-    return Claim.objects.get(slug="north-korean-troops-kursk")
+    return Claim.objects.get(slug=CLAIM.kursk)
 
 
 def unpublish(claim, publisher):
@@ -53,7 +54,7 @@ def test_a_page_in_this_processs_memo_is_not_served_after_a_change(
     # Another process's change reaches this one only through the database:
     # the memo and the shared cache still hold the old page.
     ContentVersion.objects.filter(name="public").update(token="changed-elsewhere")
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(is_published=False)
+    Claim.objects.filter(slug=CLAIM.kursk).update(is_published=False)
     assert RECENT_PAGES.get(key) is not None
     assert cache.get(key) is not None
     assert client.get(KURSK).status_code == 404

@@ -20,11 +20,12 @@ from claims.caching import cached_page, current_versions, page_cache_key
 from claims.choices import CaveatKind, ClaimStatus
 from claims.models import Caveat, Claim, ContentVersion, Estimate, Evidence, Figure, Source
 from tests.factories import page_text
+from tests.seed import CLAIM, FIGURE, SOURCE
 
-CASUALTIES = "/claims/north-korean-casualties-4700/"
-DEATHS = "/claims/north-korean-deaths-600/"
-KURSK = "/claims/north-korean-troops-kursk/"
-SYMPATHISERS = "/claims/many-north-korea-sympathisers/"
+CASUALTIES = f"/claims/{CLAIM.casualties}/"
+DEATHS = f"/claims/{CLAIM.deaths}/"
+KURSK = f"/claims/{CLAIM.kursk}/"
+SYMPATHISERS = f"/claims/{CLAIM.sympathisers}/"
 NEW_HEADLINE = "About 4,700 North Koreans killed or hurt fighting for Moscow"
 
 
@@ -76,7 +77,7 @@ def test_an_edit_to_one_claim_leaves_another_claims_page_cached(
 ):
     for path in [CASUALTIES, KURSK, SYMPATHISERS]:
         client.get(path)
-    Claim.objects.get(slug="north-korean-troops-kursk").reopen(
+    Claim.objects.get(slug=CLAIM.kursk).reopen(
         by=seed_publisher, note="Checking a report.", public_note="We are checking again."
     )
     assert not is_cached(KURSK)
@@ -84,7 +85,7 @@ def test_an_edit_to_one_claim_leaves_another_claims_page_cached(
     assert served_from_cache(client, CASUALTIES)
     assert served_from_cache(client, SYMPATHISERS)
     assert "Under review" in page_text(client.get(KURSK))
-    assert Claim.objects.get(slug="north-korean-troops-kursk").status == ClaimStatus.IN_REVIEW
+    assert Claim.objects.get(slug=CLAIM.kursk).status == ClaimStatus.IN_REVIEW
 
 
 # Each page that shows the 4,700 claim, and what it shows of its new headline.
@@ -96,9 +97,9 @@ PAGES_SHOWING_THE_CLAIM = {
     "htmx results": ("/?verdict=unverified&page=1", NEW_HEADLINE),
     "feed": ("/feed/", NEW_HEADLINE),
     "claims.json": ("/claims.json", NEW_HEADLINE),
-    "claimant's page": ("/sources/nis/", NEW_HEADLINE),
-    "evidence source's page": ("/sources/rok-lawmakers/", NEW_HEADLINE),
-    "figure page": ("/figures/north-korean-casualties/", NEW_HEADLINE),
+    "claimant's page": (f"/sources/{SOURCE.nis}/", NEW_HEADLINE),
+    "evidence source's page": (f"/sources/{SOURCE.rok_lawmakers}/", NEW_HEADLINE),
+    "figure page": (f"/figures/{FIGURE.casualties}/", NEW_HEADLINE),
 }
 
 
@@ -110,7 +111,7 @@ def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
     headers = {"HX-Request": "true"} if kind == "htmx results" else {}
     assert shown not in client.get(path, headers=headers).content.decode()
     assert is_cached(path) or headers
-    revise_headline(Claim.objects.get(slug="north-korean-casualties-4700"), seed_publisher)
+    revise_headline(Claim.objects.get(slug=CLAIM.casualties), seed_publisher)
     assert not is_cached(path)
     cached = client.get(path, headers=headers)
     assert shown in cached.content.decode()
@@ -118,27 +119,27 @@ def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
     assert without_nonce(again.content) == without_nonce(
         fresh_render(client, settings, path, **headers).content
     )
-    assert Claim.objects.get(slug="north-korean-casualties-4700").headline == NEW_HEADLINE
+    assert Claim.objects.get(slug=CLAIM.casualties).headline == NEW_HEADLINE
 
 
 def test_an_edit_to_a_claim_retires_the_sitemap(seed, client, page_cache, settings, seed_publisher):
     client.get("/sitemap.xml")
     before = client.get("/sitemap-claims.xml").content
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     claim.unpublish(by=seed_publisher, note="Pending a source.", public_note="Withdrawn.")
     assert not is_cached("/sitemap.xml")
     after = client.get("/sitemap-claims.xml").content
-    assert b"north-korean-casualties-4700" in before
-    assert b"north-korean-casualties-4700" not in after
+    assert CLAIM.casualties.encode() in before
+    assert CLAIM.casualties.encode() not in after
     assert after == fresh_render(client, settings, "/sitemap-claims.xml").content
     assert not Claim.objects.get(pk=claim.pk).is_published
 
 
 def test_a_source_edit_retires_the_pages_that_show_it_and_no_other(seed, client, page_cache):
-    shown = [CASUALTIES, KURSK, "/sources/nis/", "/"]
-    for path in [*shown, SYMPATHISERS, "/sources/unnamed-commenter/"]:
+    shown = [CASUALTIES, KURSK, f"/sources/{SOURCE.nis}/", "/"]
+    for path in [*shown, SYMPATHISERS, f"/sources/{SOURCE.unnamed_commenter}/"]:
         client.get(path)
-    nis = Source.objects.get(slug="nis")
+    nis = Source.objects.get(slug=SOURCE.nis)
     nis.name = "South Korea's spy agency"
     nis.save()
     for path in shown:
@@ -146,16 +147,16 @@ def test_a_source_edit_retires_the_pages_that_show_it_and_no_other(seed, client,
     for path in shown:
         assert "South Korea's spy agency" in page_text(client.get(path)), path
     assert served_from_cache(client, SYMPATHISERS)
-    assert served_from_cache(client, "/sources/unnamed-commenter/")
-    assert Source.objects.get(slug="nis").name == "South Korea's spy agency"
+    assert served_from_cache(client, f"/sources/{SOURCE.unnamed_commenter}/")
+    assert Source.objects.get(slug=SOURCE.nis).name == "South Korea's spy agency"
 
 
 def test_a_new_source_retires_no_page_until_a_published_claim_names_it(seed, client, page_cache):
-    pages = [CASUALTIES, "/sources/nis/", "/"]
+    pages = [CASUALTIES, f"/sources/{SOURCE.nis}/", "/"]
     for path in pages:
         client.get(path)
     versions = dict(ContentVersion.objects.values_list("name", "token"))
-    nis = Source.objects.get(slug="nis")
+    nis = Source.objects.get(slug=SOURCE.nis)
     added = Source.objects.create(
         name="NIS press office", slug="nis-press-office", affiliation=nis.affiliation
     )
@@ -165,37 +166,37 @@ def test_a_new_source_retires_no_page_until_a_published_claim_names_it(seed, cli
     for path in pages:
         assert served_from_cache(client, path), path
 
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     Evidence.objects.create(
         claim=claim, source=added, origin=nis, stance="supports", title="Press office note"
     )
     assert "NIS press office" in page_text(client.get(CASUALTIES))
-    assert "NIS press office" in page_text(client.get("/sources/nis/"))
+    assert "NIS press office" in page_text(client.get(f"/sources/{SOURCE.nis}/"))
     assert client.get("/sources/nis-press-office/").status_code == 200
 
 
 def test_an_affiliation_edit_retires_the_pages_of_its_sources(seed, client, page_cache):
-    for path in [KURSK, "/sources/kcna/", SYMPATHISERS]:
+    for path in [KURSK, f"/sources/{SOURCE.kcna}/", SYMPATHISERS]:
         client.get(path)
-    north_korea = Source.objects.get(slug="kcna").affiliation
+    north_korea = Source.objects.get(slug=SOURCE.kcna).affiliation
     north_korea.name = "Government of the DPRK"
     north_korea.save()
     assert "Government of the DPRK" in page_text(client.get(KURSK))
-    assert "Government of the DPRK" in page_text(client.get("/sources/kcna/"))
+    assert "Government of the DPRK" in page_text(client.get(f"/sources/{SOURCE.kcna}/"))
     assert served_from_cache(client, SYMPATHISERS)
-    assert Source.objects.get(slug="kcna").affiliation.name == "Government of the DPRK"
+    assert Source.objects.get(slug=SOURCE.kcna).affiliation.name == "Government of the DPRK"
 
 
 def test_a_figures_new_estimate_retires_its_page_and_the_verdict_pages_stating_it(
     seed, client, page_cache, settings
 ):
-    figure_page = "/figures/north-korean-casualties/"
+    figure_page = f"/figures/{FIGURE.casualties}/"
     for path in [figure_page, CASUALTIES, DEATHS, KURSK]:
         client.get(path)
-    figure = Figure.objects.get(slug="north-korean-casualties")
+    figure = Figure.objects.get(slug=FIGURE.casualties)
     Estimate.objects.create(
         figure=figure,
-        origin=Source.objects.get(slug="nis"),
+        origin=Source.objects.get(slug=SOURCE.nis),
         stated_on=date(2025, 10, 1),
         low=6_100,
         qualifier="about",
@@ -212,32 +213,32 @@ def test_a_figures_new_estimate_retires_its_page_and_the_verdict_pages_stating_i
 
 
 def test_stating_an_estimate_retires_the_claims_page_and_the_figures(seed, client, page_cache):
-    figure_page = "/figures/north-korean-deaths/"
+    figure_page = f"/figures/{FIGURE.deaths}/"
     for path in [figure_page, KURSK, SYMPATHISERS]:
         client.get(path)
-    estimate = Estimate.objects.filter(figure__slug="north-korean-deaths").first()
-    estimate.claims.add(Claim.objects.get(slug="north-korean-troops-kursk"))
+    estimate = Estimate.objects.filter(figure__slug=FIGURE.deaths).first()
+    estimate.claims.add(Claim.objects.get(slug=CLAIM.kursk))
     assert not is_cached(figure_page) and not is_cached(KURSK)
     assert "North Korea has sent troops" in page_text(client.get(figure_page))
     assert served_from_cache(client, SYMPATHISERS)
-    assert estimate.claims.filter(slug="north-korean-troops-kursk").exists()
+    assert estimate.claims.filter(slug=CLAIM.kursk).exists()
 
 
 def test_shell_edits_retire_the_pages_that_show_them(seed, client, page_cache, settings):
-    for path in [CASUALTIES, KURSK, "/sources/rok-lawmakers/"]:
+    for path in [CASUALTIES, KURSK, f"/sources/{SOURCE.rok_lawmakers}/"]:
         client.get(path)
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="Nobody else has counted.")
     assert "Nobody else has counted." in page_text(client.get(CASUALTIES))
-    item = Evidence.objects.filter(claim=claim, source__slug="rok-lawmakers").first()
-    item.source = Source.objects.get(slug="kbs")
+    item = Evidence.objects.filter(claim=claim, source__slug=SOURCE.rok_lawmakers).first()
+    item.source = Source.objects.get(slug=SOURCE.kbs)
     item.save()
     # The item left the lawmakers' page: their page is retired with the claim's.
-    assert not is_cached("/sources/rok-lawmakers/")
-    for path in ["/sources/rok-lawmakers/", "/sources/kbs/"]:
+    assert not is_cached(f"/sources/{SOURCE.rok_lawmakers}/")
+    for path in [f"/sources/{SOURCE.rok_lawmakers}/", f"/sources/{SOURCE.kbs}/"]:
         assert page_text(client.get(path)) == page_text(fresh_render(client, settings, path))
     assert served_from_cache(client, KURSK)
-    assert Evidence.objects.get(pk=item.pk).source.slug == "kbs"
+    assert Evidence.objects.get(pk=item.pk).source.slug == SOURCE.kbs
 
 
 def test_a_restore_retires_every_page(seed, client, page_cache, tmp_path):
@@ -247,14 +248,14 @@ def test_a_restore_retires_every_page(seed, client, page_cache, tmp_path):
         call_command_output("dumpdata", "claims.source", "--natural-primary", "--natural-foreign")
     )
     for row in nis:
-        if row["fields"]["slug"] == "nis":
+        if row["fields"]["slug"] == SOURCE.nis:
             row["fields"]["name"] = "National Intelligence Service (restored)"
     fixture = tmp_path / "sources.json"
     fixture.write_text(json.dumps(nis))
     call_command("loaddata", str(fixture), verbosity=0)
     assert not is_cached(CASUALTIES) and not is_cached(SYMPATHISERS)
     assert "National Intelligence Service (restored)" in page_text(client.get(CASUALTIES))
-    assert Source.objects.get(slug="nis").name == "National Intelligence Service (restored)"
+    assert Source.objects.get(slug=SOURCE.nis).name == "National Intelligence Service (restored)"
 
 
 def test_restored_content_versions_never_bring_back_a_page_cached_under_them(
@@ -263,7 +264,7 @@ def test_restored_content_versions_never_bring_back_a_page_cached_under_them(
     client.get(CASUALTIES)
     tokens = tmp_path / "versions.json"
     tokens.write_text(call_command_output("dumpdata", "claims.contentversion"))
-    revise_headline(Claim.objects.get(slug="north-korean-casualties-4700"), seed_publisher)
+    revise_headline(Claim.objects.get(slug=CLAIM.casualties), seed_publisher)
     # A restore of the versions alone, as from a backup taken before the edit.
     call_command("loaddata", str(tokens), verbosity=0)
     assert not is_cached(CASUALTIES)

@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from claims.models import Caveat, Claim, Source
+from tests.seed import CLAIM, SOURCE
 
 PUBLIC_URLS = [
     "/",
     "/?verdict=unverified&page=1",
-    "/claims/north-korean-casualties-4700/",
-    "/sources/nis/",
+    f"/claims/{CLAIM.casualties}/",
+    f"/sources/{SOURCE.nis}/",
     "/methodology/",
     "/follow/",
     "/feed/",
@@ -45,28 +46,30 @@ def test_a_matching_if_none_match_gets_304(seed, client, url):
 
 
 def test_a_304_keeps_the_stored_pages_content_security_policy(seed, client):
-    url = "/claims/north-korean-casualties-4700/"
+    url = f"/claims/{CLAIM.casualties}/"
     etag = client.get(url)["ETag"]
     response = client.get(url, headers={"If-None-Match": etag})
     assert "Content-Security-Policy" not in response.headers
 
 
 def test_the_etag_is_stable_while_the_page_is_unchanged(seed, client):
-    url = "/claims/north-korean-casualties-4700/"
+    url = f"/claims/{CLAIM.casualties}/"
     assert client.get(url)["ETag"] == client.get(url)["ETag"]
 
 
 def test_the_etag_changes_whenever_the_page_does(seed, client):
-    url = "/claims/north-korean-casualties-4700/"
+    url = f"/claims/{CLAIM.casualties}/"
     before = client.get(url)["ETag"]
     Caveat.objects.create(
-        claim=Claim.objects.get(slug="north-korean-casualties-4700"),
+        claim=Claim.objects.get(slug=CLAIM.casualties),
         kind="other",
         text="A new open question.",
     )
     after_caveat = client.get(url)["ETag"]
     # A source's grade changes the page without touching the claim row.
-    Source.objects.filter(slug="rok-lawmakers").update(reliability="B")
+    source = Source.objects.get(slug=SOURCE.rok_lawmakers)
+    source.reliability = "B"
+    source.save()
     after_grade = client.get(url)["ETag"]
     assert len({before, after_caveat, after_grade}) == 3
 
@@ -80,30 +83,30 @@ def test_the_htmx_fragment_and_the_page_have_different_etags(seed, client):
 
 def test_public_pages_never_touch_the_session_even_for_staff(seed, client, editor):
     client.force_login(editor)
-    response = client.get("/claims/north-korean-casualties-4700/")
+    response = client.get(f"/claims/{CLAIM.casualties}/")
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.get("Vary", "")
     assert editor.username not in response.content.decode()
 
 
 def test_missing_pages_are_not_marked_cacheable(seed, client):
-    response = client.get("/claims/dead-cremated-in-russia/")
+    response = client.get(f"/claims/{CLAIM.cremated}/")
     assert response.status_code == 404
     assert "ETag" not in response.headers
     assert "Set-Cookie" not in response.headers
 
 
 def test_a_browser_revalidating_a_withdrawn_verdict_is_told_it_is_gone(seed, client, page_cache):
-    url = "/claims/north-korean-troops-kursk/"
+    url = f"/claims/{CLAIM.kursk}/"
     stored = client.get(url)
     assert stored["Cache-Control"] == "public, no-cache"
     revalidated = client.get(url, headers={"If-None-Match": stored["ETag"]})
     assert revalidated.status_code == 304
     assert revalidated["Cache-Control"] == "public, no-cache"
 
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     publisher = get_user_model().objects.get(username="reviewer")
     claim.unpublish(by=publisher, note="Pulled on lawyer advice.", public_note="Withdrawn.")
     # The browser's next click asks again with its stored ETag, and is not told to reuse it.
     assert client.get(url, headers={"If-None-Match": stored["ETag"]}).status_code in (404, 410)
-    assert not Claim.objects.get(slug="north-korean-troops-kursk").is_published
+    assert not Claim.objects.get(slug=CLAIM.kursk).is_published

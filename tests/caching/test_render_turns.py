@@ -18,12 +18,13 @@ from claims.caching import RECENT_PAGES, RenderTurn, current_versions, page_cach
 from claims.models import Claim
 from claims.page_versions import claim_page
 from tests.factories import page_text
+from tests.seed import CLAIM
 
-KURSK = "/claims/north-korean-troops-kursk/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 
 
 def kursk():
-    return Claim.objects.get(slug="north-korean-troops-kursk")
+    return Claim.objects.get(slug=CLAIM.kursk)
 
 
 @pytest.fixture
@@ -203,7 +204,7 @@ def test_a_page_kept_by_another_process_under_new_versions_is_served_over_this_p
     assert client.get(KURSK).status_code == 200
     key = page_cache_key(RequestFactory().get(KURSK))
     old = RECENT_PAGES.get(key)
-    caching.public_content_changed([claim_page("north-korean-troops-kursk")])
+    caching.public_content_changed([claim_page(CLAIM.kursk)])
     # Another process rendered the page under the new versions and kept it.
     cache.set(
         key,

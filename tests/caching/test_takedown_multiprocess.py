@@ -23,10 +23,11 @@ from django.db import connection
 
 from claims.models import Claim
 from tests.factories import ensure_roles
+from tests.seed import CLAIM
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
-KURSK = "/claims/north-korean-troops-kursk/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 # Ten ports a test process, from TEST_PORT_BASE on: gunicorn's nine, then the
 # test's own Redis. Under `pytest -n` each worker takes the next ten (gw1 from
 # TEST_PORT_BASE + 10), so tests running at once never race for a port.
@@ -162,7 +163,7 @@ def served_seed(transactional_db, tmp_path):
 
 def unpublish_kursk():
     publisher = get_user_model().objects.get(username="reviewer")
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.unpublish(by=publisher, note="Pulled on lawyer advice.", public_note="Withdrawn.")
 
 
@@ -173,7 +174,7 @@ def test_two_workers_with_local_memory_caches_stop_serving_it_at_once(served_see
     assert site.statuses(KURSK, 30) == [200] * 30
     unpublish_kursk()
     assert site.statuses(KURSK, 20) == [404] * 20
-    assert not Claim.objects.get(slug="north-korean-troops-kursk").is_published
+    assert not Claim.objects.get(slug=CLAIM.kursk).is_published
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on POSIX only")
@@ -195,6 +196,6 @@ def test_an_unpublish_while_redis_is_down_holds_when_redis_returns(served_seed, 
         redis_server.start()
         assert redis_server.pages()  # the old page is back in Redis
         assert site.statuses(KURSK, 20) == [404] * 20
-        assert not Claim.objects.get(slug="north-korean-troops-kursk").is_published
+        assert not Claim.objects.get(slug=CLAIM.kursk).is_published
     finally:
         redis_server.stop()

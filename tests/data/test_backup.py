@@ -13,6 +13,7 @@ from django.db import connection
 
 from claims.invariants import find_violations
 from claims.models import Claim, Correction, ReviewEvent
+from tests.seed import CLAIM
 
 # The same command as README's "Backup and restore": what migrations and
 # post_migrate recreate (content types, permissions) and what is only
@@ -40,7 +41,7 @@ def dump():
 def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
     # Beyond the seed: a published verdict reopened and confirmed writes
     # events and a public correction, and the cast have real password hashes.
-    kursk = Claim.objects.get(slug="north-korean-troops-kursk")
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
     kursk.reopen(by=reviewer, note="Checking the admission again.", public_note="Re-checking.")
     kursk.corroborate(by=publisher, note="Both origins stand.", public_note="Confirmed.")
     # Timestamps below the millisecond: a JSON dump must keep them exactly,
@@ -66,7 +67,7 @@ def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
     call_command("loaddata", str(backup), verbosity=0)
     assert dump() == backup.read_text()
     assert {model: model.objects.count() for model in before} == before
-    assert Correction.objects.filter(claim__slug="north-korean-troops-kursk").count() == 4
+    assert Correction.objects.filter(claim__slug=CLAIM.kursk).count() == 4
     assert User.objects.get(username="publisher").last_login == instant
     assert find_violations() == []
 

@@ -11,6 +11,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from tests.seed import CLAIM
+
 CORPUS = Path(__file__).parent / "bad_fixtures"
 
 # File (without .json) → a phrase the error must contain. Where SQLite and
@@ -34,7 +36,7 @@ EXPECTED_ERRORS = {
     "impossible_date": "“2026-02-30” value has the correct format (YYYY-MM-DD) but it is",
     "good_row_then_bad_row": "claims_evidence_url_http",
     "corroborated_on_one_origin": (
-        "claims.Claim north-korean-casualties-4700: Corroboration needs supporting evidence "
+        f"claims.Claim {CLAIM.casualties}: Corroboration needs supporting evidence "
         "graded 1–3 from 2 independent origins besides the claimant; this claim has 0."
     ),
     "published_unverified_without_caveat": (
@@ -42,7 +44,7 @@ EXPECTED_ERRORS = {
         "with at least one caveat"
     ),
     "status_without_review_event": (
-        "claims.Claim dead-cremated-in-russia: Its status is in_review, "
+        f"claims.Claim {CLAIM.cremated}: Its status is in_review, "
         "but its review events leave it unverified."
     ),
     "control_character_in_a_description": (
@@ -54,7 +56,7 @@ EXPECTED_ERRORS = {
     ),
     "summary_of_100_kb": "claims_claim_verdict_summary_length",
     "reaffiliated_source_undoes_a_corroboration": (
-        "claims.Claim north-korean-troops-kursk: Corroboration needs supporting evidence"
+        f"claims.Claim {CLAIM.kursk}: Corroboration needs supporting evidence"
     ),
 }
 

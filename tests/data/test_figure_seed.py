@@ -12,6 +12,7 @@ from django.conf import settings
 
 from claims.models import Estimate, Figure
 from tests.factories import page_text
+from tests.seed import CLAIM, FIGURE, SOURCE
 
 FIXTURE = json.loads((settings.BASE_DIR / "fixtures/seed.json").read_text())
 SOURCES = {
@@ -23,7 +24,7 @@ AFFILIATIONS = {
     if row["model"] == "claims.affiliation"
 }
 QUALIFIERS = {"about": "about", "at_least": "at least", "more_than": "more than", "up_to": "up to"}
-DEATHS_600 = "/claims/north-korean-deaths-600/"
+DEATHS_600 = f"/claims/{CLAIM.deaths}/"
 
 
 def fixture_estimates(figure_slug):
@@ -53,21 +54,21 @@ def test_the_seed_holds_the_seven_public_estimates_as_ten_rows(seed):
     assert Estimate.objects.count() == 10
     statements = {(e.origin.slug, e.stated_on.isoformat()) for e in Estimate.objects.all()}
     assert sorted(statements) == [
-        ("jcs", "2024-12-23"),
-        ("nis", "2024-12-19"),
-        ("nis", "2025-01-13"),
-        ("nis", "2025-04-30"),
-        ("nis", "2025-09-02"),
-        ("zelensky", "2024-12-23"),
-        ("zelensky", "2025-01-09"),
+        (SOURCE.jcs, "2024-12-23"),
+        (SOURCE.nis, "2024-12-19"),
+        (SOURCE.nis, "2025-01-13"),
+        (SOURCE.nis, "2025-04-30"),
+        (SOURCE.nis, "2025-09-02"),
+        (SOURCE.zelensky, "2024-12-23"),
+        (SOURCE.zelensky, "2025-01-09"),
     ]
     assert set(Figure.objects.values_list("slug", flat=True)) == {
-        "north-korean-casualties",
-        "north-korean-deaths",
+        FIGURE.casualties,
+        FIGURE.deaths,
     }
 
 
-@pytest.mark.parametrize("slug", ["north-korean-casualties", "north-korean-deaths"])
+@pytest.mark.parametrize("slug", [FIGURE.casualties, FIGURE.deaths])
 def test_the_page_csv_and_json_agree_with_the_fixture(seed, client, slug):
     expected = fixture_estimates(slug)
     rows = list(csv.DictReader(io.StringIO(client.get(f"/figures/{slug}.csv").content.decode())))
@@ -85,7 +86,7 @@ def test_the_page_csv_and_json_agree_with_the_fixture(seed, client, slug):
 
 
 def test_the_casualty_figure_has_two_independent_origins_nis_and_jcs_as_one(seed, client):
-    text = page_text(client.get("/figures/north-korean-casualties/"))
+    text = page_text(client.get(f"/figures/{FIGURE.casualties}/"))
     assert (
         "South Korean government: about 4,700 soldiers "
         "(National Intelligence Service (NIS), 30 April 2025)" in text
@@ -98,7 +99,7 @@ def test_the_casualty_figure_has_two_independent_origins_nis_and_jcs_as_one(seed
         "South Korean government (National Intelligence Service (NIS), Joint Chiefs of Staff "
         "(JCS))" in text
     )
-    body = client.get("/figures/north-korean-casualties.json").json()
+    body = client.get(f"/figures/{FIGURE.casualties}.json").json()
     assert [item["independent_origin"] for item in body["latest_by_origin"]] == [
         "South Korean government",
         "Ukrainian government",
@@ -106,13 +107,13 @@ def test_the_casualty_figure_has_two_independent_origins_nis_and_jcs_as_one(seed
 
 
 def test_the_figure_page_links_the_published_claim_stating_an_estimate_and_no_other(seed, client):
-    content = client.get("/figures/north-korean-casualties/").content.decode()
-    assert '<a href="/claims/north-korean-casualties-4700/">' in content
+    content = client.get(f"/figures/{FIGURE.casualties}/").content.decode()
+    assert f'<a href="/claims/{CLAIM.casualties}/">' in content
     # The "significant increase" claim states the same estimate but is not published.
-    assert "figure-significant-increase" not in content
+    assert CLAIM.significant_increase not in content
     assert (
-        Estimate.objects.get(figure__slug="north-korean-casualties", stated_on="2025-04-30")
-        .claims.filter(slug="figure-significant-increase")
+        Estimate.objects.get(figure__slug=FIGURE.casualties, stated_on="2025-04-30")
+        .claims.filter(slug=CLAIM.significant_increase)
         .exists()
     )
 
@@ -135,7 +136,7 @@ def test_the_600_verdict_page_tells_readers_of_the_2000_revision_above_the_fold(
 
 
 def test_the_4700_verdict_page_links_its_figure_and_has_no_revision_to_report(seed, client):
-    content = client.get("/claims/north-korean-casualties-4700/").content.decode()
-    assert '<a href="/figures/north-korean-casualties/">' in content
+    content = client.get(f"/claims/{CLAIM.casualties}/").content.decode()
+    assert f'<a href="/figures/{FIGURE.casualties}/">' in content
     assert "Since then" not in content
     assert "may be outdated" not in content

@@ -13,6 +13,7 @@ from claims.choices import Stance
 from claims.invariants import Violation, find_violations
 from claims.models import Affiliation, Caveat, Claim, Evidence, ReviewEvent, Source
 from tests.factories import make_claim, make_evidence, make_source
+from tests.seed import AFFILIATION, CLAIM, SOURCE
 
 
 def check_invariants():
@@ -61,10 +62,10 @@ def test_an_empty_desk_holds_every_invariant():
 
 
 def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
-    Claim.objects.filter(slug="north-korean-casualties-4700").update(status="corroborated")
+    Claim.objects.filter(slug=CLAIM.casualties).update(status="corroborated")
     violation = Violation(
         "claims.Claim",
-        "north-korean-casualties-4700",
+        CLAIM.casualties,
         "Corroboration needs supporting evidence graded 1–3 from 2 independent origins "
         "besides the claimant; this claim has 0. Evidence tracing back to the claimant "
         "(South Korean government) does not count.",
@@ -79,33 +80,31 @@ def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
 def test_merging_two_origins_after_a_corroboration_is_caught(seed):
     # Nothing stops an editor from re-affiliating a source after the verdict;
     # the check is what notices that the verdict no longer stands.
-    Source.objects.filter(slug__in=["russian-general-staff", "north-korea", "kcna"]).update(
-        affiliation=Affiliation.objects.get(slug="south-korean-government")
-    )
+    Source.objects.filter(
+        slug__in=[SOURCE.russian_general_staff, SOURCE.north_korea, SOURCE.kcna]
+    ).update(affiliation=Affiliation.objects.get(slug=AFFILIATION.south_korea))
     assert [str(v) for v in find_violations()] == [
-        "claims.Claim north-korean-troops-kursk: Corroboration needs supporting evidence "
+        f"claims.Claim {CLAIM.kursk}: Corroboration needs supporting evidence "
         "graded 1–3 from 2 independent origins besides the claimant; this claim has 0. "
         "Evidence tracing back to the claimant "
         "(South Korean government) does not count."
     ]
-    assert seed_claim("north-korean-troops-kursk").status == "corroborated"
+    assert seed_claim(CLAIM.kursk).status == "corroborated"
 
 
 def test_a_published_unverified_claim_without_caveats_is_named(seed):
     # A bulk delete skips Caveat.delete()'s guard.
-    Caveat.objects.filter(claim__slug="north-korean-deaths-600").delete()
+    Caveat.objects.filter(claim__slug=CLAIM.deaths).delete()
     assert [str(v) for v in find_violations()] == [
-        "claims.Claim north-korean-deaths-600: An unverified claim can be published only "
+        f"claims.Claim {CLAIM.deaths}: An unverified claim can be published only "
         "with at least one caveat saying what we don't know."
     ]
-    assert seed_claim("north-korean-deaths-600").is_published
+    assert seed_claim(CLAIM.deaths).is_published
 
 
 def test_a_public_claim_in_review_needs_a_publishable_previous_rating(seed):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status="in_review", previous_status="in_review"
-    )
-    rules = {v.rule for v in find_violations() if v.row == "north-korean-troops-kursk"}
+    Claim.objects.filter(slug=CLAIM.kursk).update(status="in_review", previous_status="in_review")
+    rules = {v.rule for v in find_violations() if v.row == CLAIM.kursk}
     assert "A claim in review is public only while its previous rating could be published." in (
         rules
     )
@@ -145,9 +144,9 @@ def test_rows_the_database_should_have_refused_are_named_by_constraint(
     seed, model, constraint, update
 ):
     row = {
-        Claim: Claim.objects.filter(slug="north-korean-casualties-4700"),
-        Evidence: Evidence.objects.filter(claim__slug="dead-cremated-in-russia"),
-        Source: Source.objects.filter(slug="nis"),
+        Claim: Claim.objects.filter(slug=CLAIM.casualties),
+        Evidence: Evidence.objects.filter(claim__slug=CLAIM.cremated),
+        Source: Source.objects.filter(slug=SOURCE.nis),
     }[model]
     with constraint_not_enforced(model, constraint):
         assert row.update(**update) >= 1
@@ -159,15 +158,15 @@ def test_rows_the_database_should_have_refused_are_named_by_constraint(
 
 
 def test_a_status_change_without_its_review_event_is_named(seed):
-    Claim.objects.filter(slug="dead-cremated-in-russia").update(status="in_review")
+    Claim.objects.filter(slug=CLAIM.cremated).update(status="in_review")
     assert [str(v) for v in find_violations()] == [
-        "claims.Claim dead-cremated-in-russia: Its status is in_review, "
+        f"claims.Claim {CLAIM.cremated}: Its status is in_review, "
         "but its review events leave it unverified."
     ]
 
 
 def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, editor):
-    claim = seed_claim("dead-cremated-in-russia")
+    claim = seed_claim(CLAIM.cremated)
     ReviewEvent.objects.create(
         claim=claim,
         version=claim.version + 5,
@@ -180,11 +179,11 @@ def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, editor):
     rows = {(v.row, v.rule) for v in find_violations()}
     assert rows == {
         (
-            f"dead-cremated-in-russia v{claim.version + 5}",
+            f"{CLAIM.cremated} v{claim.version + 5}",
             f"Its version is later than the claim's (v{claim.version}).",
         ),
         (
-            f"dead-cremated-in-russia v{claim.version + 5}",
+            f"{CLAIM.cremated} v{claim.version + 5}",
             "It starts from disputed, but the claim was unverified before it.",
         ),
     }
@@ -192,14 +191,14 @@ def test_a_review_event_from_nowhere_and_from_the_future_is_named(seed, editor):
 
 @pytest.mark.postgresql(reason="SQLite cannot drop a table's unique constraint in place")
 def test_two_review_events_with_one_version_are_named(seed, editor):
-    event = ReviewEvent.objects.filter(claim__slug="dead-cremated-in-russia").last()
+    event = ReviewEvent.objects.filter(claim__slug=CLAIM.cremated).last()
     with constraint_not_enforced(ReviewEvent, "claims_reviewevent_unique_version"):
         event.pk = None
         event.save()
     assert (
         Violation(
             "claims.ReviewEvent",
-            f"dead-cremated-in-russia v{event.version}",
+            f"{CLAIM.cremated} v{event.version}",
             "2 events share this version.",
         )
         in find_violations()

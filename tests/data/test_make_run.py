@@ -11,13 +11,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.seed import CLAIM
+
 ROOT = Path(__file__).resolve().parents[2]
-IN_REVIEW = "figure-significant-increase"
 # The step that used to stop the second start: the seed no longer fitted.
 RATE_AS_UNVERIFIABLE = f"""
 from django.contrib.auth import get_user_model
 from claims.models import Claim
-claim = Claim.objects.get(slug="{IN_REVIEW}")
+claim = Claim.objects.get(slug="{CLAIM.significant_increase}")
 claim.mark_unverifiable(by=get_user_model().objects.get(username="reviewer"), note="No method.")
 """
 
@@ -89,7 +90,7 @@ def test_make_run_starts_again_after_work_on_the_seeded_desk(tmp_path):
     assert "About 4,700 North Korean soldiers" in content
     with sqlite3.connect(database) as db:
         (status,) = db.execute(
-            "SELECT status FROM claims_claim WHERE slug = ?", (IN_REVIEW,)
+            "SELECT status FROM claims_claim WHERE slug = ?", (CLAIM.significant_increase,)
         ).fetchone()
         (claims,) = db.execute("SELECT count(*) FROM claims_claim").fetchone()
     # The verdict was kept, and nothing was loaded twice.

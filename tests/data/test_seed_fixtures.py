@@ -12,17 +12,18 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from claims.models import Caveat, Claim, Evidence, ReviewEvent, Source
+from tests.seed import CLAIM
 
 EXPECTED_STATES = {
-    "north-korean-casualties-4700": ("unverified", True),
-    "north-korean-deaths-600": ("unverified", True),
-    "injured-repatriated-january-march": ("in_review", False),
-    "dead-cremated-in-russia": ("unverified", False),
-    "north-korean-troops-kursk": ("corroborated", True),
-    "deployment-under-2024-treaty": ("unverified", False),
-    "figure-significant-increase": ("in_review", False),
-    "south-korea-no-lethal-aid": ("unverified", False),
-    "many-north-korea-sympathisers": ("unverifiable", True),
+    CLAIM.casualties: ("unverified", True),
+    CLAIM.deaths: ("unverified", True),
+    CLAIM.injured_repatriated: ("in_review", False),
+    CLAIM.cremated: ("unverified", False),
+    CLAIM.kursk: ("corroborated", True),
+    CLAIM.treaty: ("unverified", False),
+    CLAIM.significant_increase: ("in_review", False),
+    CLAIM.no_lethal_aid: ("unverified", False),
+    CLAIM.sympathisers: ("unverifiable", True),
 }
 
 
@@ -122,7 +123,7 @@ def test_the_seed_fixture_writes_what_the_guarded_loaddata_writes(seed_rows):
 @pytest.mark.parametrize("attempt", [1, 2])
 def test_a_change_to_the_seed_does_not_reach_the_next_test(seed, attempt):
     # Whichever attempt runs second would see the first one's edit.
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     assert claim.headline != "Edited by a test"
     Claim.objects.filter(pk=claim.pk).update(headline="Edited by a test")
     Evidence.objects.filter(claim=claim).delete()

@@ -1,35 +1,16 @@
 """Each published verdict carries one valid ClaimReview; /claims.json lists them all."""
 
-import json
-import re
 from datetime import date
 
 import jsonschema
 import pytest
-from django.conf import settings
 
 from claims.choices import ClaimStatus, SourceKind
 from claims.models import Article, Claim, Correction
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from tests.claimreview_documents import SCHEMA, claimreview_of, validator
 from tests.factories import make_published_claim, make_source
-
-SCHEMA = json.loads(
-    (settings.BASE_DIR / "claims" / "schemas" / "claimreview.schema.json").read_text()
-)
-validator = jsonschema.Draft202012Validator(SCHEMA)
-
-
-def embedded_claimreviews(response):
-    content = response.content.decode()
-    blocks = re.findall(
-        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', content, re.S
-    )
-    return [json.loads(block) for block in blocks]
-
-
-def claimreview_of(client, slug):
-    [document] = embedded_claimreviews(client.get(f"/claims/{slug}/"))
-    return document
+from tests.seed import CLAIM
 
 
 def test_the_schema_is_itself_valid():
@@ -47,9 +28,9 @@ def test_the_4700_claimreview_is_unverified_with_its_caveats(seed, client, setti
     settings.SITE_URL = "https://desk.example.org"
     settings.NEWSROOM_NAME = "The Desk"
     settings.NEWSROOM_URL = "https://news.example.org"
-    document = claimreview_of(client, "north-korean-casualties-4700")
+    document = claimreview_of(client, CLAIM.casualties)
     validator.validate(document)
-    assert document["url"] == "https://desk.example.org/claims/north-korean-casualties-4700/"
+    assert document["url"] == f"https://desk.example.org/claims/{CLAIM.casualties}/"
     assert document["datePublished"] == "2025-04-30"
     assert document["author"] == {
         "@type": "Organization",
@@ -71,22 +52,23 @@ def test_the_4700_claimreview_is_unverified_with_its_caveats(seed, client, setti
 
 
 def test_the_kursk_claimreview_carries_the_published_rating_value(seed, client):
-    rating = claimreview_of(client, "north-korean-troops-kursk")["reviewRating"]
+    rating = claimreview_of(client, CLAIM.kursk)["reviewRating"]
     assert rating == {
         "@type": "Rating",
         "alternateName": "Corroborated",
         "ratingValue": RATINGS[ClaimStatus.CORROBORATED].value,
         "bestRating": BEST_RATING,
         "worstRating": WORST_RATING,
-        "ratingExplanation": Claim.objects.get(slug="north-korean-troops-kursk").verdict_summary,
+        "ratingExplanation": Claim.objects.get(slug=CLAIM.kursk).verdict_summary,
     }
 
 
-def test_a_claim_in_review_is_reviewed_under_its_previous_verdict(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+def test_a_claim_in_review_is_reviewed_under_its_previous_verdict(seed, client, publisher):
+    Claim.objects.get(slug=CLAIM.kursk).reopen(
+        by=publisher, note="A new report.", public_note="We are checking a new report."
     )
-    document = claimreview_of(client, "north-korean-troops-kursk")
+    assert Claim.objects.get(slug=CLAIM.kursk).previous_status == (ClaimStatus.CORROBORATED)
+    document = claimreview_of(client, CLAIM.kursk)
     validator.validate(document)
     assert document["reviewRating"]["alternateName"] == "Corroborated"
 
@@ -154,7 +136,7 @@ def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed,
     urls = {document["url"].rsplit("/claims/", 1)[1].strip("/") for document in reviews}
     assert urls == set(Claim.objects.published().values_list("slug", flat=True))
     assert len(reviews) == 4
-    assert reviews[0] == claimreview_of(client, "many-north-korea-sympathisers")
+    assert reviews[0] == claimreview_of(client, CLAIM.sympathisers)
 
 
 @pytest.mark.django_db

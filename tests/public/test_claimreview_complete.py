@@ -6,8 +6,8 @@ import pytest
 
 from claims.choices import SourceKind
 from claims.models import Article, Claim
+from tests.claimreview_documents import claimreview_of, validator
 from tests.factories import make_published_claim, make_source
-from tests.public.test_claimreview import claimreview_of, validator
 
 
 def what_the_data_requires(claim):

@@ -7,6 +7,7 @@ import pytest
 from claims.models import Claim, Correction, Source
 from claims.sitemaps import ClaimSitemap
 from tests.factories import make_claim, make_published_claim, page_text, sitemap_pages
+from tests.seed import CLAIM, FIGURE, SOURCE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -62,25 +63,25 @@ def test_the_feed_lists_exactly_the_published_claims_newest_first(seed, client, 
     assert len(verdicts) == 4
     assert verdicts[0] == (
         "Unverifiable: There are many North Korea sympathisers in South Korea",
-        claim_url("many-north-korea-sympathisers"),
+        claim_url(CLAIM.sympathisers),
     )
     # The seed's one correction, September's update on the death toll, is the newest entry.
     update = Correction.objects.get()
     assert entries[0] == (
         "Update: About 600 North Korean soldiers have died fighting for Russia",
-        f"{claim_url('north-korean-deaths-600')}#correction-{update.pk}",
+        f"{claim_url(CLAIM.deaths)}#correction-{update.pk}",
     )
 
 
 def test_the_feed_carries_corrections_on_published_claims_only(seed, client, site_url):
-    published = Claim.objects.get(slug="north-korean-troops-kursk")
-    unpublished = Claim.objects.get(slug="dead-cremated-in-russia")
+    published = Claim.objects.get(slug=CLAIM.kursk)
+    unpublished = Claim.objects.get(slug=CLAIM.cremated)
     correction = Correction.objects.create(claim=published, note="Region name corrected.")
     Correction.objects.create(claim=unpublished, note="Never to be seen.")
     entries = feed_entries(client)
     assert entries[0] == (
         "Update: North Korea has sent troops to fight for Russia in the Kursk region",
-        f"{claim_url('north-korean-troops-kursk')}#correction-{correction.pk}",
+        f"{claim_url(CLAIM.kursk)}#correction-{correction.pk}",
     )
     assert len(entries) == 6
     assert "Never to be seen" not in client.get("/feed/").content.decode()
@@ -94,23 +95,23 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
     assert claims == published_urls()
     assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures)
     assert figures == {
-        f"{SITE}/figures/north-korean-casualties/",
-        f"{SITE}/figures/north-korean-deaths/",
+        f"{SITE}/figures/{FIGURE.casualties}/",
+        f"{SITE}/figures/{FIGURE.deaths}/",
     }
     # The commenter's and the NIS's claims are published; the others publish or
     # originate evidence on them. Sources seen only as an estimate's relay are left out.
     assert sources == {
         f"{SITE}/sources/{slug}/"
         for slug in [
-            "nis",
-            "rok-lawmakers",
-            "seed-article",
-            "north-korea",
-            "kcna",
-            "russian-general-staff",
-            "nk-news",
-            "business-recorder",
-            "unnamed-commenter",
+            SOURCE.nis,
+            SOURCE.rok_lawmakers,
+            SOURCE.seed_article,
+            SOURCE.north_korea,
+            SOURCE.kcna,
+            SOURCE.russian_general_staff,
+            SOURCE.nk_news,
+            SOURCE.business_recorder,
+            SOURCE.unnamed_commenter,
         ]
     }
     assert Source.objects.count() == 19

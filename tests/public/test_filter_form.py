@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.forms import ClaimFilterForm
 from claims.models import Claim, Source, Topic
+from tests.seed import SOURCE, TOPIC
 
 
 def test_a_search_alone_reads_no_topic_or_claimant(seed):
@@ -21,26 +22,26 @@ def test_a_search_alone_reads_no_topic_or_claimant(seed):
 def test_a_named_topic_is_checked_against_the_topics_readers_see(seed):
     Topic.objects.create(name="Unused topic", slug="unused-topic")
     unused = ClaimFilterForm({"topic": "unused-topic"})
-    used = ClaimFilterForm({"topic": "north-korea-russia"})
+    used = ClaimFilterForm({"topic": TOPIC.north_korea_russia})
     assert not unused.is_valid()
     assert "topic" in unused.errors
     assert used.is_valid()
-    assert used.cleaned_data["topic"] == Topic.objects.get(slug="north-korea-russia")
+    assert used.cleaned_data["topic"] == Topic.objects.get(slug=TOPIC.north_korea_russia)
     assert not Topic.objects.public().filter(slug="unused-topic").exists()
 
 
 def test_a_named_claimant_is_checked_against_the_claimants_readers_see(seed):
-    assert ClaimFilterForm({"source": "nis"}).is_valid()
-    unpublished = ClaimFilterForm({"source": "seed-article"})
+    assert ClaimFilterForm({"source": SOURCE.nis}).is_valid()
+    unpublished = ClaimFilterForm({"source": SOURCE.seed_article})
     assert not unpublished.is_valid()
     assert "source" in unpublished.errors
-    assert not Source.objects.public_claimants().filter(slug="seed-article").exists()
+    assert not Source.objects.public_claimants().filter(slug=SOURCE.seed_article).exists()
 
 
 def test_each_form_writes_its_topic_menu_from_the_database_in_one_query(seed):
     first = ClaimFilterForm({})
     assert ">South Korean politics</option>" in str(first["topic"])
-    Topic.objects.filter(slug="south-korean-politics").update(name="Politics in the South")
+    Topic.objects.filter(slug=TOPIC.south_korean_politics).update(name="Politics in the South")
     second = ClaimFilterForm({})
     second.is_valid()
     with CaptureQueriesContext(connection) as queries:
@@ -48,4 +49,4 @@ def test_each_form_writes_its_topic_menu_from_the_database_in_one_query(seed):
     assert len(queries) == 1
     assert ">Politics in the South</option>" in menu
     assert ">Any topic</option>" in menu
-    assert Topic.objects.get(slug="south-korean-politics").name == "Politics in the South"
+    assert Topic.objects.get(slug=TOPIC.south_korean_politics).name == "Politics in the South"

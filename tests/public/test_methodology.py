@@ -3,6 +3,7 @@
 from claims.choices import ClaimStatus, Credibility, Reliability
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from tests.factories import page_text
+from tests.seed import CLAIM
 
 
 def test_every_rating_is_defined_with_the_words_on_the_badge(db, client):
@@ -29,7 +30,7 @@ def test_both_admiralty_scales_and_the_rules_are_published(db, client):
 
 
 def test_the_verdict_badge_uses_the_same_definition(seed, client):
-    text = page_text(client.get("/claims/many-north-korea-sympathisers/"))
+    text = page_text(client.get(f"/claims/{CLAIM.sympathisers}/"))
     assert RATINGS[ClaimStatus.UNVERIFIABLE].definition in text
 
 

@@ -12,6 +12,7 @@ from tests.factories import (
     make_source,
     sitemap_pages,
 )
+from tests.seed import CLAIM, SOURCE
 
 # Words from each unpublished seed claim, to search for it by.
 SEARCHES = ["repatriated", "cremated", "treaty", "increase", "lethal", "humanitarian"]
@@ -45,7 +46,7 @@ def test_no_unpublished_seed_claim_appears_in_any_list_feed_sitemap_json_or_sour
 ):
     slugs = unpublished_slugs()
     urls = public_urls(client)
-    assert "/sources/nis/" in urls
+    assert f"/sources/{SOURCE.nis}/" in urls
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -60,13 +61,20 @@ def test_searching_for_an_unpublished_claim_finds_nothing(seed, client):
         assert "0 verdicts" in response.content.decode(), word
 
 
-def test_unpublishing_a_claim_takes_it_off_every_page(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(is_published=False)
-    assert client.get("/claims/north-korean-troops-kursk/").status_code == 404
-    for url in ["/", "/feed/", *sitemap_pages(client), "/claims.json", "/sources/nis/"]:
-        assert "north-korean-troops-kursk" not in client.get(url).content.decode(), url
+def test_unpublishing_a_claim_takes_it_off_every_page(seed, client, publisher):
+    for url in [f"/claims/{CLAIM.kursk}/", "/", "/feed/", f"/sources/{SOURCE.north_korea}/"]:
+        assert client.get(url).status_code == 200, url
+    Claim.objects.get(slug=CLAIM.kursk).unpublish(
+        by=publisher,
+        note="Withdrawn pending a legal review.",
+        public_note="We withdrew this verdict while we check it again.",
+    )
+    assert not Claim.objects.get(slug=CLAIM.kursk).is_published
+    assert client.get(f"/claims/{CLAIM.kursk}/").status_code == 404
+    for url in ["/", "/feed/", *sitemap_pages(client), "/claims.json", f"/sources/{SOURCE.nis}/"]:
+        assert CLAIM.kursk not in client.get(url).content.decode(), url
     # North Korea's government backed only that claim: its page goes too.
-    assert client.get("/sources/north-korea/").status_code == 404
+    assert client.get(f"/sources/{SOURCE.north_korea}/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -95,6 +103,6 @@ def test_unknown_source_answers_404(client):
 
 
 def test_public_pages_only_answer_get_and_head(seed, client):
-    for url in ["/", "/claims/north-korean-casualties-4700/", "/sources/nis/", "/claims.json"]:
+    for url in ["/", f"/claims/{CLAIM.casualties}/", f"/sources/{SOURCE.nis}/", "/claims.json"]:
         assert client.post(url).status_code == 405, url
         assert client.head(url).status_code == 200, url

@@ -7,6 +7,7 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.search import newest_matches
 from tests.factories import make_claim, make_published_claim, make_source
+from tests.seed import CLAIM
 
 on_postgresql = pytest.mark.postgresql(reason="ranking and the text index are PostgreSQL only")
 
@@ -18,21 +19,21 @@ def found(client, text, **filters):
 
 
 def test_search_finds_words_in_headline_wording_and_summary(seed, client):
-    assert found(client, "Kursk") == ["north-korean-troops-kursk"]
-    assert found(client, "sympathisers") == ["many-north-korea-sympathisers"]
-    assert found(client, "every report we found") == ["north-korean-casualties-4700"]
+    assert found(client, "Kursk") == [CLAIM.kursk]
+    assert found(client, "sympathisers") == [CLAIM.sympathisers]
+    assert found(client, "every report we found") == [CLAIM.casualties]
 
 
 def test_search_finds_claims_by_their_claimants_name(seed, client):
-    assert set(found(client, "Unnamed commenter")) >= {"many-north-korea-sympathisers"}
+    assert set(found(client, "Unnamed commenter")) >= {CLAIM.sympathisers}
     assert set(found(client, "Intelligence Service")) >= {
-        "north-korean-casualties-4700",
-        "north-korean-troops-kursk",
+        CLAIM.casualties,
+        CLAIM.kursk,
     }
 
 
 def test_search_combines_with_filters(seed, client):
-    assert found(client, "North Korean", verdict="corroborated") == ["north-korean-troops-kursk"]
+    assert found(client, "North Korean", verdict="corroborated") == [CLAIM.kursk]
 
 
 def test_search_results_are_linkable_and_say_they_are_filtered(seed, client):
@@ -42,10 +43,10 @@ def test_search_results_are_linkable_and_say_they_are_filtered(seed, client):
 
 
 def test_search_understands_phrases_exclusions_and_word_forms(seed, client):
-    assert found(client, "deployed troops") == ["north-korean-troops-kursk"]
-    assert found(client, "deploying") == ["north-korean-troops-kursk"]
-    assert "north-korean-casualties-4700" not in found(client, "soldiers -wounded")
-    assert found(client, '"killed or wounded"') == ["north-korean-casualties-4700"]
+    assert found(client, "deployed troops") == [CLAIM.kursk]
+    assert found(client, "deploying") == [CLAIM.kursk]
+    assert CLAIM.casualties not in found(client, "soldiers -wounded")
+    assert found(client, '"killed or wounded"') == [CLAIM.casualties]
     assert found(client, '"wounded or killed"') == []
 
 
@@ -102,8 +103,11 @@ def test_search_never_reaches_unpublished_claims(editor, client):
     assert Claim.objects.filter(headline__icontains="bridge").count() == 2
 
 
-def test_search_follows_edits_to_a_claim(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        verdict_summary="Confirmed by satellite imagery."
+def test_search_follows_edits_to_a_claim(seed, client, publisher):
+    assert found(client, "satellite") == []
+    Claim.objects.get(slug=CLAIM.kursk).revise(
+        by=publisher,
+        changes={"verdict_summary": "Confirmed by satellite imagery."},
+        public_note="We added what confirmed the deployment.",
     )
-    assert found(client, "satellite") == ["north-korean-troops-kursk"]
+    assert found(client, "satellite") == [CLAIM.kursk]

@@ -8,60 +8,58 @@ so that rewording a claim does not break a row unless it changes the answer.
 
 import pytest
 
-CASUALTIES = "north-korean-casualties-4700"
-DEATHS = "north-korean-deaths-600"
-KURSK = "north-korean-troops-kursk"
-SYMPATHISERS = "many-north-korea-sympathisers"
-PUBLISHED = {CASUALTIES, DEATHS, KURSK, SYMPATHISERS}
+from tests.seed import CLAIM
+
+PUBLISHED = {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk, CLAIM.sympathisers}
 # In the seed but not published: never found.
 UNPUBLISHED = {
-    "injured-repatriated-january-march",
-    "dead-cremated-in-russia",
-    "deployment-under-2024-treaty",
-    "figure-significant-increase",
-    "south-korea-no-lethal-aid",
+    CLAIM.injured_repatriated,
+    CLAIM.cremated,
+    CLAIM.treaty,
+    CLAIM.significant_increase,
+    CLAIM.no_lethal_aid,
 }
 
 # query, must find, must not find
 TABLE = [
     # Numbers, with or without thousands separators; whole numbers only.
-    ("4700", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
-    ("4,700", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
+    ("4700", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("4,700", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
     ("4 700 soldiers", set(), PUBLISHED),
-    ("600", {DEATHS}, {KURSK, SYMPATHISERS}),
+    ("600", {CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
     ("60", set(), PUBLISHED),
     # Singular and plural, and other forms of a word.
-    ("casualties", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
-    ("casualty", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
-    ("sympathiser", {SYMPATHISERS}, {CASUALTIES, DEATHS, KURSK}),
-    ("sympathizers", {SYMPATHISERS}, {CASUALTIES, DEATHS, KURSK}),
-    ("troop", {KURSK}, {SYMPATHISERS}),
-    ("deploying", {KURSK}, {SYMPATHISERS, DEATHS}),
-    ("death", {DEATHS}, {KURSK, SYMPATHISERS}),
-    ("died", {DEATHS}, {KURSK, SYMPATHISERS}),
-    ("killed", {CASUALTIES}, {KURSK, SYMPATHISERS}),
-    ("wound", {CASUALTIES}, {KURSK, SYMPATHISERS}),
+    ("casualties", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("casualty", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("sympathiser", {CLAIM.sympathisers}, {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}),
+    ("sympathizers", {CLAIM.sympathisers}, {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}),
+    ("troop", {CLAIM.kursk}, {CLAIM.sympathisers}),
+    ("deploying", {CLAIM.kursk}, {CLAIM.sympathisers, CLAIM.deaths}),
+    ("death", {CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("died", {CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("killed", {CLAIM.casualties}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("wound", {CLAIM.casualties}, {CLAIM.kursk, CLAIM.sympathisers}),
     # A word finds the longer words it begins.
     ("korea", PUBLISHED, set()),
     ("north korea", PUBLISHED, set()),
     ("North Korean", PUBLISHED, set()),
-    ("KURSK", {KURSK}, PUBLISHED - {KURSK}),
-    ("kursk region", {KURSK}, PUBLISHED - {KURSK}),
-    ("sympath", {SYMPATHISERS}, {CASUALTIES, DEATHS, KURSK}),
-    ("Russia", {CASUALTIES, DEATHS, KURSK}, {SYMPATHISERS}),
-    ("Ukraine", {CASUALTIES}, {KURSK, SYMPATHISERS}),
-    ("4700 korea", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
+    ("KURSK", {CLAIM.kursk}, PUBLISHED - {CLAIM.kursk}),
+    ("kursk region", {CLAIM.kursk}, PUBLISHED - {CLAIM.kursk}),
+    ("sympath", {CLAIM.sympathisers}, {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}),
+    ("Russia", {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}, {CLAIM.sympathisers}),
+    ("Ukraine", {CLAIM.casualties}, {CLAIM.kursk, CLAIM.sympathisers}),
+    ("4700 korea", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
     # The claimant's name counts as the claim's.
-    ("NIS", {CASUALTIES, DEATHS, KURSK}, {SYMPATHISERS}),
-    ("intelligence service", {CASUALTIES, DEATHS, KURSK}, {SYMPATHISERS}),
-    ("NIS casualties", {CASUALTIES, DEATHS}, {KURSK, SYMPATHISERS}),
+    ("NIS", {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}, {CLAIM.sympathisers}),
+    ("intelligence service", {CLAIM.casualties, CLAIM.deaths, CLAIM.kursk}, {CLAIM.sympathisers}),
+    ("NIS casualties", {CLAIM.casualties, CLAIM.deaths}, {CLAIM.kursk, CLAIM.sympathisers}),
     # Phrases keep their order; a minus leaves out.
-    ('"killed or wounded"', {CASUALTIES}, {DEATHS, KURSK, SYMPATHISERS}),
+    ('"killed or wounded"', {CLAIM.casualties}, {CLAIM.deaths, CLAIM.kursk, CLAIM.sympathisers}),
     ('"wounded or killed"', set(), PUBLISHED),
-    ('"the Kursk region"', {KURSK}, PUBLISHED - {KURSK}),
-    ("soldiers -wounded", {DEATHS}, {CASUALTIES}),
+    ('"the Kursk region"', {CLAIM.kursk}, PUBLISHED - {CLAIM.kursk}),
+    ("soldiers -wounded", {CLAIM.deaths}, {CLAIM.casualties}),
     # The Kursk claim names South Korea only in its context, which search leaves out.
-    ('korea -"south korea"', {DEATHS, KURSK}, {CASUALTIES, SYMPATHISERS}),
+    ('korea -"south korea"', {CLAIM.deaths, CLAIM.kursk}, {CLAIM.casualties, CLAIM.sympathisers}),
     # Words that mean nothing alone find nothing; unpublished claims never.
     ("the", set(), PUBLISHED),
     ("cremated", set(), UNPUBLISHED),

@@ -6,26 +6,27 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from tests.factories import make_claim, make_evidence, make_published_claim, make_source, page_text
+from tests.seed import SOURCE
 
 
 def test_the_nis_page_shows_its_grade_affiliation_and_published_claims(seed, client):
-    response = client.get("/sources/nis/")
+    response = client.get(f"/sources/{SOURCE.nis}/")
     text = page_text(response)
     assert response.status_code == 200
     assert "National Intelligence Service (NIS)" in text
     assert "Intelligence agency, South Korea" in text
     assert "Reliability C: fairly reliable" in text
     assert "South Korean government: sources with this affiliation count as one origin" in text
-    for claim in Claim.objects.published().filter(claimant__slug="nis"):
+    for claim in Claim.objects.published().filter(claimant__slug=SOURCE.nis):
         assert claim.headline in text
     assert "Unverified About 4,700 North Korean soldiers" in text
     assert "Corroborated North Korea has sent troops" in text
 
 
 def test_a_source_page_shows_where_it_serves_as_evidence_or_origin(seed, client):
-    text = page_text(client.get("/sources/seed-article/"))
+    text = page_text(client.get(f"/sources/{SOURCE.seed_article}/"))
     assert "Commentary article reporting the NIS figure, on About 4,700 North Korean" in text
-    nis = page_text(client.get("/sources/nis/"))
+    nis = page_text(client.get(f"/sources/{SOURCE.nis}/"))
     assert "as the origin relayed by South Korean lawmakers briefed by the NIS" in nis
 
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from claims.models import Claim
 from tests.factories import page_text
+from tests.seed import CLAIM
 
-DRAFT = "dead-cremated-in-russia"
-PREVIEW = f"/claims/{DRAFT}/preview/"
+PREVIEW = f"/claims/{CLAIM.cremated}/preview/"
 
 
 @pytest.fixture
@@ -17,16 +17,16 @@ def editor(seed):
 
 
 def draft():
-    return Claim.objects.get(slug=DRAFT)
+    return Claim.objects.get(slug=CLAIM.cremated)
 
 
 def test_view_on_site_of_an_unpublished_claim_opens_the_preview(client, editor):
     client.force_login(editor)
     content = client.get(reverse("admin:claims_claim_change", args=[draft().pk])).content
     assert f'href="{PREVIEW}"'.encode() in content
-    kursk = Claim.objects.get(slug="north-korean-troops-kursk")
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
     content = client.get(reverse("admin:claims_claim_change", args=[kursk.pk])).content
-    assert b'href="/claims/north-korean-troops-kursk/"' in content
+    assert f'href="/claims/{CLAIM.kursk}/"'.encode() in content
 
 
 def test_staff_see_the_public_template_under_a_preview_banner(client, editor):
@@ -51,10 +51,12 @@ def test_the_preview_is_never_cached(client, editor, page_cache):
     cache_control = {part.strip() for part in first["Cache-Control"].split(",")}
     assert {"no-cache", "no-store", "private"} <= cache_control
     assert "ETag" not in first.headers
-    Claim.objects.filter(slug=DRAFT).update(headline="Remains were cremated before return")
+    # Around the models' signals, which would retire a cached page: the
+    # preview must show the change without any cache being told of it.
+    Claim.objects.filter(slug=CLAIM.cremated).update(headline="Remains were cremated before return")
     assert "Remains were cremated before return" in page_text(client.get(PREVIEW))
     # The public address still answers 404, whoever asks.
-    assert client.get(f"/claims/{DRAFT}/").status_code == 404
+    assert client.get(f"/claims/{CLAIM.cremated}/").status_code == 404
     assert not [key for key in page_cache._cache if "public-page" in key]
 
 
@@ -76,10 +78,10 @@ def test_anyone_else_gets_404(client, seed, django_user_model, who):
 
 def test_the_preview_of_a_published_claim_is_its_public_page(client, editor):
     client.force_login(editor)
-    response = client.get("/claims/north-korean-troops-kursk/preview/")
+    response = client.get(f"/claims/{CLAIM.kursk}/preview/")
     assert response.status_code == 302
-    assert response["Location"] == "/claims/north-korean-troops-kursk/"
-    assert Claim.objects.get(slug="north-korean-troops-kursk").is_published
+    assert response["Location"] == f"/claims/{CLAIM.kursk}/"
+    assert Claim.objects.get(slug=CLAIM.kursk).is_published
 
 
 def test_there_is_no_preview_of_a_claim_that_does_not_exist(client, editor):

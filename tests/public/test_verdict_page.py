@@ -14,15 +14,17 @@ from claims.models import Caveat, Claim, Correction, ReviewEvent
 from claims.prepared import ClaimRead
 from claims.views import PAGE_LISTS, claim_for_page
 from tests.factories import (
+    forget_cached_pages,
     make_evidence,
     make_published_claim,
     make_source,
     make_user,
     page_text,
 )
+from tests.seed import CLAIM, SOURCE
 
-CASUALTIES = "/claims/north-korean-casualties-4700/"
-KURSK = "/claims/north-korean-troops-kursk/"
+CASUALTIES = f"/claims/{CLAIM.casualties}/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 
 
 def test_the_4700_page_is_unverified_with_its_caveats_and_a_single_origin(seed, client):
@@ -30,7 +32,7 @@ def test_the_4700_page_is_unverified_with_its_caveats_and_a_single_origin(seed, 
     text = page_text(response)
     assert response.status_code == 200
     assert "Our verdict: Unverified" in text
-    for caveat in Caveat.objects.filter(claim__slug="north-korean-casualties-4700"):
+    for caveat in Caveat.objects.filter(claim__slug=CLAIM.casualties):
         assert caveat.text in text
     assert "Single origin: South Korean government (National Intelligence Service (NIS))" in text
     assert (
@@ -71,10 +73,12 @@ def test_what_we_dont_know_comes_right_after_the_verdict(seed, client):
     assert unknowns < text.index("The claim as made") < text.index("The evidence")
 
 
-def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        status=ClaimStatus.IN_REVIEW, previous_status=ClaimStatus.CORROBORATED
+def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client, publisher):
+    assert "Under review" not in page_text(client.get(KURSK))
+    Claim.objects.get(slug=CLAIM.kursk).reopen(
+        by=publisher, note="A new report.", public_note="We are checking a new report."
     )
+    assert Claim.objects.get(slug=CLAIM.kursk).previous_status == (ClaimStatus.CORROBORATED)
     text = page_text(client.get(KURSK))
     assert "Under review — previous verdict: Corroborated" in text
     assert "Our verdict: Corroborated" in text
@@ -82,15 +86,16 @@ def test_a_published_claim_in_review_shows_its_previous_verdict(seed, client):
 
 def test_a_verdict_past_its_review_date_may_be_outdated(seed, client):
     assert "may be outdated" not in page_text(client.get(KURSK))
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        review_by=timezone.localdate() - timedelta(days=1)
-    )
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    claim.review_by = timezone.localdate() - timedelta(days=1)
+    claim.save()
     assert "may be outdated" in page_text(client.get(KURSK))
+    assert Claim.objects.get(pk=claim.pk).review_by < timezone.localdate()
 
 
 def test_evidence_is_grouped_by_stance_with_grades_in_words(seed, client):
     # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     make_evidence(
         claim,
         make_source("Sceptical analyst", reliability="B"),
@@ -110,7 +115,7 @@ def test_evidence_is_grouped_by_stance_with_grades_in_words(seed, client):
 
 
 def test_links_out_are_noopener_nofollow_with_archive_links(seed, client):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     make_evidence(
         claim,
         make_source("Wire"),
@@ -124,16 +129,21 @@ def test_links_out_are_noopener_nofollow_with_archive_links(seed, client):
     assert f'<a href="https://archive.example/report" {rel}>Archived copy</a>' in content
 
 
-def test_the_claim_as_made_names_claimant_date_and_place(seed, client):
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(
-        made_on=date(2026, 11, 19), appearance_url="https://news.example/briefing"
+def test_the_claim_as_made_names_claimant_date_and_place(seed, client, publisher):
+    Claim.objects.get(slug=CLAIM.kursk).revise(
+        by=publisher,
+        changes={
+            "made_on": date(2026, 11, 19),
+            "appearance_url": "https://news.example/briefing",
+            "appeared_in": None,
+        },
+        public_note="We added where and when the claim was made.",
     )
-    Claim.objects.filter(slug="north-korean-troops-kursk").update(appeared_in=None)
     content = client.get(KURSK).content.decode()
     text = page_text(client.get(KURSK))
     assert "North Korea has deployed troops to assist Russia in the Kursk region." in text
     assert "Claimed by National Intelligence Service (NIS)" in text
-    assert '<a href="/sources/nis/">' in content
+    assert f'<a href="/sources/{SOURCE.nis}/">' in content
     assert "When 19 November 2026" in text
     assert '<a href="https://news.example/briefing" rel="noopener nofollow">' in content
 
@@ -141,7 +151,7 @@ def test_the_claim_as_made_names_claimant_date_and_place(seed, client):
 def test_the_review_timeline_names_first_names_or_roles_never_emails(seed, client):
     # A publisher with no first name on record: the page names the role instead.
     nameless = make_user("k.lee", "Publishers")
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     ReviewEvent.objects.create(
         claim=claim,
         version=5,
@@ -163,7 +173,7 @@ def test_the_review_timeline_names_first_names_or_roles_never_emails(seed, clien
 
 def test_times_are_shown_in_the_newsrooms_zone_with_its_name(seed, client, settings):
     settings.TIME_ZONE = "Asia/Seoul"
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     at = datetime(2025, 5, 2, 5, 5, tzinfo=UTC)
     Claim.objects.filter(pk=claim.pk).update(published_at=at)
     Correction.objects.create(claim=claim, kind="update", note="Names the region.", published_at=at)
@@ -186,7 +196,7 @@ def test_times_are_in_utc_and_say_so_by_default(seed, client):
 
 
 def test_corrections_are_logged_on_the_page(seed, client):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     correction = Correction.objects.create(
         claim=claim, kind="correction", note="We misnamed the region in an earlier version."
     )
@@ -201,7 +211,7 @@ def test_open_graph_and_canonical_come_from_site_url(seed, client, settings):
     settings.SITE_URL = "https://desk.example.org"
     settings.ALLOWED_HOSTS = ["evil.example"]
     content = client.get(KURSK, HTTP_HOST="evil.example").content.decode()
-    canonical = "https://desk.example.org/claims/north-korean-troops-kursk/"
+    canonical = f"https://desk.example.org/claims/{CLAIM.kursk}/"
     assert f'<link rel="canonical" href="{canonical}">' in content
     assert f'<meta property="og:url" content="{canonical}">' in content
     assert '<meta property="og:title" content="Corroborated: North Korea has sent troops' in content
@@ -225,6 +235,7 @@ def test_the_4700_page_and_its_css_weigh_under_50_kb(seed, client):
 
 
 def verdict_page_queries(client, url):
+    forget_cached_pages()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -260,9 +271,11 @@ def test_query_count_is_the_same_with_2_and_50_evidence_items(editor, reviewer, 
     add_evidence(48)
     assert claim.evidence.count() == 50
     with_50 = verdict_page_queries(client, claim.get_absolute_url())
-    # The claim, its caveats, events, corrections, whether it states an
-    # estimate, and its evidence: it states none, so none are read.
-    assert with_2 == with_50 == 6
+    # The page's content versions, the claim, its caveats, events,
+    # corrections, whether it states an estimate, the versions again for the
+    # evidence sections' fragments, and its evidence: it states no estimate,
+    # so none are read.
+    assert with_2 == with_50 == 8
 
 
 def estimate_reads(client, url):
@@ -273,10 +286,10 @@ def estimate_reads(client, url):
 
 
 def test_a_claim_that_states_no_estimate_costs_no_query_for_them(seed, client):
-    response, reads = estimate_reads(client, "/claims/north-korean-troops-kursk/")
+    response, reads = estimate_reads(client, f"/claims/{CLAIM.kursk}/")
     assert reads == []
     assert "The figure claimed is" not in page_text(response)
-    assert not Claim.objects.get(slug="north-korean-troops-kursk").estimates.exists()
+    assert not Claim.objects.get(slug=CLAIM.kursk).estimates.exists()
 
 
 def test_a_claim_that_states_an_estimate_shows_it(seed, client):
@@ -286,11 +299,11 @@ def test_a_claim_that_states_an_estimate_shows_it(seed, client):
     assert "The figure claimed is National Intelligence Service (NIS)’s estimate" in page_text(
         response
     )
-    assert Claim.objects.get(slug="north-korean-casualties-4700").estimates.count() == 1
+    assert Claim.objects.get(slug=CLAIM.casualties).estimates.count() == 1
 
 
 def test_the_page_reads_each_list_as_the_orm_would(seed):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     # Out of the default order: corrections are listed oldest first.
     later = Correction.objects.create(claim=claim, kind="update", note="Second note.")
     earlier = Correction.objects.create(
@@ -312,7 +325,7 @@ def test_the_page_reads_each_list_as_the_orm_would(seed):
     for event in PAGE_LISTS["events"].rows(claim.pk, "default"):
         assert event.actor_first_name == event.actor.first_name
     # Another claim's rows are never read with it.
-    other = Claim.objects.get(slug="north-korean-troops-kursk")
+    other = Claim.objects.get(slug=CLAIM.kursk)
     assert set(pks(PAGE_LISTS["caveats"].rows(other.pk, "default"))) == set(
         other.caveats.values_list("pk", flat=True)
     )
@@ -326,7 +339,7 @@ def test_a_claim_read_is_built_once_per_database(seed):
         return Caveat.objects.filter(claim_id=claim_id)
 
     read = ClaimRead(caveats_of)
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     first = read.rows(claim.pk, "default")
     again = read.rows(claim.pk, "default")
     assert len(builds) == 1
@@ -345,7 +358,7 @@ def test_a_claim_read_that_takes_more_than_the_claim_id_is_refused(db):
 
 
 def test_the_lists_a_page_reads_know_their_claim_without_a_query(seed):
-    claim = claim_for_page(Claim.objects.published(), "north-korean-casualties-4700")
+    claim = claim_for_page(Claim.objects.published(), CLAIM.casualties)
     with CaptureQueriesContext(connection) as queries:
         caveats = list(claim.caveats.all())
         events = list(claim.events.all())

@@ -14,10 +14,15 @@ from django.urls import reverse
 from claims.constraints import no_control_characters
 from claims.models import Caveat, Claim, Correction
 from claims.workflow import WorkflowError
-from tests.factories import claim_form_data, make_claim, make_published_claim, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
+from tests.factories import (
+    claim_form_data,
+    make_claim,
+    make_published_claim,
+    page_text,
+    revise_form_data,
+)
+from tests.seed import CLAIM
 
-CASUALTIES = "north-korean-casualties-4700"
 HUNDRED_KB = "The NIS says so. " * 6_024  # 102,408 characters
 
 
@@ -36,7 +41,7 @@ def change_url(claim):
 
 
 def draft():
-    return Claim.objects.get(slug="dead-cremated-in-russia")
+    return Claim.objects.get(slug=CLAIM.cremated)
 
 
 # Control characters ------------------------------------------------------------
@@ -93,7 +98,7 @@ def test_model_validation_refuses_control_characters(editor):
 
 
 def test_a_workflow_note_with_a_control_character_is_refused(publisher):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     with pytest.raises(WorkflowError) as refused:
         claim.reopen(by=publisher, note="Tip\x01", public_note="Checking again.")
     assert refused.value.messages == [
@@ -105,7 +110,7 @@ def test_a_workflow_note_with_a_control_character_is_refused(publisher):
 
 
 def test_the_revise_form_refuses_a_control_character(client, publisher):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     client.force_login(publisher)
     data = revise_form_data(claim, headline="Troops\x1b in Kursk", public_note="Shorter.")
     response = client.post(reverse("admin:claims_claim_revise", args=[claim.pk]), data)
@@ -174,7 +179,7 @@ def test_a_100_kb_summary_is_refused_with_the_limit_stated(client, editor):
 
 
 def test_a_100_kb_summary_is_refused_by_a_revision_too(client, publisher):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     client.force_login(publisher)
     data = revise_form_data(claim, verdict_summary=HUNDRED_KB, public_note="Longer.")
     response = client.post(reverse("admin:claims_claim_revise", args=[claim.pk]), data)
@@ -188,7 +193,7 @@ def test_a_100_kb_summary_is_refused_by_a_revision_too(client, publisher):
 
 
 def test_a_100_kb_public_note_is_refused(publisher):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     with pytest.raises(WorkflowError, match="at most 2000 characters"):
         claim.reopen(by=publisher, note="Checking.", public_note=HUNDRED_KB)
     assert Claim.objects.get(pk=claim.pk).status == "corroborated"
@@ -196,15 +201,15 @@ def test_a_100_kb_public_note_is_refused(publisher):
 
 def test_the_database_refuses_an_oversized_summary_written_around_validation(seed):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Claim.objects.filter(slug=CASUALTIES).update(verdict_summary=HUNDRED_KB)
-    assert len(Claim.objects.get(slug=CASUALTIES).verdict_summary) < 3_000
+        Claim.objects.filter(slug=CLAIM.casualties).update(verdict_summary=HUNDRED_KB)
+    assert len(Claim.objects.get(slug=CLAIM.casualties).verdict_summary) < 3_000
 
 
 # The last caveat ------------------------------------------------------------------
 
 
 def test_deleting_every_caveat_of_a_published_unverified_claim_is_a_form_error(client, editor):
-    claim = Claim.objects.get(slug=CASUALTIES)
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     caveats = list(claim.caveats.values_list("pk", flat=True))
     data = claim_form_data(claim)
     for index in range(len(caveats)):
@@ -217,7 +222,7 @@ def test_deleting_every_caveat_of_a_published_unverified_claim_is_a_form_error(c
 
 
 def test_the_last_caveat_can_be_replaced_in_one_save(client, editor):
-    claim = Claim.objects.get(slug="north-korean-deaths-600")
+    claim = Claim.objects.get(slug=CLAIM.deaths)
     data = claim_form_data(claim)
     count = claim.caveats.count()
     for index in range(count):

@@ -6,14 +6,15 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Source
+from tests.seed import CLAIM, SOURCE
 
 # The public pages and the admin's door, on the seed.
 ANONYMOUS_PAGES = [
     "/",
     "/?q=soldiers&verdict=unverified",
-    "/claims/north-korean-casualties-4700/",
-    "/claims/north-korean-troops-kursk/",
-    "/sources/nis/",
+    f"/claims/{CLAIM.casualties}/",
+    f"/claims/{CLAIM.kursk}/",
+    f"/sources/{SOURCE.nis}/",
     "/methodology/",
     "/follow/",
     "/admin/login/",
@@ -23,16 +24,16 @@ ANONYMOUS_PAGES = [
 ADMIN_PAGES = {
     "claim change": lambda: reverse(
         "admin:claims_claim_change",
-        args=[Claim.objects.get(slug="north-korean-casualties-4700").pk],
+        args=[Claim.objects.get(slug=CLAIM.casualties).pk],
     ),
     "verdict change": lambda: reverse(
         "admin:claims_claim_change",
-        args=[Claim.objects.get(slug="north-korean-troops-kursk").pk],
+        args=[Claim.objects.get(slug=CLAIM.kursk).pk],
     ),
     "claim list": lambda: reverse("admin:claims_claim_changelist"),
     "claim add": lambda: reverse("admin:claims_claim_add"),
     "source change": lambda: reverse(
-        "admin:claims_source_change", args=[Source.objects.get(slug="nis").pk]
+        "admin:claims_source_change", args=[Source.objects.get(slug=SOURCE.nis).pk]
     ),
     "index": lambda: reverse("admin:index"),
 }
@@ -99,7 +100,7 @@ def test_public_pages_and_admin_login_carry_the_strict_policy(client, seed, url)
     response = client.get(url)
     assert response.status_code == 200
     assert_strict(response)
-    assert Claim.objects.published().filter(slug="north-korean-casualties-4700").exists()
+    assert Claim.objects.published().filter(slug=CLAIM.casualties).exists()
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)

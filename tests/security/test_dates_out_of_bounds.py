@@ -17,11 +17,11 @@ from claims.charts import month_ticks, padded
 from claims.constraints import EARLIEST_DATE, LATEST_DATE
 from claims.models import Article, Claim, Correction, Estimate, Evidence, Figure
 from tests.factories import claim_form_data, page_text
-from tests.figure_data import make_estimate, make_figure
-from tests.workflow.test_figure_admin import estimate_row, figure_form
+from tests.figure_data import estimate_row, figure_form, make_estimate, make_figure
+from tests.seed import CLAIM
 
 FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)
-CASUALTIES = "north-korean-casualties-4700"
+CASUALTIES = CLAIM.casualties
 
 
 def refusal(day):
@@ -32,7 +32,7 @@ def refusal(day):
 
 
 def draft():
-    return Claim.objects.get(slug="dead-cremated-in-russia")
+    return Claim.objects.get(slug=CLAIM.cremated)
 
 
 # Typed in the admin ------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_a_verdict_page_with_dates_out_of_bounds_answers(client, seed, editor, d
 
 
 def test_check_invariants_names_dates_out_of_bounds(seed):
-    Claim.objects.filter(slug="dead-cremated-in-russia").update(made_on=FIRST_DAY)
+    Claim.objects.filter(slug=CLAIM.cremated).update(made_on=FIRST_DAY)
     claim = Claim.objects.get(slug=CASUALTIES)
     Correction.objects.create(
         claim=claim, note="Fixed.", published_at=datetime(9999, 12, 31, 23, tzinfo=UTC)
@@ -179,7 +179,7 @@ def test_check_invariants_names_dates_out_of_bounds(seed):
     assert errors.getvalue().splitlines() == [
         f"claims.Correction #{claim.corrections.get().pk} on {CASUALTIES}: Its published at, "
         "9999-12-31, is outside the dates the desk records (1 January 1800 to 31 December 2100).",
-        "claims.Claim dead-cremated-in-russia: Its date made, 0001-01-01, is outside the dates "
+        f"claims.Claim {CLAIM.cremated}: Its date made, 0001-01-01, is outside the dates "
         "the desk records (1 January 1800 to 31 December 2100).",
     ]
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 from claims.models import Claim, Source
 from tests.factories import make_claim, make_user
+from tests.seed import CLAIM
 
 
 def run(command, *args):
@@ -23,17 +24,17 @@ def run(command, *args):
 def test_the_seed_loads_into_an_empty_desk():
     output = run("seed")
     assert "object(s) from 1 fixture(s)" in output
-    assert Claim.objects.filter(slug="north-korean-casualties-4700", is_published=True).exists()
+    assert Claim.objects.filter(slug=CLAIM.casualties, is_published=True).exists()
 
 
 def test_the_seed_leaves_a_desk_with_work_in_it_alone(seed, reviewer):
-    claim = Claim.objects.get(slug="figure-significant-increase")
+    claim = Claim.objects.get(slug=CLAIM.significant_increase)
     claim.mark_unverifiable(by=reviewer, note="No method published.")
     before = Claim.objects.count(), Source.objects.count()
     output = run("seed")
     assert "the seed was not loaded" in output
     assert (Claim.objects.count(), Source.objects.count()) == before
-    assert Claim.objects.get(slug="figure-significant-increase").status == "unverifiable"
+    assert Claim.objects.get(slug=CLAIM.significant_increase).status == "unverifiable"
 
 
 @pytest.mark.django_db

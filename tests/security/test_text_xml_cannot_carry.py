@@ -21,6 +21,7 @@ from claims.invariants import find_violations
 from claims.models import Claim, Correction, Estimate, Evidence, Figure, Source
 from tests.factories import claim_form_data, make_published_claim, make_source
 from tests.figure_data import make_estimate, make_figure
+from tests.seed import CLAIM, SOURCE
 
 # U+FFFE and U+FFFF break XML 1.0; the other noncharacters are refused alike.
 NONCHARACTERS = ["\ufffe", "\uffff", "\ufdd0", "\ufdef", "\U0001fffe", "\U0010ffff"]
@@ -40,7 +41,7 @@ def refusal(character, position=9):
 
 
 def draft():
-    return Claim.objects.get(slug="dead-cremated-in-russia")
+    return Claim.objects.get(slug=CLAIM.cremated)
 
 
 def change_url(claim):
@@ -177,18 +178,18 @@ def test_the_feed_stays_well_formed_with_noncharacters_written_around_the_forms(
 
 
 def test_check_invariants_names_a_headline_with_u_ffff_written_around_the_forms(seed):
-    Claim.objects.filter(slug="dead-cremated-in-russia").update(headline="Dead\uffff, cremated")
-    Source.objects.filter(slug="nis").update(country="South\ufffe Korea")
+    Claim.objects.filter(slug=CLAIM.cremated).update(headline="Dead\uffff, cremated")
+    Source.objects.filter(slug=SOURCE.nis).update(country="South\ufffe Korea")
     errors = StringIO()
     with pytest.raises(CommandError, match="2 invariant violations"):
         call_command("check_invariants", stderr=errors)
     assert sorted(errors.getvalue().splitlines()) == [
-        "claims.Claim dead-cremated-in-russia: Its headline holds the invisible character "
+        f"claims.Claim {CLAIM.cremated}: Its headline holds the invisible character "
         "U+FFFF at character 5, which no stored text may hold.",
-        "claims.Source nis: Its country holds the invisible character U+FFFE at character 6, "
-        "which no stored text may hold.",
+        f"claims.Source {SOURCE.nis}: Its country holds the invisible character U+FFFE "
+        "at character 6, which no stored text may hold.",
     ]
-    assert Claim.objects.get(slug="dead-cremated-in-russia").headline == "Dead\uffff, cremated"
+    assert Claim.objects.get(slug=CLAIM.cremated).headline == "Dead\uffff, cremated"
 
 
 class RolledBack(Exception):

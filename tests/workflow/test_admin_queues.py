@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from claims.models import Claim
 from tests.factories import make_claim, make_user, page_text
+from tests.seed import CLAIM
 
 CHANGELIST = reverse("admin:claims_claim_changelist")
-ENTERED = {"dead-cremated-in-russia", "deployment-under-2024-treaty", "south-korea-no-lethal-aid"}
+ENTERED = {CLAIM.cremated, CLAIM.treaty, CLAIM.no_lethal_aid}
 
 
 def listed(client, **query):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from claims.choices import ClaimStatus
 from claims.models import Caveat, Claim, Evidence, ReviewEvent
 from tests.factories import claim_form_data, make_claim, make_evidence, make_source
+from tests.seed import AFFILIATION, CLAIM, SOURCE
 
 
 def change_url(claim):
@@ -19,32 +20,12 @@ def step(claim, action, **overrides):
     return claim_form_data(claim, _workflow_action=action, **overrides)
 
 
-def revise_form_data(claim, **overrides):
-    """The revise form as the browser would post it: the claim's values, unchanged."""
-    data = {
-        "headline": claim.headline,
-        "wording": claim.wording,
-        "claimant": claim.claimant_id,
-        "made_on": claim.made_on.isoformat() if claim.made_on else "",
-        "appeared_in": claim.appeared_in_id or "",
-        "appearance_url": claim.appearance_url,
-        "topic": claim.topic_id or "",
-        "verdict_summary": claim.verdict_summary,
-        "public_note": "",
-        "kind": "correction",
-        "note": "",
-        "expected_version": claim.version,
-    }
-    data.update(overrides)
-    return data
-
-
 def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     seed, client, django_user_model
 ):
     reviewer = django_user_model.objects.get(username="reviewer")
     client.force_login(reviewer)
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.get(change_url(claim))
     assert response.status_code == 200
     steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
@@ -63,7 +44,7 @@ def test_the_creator_is_shown_no_way_to_issue_the_verdict(seed, client, django_u
     editor = django_user_model.objects.get(username="editor")
     editor.groups.add(*django_user_model.objects.get(username="reviewer").groups.all())
     client.force_login(editor)
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.get(change_url(claim))
     steps = {action: problem for action, _, problem in response.context["workflow_steps"]}
     for verdict in ["corroborate", "dispute", "refute", "mark_unverifiable"]:
@@ -77,7 +58,7 @@ def test_the_creator_is_shown_no_way_to_issue_the_verdict(seed, client, django_u
 
 def test_a_button_takes_the_step_and_writes_the_event(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.post(
         change_url(claim),
         step(claim, "mark_unverifiable", workflow_note="No second origin."),
@@ -94,7 +75,7 @@ def test_a_refused_step_shows_why_changes_nothing_and_keeps_the_note(
     seed, client, django_user_model
 ):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.post(
         change_url(claim), step(claim, "corroborate", workflow_note="Looks solid to me.")
     )
@@ -109,7 +90,7 @@ def test_a_refused_step_shows_why_changes_nothing_and_keeps_the_note(
 
 def test_a_step_from_a_stale_page_is_refused(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.post(
         change_url(claim),
         step(claim, "mark_unverifiable", expected_version=claim.version - 1),
@@ -121,7 +102,7 @@ def test_a_step_from_a_stale_page_is_refused(seed, client, django_user_model):
 
 def test_an_unknown_step_is_refused(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.post(change_url(claim), step(claim, "delete_everything"))
     assert response.status_code == 200
     assert "Unknown workflow step; nothing was changed." in response.content.decode()
@@ -131,7 +112,7 @@ def test_an_unknown_step_is_refused(seed, client, django_user_model):
 
 def test_a_get_takes_no_step(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     response = client.get(change_url(claim), {"_workflow_action": "mark_unverifiable"})
     assert response.status_code == 200
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
@@ -252,9 +233,7 @@ def test_the_evidence_form_refuses_javascript_urls(editor, client):
 
 def test_bulk_actions_go_through_the_workflow(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    claims = Claim.objects.filter(
-        slug__in=["dead-cremated-in-russia", "deployment-under-2024-treaty"]
-    )
+    claims = Claim.objects.filter(slug__in=[CLAIM.cremated, CLAIM.treaty])
     response = client.post(
         reverse("admin:claims_claim_changelist"),
         {"action": "publish_action", "_selected_action": [claim.pk for claim in claims]},
@@ -290,8 +269,8 @@ def test_queues_filter_the_claim_list(seed, client, django_user_model):
     changelist = reverse("admin:claims_claim_changelist")
     awaiting = client.get(changelist, {"queue": "awaiting_review"}).context["cl"].result_list
     assert {claim.slug for claim in awaiting} == {
-        "injured-repatriated-january-march",
-        "figure-significant-increase",
+        CLAIM.injured_repatriated,
+        CLAIM.significant_increase,
     }
     mine = client.get(changelist, {"queue": "mine"}).context["cl"].result_list
     assert len(mine) == 9
@@ -310,7 +289,7 @@ def test_nobody_can_change_or_delete_review_events(seed, admin_client, method):
 def test_caveats_can_be_added_to_an_open_claim_in_the_admin(seed, client, django_user_model):
     editor = django_user_model.objects.get(username="editor")
     client.force_login(editor)
-    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    claim = Claim.objects.get(slug=CLAIM.cremated)
     data = claim_form_data(claim)
     data.update(
         {
@@ -329,7 +308,7 @@ def test_caveats_can_be_added_to_an_open_claim_in_the_admin(seed, client, django
 def test_corrections_are_written_only_on_published_claims(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
     url = reverse("admin:claims_correction_add")
-    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    draft = Claim.objects.get(slug=CLAIM.cremated)
     response = client.post(
         url,
         {
@@ -344,7 +323,7 @@ def test_corrections_are_written_only_on_published_claims(seed, client, django_u
     assert "publish the claim first" in response.content.decode()
     assert not draft.corrections.exists()
 
-    published = Claim.objects.get(slug="north-korean-casualties-4700")
+    published = Claim.objects.get(slug=CLAIM.casualties)
     response = client.post(
         url,
         {
@@ -363,7 +342,7 @@ def test_a_source_behind_a_standing_verdict_keeps_its_affiliation(seed, client, 
     from claims.models import Source
 
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    north_korea = Source.objects.get(slug="north-korea")
+    north_korea = Source.objects.get(slug=SOURCE.north_korea)
     response = client.post(
         reverse("admin:claims_source_change", args=[north_korea.pk]),
         {
@@ -373,11 +352,11 @@ def test_a_source_behind_a_standing_verdict_keeps_its_affiliation(seed, client, 
             "country": north_korea.country,
             "url": "",
             "reliability": north_korea.reliability,
-            "affiliation": Source.objects.get(slug="nis").affiliation_id,
+            "affiliation": Source.objects.get(slug=SOURCE.nis).affiliation_id,
             "description": north_korea.description,
         },
     )
     assert response.status_code == 200
     assert "reopen them before changing it" in response.content.decode()
     assert "North Korea has sent troops" in response.content.decode()
-    assert Source.objects.get(pk=north_korea.pk).affiliation.slug == "north-korean-government"
+    assert Source.objects.get(pk=north_korea.pk).affiliation.slug == AFFILIATION.north_korea

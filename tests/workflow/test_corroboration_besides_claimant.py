@@ -7,13 +7,14 @@ from claims.choices import ClaimStatus
 from claims.models import Claim, Source
 from claims.workflow import WorkflowError
 from tests.factories import make_claim, make_evidence, make_source
+from tests.seed import CLAIM, SOURCE
 
 
 def test_the_4700_claim_stays_uncorroborated_when_an_nis_affiliated_outlet_adds_support(
     seed, reviewer
 ):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
-    nis = Source.objects.get(slug="nis")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    nis = Source.objects.get(slug=SOURCE.nis)
     ministry = make_source("ROK defence ministry", affiliation=nis.affiliation)
     make_evidence(claim, ministry, credibility=1, title="The ministry repeats the figure")
     make_evidence(
@@ -33,7 +34,7 @@ def test_the_4700_claim_stays_uncorroborated_when_an_nis_affiliated_outlet_adds_
 
 
 def test_one_origin_besides_the_claimant_is_still_not_enough(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     make_evidence(claim, make_source("Ukrainian military intelligence"), credibility=2)
     claim.start_review(by=reviewer, note="A new item.", public_note="We are checking a report.")
     with pytest.raises(WorkflowError, match=r"this claim has 1 \(Ukrainian military"):
@@ -42,7 +43,7 @@ def test_one_origin_besides_the_claimant_is_still_not_enough(seed, reviewer):
 
 
 def test_the_kursk_claim_is_corroborated_on_russia_and_north_korea_without_the_nis(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=reviewer, note="Checking the two confirmations.", public_note="Re-checking.")
     claim.corroborate(by=reviewer, public_note="Both confirmations stand.")
     stored = Claim.objects.get(pk=claim.pk)
@@ -52,9 +53,9 @@ def test_the_kursk_claim_is_corroborated_on_russia_and_north_korea_without_the_n
 
 
 def test_without_one_of_the_two_confirmations_kursk_cannot_be_corroborated(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=reviewer, note="A confirmation is in doubt.", public_note="Re-checking.")
-    claim.evidence.get(source__slug="nk-news").delete()
+    claim.evidence.get(source__slug=SOURCE.nk_news).delete()
     with pytest.raises(WorkflowError, match=r"this claim has 1 \(North Korean government\)"):
         claim.corroborate(by=reviewer, public_note="Confirmed.")
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.IN_REVIEW

@@ -4,45 +4,10 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Estimate, Figure
-from tests.factories import make_published_claim, make_source, page_text
-from tests.figure_data import make_figure
+from tests.factories import make_published_claim, page_text
+from tests.figure_data import estimate_row, figure_form, make_figure
 
 pytestmark = pytest.mark.django_db
-
-
-def estimate_row(index, **fields):
-    row = {
-        "stated_on": "2025-04-30",
-        "qualifier": "about",
-        "low": "600",
-        "high": "",
-        "origin": make_source("NIS", affiliation="South Korean government").pk,
-        "relayed_by": "",
-        "url": "https://world.example/report",
-        "excerpt": "roughly 600 North Korean soldiers have died",
-        "note": "",
-        "period_start": "",
-        "period_end": "",
-        "supersedes_earlier": "on",
-    }
-    row.update(fields)
-    return {f"estimates-{index}-{name}": value for name, value in row.items()}
-
-
-def figure_form(*rows, **fields):
-    data = {
-        "name": "North Korean soldiers killed",
-        "slug": "north-korean-soldiers-killed",
-        "short_name": "the death toll",
-        "unit": "soldiers",
-        "definition": "Killed in combat since the deployment.",
-        "estimates-TOTAL_FORMS": len(rows),
-        "estimates-INITIAL_FORMS": 0,
-    }
-    data.update(fields)
-    for row in rows:
-        data.update(row)
-    return data
 
 
 def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(editor, client):

@@ -5,23 +5,24 @@ import pytest
 from claims.choices import Stance
 from claims.models import Claim
 from tests.factories import make_claim, make_evidence, make_source
+from tests.seed import CLAIM, SOURCE
 
 
 def test_the_4700_claim_has_two_items_but_one_origin(seed):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     groups = claim.independent_origins()
     assert claim.evidence.count() == 2
     assert len(groups) == 1
     assert groups[0].label == "South Korean government"
-    assert [origin.slug for origin in groups[0].origins] == ["nis"]
+    assert [origin.slug for origin in groups[0].origins] == [SOURCE.nis]
     assert sorted([source.slug for source in chain] for chain in groups[0].chains) == [
-        ["nis", "rok-lawmakers"],
-        ["nis", "seed-article"],
+        [SOURCE.nis, SOURCE.rok_lawmakers],
+        [SOURCE.nis, SOURCE.seed_article],
     ]
 
 
 def test_the_kursk_claim_has_two_independent_origins_besides_the_claimant(seed):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     groups = {group.label: group for group in claim.independent_origins()}
     assert sorted(groups) == [
         "North Korean government",
@@ -34,11 +35,11 @@ def test_the_kursk_claim_has_two_independent_origins_besides_the_claimant(seed):
         "South Korean government"
     ]
     assert {origin.slug for origin in groups["North Korean government"].origins} == {
-        "north-korea",
-        "kcna",
+        SOURCE.north_korea,
+        SOURCE.kcna,
     }
     assert [origin.slug for origin in groups["Russian government"].origins] == [
-        "russian-general-staff"
+        SOURCE.russian_general_staff
     ]
 
 
@@ -51,7 +52,7 @@ def test_sources_sharing_an_affiliation_count_once(editor):
     make_evidence(claim, ministry)
     groups = claim.independent_origins()
     assert len(groups) == 1
-    assert {origin.slug for origin in groups[0].origins} == {"nis", "defence-ministry"}
+    assert {origin.slug for origin in groups[0].origins} == {SOURCE.nis, "defence-ministry"}
 
 
 @pytest.mark.django_db

@@ -9,8 +9,9 @@ from claims.choices import ClaimStatus
 from claims.models import Claim, Correction, ReviewEvent
 from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, page_text
+from tests.seed import CLAIM
 
-KURSK = "/claims/north-korean-troops-kursk/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 TIP = "Tip from a contact at NIS, phone 010-1234, do not name him."
 
 
@@ -21,20 +22,18 @@ def reviewer(seed):
 
 
 def kursk():
-    return Claim.objects.get(slug="north-korean-troops-kursk")
+    return Claim.objects.get(slug=CLAIM.kursk)
 
 
 def test_the_seeds_existing_notes_are_not_shown_to_readers(seed, client):
-    text = page_text(client.get("/claims/north-korean-casualties-4700/"))
+    text = page_text(client.get(f"/claims/{CLAIM.casualties}/"))
     assert "Published by Daniel" in text
     assert "Breaking claim: published as unverified" not in text
     assert "Two independent origins besides the claimant" not in page_text(client.get(KURSK))
     assert ReviewEvent.objects.filter(note__startswith="Breaking claim").count() == 1
     # The one public note in the seed is the update readers see on the 600 claim.
     public = ReviewEvent.objects.exclude(public_note="")
-    assert list(public.values_list("action", "claim__slug")) == [
-        ("revise", "north-korean-deaths-600")
-    ]
+    assert list(public.values_list("action", "claim__slug")) == [("revise", CLAIM.deaths)]
 
 
 def test_the_timeline_shows_the_step_its_date_and_the_public_note_only(seed, client, reviewer):
@@ -58,7 +57,7 @@ def test_a_published_claim_is_not_reopened_without_a_public_note(seed, reviewer)
 
 
 def test_an_unpublished_claim_needs_no_public_note(seed, reviewer):
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     claim.mark_unverifiable(by=reviewer, note="No second origin yet.")
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.status == ClaimStatus.UNVERIFIABLE

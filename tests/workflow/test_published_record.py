@@ -17,10 +17,15 @@ from claims.invariants import find_violations
 from claims.models import Article, Caveat, Claim, Correction, ReviewEvent, Source, Topic
 from claims.models.claim import READER_FACING_FIELDS
 from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
-from tests.factories import claim_form_data, make_claim, make_evidence, make_source, page_text
-from tests.workflow.test_admin_workflow import revise_form_data
-
-KURSK = "north-korean-troops-kursk"
+from tests.factories import (
+    claim_form_data,
+    make_claim,
+    make_evidence,
+    make_source,
+    page_text,
+    revise_form_data,
+)
+from tests.seed import CLAIM, SOURCE
 
 
 def new_value(name):
@@ -28,7 +33,7 @@ def new_value(name):
     return {
         "headline": lambda: "North Korea has sent 100,000 troops to Moscow",
         "wording": lambda: "North Korea has sent 100,000 troops to Moscow.",
-        "claimant": lambda: Source.objects.get(slug="north-korea"),
+        "claimant": lambda: Source.objects.get(slug=SOURCE.north_korea),
         "made_on": lambda: date(2025, 1, 1),
         "appeared_in": lambda: Article.objects.create(title="Another piece", slug="another"),
         "appearance_url": lambda: "https://example.org/elsewhere",
@@ -48,9 +53,9 @@ def as_posted(value):
 def on_the_record(state, seed_users):
     """A seed claim, or one taken through the workflow, in `state`."""
     if state == "published verdict":
-        return Claim.objects.get(slug=KURSK)
+        return Claim.objects.get(slug=CLAIM.kursk)
     if state == "published, unverified":
-        return Claim.objects.get(slug="north-korean-casualties-4700")
+        return Claim.objects.get(slug=CLAIM.casualties)
     editor, reviewer = seed_users
     claim = make_claim(editor, claimant=make_source("Ministry"), verdict_summary="Why.")
     claim.record_entry(by=editor)
@@ -144,7 +149,7 @@ def revised_value(field):
 @pytest.mark.parametrize("field", READER_FACING_FIELDS)
 def test_revise_changes_it_with_one_event_and_one_correction(client, seed_users, field):
     reviewer = seed_users[1]  # a publisher too
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     version, events = claim.version, claim.events.count()
     value = revised_value(field)
     event = claim.revise(
@@ -185,7 +190,7 @@ def test_a_revision_of_an_unpublished_verdict_writes_no_correction(seed_users):
 
 
 def test_a_revision_of_a_published_claim_needs_a_public_note(seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     with pytest.raises(WorkflowError, match="write a public note telling readers"):
         claim.revise(by=seed_users[1], changes={"headline": "Troops in Kursk"}, note="Typo.")
@@ -193,7 +198,7 @@ def test_a_revision_of_a_published_claim_needs_a_public_note(seed_users):
 
 
 def test_a_published_claim_keeps_a_summary(seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     with pytest.raises(WorkflowError, match="keeps a summary"):
         claim.revise(by=seed_users[1], changes={"verdict_summary": " "}, public_note="Cleared.")
@@ -212,7 +217,7 @@ def test_a_revision_that_would_undo_a_false_rating_is_refused(editor, reviewer, 
 
 def test_only_publishers_revise_a_published_claim(seed_users):
     editor, _ = seed_users
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     with pytest.raises(WorkflowForbidden, match="Only publishers can revise"):
         claim.revise(by=editor, changes={"headline": "Troops in Kursk"}, public_note="Shorter.")
@@ -220,7 +225,7 @@ def test_only_publishers_revise_a_published_claim(seed_users):
 
 
 def test_a_revision_changes_only_what_readers_see(seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     with pytest.raises(WorkflowError, match="not: status"):
         claim.revise(by=seed_users[1], changes={"status": "false"}, public_note="Status.")
@@ -233,7 +238,7 @@ def test_a_revision_changes_only_what_readers_see(seed_users):
 
 
 def test_a_revision_from_a_stale_page_is_refused(seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     opened = claim.version
     claim.revise(by=seed_users[1], changes={"headline": "Troops in Kursk"}, public_note="Short.")
     before = stored_state(claim)
@@ -248,7 +253,7 @@ def test_a_revision_from_a_stale_page_is_refused(seed_users):
 
 
 def test_while_nothing_is_on_the_record_editors_edit_freely(seed_users):
-    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    claim = Claim.objects.get(slug=CLAIM.cremated)
     assert not claim.is_on_the_record
     claim.headline = "The dead were cremated in Russia"
     claim.save()
@@ -264,7 +269,7 @@ def revise_url(claim):
 
 
 def test_the_revise_page_is_a_plain_form_with_the_current_values(client, seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     client.force_login(seed_users[1])
     change_page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
     assert f'href="{revise_url(claim)}"' in change_page.content.decode()
@@ -280,7 +285,7 @@ def test_the_revise_page_is_a_plain_form_with_the_current_values(client, seed_us
 
 def test_a_verdict_without_a_summary_links_publish_to_where_it_is_written(client, seed_users):
     editor, reviewer = seed_users
-    claim = Claim.objects.get(slug="injured-repatriated-january-march")
+    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
     claim.mark_unverifiable(by=reviewer)
     claim.refresh_from_db()
     assert claim.is_on_the_record and not claim.verdict_summary
@@ -294,7 +299,7 @@ def test_a_verdict_without_a_summary_links_publish_to_where_it_is_written(client
 
 
 def test_a_refused_revision_keeps_what_was_typed(client, seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     client.force_login(seed_users[1])
     data = revise_form_data(claim, headline="Troops in Kursk, confirmed", note="My typing.")
@@ -309,7 +314,7 @@ def test_a_refused_revision_keeps_what_was_typed(client, seed_users):
 
 
 def test_a_revision_in_the_admin_is_audited_and_told_to_readers(client, seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     client.force_login(seed_users[1])
     data = revise_form_data(
         claim,
@@ -326,7 +331,7 @@ def test_a_revision_in_the_admin_is_audited_and_told_to_readers(client, seed_use
 
 
 def test_an_editor_is_refused_a_revision_of_a_published_claim_in_the_admin(client, seed_users):
-    claim = Claim.objects.get(slug=KURSK)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     before = stored_state(claim)
     client.force_login(seed_users[0])
     data = revise_form_data(claim, headline="Troops in Kursk", public_note="Shorter.")

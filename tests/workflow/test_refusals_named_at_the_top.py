@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from claims.models import Claim, Evidence, Source
 from tests.factories import claim_form_data, make_source, page_text
+from tests.seed import CLAIM, SOURCE
 
 ADD_URL = reverse("admin:claims_claim_add")
-INJURED = "injured-repatriated-january-march"
-KURSK = "north-korean-troops-kursk"
+INJURED = CLAIM.injured_repatriated
+KURSK = CLAIM.kursk
 LONG_HEADLINE = "Seoul says Pyongyang sent three thousand more soldiers to Kursk in a week"
 assert len(LONG_HEADLINE + " of May") == 80
 
@@ -109,7 +110,7 @@ def test_an_evidence_rows_error_is_named_at_the_top_with_its_row_and_field(seed,
     row = injured.evidence.first()
     index = list(injured.evidence.all()).index(row)
     client.force_login(reviewer)
-    data = claim_form_data(injured, **{f"evidence-{index}-url": "htp//kbs"})
+    data = claim_form_data(injured, **{f"evidence-{index}-url": f"htp//{SOURCE.kbs}"})
     response = client.post(change_url(injured), data)
     assert response.status_code == 200
     top = top_of_page(response)
@@ -134,7 +135,7 @@ def test_a_refused_step_is_named_at_the_top_of_the_page(seed, client, reviewer):
 
 
 def test_every_error_on_a_refused_save_is_listed_at_the_top(seed, client, editor):
-    draft = Claim.objects.get(slug="dead-cremated-in-russia")
+    draft = Claim.objects.get(slug=CLAIM.cremated)
     client.force_login(editor)
     data = claim_form_data(
         draft,

@@ -14,14 +14,15 @@ from claims.choices import ClaimStatus
 from claims.models import Claim, Correction, ReviewEvent
 from claims.workflow import WorkflowError, WorkflowForbidden
 from tests.factories import claim_form_data, make_claim, make_user, page_text
+from tests.seed import CLAIM
 
-CASUALTIES = "/claims/north-korean-casualties-4700/"
-KURSK = "/claims/north-korean-troops-kursk/"
+CASUALTIES = f"/claims/{CLAIM.casualties}/"
+KURSK = f"/claims/{CLAIM.kursk}/"
 WHY = "A second agency now gives a lower figure."
 
 
 def casualties():
-    return Claim.objects.get(slug="north-korean-casualties-4700")
+    return Claim.objects.get(slug=CLAIM.casualties)
 
 
 def snapshot(claim):
@@ -99,7 +100,7 @@ def test_starting_the_review_of_a_published_claim_tells_readers_why(daniel, clie
 
 
 def test_an_editor_still_starts_reviewing_an_unpublished_claim_without_notes(seed_editor):
-    claim = Claim.objects.get(slug="dead-cremated-in-russia")
+    claim = Claim.objects.get(slug=CLAIM.cremated)
     claim.start_review(by=seed_editor)
     stored = Claim.objects.get(pk=claim.pk)
     assert (stored.status, stored.is_published) == (ClaimStatus.IN_REVIEW, False)
@@ -108,7 +109,7 @@ def test_an_editor_still_starts_reviewing_an_unpublished_claim_without_notes(see
 
 
 def test_the_under_review_box_tells_readers_the_reopening_note(daniel, client):
-    kursk = Claim.objects.get(slug="north-korean-troops-kursk")
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
     kursk.reopen(by=daniel, note="Internal.", public_note="A new report questions the location.")
     text = page_text(client.get(KURSK))
     assert (
@@ -181,7 +182,7 @@ def test_the_admin_starts_the_review_of_a_published_claim_for_a_reviewer_with_bo
 
 
 def test_the_bulk_start_review_refuses_a_published_claim_for_an_editor(seed_editor, client):
-    published, draft = casualties(), Claim.objects.get(slug="dead-cremated-in-russia")
+    published, draft = casualties(), Claim.objects.get(slug=CLAIM.cremated)
     client.force_login(seed_editor)
     response = client.post(
         reverse("admin:claims_claim_changelist"),

@@ -14,9 +14,8 @@ from claims.invariants import find_violations
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent, Source
 from claims.workflow import WorkflowError
 from tests.factories import claim_form_data, make_evidence, page_text
+from tests.seed import CLAIM, SOURCE
 
-INJURED = "injured-repatriated-january-march"
-KURSK = "north-korean-troops-kursk"
 SUMMARY = "Only the NIS says so, and it published no method."
 
 
@@ -50,13 +49,13 @@ def evidence_row(source, title, stance="supports", credibility=2, **fields):
 
 
 def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     client.force_login(reviewer)
     data = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
     response = client.post(change_url(injured), data, follow=True)
     assert response.redirect_chain == [(change_url(injured), 302)]
     assert "Rated unverifiable: “Injured" in page_text(response)
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.UNVERIFIABLE, SUMMARY)
     event = stored.events.last()
     assert (event.action, event.version, event.actor) == (
@@ -74,7 +73,7 @@ def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
 def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
     seed, client, reviewer
 ):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     before = (injured.version, injured.caveats.count(), injured.evidence.count())
     sources = Source.objects.count()
     client.force_login(reviewer)
@@ -90,7 +89,7 @@ def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
         caveats=[{"kind": "other", "text": "A caveat typed before the step."}],
         evidence=[
             evidence_row("", "Wire report", new_source="Yonhap News Agency"),
-            evidence_row(Source.objects.get(slug="kbs").pk, "KBS report", credibility=4),
+            evidence_row(Source.objects.get(slug=SOURCE.kbs).pk, "KBS report", credibility=4),
         ],
     )
     response = client.post(change_url(injured), data)
@@ -107,7 +106,7 @@ def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
         "KBS report",
     ]:
         assert typed in content
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert (stored.version, stored.caveats.count(), stored.evidence.count()) == before
     assert (stored.status, stored.context, stored.verdict_summary) == (
         ClaimStatus.IN_REVIEW,
@@ -120,21 +119,21 @@ def test_edits_sent_with_a_refused_step_are_not_saved_and_come_back_as_typed(
 
 
 def test_an_invalid_form_takes_no_step_and_keeps_what_was_typed(seed, client, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     client.force_login(reviewer)
     data = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
     data = with_new_rows(
         data,
         evidence=[
-            evidence_row(Source.objects.get(slug="kbs").pk, "Bad link", url="htp//kbs"),
+            evidence_row(Source.objects.get(slug=SOURCE.kbs).pk, "Bad link", url="htp//broken"),
         ],
     )
     response = client.post(change_url(injured), data)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Enter a valid URL." in content
-    assert SUMMARY in content and "htp//kbs" in content
-    stored = claim(INJURED)
+    assert SUMMARY in content and "htp//broken" in content
+    stored = claim(CLAIM.injured_repatriated)
     assert (stored.status, stored.version, stored.verdict_summary) == (
         ClaimStatus.IN_REVIEW,
         injured.version,
@@ -144,7 +143,7 @@ def test_an_invalid_form_takes_no_step_and_keeps_what_was_typed(seed, client, re
 
 
 def test_a_step_counts_the_evidence_saved_with_it(seed, client, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     client.force_login(reviewer)
     data = claim_form_data(
         injured,
@@ -154,13 +153,15 @@ def test_a_step_counts_the_evidence_saved_with_it(seed, client, reviewer):
     data = with_new_rows(
         data,
         evidence=[
-            evidence_row(Source.objects.get(slug="north-korea").pk, "Pyongyang confirms"),
-            evidence_row(Source.objects.get(slug="russian-general-staff").pk, "Moscow confirms"),
+            evidence_row(Source.objects.get(slug=SOURCE.north_korea).pk, "Pyongyang confirms"),
+            evidence_row(
+                Source.objects.get(slug=SOURCE.russian_general_staff).pk, "Moscow confirms"
+            ),
         ],
     )
     response = client.post(change_url(injured), data)
     assert response.status_code == 302
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert stored.status == ClaimStatus.CORROBORATED
     assert stored.evidence.filter(title__in=["Pyongyang confirms", "Moscow confirms"]).count() == 2
     assert stored.events.last().action == "corroborate"
@@ -168,7 +169,7 @@ def test_a_step_counts_the_evidence_saved_with_it(seed, client, reviewer):
 
 
 def test_reopening_with_evidence_edits_reopens_first_then_saves_them(seed, client, reviewer):
-    kursk = claim(KURSK)
+    kursk = claim(CLAIM.kursk)
     client.force_login(reviewer)
     data = claim_form_data(
         kursk,
@@ -186,14 +187,14 @@ def test_reopening_with_evidence_edits_reopens_first_then_saves_them(seed, clien
     )
     response = client.post(change_url(kursk), data)
     assert response.status_code == 302
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert stored.status == ClaimStatus.IN_REVIEW
     assert stored.evidence.get(title="Denial").source.name == "Kremlin press office"
     assert list(stored.events.values_list("action", flat=True))[-1] == "reopen"
 
 
 def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, publisher):
-    kursk = claim(KURSK)
+    kursk = claim(CLAIM.kursk)
     client.force_login(publisher)
     data = claim_form_data(
         kursk,
@@ -207,7 +208,7 @@ def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, pu
     response = client.post(change_url(kursk), data, follow=True)
     assert "Unpublished: “North Korea has sent troops" in page_text(response)
     assert "Your edits were saved with it." in page_text(response)
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert not stored.is_published
     assert (stored.context, stored.review_by.isoformat()) == (
         "Pulled while a denial is checked.",
@@ -220,26 +221,26 @@ def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, pu
 
 
 def test_evidence_edits_under_a_verdict_are_refused_without_reopening(seed, client, reviewer):
-    kursk = claim(KURSK)
+    kursk = claim(CLAIM.kursk)
     client.force_login(reviewer)
     data = with_new_rows(
         claim_form_data(kursk),
-        evidence=[evidence_row(Source.objects.get(slug="kbs").pk, "One more")],
+        evidence=[evidence_row(Source.objects.get(slug=SOURCE.kbs).pk, "One more")],
     )
     response = client.post(change_url(kursk), data)
     assert response.status_code == 200
     assert "Reopen the claim first" in response.content.decode()
     assert not Evidence.objects.filter(title="One more").exists()
-    assert claim(KURSK).version == kursk.version
+    assert claim(CLAIM.kursk).version == kursk.version
 
 
 @pytest.fixture
 def kursk_disputable(seed, reviewer):
     """The published Kursk claim reopened, with a contradicting item: ready to dispute."""
-    kursk = claim(KURSK)
+    kursk = claim(CLAIM.kursk)
     kursk.reopen(by=reviewer, note="Checking a denial.", public_note="Checking a denial.")
-    make_evidence(kursk, Source.objects.get(slug="kbs"), stance="contradicts", title="Denial")
-    return claim(KURSK)
+    make_evidence(kursk, Source.objects.get(slug=SOURCE.kbs), stance="contradicts", title="Denial")
+    return claim(CLAIM.kursk)
 
 
 def dispute(kursk, **overrides):
@@ -259,8 +260,8 @@ def test_a_changed_verdict_does_not_keep_the_old_why_unasked(kursk_disputable, c
     assert "This summary explains the Corroborated rating. Rewrite it for Disputed" in (
         page_text(response)
     )
-    assert claim(KURSK).status == ClaimStatus.IN_REVIEW
-    assert claim(KURSK).version == kursk.version
+    assert claim(CLAIM.kursk).status == ClaimStatus.IN_REVIEW
+    assert claim(CLAIM.kursk).version == kursk.version
 
 
 def test_a_changed_verdict_goes_out_with_its_new_summary(kursk_disputable, client, reviewer):
@@ -270,7 +271,7 @@ def test_a_changed_verdict_goes_out_with_its_new_summary(kursk_disputable, clien
     client.force_login(reviewer)
     response = client.post(change_url(kursk), dispute(kursk, verdict_summary=new_summary))
     assert response.status_code == 302
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, new_summary)
     assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
     assert Correction.objects.filter(
@@ -287,7 +288,7 @@ def test_a_reviewer_may_keep_the_summary_deliberately(kursk_disputable, client, 
     client.force_login(reviewer)
     response = client.post(change_url(kursk), dispute(kursk, keep_summary="on"))
     assert response.status_code == 302
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, kursk.verdict_summary)
 
 
@@ -301,7 +302,7 @@ def test_a_published_claim_under_review_changes_its_summary_only_with_a_verdict(
     )
     assert response.status_code == 200
     assert "its summary changes with a verdict" in response.content.decode()
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert (stored.verdict_summary, stored.version) == (kursk.verdict_summary, kursk.version)
 
 
@@ -313,15 +314,15 @@ def test_a_verdict_on_a_published_claim_cannot_empty_its_summary(
     response = client.post(change_url(kursk), dispute(kursk, verdict_summary=""))
     assert response.status_code == 200
     assert "A published claim keeps a summary for readers." in response.content.decode()
-    stored = claim(KURSK)
+    stored = claim(CLAIM.kursk)
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.IN_REVIEW, kursk.verdict_summary)
 
 
 def test_a_step_typed_on_a_stale_page_is_refused_and_keeps_the_typing(seed, client, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     opened = claim_form_data(injured, verdict_summary=SUMMARY, _workflow_action="mark_unverifiable")
     # Meanwhile, in another tab, someone saves the claim.
-    other = claim(INJURED)
+    other = claim(CLAIM.injured_repatriated)
     other.context = "Changed in another tab."
     other.version += 1
     other.save()
@@ -331,7 +332,7 @@ def test_a_step_typed_on_a_stale_page_is_refused_and_keeps_the_typing(seed, clie
     content = response.content.decode()
     assert "changed by someone else since you opened it" in content
     assert SUMMARY in content
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert (stored.status, stored.verdict_summary, stored.context) == (
         ClaimStatus.IN_REVIEW,
         "",
@@ -343,28 +344,28 @@ def test_a_step_typed_on_a_stale_page_is_refused_and_keeps_the_typing(seed, clie
 
 
 def test_transition_writes_a_verdicts_summary_in_its_event(seed, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     event = injured.transition("mark_unverifiable", by=reviewer, verdict_summary=f"  {SUMMARY} ")
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert stored.verdict_summary == injured.verdict_summary == SUMMARY
     assert event.reader_fingerprint == stored.reader_fingerprint
     assert find_violations() == []
 
 
 def test_only_a_verdict_carries_a_summary(seed, reviewer):
-    draft = claim("dead-cremated-in-russia")
+    draft = claim(CLAIM.cremated)
     with pytest.raises(WorkflowError, match="Only a verdict carries a new summary"):
         draft.transition("start_review", by=reviewer, verdict_summary="Sneaked in.")
-    stored = claim("dead-cremated-in-russia")
+    stored = claim(CLAIM.cremated)
     assert (stored.status, stored.verdict_summary) == (draft.status, draft.verdict_summary)
     assert not ReviewEvent.objects.filter(claim=draft, action="start_review").exists()
 
 
 def test_without_a_summary_a_verdict_keeps_the_one_there(seed, reviewer):
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     Claim.objects.filter(pk=injured.pk).update(verdict_summary=SUMMARY)
-    claim(INJURED).mark_unverifiable(by=reviewer)
-    assert claim(INJURED).verdict_summary == SUMMARY
+    claim(CLAIM.injured_repatriated).mark_unverifiable(by=reviewer)
+    assert claim(CLAIM.injured_repatriated).verdict_summary == SUMMARY
 
 
 # What the change page offers -----------------------------------------------------
@@ -377,7 +378,7 @@ def test_the_add_form_shows_no_workflow_or_review_events(seed, client, editor):
     names = [name for name, _ in response.context["adminform"].fieldsets]
     assert names == [None, "Where and when", "For readers"]
     content = response.content.decode()
-    change_page = client.get(change_url(claim(INJURED))).content.decode()
+    change_page = client.get(change_url(claim(CLAIM.injured_repatriated))).content.decode()
     for marker in ['class="workflow-panel"', 'id="workflow-step"', 'id="events-group"']:
         assert marker in change_page
         assert marker not in content
@@ -393,8 +394,8 @@ def test_the_add_form_shows_no_workflow_or_review_events(seed, client, editor):
 @pytest.mark.parametrize(
     ("slug", "offered", "not_offered"),
     [
-        ("dead-cremated-in-russia", {"start_review", "publish"}, {"unpublish"}),
-        (KURSK, {"reopen", "unpublish"}, {"publish"}),
+        (CLAIM.cremated, {"start_review", "publish"}, {"unpublish"}),
+        (CLAIM.kursk, {"reopen", "unpublish"}, {"publish"}),
     ],
 )
 def test_only_steps_that_fit_the_claims_state_are_offered(
@@ -422,18 +423,18 @@ def test_only_steps_that_fit_the_claims_state_are_offered(
 def test_enter_saves_rather_than_taking_a_step(seed, client, reviewer):
     """The first submit button of the form, which Enter presses, is Save."""
     client.force_login(reviewer)
-    content = client.get(change_url(claim(INJURED))).content.decode()
+    content = client.get(change_url(claim(CLAIM.injured_repatriated))).content.decode()
     form = content[content.index('<form method="post" id="claim_form"') :]
     first_submit = form.index('type="submit"')
     assert form.index('name="_save"') < form.index('name="_workflow_action"')
     assert 'name="_save"' in form[first_submit - 40 : first_submit + 80]
-    assert claim(INJURED).status == ClaimStatus.IN_REVIEW
+    assert claim(CLAIM.injured_repatriated).status == ClaimStatus.IN_REVIEW
 
 
 def test_caveats_are_saved_with_a_step_that_needs_them(seed, client, reviewer, editor):
-    draft = claim("dead-cremated-in-russia")
+    draft = claim(CLAIM.cremated)
     draft.start_review(by=editor)
-    draft = claim("dead-cremated-in-russia")
+    draft = claim(CLAIM.cremated)
     Caveat.objects.filter(claim=draft).delete()
     client.force_login(reviewer)
     data = with_new_rows(
@@ -442,7 +443,7 @@ def test_caveats_are_saved_with_a_step_that_needs_them(seed, client, reviewer, e
     )
     response = client.post(change_url(draft), data)
     assert response.status_code == 302
-    stored = claim("dead-cremated-in-russia")
+    stored = claim(CLAIM.cremated)
     assert stored.status == ClaimStatus.UNVERIFIABLE
     assert stored.caveats.get().text == "Nobody outside Russia saw the cremations."
 
@@ -464,7 +465,7 @@ def test_a_step_taken_with_an_edit_works_out_the_offered_steps_only_to_show_them
         "available_transitions",
         lambda self, user: worked_out.append(self.pk) or available(self, user),
     )
-    injured = claim(INJURED)
+    injured = claim(CLAIM.injured_repatriated)
     client.force_login(reviewer)
     data = claim_form_data(
         injured,
@@ -477,7 +478,7 @@ def test_a_step_taken_with_an_edit_works_out_the_offered_steps_only_to_show_them
     assert response.status_code == 302
     assert worked_out == []
     assert len(queries) <= STEP_WITH_AN_EDIT_QUERIES
-    stored = claim(INJURED)
+    stored = claim(CLAIM.injured_repatriated)
     assert (stored.status, stored.context) == (ClaimStatus.UNVERIFIABLE, "Edited with the step.")
     # The page it leads back to shows the next steps, worked out once.
     response = client.get(change_url(injured))

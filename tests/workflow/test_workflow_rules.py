@@ -7,10 +7,11 @@ from claims.choices import ClaimStatus, Stance
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent
 from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden, public_problems
 from tests.factories import in_review, make_claim, make_evidence, make_source
+from tests.seed import CLAIM
 
 
 def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-casualties-4700")
+    claim = Claim.objects.get(slug=CLAIM.casualties)
     claim.start_review(by=reviewer, note="Checking again.", public_note="We are checking again.")
     with pytest.raises(WorkflowError) as error:
         claim.corroborate(by=reviewer, public_note="Corroborated.")
@@ -25,7 +26,7 @@ def test_the_4700_claim_cannot_be_corroborated_on_one_origin(seed, reviewer):
 
 
 def test_the_kursk_claim_can_be_corroborated_by_a_reviewer_who_did_not_enter_it(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(by=reviewer, note="Re-checking the admission.", public_note="Re-checking.")
     claim.corroborate(by=reviewer, public_note="Still two independent origins.")
     stored = Claim.objects.get(pk=claim.pk)
@@ -123,7 +124,7 @@ def test_reopening_needs_a_note(editor, reviewer):
 
 
 def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, reviewer):
-    claim = Claim.objects.get(slug="north-korean-troops-kursk")
+    claim = Claim.objects.get(slug=CLAIM.kursk)
     claim.reopen(
         by=reviewer,
         note="A contact at the ministry says the imagery is new.",
@@ -150,7 +151,7 @@ def test_a_verdict_change_on_a_published_claim_writes_a_public_correction(seed, 
 
 
 def test_unpublished_claims_get_no_correction(seed, reviewer):
-    claim = Claim.objects.get(slug="figure-significant-increase")
+    claim = Claim.objects.get(slug=CLAIM.significant_increase)
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     Claim.objects.get(pk=claim.pk).reopen(by=reviewer, note="Recheck.")
     assert not Correction.objects.filter(claim=claim).exists()
