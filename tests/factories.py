@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from claims.caching import RECENT_PAGES
 from claims.choices import ClaimStatus, Stance
-from claims.models import Affiliation, Claim, Evidence, Source
+from claims.models import Affiliation, Claim, Evidence, Revision, Source
 from claims.permissions import ROLES
 from claims.roles import sync_roles
 
@@ -86,9 +86,25 @@ def make_claim(created_by, **overrides):
 
 
 def make_published_claim(created_by, **overrides):
-    """A claim readers can see, published directly (not through the workflow)."""
+    """
+    A claim readers can see, published directly (not through the workflow,
+    whose rules it need not meet): marked published, with a first revision
+    of its record as it stands. Rows added to it later are drafts until
+    publish_draft().
+    """
     overrides.setdefault("published_at", timezone.now())
-    return make_claim(created_by, is_published=True, **overrides)
+    claim = make_claim(created_by, is_published=True, **overrides)
+    Revision.publish(claim, by=created_by, at=claim.published_at)
+    return claim
+
+
+def publish_draft(claim, by):
+    """
+    Publish `claim`'s draft as its next revision directly (not through the
+    workflow), for tests that set a published claim up row by row.
+    """
+    Revision.objects.filter(claim=claim, is_current=True).update(is_current=False)
+    return Revision.publish(claim, by=by, at=timezone.now())
 
 
 def make_evidence(claim, source, origin=None, **overrides):
