@@ -220,7 +220,11 @@ def record_violations(using):
                 "published_at": correction.published_at,
             }
         )
-    steps = set(ReviewEvent.objects.using(using).values_list("claim_id", "created_at", "actor_id"))
+    steps = set(
+        ReviewEvent.objects.using(using).values_list(
+            "claim_id", "created_at", "actor_id", "revision_digest"
+        )
+    )
     claims = (
         Claim.objects.using(using)
         # Statuses outside the workflow are reported by their constraints.
@@ -270,8 +274,12 @@ def chain_problems(claim_id, chain, steps):
             )
         elif not revision_columns_match(revision):
             yield f"{name}'s listing columns do not match its document."
-        if (claim_id, revision.published_at, revision.published_by_id) not in steps:
-            yield f"{name} was published by no review event of the claim."
+        step = (claim_id, revision.published_at, revision.published_by_id, revision.digest)
+        if step not in steps:
+            yield (
+                f"{name} was published by no review event of the claim: it was written or "
+                "rewritten outside the workflow."
+            )
         previous_digest = revision.digest
 
 

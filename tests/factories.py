@@ -23,8 +23,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from claims.caching import RECENT_PAGES
-from claims.choices import ClaimStatus, Stance
-from claims.models import Affiliation, Claim, Evidence, Revision, Source
+from claims.choices import Action, ClaimStatus, Stance
+from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
 from claims.permissions import ROLES
 from claims.roles import sync_roles
 
@@ -94,17 +94,43 @@ def make_published_claim(created_by, **overrides):
     """
     overrides.setdefault("published_at", timezone.now())
     claim = make_claim(created_by, is_published=True, **overrides)
-    Revision.publish(claim, by=created_by, at=claim.published_at)
+    event = ReviewEvent.objects.create(
+        claim=claim,
+        version=claim.version,
+        action=Action.PUBLISH,
+        from_status=claim.status,
+        to_status=claim.status,
+        actor=created_by,
+        created_at=claim.published_at,
+    )
+    revision = Revision.publish(claim, by=created_by, at=claim.published_at)
+    ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
     return claim
 
 
 def publish_draft(claim, by):
     """
-    Publish `claim`'s draft as its next revision directly (not through the
-    workflow), for tests that set a published claim up row by row.
+    Publish `claim`'s draft as its next revision around the workflow's rules
+    (with its review event, as the workflow writes one), for tests that set a
+    published claim up row by row, or publish what no rule would let through.
     """
+    now = timezone.now()
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.version += 1
+    Claim.objects.filter(pk=claim.pk).update(version=claim.version)
+    event = ReviewEvent.objects.create(
+        claim=claim,
+        version=claim.version,
+        action=Action.PUBLISH_CHANGES,
+        from_status=claim.status,
+        to_status=claim.status,
+        actor=by,
+        created_at=now,
+    )
     Revision.objects.filter(claim=claim, is_current=True).update(is_current=False)
-    return Revision.publish(claim, by=by, at=timezone.now())
+    revision = Revision.publish(claim, by=by, at=now)
+    ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
+    return revision
 
 
 def make_evidence(claim, source, origin=None, **overrides):

@@ -43,6 +43,8 @@ def publish_first_revisions(apps, schema_editor):
         )
         revision.digest = chain_digest("", 1, revision.published_at, "", document)
         revision.save()
+        last_step.revision_digest = revision.digest
+        last_step.save(update_fields=["revision_digest"])
 
 
 class Migration(migrations.Migration):
@@ -254,6 +256,16 @@ class Migration(migrations.Migration):
                     )
                 ),
                 name="claims_revision_public_note_length",
+            ),
+        ),
+        migrations.AddField(
+            model_name="reviewevent",
+            name="revision_digest",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="The digest of the revision this step published, if it published one.",
+                max_length=64,
             ),
         ),
         migrations.RunPython(publish_first_revisions, migrations.RunPython.noop),

@@ -374,9 +374,13 @@ class Claim(SlugNaturalKey):
         self.revisions.filter(is_current=True).update(is_current=False)
         if self.is_published or action == Action.UNPUBLISH:
             # A withdrawal is on the record too: its revision is never current.
-            Revision.publish(
+            revision = Revision.publish(
                 self, by=by, at=now, public_note=correction, current=self.is_published
             )
+            # The step's event keeps the revision's digest, so that a revision
+            # rewritten with a digest to match is still told apart.
+            event.revision_digest = revision.digest
+            ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
             self.draft_authors.clear()
         return event
 

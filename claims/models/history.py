@@ -44,6 +44,12 @@ class ReviewEvent(models.Model):
     public_note = bounded_text(
         blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
     )
+    revision_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The digest of the revision this step published, if it published one.",
+    )
 
     objects = ReviewEventManager()
 

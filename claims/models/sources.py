@@ -4,8 +4,8 @@ them are independent), the articles that carry claims, and the topics claims
 are filed under. What readers may see of them follows from the published claims.
 """
 
-from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from claims.addresses import address
 from claims.choices import Reliability, SourceKind
@@ -106,6 +106,19 @@ class Source(SlugNaturalKey):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A source's name, grade and affiliation are part of the record of
+        # every claim it bears on. Locking those claims' rows (as a workflow
+        # step does) makes this save and a step on one of them take turns, so
+        # that a step checks its rule against, and publishes, the same rows.
+        with transaction.atomic():
+            if self.pk is not None:
+                bears_on = Claim.objects.filter(
+                    Q(claimant=self) | Q(evidence__source=self) | Q(evidence__origin=self)
+                ).values("pk")
+                list(Claim.objects.select_for_update().filter(pk__in=bears_on).values("pk"))
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return address("source_detail", self.slug)

@@ -10,9 +10,11 @@ from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from claims.choices import Action
 from claims.invariants import find_violations
-from claims.models import Claim, Correction, ReviewEvent
+from claims.models import Claim, Correction, ReviewEvent, Revision
 from tests.seed import CLAIM
 
 # The same command as README's "Backup and restore": what migrations and
@@ -38,22 +40,32 @@ def dump():
     return out.getvalue()
 
 
-def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
+def test_dump_flush_load_dump_is_identical(
+    seed, editor, reviewer, publisher, tmp_path, monkeypatch
+):
     # Beyond the seed: a published verdict reopened and confirmed writes
-    # events and a public correction, and the cast have real password hashes.
+    # events, revisions and public corrections, and the cast have real
+    # password hashes.
     kursk = Claim.objects.get(slug=CLAIM.kursk)
     kursk.reopen(by=reviewer, note="Checking the admission again.", public_note="Re-checking.")
     kursk.corroborate(by=publisher, note="Both origins stand.", public_note="Confirmed.")
     # Timestamps below the millisecond: a JSON dump must keep them exactly,
-    # or these two notes would restore as one instant and collide.
+    # or these two corrections and revisions would restore as one instant.
     instant = datetime(2026, 11, 3, 8, 0, 0, 7, tzinfo=UTC)
     for offset, note in enumerate(["Clarified the date.", "Clarified the place."]):
-        published_at = instant + timedelta(microseconds=offset)
-        Correction.objects.create(claim=kursk, note=note, published_at=published_at)
+        kursk = Claim.objects.get(pk=kursk.pk)
+        kursk.context += f" {note}"
+        kursk.save()
+        kursk.note_draft_author(editor)
+        moment = instant + timedelta(microseconds=offset)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        kursk.transition(Action.PUBLISH_CHANGES, by=publisher, public_note=note)
     User.objects.filter(pk=publisher.pk).update(last_login=instant)
     backup = tmp_path / "backup.json"
     backup.write_text(dump())
-    before = {model: model.objects.count() for model in [Claim, ReviewEvent, Correction, Group]}
+    before = {
+        model: model.objects.count() for model in [Claim, ReviewEvent, Correction, Revision, Group]
+    }
 
     if connection.vendor == "postgresql":
         # The test runs inside a transaction; PostgreSQL will not truncate
@@ -68,6 +80,15 @@ def test_dump_flush_load_dump_is_identical(seed, reviewer, publisher, tmp_path):
     assert dump() == backup.read_text()
     assert {model: model.objects.count() for model in before} == before
     assert Correction.objects.filter(claim__slug=CLAIM.kursk).count() == 4
+    assert list(
+        Revision.objects.filter(claim__slug=CLAIM.kursk).values_list("number", flat=True)
+    ) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
     assert User.objects.get(username="publisher").last_login == instant
     assert find_violations() == []
 

@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from claims.choices import Stance
 from claims.invariants import Violation, find_violations
-from claims.models import Affiliation, Caveat, Claim, Evidence, ReviewEvent, Source
-from tests.factories import make_claim, make_evidence, make_source
+from claims.models import Affiliation, Caveat, Claim, Evidence, ReviewEvent, Revision, Source
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_published_claim,
+    make_source,
+    publish_draft,
+)
 from tests.seed import AFFILIATION, CLAIM, SOURCE
 
 
@@ -61,8 +67,23 @@ def test_an_empty_desk_holds_every_invariant():
     assert check_invariants() == (True, "All 0 claims hold every invariant.\n", "")
 
 
-def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
+def test_a_status_changed_outside_the_workflow_is_named(seed):
     Claim.objects.filter(slug=CLAIM.casualties).update(status="corroborated")
+    assert sorted(str(v) for v in find_violations()) == [
+        f"claims.Claim {CLAIM.casualties}: Its status is corroborated, but its review "
+        "events leave it unverified.",
+        f"claims.Claim {CLAIM.casualties}: Readers see it as unverified, but it is "
+        "corroborated: its status changed outside the workflow.",
+    ]
+    succeeded, out, err = check_invariants()
+    assert not succeeded
+    assert "Readers see it as unverified, but it is corroborated" in err
+    assert "All" not in out
+
+
+def test_a_corroboration_published_on_a_single_origin_is_named(seed, publisher):
+    Claim.objects.filter(slug=CLAIM.casualties).update(status="corroborated")
+    publish_draft(seed_claim(CLAIM.casualties), by=publisher)
     violation = Violation(
         "claims.Claim",
         CLAIM.casualties,
@@ -71,18 +92,17 @@ def test_a_corroborated_claim_on_a_single_origin_is_named(seed):
         "(South Korean government) does not count.",
     )
     assert violation in find_violations()
-    succeeded, out, err = check_invariants()
-    assert not succeeded
-    assert str(violation) in err
-    assert "All" not in out
+    assert Revision.objects.current().get(slug=CLAIM.casualties).rating == "corroborated"
 
 
-def test_merging_two_origins_after_a_corroboration_is_caught(seed):
-    # Nothing stops an editor from re-affiliating a source after the verdict;
-    # the check is what notices that the verdict no longer stands.
+def test_merging_two_origins_is_a_draft_until_published_and_then_caught(seed, publisher):
+    # Re-affiliating sources is drafting: readers still see the verdict as
+    # published. Publishing it around the workflow is what the check names.
     Source.objects.filter(
         slug__in=[SOURCE.russian_general_staff, SOURCE.north_korea, SOURCE.kcna]
     ).update(affiliation=Affiliation.objects.get(slug=AFFILIATION.south_korea))
+    assert find_violations() == []
+    publish_draft(seed_claim(CLAIM.kursk), by=publisher)
     assert [str(v) for v in find_violations()] == [
         f"claims.Claim {CLAIM.kursk}: Corroboration needs supporting evidence "
         "graded 1–3 from 2 independent origins besides the claimant; this claim has 0. "
@@ -92,9 +112,10 @@ def test_merging_two_origins_after_a_corroboration_is_caught(seed):
     assert seed_claim(CLAIM.kursk).status == "corroborated"
 
 
-def test_a_published_unverified_claim_without_caveats_is_named(seed):
-    # A bulk delete skips Caveat.delete()'s guard.
+def test_a_published_unverified_record_without_caveats_is_named(seed, publisher):
     Caveat.objects.filter(claim__slug=CLAIM.deaths).delete()
+    assert find_violations() == []
+    publish_draft(seed_claim(CLAIM.deaths), by=publisher)
     assert [str(v) for v in find_violations()] == [
         f"claims.Claim {CLAIM.deaths}: An unverified claim can be published only "
         "with at least one caveat saying what we don't know."
@@ -102,8 +123,9 @@ def test_a_published_unverified_claim_without_caveats_is_named(seed):
     assert seed_claim(CLAIM.deaths).is_published
 
 
-def test_a_public_claim_in_review_needs_a_publishable_previous_rating(seed):
+def test_a_public_claim_in_review_needs_a_publishable_previous_rating(seed, publisher):
     Claim.objects.filter(slug=CLAIM.kursk).update(status="in_review", previous_status="in_review")
+    publish_draft(seed_claim(CLAIM.kursk), by=publisher)
     rules = {v.rule for v in find_violations() if v.row == CLAIM.kursk}
     assert "A claim in review is public only while its previous rating could be published." in (
         rules
@@ -119,10 +141,11 @@ def test_a_public_claim_in_review_needs_a_publishable_previous_rating(seed):
         ("corroborated", "Corroboration needs supporting evidence graded 1–3"),
     ],
 )
-def test_each_verdict_must_still_meet_its_evidence_rule(editor, status, rule):
-    claim = make_claim(editor)
+def test_each_published_verdict_must_meet_its_evidence_rule(editor, publisher, status, rule):
+    claim = make_published_claim(editor)
     make_evidence(claim, make_source("Wire"), stance=Stance.SUPPORTS, credibility=1)
     Claim.objects.filter(pk=claim.pk).update(status=status)
+    publish_draft(claim, by=publisher)
     violations = [v for v in find_violations() if v.model == "claims.Claim"]
     assert any(v.row == claim.slug and v.rule.startswith(rule) for v in violations), violations
     assert Claim.objects.get(pk=claim.pk).status == status

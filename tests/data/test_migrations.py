@@ -1,5 +1,7 @@
-"""Upgrading a desk keeps its existing notes internal and puts its published
-record under the fingerprint check, with nothing for check_invariants to report."""
+"""Upgrading a desk keeps its existing notes internal and gives each published
+claim its first published revision, with nothing for check_invariants to report."""
+
+import json
 
 import pytest
 from django.db import connection
@@ -7,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from claims.invariants import find_violations
-from claims.models import Claim, ReviewEvent
+from claims.models import ReviewEvent, Revision
 
 BEFORE = [("claims", "0005_url_schemes_any_case")]
 
@@ -20,7 +22,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_notes_stay_internal_and_the_record_is_fingerprinted():
+def test_existing_notes_stay_internal_and_a_published_claim_gets_its_first_revision():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("claims")
     old = migrate(BEFORE)
     try:
@@ -59,6 +61,14 @@ def test_existing_notes_stay_internal_and_the_record_is_fingerprinted():
 
     published = ReviewEvent.objects.get(claim__slug="published", version=2)
     assert (published.note, published.public_note) == ("Tip from a contact.", "")
-    assert published.reader_fingerprint == Claim.objects.get(slug="published").reader_fingerprint
-    assert ReviewEvent.objects.get(claim__slug="published", version=1).reader_fingerprint == ""
+    (revision,) = Revision.objects.filter(claim__slug="published")
+    assert (revision.number, revision.is_current, revision.published_at) == (1, True, now)
+    assert revision.document["headline"] == "A published claim"
+    assert revision.document["caveats"] == [
+        {"kind": "single_source", "text": "Only the NIS says so."}
+    ]
+    # The internal note stays in the audit trail, out of the published record.
+    assert "Tip from a contact." not in json.dumps(revision.document)
+    assert published.revision_digest == revision.digest
+    assert ReviewEvent.objects.get(claim__slug="published", version=1).revision_digest == ""
     assert find_violations() == []

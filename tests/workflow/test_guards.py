@@ -156,10 +156,23 @@ class TestUnverifiable:
         assert unverifiable_problems(claim(), [], [caveat()]) == []
 
 
+# Evidence a false rating stands on: HUR contradicts the NIS, graded 2.
+REFUTED = [item(HUR, Stance.CONTRADICTS)]
+
+
 class TestPublication:
     def test_a_rated_claim_with_a_summary_is_publishable(self):
         rated = claim(status=ClaimStatus.DISPUTED, verdict_summary="Both sides say so.")
-        assert publication_problems(rated, [], []) == []
+        evidence = [item(WIRE), item(HUR, Stance.CONTRADICTS)]
+        assert publication_problems(rated, evidence, []) == []
+
+    def test_a_verdict_the_evidence_no_longer_supports_is_not_published(self):
+        # The evidence may have changed since the verdict: publishing asks its rule again.
+        rated = claim(status=ClaimStatus.DISPUTED, verdict_summary="Both sides say so.")
+        assert publication_problems(rated, [item(WIRE)], []) == [
+            "A dispute needs at least one supporting and one contradicting item; "
+            "this claim has no contradicting evidence."
+        ]
 
     def test_an_unverified_claim_needs_a_caveat_and_a_summary(self):
         unverified = claim(status=ClaimStatus.UNVERIFIED)
@@ -171,27 +184,26 @@ class TestPublication:
         unverified.verdict_summary = "Only the NIS says so."
         assert publication_problems(unverified, [], [caveat()]) == []
 
-    def test_a_verdict_without_a_summary_is_told_where_to_write_one(self):
+    def test_a_verdict_without_a_summary_is_told_to_write_one(self):
         rated = claim(status=ClaimStatus.UNVERIFIABLE)
         assert publication_problems(rated, [], [caveat()]) == [
-            "Write the summary for readers before publishing: add it through "
-            "Revise what readers see."
+            "Write the summary for readers before publishing."
         ]
 
     @pytest.mark.parametrize("days_from_today", [0, -1])
     def test_a_review_by_date_not_after_today_stops_it(self, days_from_today):
         review_by = timezone.localdate() + timedelta(days=days_from_today)
         rated = claim(status=ClaimStatus.FALSE, verdict_summary="No.", review_by=review_by)
-        (problem,) = publication_problems(rated, [], [])
+        (problem,) = publication_problems(rated, REFUTED, [])
         assert problem.startswith(f"The review-by date, {review_by:%-d %B %Y}, is not after today")
 
     def test_a_review_by_date_after_today_does_not(self):
         rated = claim(status=ClaimStatus.FALSE, verdict_summary="No.", review_by=tomorrow())
-        assert publication_problems(rated, [], []) == []
+        assert publication_problems(rated, REFUTED, []) == []
 
     def test_a_published_claim_is_not_published_again(self):
         published = claim(status=ClaimStatus.FALSE, verdict_summary="No.", is_published=True)
-        assert publication_problems(published, [], []) == ["This claim is already published."]
+        assert publication_problems(published, REFUTED, []) == ["This claim is already published."]
         assert unpublication_problems(published, [], []) == []
 
     def test_only_a_published_claim_is_unpublished(self):

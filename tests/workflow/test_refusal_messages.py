@@ -107,8 +107,11 @@ def test_the_bulk_action_counts_one_claim_in_the_singular(client, editor):
 
 @pytest.mark.django_db
 def test_check_invariants_counts_violations_without_a_bracketed_plural(editor):
-    # Published directly, as no publisher can: no caveat, and no audit trail.
-    claim = make_claim(editor, is_published=True, published_at="2026-01-01T00:00:00Z")
+    # Marked published directly, as no publisher can: no revision readers
+    # could see, and a dispute no event led to.
+    claim = make_claim(
+        editor, is_published=True, published_at="2026-01-01T00:00:00Z", status="disputed"
+    )
     with pytest.raises(CommandError) as error:
         call_command("check_invariants", stderr=StringIO())
     assert str(error.value) == "2 invariant violations, listed above."

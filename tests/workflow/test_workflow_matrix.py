@@ -54,10 +54,22 @@ EXPECTED_STATUS = {
 }
 
 
+# Publishing a verdict asks its rule again: the evidence each verdict stands on.
+RULE_OF = {
+    "corroborated": "corroborate",
+    "disputed": "dispute",
+    "false": "refute",
+    "unverifiable": "mark_unverifiable",
+}
+
+
 def claim_ready_for(verb, status, creator):
-    """A claim in `status` whose evidence satisfies `verb`'s guard."""
+    """A claim in `status` whose evidence satisfies `verb`'s guard (and, to be
+    published, its verdict's rule)."""
     claimant = make_source("Ministry", affiliation="Government A")
     claim = make_claim(creator, claimant=claimant, verdict_summary="Why, for readers.")
+    if verb == "publish":
+        verb = RULE_OF.get(status, verb)
     if verb == "corroborate":
         # Two origins besides the claimant: the wire's own reporting and Government B.
         make_evidence(claim, make_source("Wire"))

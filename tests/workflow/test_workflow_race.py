@@ -8,7 +8,7 @@ from django.db import close_old_connections, connection
 
 from claims.choices import Action, ClaimStatus, Stance
 from claims.invariants import find_violations
-from claims.models import Affiliation, Claim, ReviewEvent, Source
+from claims.models import Affiliation, Caveat, Claim, ReviewEvent, Source
 from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError
 from tests.factories import make_claim, make_evidence, make_source
 
@@ -64,18 +64,21 @@ def test_two_reviewers_giving_different_verdicts_cannot_both_win(editor, reviewe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
-    editor, reviewer, monkeypatch
+def test_a_source_moved_while_a_verdict_is_published_waits_for_it(
+    editor, reviewer, publisher, monkeypatch
 ):
-    claim = make_claim(editor)
+    claim = make_claim(editor, verdict_summary="Two origins confirm it.")
     make_evidence(claim, make_source("Agency", affiliation="Government A"))
     wire = make_source("Wire", affiliation="Government B")
     make_evidence(claim, wire)
-    claim.start_review(by=editor)
+    Caveat.objects.create(claim=claim, kind="partial_data", text="Few details so far.")
+    claim.publish(by=publisher)
+    claim.start_review(by=reviewer, note="A second look.", public_note="Checking again.")
     government_a = Affiliation.objects.get(slug="government-a")
 
     # The verdict holds its claim's row from reading the evidence to writing
-    # the verdict; hold it a moment longer, so the move comes in between.
+    # the revision readers see; hold it a moment longer, so the move comes in
+    # between. Moving the wire locks the claims it bears on, so it waits.
     verdict_has_read_the_evidence = threading.Event()
     corroboration = TRANSITIONS[Action.CORROBORATE]
 
@@ -95,11 +98,22 @@ def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
         moved.affiliation = government_a
         moved.save()
 
-    outcomes = race(lambda: Claim.objects.get(pk=claim.pk).corroborate(by=reviewer), move_the_wire)
+    outcomes = race(
+        lambda: Claim.objects.get(pk=claim.pk).corroborate(
+            by=reviewer, public_note="Two origins confirm it."
+        ),
+        move_the_wire,
+    )
 
-    assert outcomes[0] == "won"
-    assert isinstance(outcomes[1], WorkflowError)
-    assert "reopen them before changing it" in outcomes[1].messages[0]
-    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.CORROBORATED
-    assert Source.objects.get(pk=wire.pk).affiliation.slug == "government-b"
+    assert outcomes == ["won", "won"]
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.status == ClaimStatus.CORROBORATED
+    # Readers see the verdict on the two origins it was issued on; the move is
+    # a draft, which could not be published without reopening the verdict.
+    origins = {
+        item["source"]["affiliation"]["slug"]
+        for item in stored.current_revision().document["evidence"]
+    }
+    assert origins == {"government-a", "government-b"}
+    assert Source.objects.get(pk=wire.pk).affiliation.slug == "government-a"
     assert find_violations() == []

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from claims.choices import ClaimStatus, Stance
+from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent
 from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden, public_problems
 from tests.factories import in_review, make_claim, make_evidence, make_source
@@ -159,61 +159,82 @@ def test_unpublished_claims_get_no_correction(seed, reviewer):
 
 @pytest.mark.django_db
 class TestEvidenceUnderAVerdict:
+    """Evidence and caveats under a standing verdict are drafts: publishing holds the rule."""
+
     @pytest.fixture
-    def rated(self, editor):
-        claim = make_claim(editor)
-        evidence = make_evidence(claim, make_source("One"))
-        caveat = Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
-        Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.UNVERIFIABLE)
-        return claim, evidence, caveat
+    def published(self, editor, reviewer, publisher):
+        claim = make_claim(editor, verdict_summary="An opinion with no measure.")
+        make_evidence(claim, make_source("One"))
+        Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
+        claim.start_review(by=editor)
+        claim.mark_unverifiable(by=reviewer)
+        claim.publish(by=publisher)
+        return Claim.objects.get(pk=claim.pk)
 
-    def test_adding_evidence_is_refused(self, rated):
-        claim, _, _ = rated
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            make_evidence(claim, make_source("Two"))
-        assert Evidence.objects.filter(claim=claim).count() == 1
+    def test_evidence_changes_on_a_published_verdict_are_a_draft(self, published, publisher):
+        make_evidence(published, make_source("Two"))
+        published.evidence.filter(source__slug="one").update(credibility=1)
+        assert Evidence.objects.filter(claim=published).count() == 2
+        revision = published.current_revision()
+        assert [item["source"]["slug"] for item in revision.document["evidence"]] == ["one"]
+        assert [change.name for change in published.draft_changes()] == ["evidence"]
+        assert published.revisions.count() == 1
 
-    def test_changing_or_removing_evidence_is_refused(self, rated):
-        _, evidence, _ = rated
-        evidence.credibility = 1
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            evidence.save()
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            evidence.delete()
-        assert Evidence.objects.get(pk=evidence.pk).credibility == 2
+    def test_removing_the_caveat_an_unverifiable_verdict_stands_on_cannot_be_published(
+        self, published, editor, publisher
+    ):
+        published.caveats.all().delete()
+        published.note_draft_author(editor)
+        with pytest.raises(WorkflowError, match="An unverifiable rating needs at least one"):
+            published.transition(
+                Action.PUBLISH_CHANGES, by=publisher, public_note="We removed the caveat."
+            )
+        current = Claim.objects.get(pk=published.pk).current_revision()
+        assert current.number == 1
+        assert current.document["caveats"] == [{"kind": "opinion", "text": "An opinion."}]
 
-    def test_changing_caveats_is_refused(self, rated):
-        claim, _, caveat = rated
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            Caveat.objects.create(claim=claim, kind="other", text="More.")
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            caveat.delete()
-        assert list(Caveat.objects.filter(claim=claim)) == [caveat]
+    def test_publishing_the_draft_takes_a_publisher_who_did_not_make_it(
+        self, published, editor, publisher
+    ):
+        Caveat.objects.create(claim=published, kind="other", text="Nobody has counted.")
+        published.note_draft_author(publisher)
+        with pytest.raises(WorkflowForbidden, match="another publisher must publish them"):
+            published.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="Added.")
+        assert Claim.objects.get(pk=published.pk).current_revision().number == 1
 
 
 @pytest.mark.django_db
-def test_the_last_caveat_of_a_published_unverified_claim_stays(editor, publisher):
+def test_the_last_caveat_of_a_published_unverified_claim_stays_on_the_record(editor, publisher):
     claim = make_claim(editor, verdict_summary="Summary.")
     caveat = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
     claim.publish(by=publisher)
-    with pytest.raises(WorkflowError, match="must say what we don't know"):
-        caveat.delete()
-    assert Caveat.objects.filter(pk=caveat.pk).exists()
+    caveat.delete()
+    claim.note_draft_author(editor)
+    with pytest.raises(WorkflowError, match="only with at least one caveat"):
+        claim.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="Removed a caveat.")
+    assert not Caveat.objects.filter(pk=caveat.pk).exists()
+    readers_see = Claim.objects.get(pk=claim.pk).current_revision().document["caveats"]
+    assert readers_see == [{"kind": "single_source", "text": "One source."}]
 
 
 @pytest.mark.django_db
-def test_a_caveat_of_a_published_claim_under_review_of_an_unverified_rating_stays(
+def test_a_published_claim_under_review_of_an_unverified_rating_keeps_a_caveat_published(
     editor, publisher
 ):
     claim = make_claim(editor, verdict_summary="Summary.")
     first = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    second = Caveat.objects.create(claim=claim, kind="other", text="No count of its own.")
+    Caveat.objects.create(claim=claim, kind="other", text="No count of its own.")
     claim.publish(by=publisher)
     claim.start_review(by=publisher, note="A new count.", public_note="Checking a new count.")
-    second.delete()
-    with pytest.raises(WorkflowError, match="must say what we don't know"):
-        first.delete()
-    assert list(Caveat.objects.filter(claim=claim)) == [first]
+    Caveat.objects.filter(claim=claim).delete()
+    claim.note_draft_author(editor)
+    with pytest.raises(WorkflowError, match="only with at least one caveat"):
+        claim.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="Removed both.")
+    first.save()  # Put one back: the change can now be published.
+    claim.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="Kept one caveat.")
+    current = Claim.objects.get(pk=claim.pk).current_revision()
+    assert current.document["caveats"] == [{"kind": "single_source", "text": "One source."}]
+    assert current.public_note == "Kept one caveat."
 
 
 @pytest.mark.parametrize(
