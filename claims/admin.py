@@ -582,10 +582,24 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
+    """
+    Corrections, to read: each is written by the workflow step that published
+    it, as part of a revision (a public note with Publish changes, a verdict
+    or a withdrawal), so none is added, changed or deleted here, by anyone.
+    """
+
     list_display = ["published_at", "claim", "kind"]
     list_filter = ["kind"]
     search_fields = ["claim__headline", "note"]
-    autocomplete_fields = ["claim"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class EstimateInline(PagedInlineMixin, admin.StackedInline):

@@ -63,6 +63,7 @@ EDITOR_PERMISSIONS = [
     "claims.view_topic",
     "claims.view_reviewevent",
     "claims.view_correction",
+    "claims.view_revision",
     "claims.add_figure",
     "claims.change_figure",
     "claims.view_figure",
@@ -72,12 +73,7 @@ EDITOR_PERMISSIONS = [
     "claims.view_estimate",
 ]
 REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission]
-PUBLISHER_PERMISSIONS = [
-    *REVIEWER_PERMISSIONS,
-    PUBLISHER.permission,
-    "claims.add_correction",
-    "claims.view_correction",
-]
+PUBLISHER_PERMISSIONS = [*REVIEWER_PERMISSIONS, PUBLISHER.permission]
 
 ROLES = {
     EDITOR.group: EDITOR_PERMISSIONS,

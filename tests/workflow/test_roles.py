@@ -35,10 +35,12 @@ def test_reviewers_can_also_review_but_not_publish(reviewer):
     assert not reviewer.has_perm("claims.add_correction")
 
 
-def test_publishers_can_also_publish_and_correct(publisher):
-    assert publisher.has_perms(
-        ["claims.review_claim", "claims.publish_claim", "claims.add_correction"]
-    )
+def test_publishers_can_also_publish_and_correct_only_through_the_workflow(publisher):
+    assert publisher.has_perms(["claims.review_claim", "claims.publish_claim"])
+    # A correction is the public note of a published revision, never typed in alone.
+    assert not publisher.has_perm("claims.add_correction")
+    assert not publisher.has_perm("claims.change_correction")
+    assert publisher.has_perms(["claims.view_correction", "claims.view_revision"])
 
 
 def test_review_events_are_read_only_for_every_role(editor, reviewer, publisher):
