@@ -5,7 +5,6 @@ runs many more (e.g. before a release).
 """
 
 import json
-import os
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -16,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
@@ -34,21 +33,7 @@ from claims.models import (
 )
 from claims.workflow import WorkflowError, WorkflowForbidden
 from tests.factories import make_claim, make_evidence, make_source, page_text
-
-settings.register_profile(
-    "fast",
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile("thorough", parent=settings.get_profile("fast"), max_examples=500)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
-
-
-def examples(count):
-    """`count` examples under the fast profile, proportionally more under thorough."""
-    return max(1, count * settings.default.max_examples // 25)
-
+from tests.property_settings import examples
 
 # URL schemes -----------------------------------------------------------------
 
