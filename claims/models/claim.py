@@ -29,7 +29,7 @@ from claims.constraints import (
 )
 from claims.independence import independent_origins
 from claims.models.history import Correction, ReviewEvent
-from claims.models.revisions import Revision, as_document, claim_record
+from claims.models.revisions import Revision, as_document, claim_record, for_records
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 from claims.permissions import permissions_for
 from claims.records import record_differences
@@ -390,7 +390,7 @@ class Claim(SlugNaturalKey):
 
     def draft_document(self):
         """The record readers would see if the claim were published now."""
-        return as_document(claim_record(self))
+        return as_document(claim_record(for_records(Claim.objects.filter(pk=self.pk)).get()))
 
     def draft_changes(self):
         """

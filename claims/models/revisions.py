@@ -67,6 +67,25 @@ def source_record(source):
     }
 
 
+# What claim_record() reads of a claim, for select_related() and
+# prefetch_related(): one query each, however many claims are read together.
+RECORD_RELATED = ["claimant__affiliation", "appeared_in", "topic"]
+RECORD_PREFETCH = [
+    "evidence__source__affiliation",
+    "evidence__origin__affiliation",
+    "caveats",
+    "estimates__figure",
+    "estimates__origin__affiliation",
+    "corrections",
+    "events__actor",
+]
+
+
+def for_records(claims):
+    """`claims` (a queryset) with everything claim_record() reads of each."""
+    return claims.select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH)
+
+
 def claim_record(claim):
     """
     Everything any public surface shows of `claim`, read from its live rows
@@ -78,14 +97,15 @@ def claim_record(claim):
 
     Values, not labels: a rating, a grade or a kind is stored as its value,
     and the page words it in the reader's language. Reads only fields and
-    relations, so that migrations can call it on their historical models.
+    relations, so that migrations can call it on their historical models;
+    read `claim` through for_records() to read them in a fixed few queries.
+    Rows come in the order their pages list them, sorted here so that
+    prefetched rows serve.
     """
-    evidence = claim.evidence.select_related("source__affiliation", "origin__affiliation").order_by(
-        "credibility", "added_at", "pk"
+    evidence = sorted(
+        claim.evidence.all(), key=lambda item: (item.credibility, item.added_at, item.pk)
     )
-    estimates = claim.estimates.select_related("figure", "origin__affiliation").order_by(
-        "stated_on", "pk"
-    )
+    estimates = sorted(claim.estimates.all(), key=lambda item: (item.stated_on, item.pk))
     article = claim.appeared_in
     return {
         "format": RECORD_FORMAT,
@@ -110,7 +130,10 @@ def claim_record(claim):
         "rating": public_rating(claim.status, claim.previous_status).value,
         "summary": claim.verdict_summary,
         "published_at": claim.published_at,
-        "caveats": [{"kind": caveat.kind, "text": caveat.text} for caveat in claim.caveats.all()],
+        "caveats": [
+            {"kind": caveat.kind, "text": caveat.text}
+            for caveat in sorted(claim.caveats.all(), key=lambda caveat: caveat.pk)
+        ],
         "evidence": [
             {
                 "id": item.pk,
@@ -150,7 +173,10 @@ def claim_record(claim):
                 "note": correction.note,
                 "published_at": correction.published_at,
             }
-            for correction in claim.corrections.order_by("published_at", "pk")
+            for correction in sorted(
+                claim.corrections.all(),
+                key=lambda correction: (correction.published_at, correction.pk),
+            )
         ],
         "events": timeline(claim),
     }
@@ -165,7 +191,7 @@ def timeline(claim):
     """
     steps = []
     published = False
-    for event in claim.events.select_related("actor").order_by("version"):
+    for event in sorted(claim.events.all(), key=lambda event: event.version):
         role = role_for_step(event.action, event.from_status, published)
         steps.append(
             {
@@ -284,6 +310,19 @@ class Revision(models.Model):
         revision stopped being current.
         """
         previous = cls.objects.filter(claim=claim).order_by("-number").first()
+        fresh = for_records(type(claim).objects.filter(pk=claim.pk)).get()
+        revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note)
+        revision.is_current = current
+        revision.save(force_insert=True)
+        return revision
+
+    @classmethod
+    def following(cls, previous, claim, *, by, at, public_note=""):
+        """
+        The revision that would publish `claim`'s record (read through
+        for_records()) after `previous` (None for a first publication),
+        unsaved: its document, digest and listing columns.
+        """
         document = as_document(claim_record(claim))
         revision = cls(
             claim=claim,
@@ -292,7 +331,6 @@ class Revision(models.Model):
             public_note=public_note,
             published_at=at,
             published_by=by,
-            is_current=current,
             previous_digest=previous.digest if previous else "",
             slug=document["slug"],
             rating=document["rating"],
@@ -301,7 +339,6 @@ class Revision(models.Model):
             first_published_at=claim.published_at,
         )
         revision.digest = revision.computed_digest()
-        revision.save(force_insert=True)
         return revision
 
     def computed_digest(self):

@@ -17,9 +17,11 @@ from claims.models import (
     Evidence,
     Figure,
     ReviewEvent,
+    Revision,
     Source,
     Topic,
 )
+from claims.models.revisions import for_records
 
 WORDS = (
     "army border budget ceasefire drone election energy export famine frontline grain "
@@ -35,6 +37,8 @@ HEAVY_EVIDENCE = 20
 # The figure the benchmark's figure page shows: estimates from many origins.
 FIGURE_SLUG = "bench-figure"
 FIGURE_ESTIMATES = 40
+# Claims read at a time to publish their revisions.
+REVISION_BATCH = 2_000
 
 
 class Command(BaseCommand):
@@ -63,6 +67,7 @@ class Command(BaseCommand):
             claim_ids = self.make_claims(claims, source_ids, users)
             evidence_count = self.make_evidence(claim_ids, source_ids, evidence_per_claim, users)
             self.make_figure(source_ids)
+            self.publish_revisions(users)
             # The fill skips the workflow (no review trail, verdicts without
             # the evidence they need): say so to anyone checking the data.
             SyntheticFill.objects.create(claims=len(claim_ids))
@@ -193,6 +198,21 @@ class Command(BaseCommand):
                 )
         Evidence.objects.bulk_create(rows, batch_size=10_000)
         return len(rows)
+
+    def publish_revisions(self, users):
+        """
+        The first published revision of each published claim, built from its
+        rows as the workflow builds one, a few thousand claims at a time: the
+        public pages read nothing else.
+        """
+        _, reviewer = users
+        published = for_records(Claim.objects.filter(is_published=True).order_by("pk"))
+        for start in range(0, published.count(), REVISION_BATCH):
+            batch = list(published[start : start + REVISION_BATCH])
+            Revision.objects.bulk_create(
+                Revision.following(None, claim, by=reviewer, at=claim.published_at)
+                for claim in batch
+            )
 
     def make_figure(self, source_ids):
         """A figure estimated FIGURE_ESTIMATES times by a dozen origins; its first
