@@ -514,8 +514,9 @@ class StepWithEditsMixin:
     3. ModelAdmin.changeform_view runs in one transaction: save_model saves
        the claim, save_related its inline rows, and take_step takes the step
        through Claim.transition(), after the edits (so that a verdict counts
-       the evidence sent with it) or, for STEPS_BEFORE_EDITS, before them
-       (a reopened claim takes evidence again).
+       the evidence sent with it, and a first publication shows it) or, for
+       STEPS_BEFORE_EDITS, before them (a published claim reopened or
+       withdrawn is on the record as readers saw it; the edits are a draft).
     4. If the workflow refuses, take_step raises StepRefused, which leaves
        that transaction and so rolls back every edit with the step.
     5. changeform_view catches it and runs the view again on the same POST
@@ -546,18 +547,22 @@ class StepWithEditsMixin:
             return
         if form.step in STEPS_BEFORE_EDITS:
             self.take_step(request, obj, form)
-        if form.changes_claim or not form.step:
-            # The step moves the version on by itself; a save of the row does here.
-            if form.edits:
-                obj.note_draft_author(request.user)
-            obj.version += 1
-            obj.updated_at = timezone.now()
+        if form.changes_claim:
+            # Drafting: on a published claim, someone else publishes it.
+            obj.note_draft_author(request.user)
+            self.move_version_on(obj)
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and any(formset.has_changed() for formset in formsets):
-            form.instance.note_draft_author(request.user)
+            claim = form.instance
+            claim.note_draft_author(request.user)
+            if not form.changes_claim and not form.step:
+                # Only its caveats or evidence changed: the version still
+                # moves on, so that a form opened before is refused.
+                self.move_version_on(claim)
+                claim.save(update_fields=["version", "updated_at"])
         if form.step and form.step not in STEPS_BEFORE_EDITS:
             self.take_step(request, form.instance, form)
         if form.step:
@@ -569,6 +574,13 @@ class StepWithEditsMixin:
                 f"{Action(form.step).label}: “{claim}” is now {state}."
                 + (" Your edits were saved with it." if edited else ""),
             )
+
+    @staticmethod
+    def move_version_on(claim):
+        """A save that changes the claim or its rows moves its version on; one
+        that changes nothing records nothing (the step moves it by itself)."""
+        claim.version += 1
+        claim.updated_at = timezone.now()
 
     def take_step(self, request, claim, form):
         """Take the step the form's button asked for, or raise StepRefused."""

@@ -26,9 +26,10 @@ from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
 STEP_BUTTON = "_workflow_action"
-# Steps that open the claim for the edits sent with them (evidence is frozen
-# under a verdict): taken before those edits are saved, not after.
-STEPS_BEFORE_EDITS = {Action.REOPEN}
+# Steps taken before the edits sent with them are saved, not after: on a
+# published claim each publishes the record readers saw (under review, or
+# withdrawn), and the edits stay a draft for Publish changes or the verdict.
+STEPS_BEFORE_EDITS = {Action.REOPEN, Action.START_REVIEW, Action.UNPUBLISH}
 
 TOO_LONG = (
     "This has %(show_value)d characters; at most %(limit_value)d fit. Shorten it and save "

@@ -64,8 +64,8 @@ def test_two_reviewers_giving_different_verdicts_cannot_both_win(editor, reviewe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
-    editor, reviewer, monkeypatch
+def test_a_source_moved_while_a_verdict_is_issued_leaves_a_draft_that_cannot_go_out(
+    editor, reviewer, publisher, monkeypatch
 ):
     claim = make_claim(editor)
     make_evidence(claim, make_source("Agency", affiliation="Government A"))
@@ -97,9 +97,15 @@ def test_a_source_moved_while_a_verdict_is_issued_cannot_leave_it_on_one_origin(
 
     outcomes = race(lambda: Claim.objects.get(pk=claim.pk).corroborate(by=reviewer), move_the_wire)
 
-    assert outcomes[0] == "won"
-    assert isinstance(outcomes[1], WorkflowError)
-    assert "reopen them before changing it" in outcomes[1].messages[0]
-    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.CORROBORATED
-    assert Source.objects.get(pk=wire.pk).affiliation.slug == "government-b"
+    assert outcomes == ["won", "won"]
+    stored = Claim.objects.get(pk=claim.pk)
+    # The verdict was judged on the evidence as it read it, under the lock; the
+    # move is a draft the verdict's rule is checked against when it goes out.
+    assert stored.status == ClaimStatus.CORROBORATED
+    assert Source.objects.get(pk=wire.pk).affiliation.slug == "government-a"
     assert find_violations() == []
+    with pytest.raises(WorkflowError, match="2 independent origins besides the claimant"):
+        stored.publish(by=publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert not stored.is_published
+    assert not stored.revisions.exists()

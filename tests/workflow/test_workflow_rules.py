@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from claims.choices import ClaimStatus, Stance
+from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent
 from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden, public_problems
-from tests.factories import in_review, make_claim, make_evidence, make_source
+from tests.factories import in_review, make_claim, make_evidence, make_source, publish_draft
 from tests.seed import CLAIM
 
 
@@ -159,61 +159,89 @@ def test_unpublished_claims_get_no_correction(seed, reviewer):
 
 @pytest.mark.django_db
 class TestEvidenceUnderAVerdict:
+    """Evidence and caveats under a standing verdict are a draft: they change
+    freely, and publishing them is refused while they break the verdict's rule."""
+
     @pytest.fixture
     def rated(self, editor):
-        claim = make_claim(editor)
+        claim = make_claim(editor, verdict_summary="An opinion, not a fact.")
         evidence = make_evidence(claim, make_source("One"))
         caveat = Caveat.objects.create(claim=claim, kind="opinion", text="An opinion.")
         Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.UNVERIFIABLE)
+        claim = make_published_claim_of(claim, editor)
         return claim, evidence, caveat
 
-    def test_adding_evidence_is_refused(self, rated):
-        claim, _, _ = rated
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            make_evidence(claim, make_source("Two"))
-        assert Evidence.objects.filter(claim=claim).count() == 1
-
-    def test_changing_or_removing_evidence_is_refused(self, rated):
-        _, evidence, _ = rated
+    def test_evidence_changes_as_a_draft(self, rated, publisher):
+        claim, evidence, _ = rated
+        shown = claim.current_revision()
+        make_evidence(claim, make_source("Two"), title="Second item")
         evidence.credibility = 1
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            evidence.save()
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            evidence.delete()
-        assert Evidence.objects.get(pk=evidence.pk).credibility == 2
+        evidence.save()
+        assert Evidence.objects.filter(claim=claim).count() == 2
+        assert claim.current_revision() == shown
+        assert [part.name for part in claim.draft_changes()] == ["evidence"]
+        claim.transition(
+            Action.PUBLISH_CHANGES, by=publisher, public_note="We added a second item."
+        )
+        published = Claim.objects.get(pk=claim.pk).current_revision()
+        assert published.number == shown.number + 1
+        assert [item["title"] for item in published.document["evidence"]] == [
+            evidence.title,
+            "Second item",
+        ]
 
-    def test_changing_caveats_is_refused(self, rated):
+    def test_removing_the_caveat_an_unverifiable_rating_needs_cannot_be_published(
+        self, rated, publisher
+    ):
         claim, _, caveat = rated
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            Caveat.objects.create(claim=claim, kind="other", text="More.")
-        with pytest.raises(WorkflowError, match="Reopen the claim first"):
-            caveat.delete()
-        assert list(Caveat.objects.filter(claim=claim)) == [caveat]
-
-
-@pytest.mark.django_db
-def test_the_last_caveat_of_a_published_unverified_claim_stays(editor, publisher):
-    claim = make_claim(editor, verdict_summary="Summary.")
-    caveat = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    claim.publish(by=publisher)
-    with pytest.raises(WorkflowError, match="must say what we don't know"):
+        shown = claim.current_revision()
         caveat.delete()
-    assert Caveat.objects.filter(pk=caveat.pk).exists()
+        assert not Caveat.objects.filter(claim=claim).exists()
+        with pytest.raises(WorkflowError, match="An unverifiable rating needs at least one caveat"):
+            claim.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="Caveat removed.")
+        stored = Claim.objects.get(pk=claim.pk)
+        assert stored.current_revision() == shown
+        assert not stored.corrections.exists()
+
+
+def make_published_claim_of(claim, by):
+    """`claim` marked published with a first revision of it as it stands."""
+    Claim.objects.filter(pk=claim.pk).update(is_published=True, published_at=timezone.now())
+    claim = Claim.objects.get(pk=claim.pk)
+    publish_draft(claim, by)
+    return claim
 
 
 @pytest.mark.django_db
-def test_a_caveat_of_a_published_claim_under_review_of_an_unverified_rating_stays(
+def test_the_last_caveat_of_a_published_unverified_claim_may_go_but_not_out_to_readers(
     editor, publisher
 ):
     claim = make_claim(editor, verdict_summary="Summary.")
-    first = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
-    second = Caveat.objects.create(claim=claim, kind="other", text="No count of its own.")
+    caveat = Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    claim.publish(by=publisher)
+    caveat.delete()
+    stored = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(WorkflowError, match="only with at least one caveat"):
+        stored.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="No caveat.")
+    assert stored.current_revision().document["caveats"] == [
+        {"kind": "single_source", "text": "One source."}
+    ]
+
+
+@pytest.mark.django_db
+def test_a_published_claim_under_review_of_an_unverified_rating_keeps_its_caveats_for_readers(
+    editor, publisher
+):
+    claim = make_claim(editor, verdict_summary="Summary.")
+    Caveat.objects.create(claim=claim, kind="single_source", text="One source.")
+    Caveat.objects.create(claim=claim, kind="other", text="No count of its own.")
     claim.publish(by=publisher)
     claim.start_review(by=publisher, note="A new count.", public_note="Checking a new count.")
-    second.delete()
-    with pytest.raises(WorkflowError, match="must say what we don't know"):
-        first.delete()
-    assert list(Caveat.objects.filter(claim=claim)) == [first]
+    Caveat.objects.filter(claim=claim).delete()
+    stored = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(WorkflowError, match="only with at least one caveat"):
+        stored.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="No caveats.")
+    assert len(stored.current_revision().document["caveats"]) == 2
 
 
 @pytest.mark.parametrize(
