@@ -33,7 +33,7 @@ def test_the_seeds_existing_notes_are_not_shown_to_readers(seed, client):
     assert ReviewEvent.objects.filter(note__startswith="Breaking claim").count() == 1
     # The one public note in the seed is the update readers see on the 600 claim.
     public = ReviewEvent.objects.exclude(public_note="")
-    assert list(public.values_list("action", "claim__slug")) == [("revise", CLAIM.deaths)]
+    assert list(public.values_list("action", "claim__slug")) == [("publish_changes", CLAIM.deaths)]
 
 
 def test_the_timeline_shows_the_step_its_date_and_the_public_note_only(seed, client, reviewer):
