@@ -706,8 +706,15 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         for_readers = (
             ["review_by"] if obj and obj.is_under_review else ["verdict_summary", "review_by"]
         )
+        first = {"fields": ["headline", "slug", "wording", "claimant", "topic"]}
+        if obj is not None and obj.is_published:
+            first["description"] = (
+                "Readers see this claim as it was last published. What you save here, "
+                "evidence and caveats included, is a draft: a publisher who did not make "
+                "the change publishes it with Publish changes, at the foot of the page."
+            )
         return [
-            (None, {"fields": ["headline", "slug", "wording", "claimant", "topic"]}),
+            (None, first),
             ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
             ("For readers", {"fields": for_readers}),
         ]
