@@ -91,7 +91,7 @@ CHANGES = {
     ),
     "source grade": (lambda client: save_in_admin(client, nis(), reliability="E"), NIS_VERDICTS),
     "source URL": (
-        lambda client: save_in_admin(client, nis(), url="https://example.org/nis"),
+        lambda client: save_in_admin(client, nis(), url="https://example.org/spy-agency"),
         NIS_VERDICTS,
     ),
     "source kind": (lambda client: save_in_admin(client, nis(), kind="other"), NIS_VERDICTS),
