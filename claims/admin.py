@@ -2,19 +2,28 @@
 The desk's admin: claims with their evidence, caveats and workflow steps,
 the sources and figures they cite, and the queues the desk works from. The
 forms and formsets are in claims.admin_forms.
+
+Editing is drafting: a save changes the live rows, never what readers see,
+which is the claim's current published revision. On a published claim the
+change page shows the draft's changes, and a publisher who did not make them
+publishes them with the workflow step Publish changes. A change to a row
+claims share (a source, an article, a figure…) lists the published verdicts
+it changes and offers to publish them together (SharedRowAdmin).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -28,7 +37,11 @@ from claims.admin_forms import (
     ClaimAdminForm,
     EvidenceForm,
     EvidenceFormSet,
+    FigureForm,
     PagedFormSet,
+    PublishVerdictsForm,
+    UnchangedSinceOpenedForm,
+    draft_digest,
 )
 from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability
 from claims.models import (
@@ -44,8 +57,9 @@ from claims.models import (
     Source,
     Topic,
 )
-from claims.permissions import can_add_sources, can_publish
-from claims.workflow import TRANSITIONS, WorkflowError, WorkflowForbidden
+from claims.permissions import can_add_sources, can_publish, permissions_for
+from claims.records import record_differences
+from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError, WorkflowForbidden
 
 
 class SlugSetOnceMixin:
@@ -72,22 +86,264 @@ class StaffAdmin(UserAdmin):
     so a change to a person retires the cached pages (claims.page_versions)."""
 
 
+def showing(row):
+    """
+    The Q selecting the claims whose record (claims.models.revisions.claim_record)
+    shows `row`, one of the rows claims share: as claimant, evidence source or
+    origin, or the origin of an estimate they state (a source, or any source
+    of an affiliation), where they appeared (an article), their topic, or the
+    estimates they state (a figure's).
+    """
+    if isinstance(row, Affiliation):
+        return Q(claimant__affiliation=row) | showing_sources(Q(affiliation=row))
+    if isinstance(row, Source):
+        return Q(claimant=row) | showing_sources(Q(pk=row.pk))
+    if isinstance(row, Article):
+        return Q(appeared_in=row)
+    if isinstance(row, Topic):
+        return Q(topic=row)
+    if isinstance(row, Figure):
+        return Q(
+            pk__in=Estimate.claims.through.objects.filter(estimate__figure=row).values("claim")
+        )
+    raise TypeError(f"No claim shows a {type(row).__name__} in its record.")
+
+
+def showing_sources(sources):
+    """The Q selecting claims whose evidence or stated estimates name a source in `sources`."""
+    named = Source.objects.filter(sources).values("pk")
+    return Q(
+        pk__in=Evidence.objects.filter(Q(source__in=named) | Q(origin__in=named)).values("claim")
+    ) | Q(pk__in=Estimate.claims.through.objects.filter(estimate__origin__in=named).values("claim"))
+
+
+def published_claims_showing(row):
+    """The published claims whose record shows `row` (showing())."""
+    return Claim.objects.published().filter(showing(row)).order_by("headline")
+
+
+def verdicts_with_draft_changes(claims):
+    """Each of `claims` whose draft differs from its current revision, with those changes."""
+    pending = []
+    for claim in claims:
+        if changes := claim.draft_changes():
+            pending.append((claim, changes))
+    return pending
+
+
+class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+    """
+    The admin of a row claims share (a source, an affiliation, an article, a
+    topic, a figure with its estimates). Its form refuses a stale save
+    (UnchangedSinceOpenedForm). A save is drafting for every published claim
+    whose record shows the row: after it, the page lists the verdicts whose
+    draft it changed, records the editor as a draft author of each (so that
+    someone else publishes them), and links to a page that publishes their
+    updated revisions together, one by one, through Publish changes.
+    """
+
+    form = UnchangedSinceOpenedForm
+    change_form_template = "admin/claims/shared_row_change_form.html"
+
+    class Media:
+        css = {"all": ["admin-desk/workflow.css"]}
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/publish-verdicts/",
+                self.admin_site.admin_view(self.publish_verdicts_view),
+                name=f"{opts.app_label}_{opts.model_name}_publish_verdicts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_verdicts_url(self, row):
+        opts = self.opts
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_publish_verdicts", args=[row.pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context["publish_verdicts_url"] = self.publish_verdicts_url(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The drafts as they were: the save below is compared with them.
+            request.drafts_before = {
+                claim.pk: claim.draft_document() for claim in published_claims_showing(obj)
+            }
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            changed = self.verdicts_changed(form.instance, request.drafts_before)
+            for claim in changed:
+                claim.note_draft_author(request.user)
+            self.message_changed_verdicts(request, form.instance, changed)
+
+    def verdicts_changed(self, row, before):
+        """
+        The published claims, among those showing `row` before the save
+        (`before`, their drafts then) or after it, whose draft the save
+        changed and which now differ from what readers see.
+        """
+        claims = Claim.objects.published().filter(Q(pk__in=before) | showing(row))
+        changed = []
+        for claim in claims.order_by("headline"):
+            document = claim.draft_document()
+            if document == before.get(claim.pk):
+                continue
+            revision = claim.current_revision()
+            if revision is not None and record_differences(revision.document, document):
+                changed.append(claim)
+        return changed
+
+    def message_changed_verdicts(self, request, row, changed):
+        if not changed:
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:claims_claim_change", args=[claim.pk]), claim) for claim in changed),
+        )
+        count = ngettext(
+            "%(count)d published verdict", "%(count)d published verdicts", len(changed)
+        ) % {"count": len(changed)}
+        messages.warning(
+            request,
+            format_html(
+                "This change is not public yet. It changes what readers would see of {}: {}. "
+                "Readers see them as they were until their updated revisions are published: "
+                '<a href="{}">publish them with a public note</a> (a publisher who did not '
+                "make the change).",
+                count,
+                links,
+                self.publish_verdicts_url(row),
+            ),
+        )
+
+    def publish_verdicts_view(self, request, object_id):
+        """
+        The published verdicts whose record shows the row and whose draft
+        differs from what readers see, each with its changes, and a form that
+        publishes them with one public note (PublishVerdictsForm). Each is
+        published on its own through Publish changes, under its own rules
+        (the publish permission, four eyes, the verdict's evidence rule): a
+        refusal is listed by claim and leaves that claim as it was. GET
+        changes nothing. Template: admin/claims/publish_verdicts.html.
+        """
+        row = self.get_object(request, unquote(object_id))
+        if row is None:
+            raise Http404(f"No {self.opts.verbose_name} with this key.")
+        if not self.has_view_or_change_permission(request, row):
+            raise PermissionDenied
+        pending = verdicts_with_draft_changes(published_claims_showing(row))
+        claims = [claim for claim, _ in pending]
+        may_publish = can_publish(request.user)
+        if request.method == "POST" and not may_publish:
+            raise PermissionDenied("Only a publisher can publish changes to a claim.")
+        form = PublishVerdictsForm(request.POST or None, pending=claims)
+        refused = []
+        if request.method == "POST" and form.is_valid():
+            published, refused = publish_each(request.user, form.cleaned_data)
+            if published:
+                messages.success(
+                    request,
+                    "Published changes: "
+                    + ", ".join(f"“{claim}”" for claim in published)
+                    + ". Readers see them now, with your public note.",
+                )
+            if not refused:
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[row.pk]
+                    )
+                )
+            # The page again, as it stands now, with what was typed and the
+            # refused verdicts still ticked: their drafts may have changed.
+            pending = verdicts_with_draft_changes(published_claims_showing(row))
+            claims = [claim for claim, _ in pending]
+            typed = {
+                name: form.cleaned_data[name] for name in ("public_note", "correction_kind", "note")
+            }
+            form = PublishVerdictsForm(
+                initial={**typed, "verdicts": [claim.pk for claim, _ in refused]}, pending=claims
+            )
+        chosen = {str(key) for key in form["verdicts"].value() or []}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "row": row,
+            "title": f"Publish the verdicts “{row}” changes",
+            "pending": [
+                (claim, changes, publication_problem(claim, request.user), str(claim.pk) in chosen)
+                for claim, changes in pending
+            ],
+            "refused": refused,
+            "form": form,
+            "may_publish": may_publish,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/claims/publish_verdicts.html", context)
+
+
+def publication_problem(claim, user):
+    """Why `user` cannot publish `claim`'s draft changes now, or ''."""
+    problems = [permissions_for(user, claim).step_problem(Action.PUBLISH_CHANGES)]
+    problems += claim.guard_problems(Action.PUBLISH_CHANGES)
+    return " ".join(problem for problem in problems if problem)
+
+
+def publish_each(user, data):
+    """
+    Publish the draft changes of each verdict in `data["verdicts"]` through
+    Publish changes, one at a time and each in its own transaction, with the
+    notes in `data`; only a draft still the one the page showed
+    (`data["seen"]`). Returns the claims published and (claim, reason) for
+    each one refused, which is left as it was.
+    """
+    published, refused = [], []
+    for claim in data["verdicts"]:
+        try:
+            with transaction.atomic():
+                locked = Claim.objects.select_for_update().get(pk=claim.pk)
+                if data["seen"].get(str(claim.pk)) != draft_digest(locked):
+                    raise StaleClaim(
+                        "Its draft changed since you opened this page: check its changes "
+                        "below and publish again."
+                    )
+                locked.transition(
+                    Action.PUBLISH_CHANGES,
+                    by=user,
+                    note=data["note"],
+                    public_note=data["public_note"],
+                    correction_kind=data["correction_kind"],
+                )
+            published.append(claim)
+        except (WorkflowError, WorkflowForbidden) as error:
+            refused.append((claim, error_text(error)))
+    return published, refused
+
+
 @admin.register(Affiliation)
-class AffiliationAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+class AffiliationAdmin(SharedRowAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+class TopicAdmin(SharedRowAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+class SourceAdmin(SharedRowAdmin):
     list_display = ["name", "kind", "reliability", "affiliation", "country"]
     list_filter = ["reliability", "kind", "affiliation"]
     search_fields = ["name", "description", "affiliation__name"]
@@ -96,7 +352,7 @@ class SourceAdmin(SlugSetOnceMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+class ArticleAdmin(SharedRowAdmin):
     list_display = ["title", "publisher", "published_on"]
     search_fields = ["title", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -258,8 +514,9 @@ class StepWithEditsMixin:
     3. ModelAdmin.changeform_view runs in one transaction: save_model saves
        the claim, save_related its inline rows, and take_step takes the step
        through Claim.transition(), after the edits (so that a verdict counts
-       the evidence sent with it) or, for STEPS_BEFORE_EDITS, before them
-       (a reopened claim takes evidence again).
+       the evidence sent with it, and a first publication shows it) or, for
+       STEPS_BEFORE_EDITS, before them (a published claim reopened or
+       withdrawn is on the record as readers saw it; the edits are a draft).
     4. If the workflow refuses, take_step raises StepRefused, which leaves
        that transaction and so rolls back every edit with the step.
     5. changeform_view catches it and runs the view again on the same POST
@@ -290,18 +547,22 @@ class StepWithEditsMixin:
             return
         if form.step in STEPS_BEFORE_EDITS:
             self.take_step(request, obj, form)
-        if form.changes_claim or not form.step:
-            # The step moves the version on by itself; a save of the row does here.
-            if form.edits:
-                obj.note_draft_author(request.user)
-            obj.version += 1
-            obj.updated_at = timezone.now()
+        if form.changes_claim:
+            # Drafting: on a published claim, someone else publishes it.
+            obj.note_draft_author(request.user)
+            self.move_version_on(obj)
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and any(formset.has_changed() for formset in formsets):
-            form.instance.note_draft_author(request.user)
+            claim = form.instance
+            claim.note_draft_author(request.user)
+            if not form.changes_claim and not form.step:
+                # Only its caveats or evidence changed: the version still
+                # moves on, so that a form opened before is refused.
+                self.move_version_on(claim)
+                claim.save(update_fields=["version", "updated_at"])
         if form.step and form.step not in STEPS_BEFORE_EDITS:
             self.take_step(request, form.instance, form)
         if form.step:
@@ -313,6 +574,13 @@ class StepWithEditsMixin:
                 f"{Action(form.step).label}: “{claim}” is now {state}."
                 + (" Your edits were saved with it." if edited else ""),
             )
+
+    @staticmethod
+    def move_version_on(claim):
+        """A save that changes the claim or its rows moves its version on; one
+        that changes nothing records nothing (the step moves it by itself)."""
+        claim.version += 1
+        claim.updated_at = timezone.now()
 
     def take_step(self, request, claim, form):
         """Take the step the form's button asked for, or raise StepRefused."""
@@ -438,8 +706,15 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         for_readers = (
             ["review_by"] if obj and obj.is_under_review else ["verdict_summary", "review_by"]
         )
+        first = {"fields": ["headline", "slug", "wording", "claimant", "topic"]}
+        if obj is not None and obj.is_published:
+            first["description"] = (
+                "Readers see this claim as it was last published. What you save here, "
+                "evidence and caveats included, is a draft: a publisher who did not make "
+                "the change publishes it with Publish changes, at the foot of the page."
+            )
         return [
-            (None, {"fields": ["headline", "slug", "wording", "claimant", "topic"]}),
+            (None, first),
             ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
             ("For readers", {"fields": for_readers}),
         ]
@@ -583,9 +858,10 @@ class ReviewEventAdmin(admin.ModelAdmin):
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
     """
-    Corrections, to read: each is written by the workflow step that published
-    it, as part of a revision (a public note with Publish changes, a verdict
-    or a withdrawal), so none is added, changed or deleted here, by anyone.
+    The corrections readers were shown: readable by the desk, written only by
+    the workflow step that publishes them with a revision (a verdict on a
+    published claim, Publish changes, Unpublish), never added, changed or
+    deleted here, so that each stays as its revision published it.
     """
 
     list_display = ["published_at", "claim", "kind"]
@@ -621,16 +897,15 @@ class EstimateInline(PagedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(SlugSetOnceMixin, admin.ModelAdmin):
-    """A figure and every estimate of it, entered inline, oldest first."""
+class FigureAdmin(SharedRowAdmin):
+    """A figure and every estimate of it, entered inline, oldest first: a
+    stale save is refused for the figure and its estimates alike."""
 
+    form = FigureForm
     list_display = ["name", "unit", "estimate_count"]
     search_fields = ["name", "definition"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [EstimateInline]
-
-    class Media:
-        css = {"all": ["admin-desk/workflow.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(estimate_total=Count("estimates"))

@@ -1,9 +1,14 @@
 """
 The admin's forms and formsets: the claim's change form with its workflow
-step, the revise form, evidence and caveat rows, and what they share (the
-live character count, evidence in pages, the list of errors for the top of
-the page). The ModelAdmins that use them are in claims.admin.
+step, evidence and caveat rows, the forms of the rows claims share (sources,
+articles, figures…) that refuse a stale save, the page that publishes the
+verdicts a shared row changed, and what they share (the live character count,
+rows in pages, the list of errors for the top of the page). The ModelAdmins
+that use them are in claims.admin.
 """
+
+import hashlib
+import json
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextInputWidget
@@ -15,14 +20,16 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
-from claims.models import Claim, Source
+from claims.models import Claim, ReviewEvent, Source
+from claims.models.revisions import canonical_json
 from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
 STEP_BUTTON = "_workflow_action"
-# Steps that open the claim for the edits sent with them (evidence is frozen
-# under a verdict): taken before those edits are saved, not after.
-STEPS_BEFORE_EDITS = {Action.REOPEN}
+# Steps taken before the edits sent with them are saved, not after: on a
+# published claim each publishes the record readers saw (under review, or
+# withdrawn), and the edits stay a draft for Publish changes or the verdict.
+STEPS_BEFORE_EDITS = {Action.REOPEN, Action.START_REVIEW, Action.UNPUBLISH}
 
 TOO_LONG = (
     "This has %(show_value)d characters; at most %(limit_value)d fit. Shorten it and save "
@@ -406,3 +413,132 @@ class ClaimAdminForm(forms.ModelForm):
         """Whether saving the claim's row is needed: edits besides a summary the step writes."""
         carried = {"verdict_summary"} if self.step_summary is not None else set()
         return bool(set(self.edits) - carried)
+
+
+def row_values(row):
+    """A row's stored values: every concrete field, and the keys of its many-to-many links."""
+    values = {field.attname: field.value_from_object(row) for field in row._meta.concrete_fields}
+    for field in row._meta.many_to_many:
+        values[field.name] = sorted(related.pk for related in getattr(row, field.name).all())
+    return values
+
+
+def stored_digest(row, inline_relations=()):
+    """
+    A digest of `row` as the database holds it, with the rows of each of its
+    `inline_relations` (the reverse relations its admin page edits inline):
+    two reads of the same stored state give the same digest, any saved change
+    gives another.
+    """
+    state = {"row": row_values(row)}
+    for relation in inline_relations:
+        related = getattr(row, relation).order_by("pk")
+        state[relation] = [row_values(item) for item in related]
+    return hashlib.sha256(canonical_json(state)).hexdigest()
+
+
+class UnchangedSinceOpenedForm(forms.ModelForm):
+    """
+    The form of a row readers see (a source, an article, a figure…) that
+    refuses to overwrite a change someone else saved after it was opened.
+    It carries a digest of the row, and of its `inline_relations` rows, as
+    stored when the page was rendered, and compares it under the row's lock
+    when saved: a stale save is refused, with everything typed kept.
+    """
+
+    # The reverse relations the row's admin page edits inline (a figure's estimates).
+    inline_relations = ()
+
+    row_digest = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields["row_digest"].initial = stored_digest(self.instance, self.inline_relations)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        row = self.instance
+        if row.pk is None:
+            return cleaned_data
+        # Locked until the admin's transaction ends: no change can slip in
+        # between this check and the save of the row and its inline rows.
+        stored = type(row)._default_manager.select_for_update().get(pk=row.pk)
+        if cleaned_data.get("row_digest") != stored_digest(stored, self.inline_relations):
+            name = row._meta.verbose_name
+            raise ValidationError(
+                f"This {name} was changed by someone else since you opened it. Your edits "
+                f"were not saved and are still below: open the {name} again in another tab "
+                "to see what changed, then apply them there.",
+                code="stale",
+            )
+        return cleaned_data
+
+
+class FigureForm(UnchangedSinceOpenedForm):
+    """A figure with its estimates, which its page edits inline."""
+
+    inline_relations = ("estimates",)
+
+
+class PublishVerdictsForm(forms.Form):
+    """
+    Publish the updated revisions of the published verdicts a shared row
+    changed, with one public note: each is published on its own, through
+    Publish changes, and only if its draft is still the one shown (`seen`).
+    """
+
+    verdicts = forms.ModelMultipleChoiceField(
+        label="Verdicts to publish",
+        queryset=Claim.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one verdict to publish."},
+    )
+    public_note = forms.CharField(
+        label="Public note for readers",
+        validators=ReviewEvent._meta.get_field("public_note").validators,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what changed and why: each verdict shows it as its correction.",
+        error_messages={
+            "required": "Write a public note telling readers what changed and why: it becomes "
+            "the correction on each verdict page."
+        },
+    )
+    correction_kind = forms.ChoiceField(
+        label="Listed for readers as",
+        choices=CorrectionKind.choices,
+        initial=CorrectionKind.UPDATE,
+    )
+    note = forms.CharField(
+        label="Internal note for the audit trail",
+        required=False,
+        validators=ReviewEvent._meta.get_field("note").validators,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Never shown to readers.",
+    )
+    # The digest of each listed verdict's draft as the page showed it, by key.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verdicts"].queryset = Claim.objects.filter(
+            pk__in=[claim.pk for claim in pending]
+        )
+        self.fields["verdicts"].initial = [claim.pk for claim in pending]
+        self.fields["seen"].initial = json.dumps(
+            {str(claim.pk): draft_digest(claim) for claim in pending}
+        )
+
+    def clean_seen(self):
+        try:
+            seen = json.loads(self.cleaned_data["seen"] or "{}")
+        except ValueError:
+            seen = None
+        if not isinstance(seen, dict):
+            raise ValidationError("This page was damaged in transit: open it again.")
+        return seen
+
+
+def draft_digest(claim):
+    """A digest of what readers would see of `claim` if its draft were published now."""
+    return hashlib.sha256(canonical_json(claim.draft_document())).hexdigest()

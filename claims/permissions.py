@@ -1,8 +1,8 @@
 """
 Who may do what on the desk, in one place: the roles and the permissions each
-holds, who may take each workflow step and revise a claim in each state, who
-may preview, and which role readers are shown for a step whose actor has no
-first name on file.
+holds, who may take each workflow step on a claim in each state (publishing
+its draft changes included), who may preview, and which role readers are
+shown for a step whose actor has no first name on file.
 
 No other module names a permission. Callers ask `permissions_for(user,
 claim)`, one object per user and claim in the shape of Wagtail's
@@ -109,16 +109,6 @@ def step_role(action, is_published):
     return STEP_ROLES[action]
 
 
-def revision_role(status, is_published):
-    """The role that may revise what readers see of a claim in `status`:
-    a publisher's once published, a reviewer's under a verdict, else an editor's."""
-    if is_published:
-        return PUBLISHER
-    if status in ClaimStatus.verdicts():
-        return REVIEWER
-    return EDITOR
-
-
 def was_published_before(event):
     """
     Whether the claim was published just before `event`, as its audit trail
@@ -148,7 +138,11 @@ def role_for_step(action, from_status, was_published):
     """
     action = Action(action)
     if action == Action.REVISE:
-        return revision_role(from_status, was_published)
+        # Before published revisions a claim's text was revised in place: by
+        # a publisher once published, a reviewer under a verdict, else an editor.
+        if was_published:
+            return PUBLISHER
+        return REVIEWER if from_status in ClaimStatus.verdicts() else EDITOR
     if action == Action.CREATE:
         return STEP_ROLES[action]
     return step_role(action, was_published)
@@ -198,16 +192,6 @@ class ClaimPermissions:
 
     def can_take(self, action):
         return not self.step_problem(action)
-
-    def revise_problem(self):
-        """Why the user may not revise what readers see of the claim, or ''."""
-        role = revision_role(self.claim.status, self.claim.is_published)
-        if not self.has(role):
-            return f"Only {role.many} can revise what readers see of this claim."
-        return ""
-
-    def can_revise(self):
-        return not self.revise_problem()
 
     def can_preview(self):
         return can_preview_claims(self.user)

@@ -17,11 +17,13 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
 
+from claims.admin_forms import stored_digest
 from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
@@ -270,24 +272,14 @@ def as_post_data(fields, **changes):
     return data
 
 
-def revise_form_data(claim, **overrides):
-    """The revise form as the browser would post it: the claim's values, unchanged."""
-    data = {
-        "headline": claim.headline,
-        "wording": claim.wording,
-        "claimant": claim.claimant_id,
-        "made_on": claim.made_on.isoformat() if claim.made_on else "",
-        "appeared_in": claim.appeared_in_id or "",
-        "appearance_url": claim.appearance_url,
-        "topic": claim.topic_id or "",
-        "verdict_summary": claim.verdict_summary,
-        "public_note": "",
-        "kind": "correction",
-        "note": "",
-        "expected_version": claim.version,
-    }
-    data.update(overrides)
-    return data
+def opened_digest(row):
+    """
+    The hidden `row_digest` a change form of `row` (a source, a figure…)
+    carries when opened now, as a browser would post it back: a form without
+    it, or with an older one, is refused as stale.
+    """
+    inline_relations = admin.site.get_model_admin(type(row)).form.inline_relations
+    return stored_digest(row, inline_relations)
 
 
 def forget_cached_pages():

@@ -8,11 +8,10 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 
 from claims.choices import CaveatKind, ClaimStatus
 from claims.models import Affiliation, Article, Caveat, Claim, Correction, Source, Topic
-from tests.factories import claim_form_data, make_claim, make_source, page_text, revise_form_data
+from tests.factories import claim_form_data, make_claim, make_source, page_text
 from tests.seed import AFFILIATION, ARTICLE, CLAIM, SOURCE, TOPIC
 
 CASUALTIES = f"/claims/{CLAIM.casualties}/"
@@ -124,24 +123,25 @@ def test_a_new_publication_shows_at_once(
     assert Claim.objects.published().filter(pk=claim.pk).exists()
 
 
-def test_a_correction_written_in_the_admin_shows_at_once(
+def test_a_correction_published_in_the_admin_shows_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.casualties)
     warm(client, CASUALTIES, "/feed/", "/claims.json")
-    client.force_login(seed_reviewer)
-    now = timezone.now()
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    client.force_login(get_user_model().objects.get(username="editor"))
+    context = "The briefing was on Thursday, not Wednesday."
     with committed():
-        response = client.post(
-            reverse("admin:claims_correction_add"),
-            {
-                "claim": claim.pk,
-                "kind": "correction",
-                "note": "The briefing was on Thursday, not Wednesday.",
-                "published_at_0": now.date().isoformat(),
-                "published_at_1": now.time().strftime("%H:%M:%S"),
-            },
-        )
+        assert client.post(url, claim_form_data(claim, context=context)).status_code == 302
+    client.force_login(seed_reviewer)
+    data = claim_form_data(
+        Claim.objects.get(pk=claim.pk),
+        workflow_public_note="The briefing was on Thursday, not Wednesday.",
+        correction_kind="correction",
+        _workflow_action="publish_changes",
+    )
+    with committed():
+        response = client.post(url, data)
     assert response.status_code == 302
     client.logout()
     assert "The briefing was on Thursday, not Wednesday." in page_text(client.get(CASUALTIES))
@@ -150,24 +150,30 @@ def test_a_correction_written_in_the_admin_shows_at_once(
     assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
 
 
-def test_an_admin_revision_of_a_claim_shows_at_once(
+def test_changes_published_in_the_admin_show_at_once(
     seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.kursk)
+    headline = "North Korean troops fight for Russia in Kursk"
     warm(client, KURSK, "/", "/claims.json")
-    client.force_login(seed_reviewer)
-    url = reverse("admin:claims_claim_revise", args=[claim.pk])
-    data = {**revise_form_data(claim), "headline": "North Korean troops fight for Russia in Kursk"}
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    client.force_login(get_user_model().objects.get(username="editor"))
     with committed():
-        response = client.post(url, {**data, "public_note": "A shorter headline."})
+        assert client.post(url, claim_form_data(claim, headline=headline)).status_code == 302
+    client.force_login(seed_reviewer)
+    data = claim_form_data(
+        Claim.objects.get(pk=claim.pk),
+        workflow_public_note="A shorter headline.",
+        _workflow_action="publish_changes",
+    )
+    with committed():
+        response = client.post(url, data)
     assert response.status_code == 302
     client.logout()
-    assert "North Korean troops fight for Russia in Kursk" in page_text(client.get(KURSK))
-    assert "North Korean troops fight for Russia in Kursk" in page_text(client.get("/"))
-    assert "North Korean troops fight for Russia in Kursk" in claim_reviews(client)
-    assert (
-        Claim.objects.get(pk=claim.pk).headline == "North Korean troops fight for Russia in Kursk"
-    )
+    assert headline in page_text(client.get(KURSK))
+    assert headline in page_text(client.get("/"))
+    assert headline in claim_reviews(client)
+    assert Claim.objects.get(pk=claim.pk).current_revision().document["headline"] == headline
 
 
 def test_an_admin_edit_of_a_claims_context_shows_at_once(
@@ -277,7 +283,7 @@ def test_a_caveat_removed_in_the_admin_disappears_at_once(
     assert not Caveat.objects.filter(pk=caveat.pk).exists()
 
 
-def test_a_correction_deleted_in_the_admin_disappears_at_once(
+def test_a_published_correction_cannot_be_deleted_in_the_admin(
     seed, client, page_cache, seed_reviewer, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.kursk)
@@ -288,7 +294,7 @@ def test_a_correction_deleted_in_the_admin_disappears_at_once(
     url = reverse("admin:claims_correction_delete", args=[correction.pk])
     with committed():
         response = client.post(url, {"post": "yes"})
-    assert response.status_code == 302
+    assert response.status_code == 403
     client.logout()
-    assert correction.note not in page_text(client.get(KURSK))
-    assert not Correction.objects.filter(pk=correction.pk).exists()
+    assert correction.note in page_text(client.get(KURSK))
+    assert Correction.objects.filter(pk=correction.pk).exists()

@@ -1,5 +1,6 @@
 """Bad input gets a clear error, never a 500, and loses nothing: control
-characters, oversized pastes, the last caveat of a published claim."""
+characters, oversized pastes; the last caveat of a published claim stays
+with readers."""
 
 import xml.etree.ElementTree as ET
 
@@ -15,11 +16,12 @@ from claims.constraints import no_control_characters
 from claims.models import Caveat, Claim, Correction
 from claims.workflow import WorkflowError
 from tests.factories import (
+    as_post_data,
     claim_form_data,
     make_claim,
     make_published_claim,
     page_text,
-    revise_form_data,
+    submitted_fields,
 )
 from tests.seed import CLAIM
 
@@ -109,14 +111,22 @@ def test_a_workflow_note_with_a_control_character_is_refused(publisher):
     assert (stored.status, stored.version) == ("corroborated", claim.version)
 
 
-def test_the_revise_form_refuses_a_control_character(client, publisher):
+def test_publish_changes_refuses_a_control_character_in_the_edits_sent_with_it(client, publisher):
     claim = Claim.objects.get(slug=CLAIM.kursk)
+    shown = claim.current_revision()
     client.force_login(publisher)
-    data = revise_form_data(claim, headline="Troops\x1b in Kursk", public_note="Shorter.")
-    response = client.post(reverse("admin:claims_claim_revise", args=[claim.pk]), data)
+    data = claim_form_data(
+        claim,
+        headline="Troops\x1b in Kursk",
+        workflow_public_note="Shorter.",
+        _workflow_action="publish_changes",
+    )
+    response = client.post(change_url(claim), data)
     assert response.status_code == 200
     assert "control character U+001B" in response.content.decode()
-    assert Claim.objects.get(pk=claim.pk).headline == claim.headline
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.headline == claim.headline
+    assert stored.current_revision() == shown
 
 
 def test_the_feed_strips_control_characters_rather_than_fail(client, editor):
@@ -178,18 +188,34 @@ def test_a_100_kb_summary_is_refused_with_the_limit_stated(client, editor):
     assert Claim.objects.get(pk=claim.pk).verdict_summary == claim.verdict_summary
 
 
-def test_a_100_kb_summary_is_refused_by_a_revision_too(client, publisher):
+def test_a_100_kb_summary_is_refused_with_publish_changes_too(client, publisher):
     claim = Claim.objects.get(slug=CLAIM.kursk)
+    shown = claim.current_revision()
     client.force_login(publisher)
-    data = revise_form_data(claim, verdict_summary=HUNDRED_KB, public_note="Longer.")
-    response = client.post(reverse("admin:claims_claim_revise", args=[claim.pk]), data)
+    data = claim_form_data(
+        claim,
+        verdict_summary=HUNDRED_KB,
+        workflow_public_note="Longer.",
+        _workflow_action="publish_changes",
+    )
+    response = client.post(change_url(claim), data)
     assert response.status_code == 200
     assert "Ensure this value has at most 3000 characters" in response.content.decode()
     assert "Nothing was changed. Correct this, then try again." in response.content.decode()
-    with pytest.raises(WorkflowError) as refused:
-        claim.revise(by=publisher, changes={"verdict_summary": HUNDRED_KB}, public_note="Longer.")
-    assert "verdict_summary" in refused.value.message_dict
-    assert Claim.objects.get(pk=claim.pk).verdict_summary == claim.verdict_summary
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.verdict_summary == claim.verdict_summary
+    assert stored.current_revision() == shown
+
+
+def test_a_100_kb_public_note_is_refused_by_publish_changes(publisher):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    Claim.objects.filter(pk=claim.pk).update(context="A new context.")
+    shown = claim.current_revision()
+    with pytest.raises(WorkflowError, match="at most 2000 characters"):
+        claim.transition("publish_changes", by=publisher, public_note=HUNDRED_KB)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.current_revision() == shown
+    assert stored.corrections.count() == claim.corrections.count()
 
 
 def test_a_100_kb_public_note_is_refused(publisher):
@@ -208,17 +234,34 @@ def test_the_database_refuses_an_oversized_summary_written_around_validation(see
 # The last caveat ------------------------------------------------------------------
 
 
-def test_deleting_every_caveat_of_a_published_unverified_claim_is_a_form_error(client, editor):
+def test_every_caveat_of_a_published_unverified_claim_deleted_is_a_draft_readers_never_get(
+    client, editor, publisher
+):
     claim = Claim.objects.get(slug=CLAIM.casualties)
-    caveats = list(claim.caveats.values_list("pk", flat=True))
+    shown = claim.current_revision()
     data = claim_form_data(claim)
-    for index in range(len(caveats)):
+    for index in range(claim.caveats.count()):
         data[f"caveats-{index}-DELETE"] = "on"
     client.force_login(editor)
-    response = client.post(change_url(claim), data)
+    assert client.post(change_url(claim), data).status_code == 302
+    assert not claim.caveats.exists()
+    client.force_login(publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    data = as_post_data(
+        submitted_fields(client.get(change_url(stored)), "claim_form"),
+        workflow_public_note="No caveats.",
+        _workflow_action="publish_changes",
+    )
+    response = client.post(change_url(stored), data)
     assert response.status_code == 200
-    assert "keep at least one caveat, or unpublish it first" in response.content.decode()
-    assert list(claim.caveats.values_list("pk", flat=True)) == caveats
+    assert "You made some of these changes" not in page_text(response)
+    assert (
+        "Nothing was changed. An unverified claim can be published only with at least one "
+        "caveat saying what we don't know."
+    ) in page_text(response)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.current_revision() == shown
+    assert shown.document["caveats"]
 
 
 def test_the_last_caveat_can_be_replaced_in_one_save(client, editor):

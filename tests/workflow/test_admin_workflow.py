@@ -6,9 +6,18 @@ import pytest
 from django.urls import reverse
 
 from claims.choices import ClaimStatus
-from claims.models import Caveat, Claim, Evidence, ReviewEvent
-from tests.factories import claim_form_data, make_claim, make_evidence, make_source
-from tests.seed import AFFILIATION, CLAIM, SOURCE
+from claims.models import Caveat, Claim, Correction, Evidence, ReviewEvent, Source
+from tests.factories import (
+    as_post_data,
+    claim_form_data,
+    make_claim,
+    make_evidence,
+    make_source,
+    make_user,
+    page_text,
+    submitted_fields,
+)
+from tests.seed import CLAIM, SOURCE
 
 
 def change_url(claim):
@@ -153,8 +162,10 @@ def test_a_stale_form_is_refused_instead_of_overwriting(editor, reviewer, client
 
 
 @pytest.mark.django_db
-def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(editor, client):
-    claim = make_claim(editor)
+def test_evidence_added_under_a_verdict_is_saved_and_publishing_checks_the_rule(
+    editor, publisher, client
+):
+    claim = make_claim(editor, verdict_summary="Both sides have a case.")
     make_evidence(claim, make_source("Wire"))
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
     claim = Claim.objects.get(pk=claim.pk)
@@ -170,9 +181,19 @@ def test_evidence_cannot_be_added_in_the_admin_under_a_verdict(editor, client):
     )
     client.force_login(editor)
     response = client.post(change_url(claim), data)
+    assert response.status_code == 302
+    assert Evidence.objects.filter(claim=claim).count() == 2
+    # Still no contradicting item: the disputed verdict cannot go out as it stands.
+    client.force_login(publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    response = client.post(change_url(stored), step(stored, "publish"))
     assert response.status_code == 200
-    assert "Reopen the claim first" in response.content.decode()
-    assert Evidence.objects.filter(claim=claim).count() == 1
+    assert "A dispute needs at least one supporting and one contradicting item" in (
+        response.content.decode()
+    )
+    stored = Claim.objects.get(pk=claim.pk)
+    assert not stored.is_published
+    assert not stored.revisions.exists()
 
 
 @pytest.mark.django_db
@@ -305,58 +326,63 @@ def test_caveats_can_be_added_to_an_open_claim_in_the_admin(seed, client, django
     ]
 
 
-def test_corrections_are_written_only_on_published_claims(seed, client, django_user_model):
+def test_corrections_are_written_only_by_the_workflow(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="reviewer"))
-    url = reverse("admin:claims_correction_add")
-    draft = Claim.objects.get(slug=CLAIM.cremated)
+    casualties = Claim.objects.get(slug=CLAIM.casualties)
+    corrections = list(Correction.objects.values_list("pk", "note"))
     response = client.post(
-        url,
+        reverse("admin:claims_correction_add"),
         {
-            "claim": draft.pk,
-            "kind": "correction",
-            "note": "Fixed a date.",
-            "published_at_0": "2026-11-25",
-            "published_at_1": "10:00:00",
-        },
-    )
-    assert response.status_code == 200
-    assert "publish the claim first" in response.content.decode()
-    assert not draft.corrections.exists()
-
-    published = Claim.objects.get(slug=CLAIM.casualties)
-    response = client.post(
-        url,
-        {
-            "claim": published.pk,
+            "claim": casualties.pk,
             "kind": "clarification",
             "note": "Clarified the source.",
-            "published_at_0": "2026-11-25",
+            "published_at_0": "2099-11-25",
             "published_at_1": "10:00:00",
         },
     )
-    assert response.status_code == 302
-    assert published.corrections.get().note == "Clarified the source."
+    assert response.status_code == 403
+    seed_correction = Correction.objects.first()
+    for view in ["change", "delete"]:
+        url = reverse(f"admin:claims_correction_{view}", args=[seed_correction.pk])
+        response = client.post(url, {"note": "Rewritten.", "post": "yes"})
+        assert response.status_code == 403
+    assert list(Correction.objects.values_list("pk", "note")) == corrections
+    # Readable all the same.
+    response = client.get(reverse("admin:claims_correction_change", args=[seed_correction.pk]))
+    assert response.status_code == 200
+    assert seed_correction.note[:40] in response.content.decode()
 
 
-def test_a_source_behind_a_standing_verdict_keeps_its_affiliation(seed, client, django_user_model):
-    from claims.models import Source
-
-    client.force_login(django_user_model.objects.get(username="reviewer"))
+def test_a_source_moved_under_a_standing_verdict_is_a_draft_that_cannot_be_published(
+    seed, client, django_user_model
+):
+    reviewer = django_user_model.objects.get(username="reviewer")
+    client.force_login(reviewer)
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
+    shown = kursk.current_revision()
+    general_staff = Source.objects.get(slug=SOURCE.russian_general_staff)
     north_korea = Source.objects.get(slug=SOURCE.north_korea)
+    url = reverse("admin:claims_source_change", args=[general_staff.pk])
+    data = as_post_data(
+        submitted_fields(client.get(url), "source_form"),
+        affiliation=north_korea.affiliation_id,
+    )
+    response = client.post(url, data, follow=True)
+    assert "It changes what readers would see of 1 published verdict" in page_text(response)
+    assert Source.objects.get(pk=general_staff.pk).affiliation == north_korea.affiliation
+    stored = Claim.objects.get(pk=kursk.pk)
+    assert stored.current_revision() == shown
+    assert list(stored.draft_authors.all()) == [reviewer]
+    # One origin besides the claimant now: the draft breaks the verdict's rule.
+    client.force_login(make_user("other-publisher", "Publishers"))
     response = client.post(
-        reverse("admin:claims_source_change", args=[north_korea.pk]),
-        {
-            "name": north_korea.name,
-            "slug": north_korea.slug,
-            "kind": north_korea.kind,
-            "country": north_korea.country,
-            "url": "",
-            "reliability": north_korea.reliability,
-            "affiliation": Source.objects.get(slug=SOURCE.nis).affiliation_id,
-            "description": north_korea.description,
-        },
+        change_url(stored),
+        step(stored, "publish_changes", workflow_public_note="Sources regrouped."),
     )
     assert response.status_code == 200
-    assert "reopen them before changing it" in response.content.decode()
-    assert "North Korea has sent troops" in response.content.decode()
-    assert Source.objects.get(pk=north_korea.pk).affiliation.slug == AFFILIATION.north_korea
+    assert "Corroboration needs supporting evidence graded 1–3 from 2 independent origins" in (
+        page_text(response)
+    )
+    stored = Claim.objects.get(pk=kursk.pk)
+    assert stored.current_revision() == shown
+    assert stored.corrections.count() == kursk.corrections.count()

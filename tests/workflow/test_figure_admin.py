@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Estimate, Figure
-from tests.factories import make_published_claim, page_text
+from tests.factories import make_published_claim, opened_digest, page_text
 from tests.figure_data import estimate_row, figure_form, make_figure
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,12 @@ def test_a_new_estimate_shows_at_once_on_a_cached_figure_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:claims_figure_change", args=[figure.pk]),
-            figure_form(estimate_row(0), slug=figure.slug, definition=figure.definition),
+            figure_form(
+                estimate_row(0),
+                slug=figure.slug,
+                definition=figure.definition,
+                row_digest=opened_digest(figure),
+            ),
         )
     assert response.status_code == 302
     client.logout()

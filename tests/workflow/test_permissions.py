@@ -100,24 +100,30 @@ def test_starting_the_review_of_a_published_claim_is_a_reviewers_step(editor, re
 
 
 @pytest.mark.django_db
-def test_who_may_revise_follows_the_claims_state(editor, reviewer, publisher):
+def test_publishing_changes_is_a_publishers_step_never_taken_by_a_draft_author(
+    editor, reviewer, publisher
+):
+    claim = make_published_claim(editor)
+    assert permissions_for(editor, claim).step_problem(Action.PUBLISH_CHANGES) == (
+        "Only a publisher can publish changes to a claim."
+    )
+    assert permissions_for(reviewer, claim).step_problem(Action.PUBLISH_CHANGES) == (
+        "Only a publisher can publish changes to a claim."
+    )
+    assert permissions_for(publisher, claim).can_take(Action.PUBLISH_CHANGES)
+    claim.note_draft_author(publisher)
+    assert permissions_for(publisher, claim).step_problem(Action.PUBLISH_CHANGES) == (
+        "You made some of these changes, so another publisher must publish them."
+    )
+    assert list(Claim.objects.get(pk=claim.pk).draft_authors.all()) == [publisher]
+
+
+@pytest.mark.django_db
+def test_an_unpublished_claim_records_no_draft_author(editor, publisher):
     claim = make_claim(editor)
-    assert permissions_for(editor, claim).can_revise()
-    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DISPUTED)
-    rated = Claim.objects.get(pk=claim.pk)
-    assert permissions_for(editor, rated).revise_problem() == (
-        "Only reviewers can revise what readers see of this claim."
-    )
-    assert permissions_for(reviewer, rated).can_revise()
-    Claim.objects.filter(pk=claim.pk).update(is_published=True, published_at=timezone.now())
-    published = Claim.objects.get(pk=claim.pk)
-    assert permissions_for(reviewer, published).revise_problem() == (
-        "Only publishers can revise what readers see of this claim."
-    )
-    assert permissions_for(publisher, published).can_revise()
-    assert published.revise_permission_problem(reviewer) == (
-        permissions_for(reviewer, published).revise_problem()
-    )
+    claim.note_draft_author(publisher)
+    assert not claim.draft_authors.exists()
+    assert permissions_for(publisher, claim).drafted_changes() is False
 
 
 @pytest.mark.django_db
@@ -136,7 +142,17 @@ def test_only_active_staff_who_view_claims_may_preview(editor):
 def test_an_event_read_alone_gets_the_role_of_its_state(editor, reviewer, publisher):
     claim = make_claim(editor, verdict_summary="Why, for readers.")
     claim.record_entry(by=editor)
-    before_publication = claim.revise(by=editor, changes={"headline": "A new headline"})
+    # A claim's text was revised in place before published revisions: such an
+    # event, on an unpublished claim, names an editor's step.
+    before_publication = ReviewEvent.objects.create(
+        claim=claim,
+        version=claim.version + 1,
+        action=Action.REVISE,
+        from_status=ClaimStatus.UNVERIFIED,
+        to_status=ClaimStatus.UNVERIFIED,
+        actor=editor,
+        created_at=timezone.now(),
+    )
     # Read fresh: nothing read with the claim, the trail is read from the database.
     alone = ReviewEvent.objects.get(pk=before_publication.pk)
     assert permissions_for(publisher, claim).role_of(alone) == EDITOR

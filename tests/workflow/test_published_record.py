@@ -1,369 +1,394 @@
 """
-The published record changes only through the workflow: while a verdict stands
-or the claim is published, what readers see of it changes only by revise(),
-which is audited and, on a published claim, tells readers.
+Editing a published claim in the admin is drafting: readers keep the revision
+last published, the change page shows what they would see change, and the
+editor is recorded as a draft author. Publish changes, a workflow step, puts
+the draft before readers: a publisher's step, never taken by an author of the
+draft (four eyes), with a public note that becomes the correction, and refused
+while the draft breaks the verdict's rule. A verdict on a published claim
+publishes its revision in the same step.
 """
 
-from datetime import date
-from io import StringIO
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from claims.choices import Stance
+from claims.choices import ClaimStatus
 from claims.invariants import find_violations
-from claims.models import Article, Caveat, Claim, Correction, ReviewEvent, Source, Topic
-from claims.models.claim import READER_FACING_FIELDS
-from claims.workflow import StaleClaim, WorkflowError, WorkflowForbidden
-from tests.factories import (
-    claim_form_data,
-    make_claim,
-    make_evidence,
-    make_source,
-    page_text,
-    revise_form_data,
-)
+from claims.models import Claim, Source
+from tests.factories import as_post_data, make_user, page_text, submitted_fields
 from tests.seed import CLAIM, SOURCE
 
+NEW_CONTEXT = "Russia and North Korea confirmed the deployment in April 2025."
+NEW_TITLE = "North Korea admits the deployment, as KCNA reported it"
 
-def new_value(name):
-    """A value for `name` that no seed claim has: the rewrite an editor might try."""
+
+def change_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def kursk():
+    return Claim.objects.get(slug=CLAIM.kursk)
+
+
+def post_change_form(client, claim, **changes):
+    """The claim's change form as the browser posts it, opened now, with `changes` typed."""
+    fields = submitted_fields(client.get(change_url(claim)), "claim_form")
+    return client.post(change_url(claim), as_post_data(fields, **changes))
+
+
+def record_of(claim):
+    """What the desk holds of `claim`'s published record and its trail."""
+    stored = Claim.objects.get(pk=claim.pk)
+    current = stored.current_revision()
     return {
-        "headline": lambda: "North Korea has sent 100,000 troops to Moscow",
-        "wording": lambda: "North Korea has sent 100,000 troops to Moscow.",
-        "claimant": lambda: Source.objects.get(slug=SOURCE.north_korea),
-        "made_on": lambda: date(2025, 1, 1),
-        "appeared_in": lambda: Article.objects.create(title="Another piece", slug="another"),
-        "appearance_url": lambda: "https://example.org/elsewhere",
-        "topic": lambda: Topic.objects.create(name="Moscow", slug="moscow"),
-        "verdict_summary": lambda: "",
-    }[name]()
+        "revisions": list(stored.revisions.values_list("number", "is_current")),
+        "current": current.document if current else None,
+        "events": stored.events.count(),
+        "corrections": list(stored.corrections.values_list("kind", "note")),
+    }
 
 
-def as_posted(value):
-    if isinstance(value, Source | Article | Topic):
-        return value.pk
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def on_the_record(state, seed_users):
-    """A seed claim, or one taken through the workflow, in `state`."""
-    if state == "published verdict":
-        return Claim.objects.get(slug=CLAIM.kursk)
-    if state == "published, unverified":
-        return Claim.objects.get(slug=CLAIM.casualties)
-    editor, reviewer = seed_users
-    claim = make_claim(editor, claimant=make_source("Ministry"), verdict_summary="Why.")
-    claim.record_entry(by=editor)
-    Caveat.objects.create(claim=claim, kind="opinion", text="An opinion, not a fact.")
-    claim.start_review(by=editor)
-    claim.mark_unverifiable(by=reviewer)
-    return Claim.objects.get(pk=claim.pk)
-
-
-STATES = ["published verdict", "unpublished verdict", "published, unverified"]
+def steps_offered(response):
+    return {action: problem for action, _, problem in response.context["workflow_steps"]}
 
 
 @pytest.fixture
-def seed_users(seed):
-    User = get_user_model()
-    return User.objects.get(username="editor"), User.objects.get(username="reviewer")
+def other_publisher(db):
+    """A publisher who made none of the changes: the second pair of eyes."""
+    return make_user("pat", "Publishers")
 
 
-def stored_state(claim):
-    stored = Claim.objects.get(pk=claim.pk)
-    values = {
-        name: getattr(stored, stored._meta.get_field(name).attname) for name in READER_FACING_FIELDS
-    }
-    return values, stored.version, stored.events.count(), stored.corrections.count()
-
-
-@pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("field", READER_FACING_FIELDS)
-def test_a_plain_save_cannot_change_what_readers_see(seed_users, state, field):
-    claim = on_the_record(state, seed_users)
-    before = stored_state(claim)
-    setattr(claim, field, new_value(field))
-    with pytest.raises(WorkflowError) as refused:
-        claim.save()
-    assert field in refused.value.message_dict
-    assert "changes only through a revision" in refused.value.message_dict[field][0]
-    with pytest.raises(WorkflowError):
-        claim.save(update_fields=[field])
-    assert stored_state(claim) == before
-
-
-@pytest.mark.parametrize("state", ["published verdict", "unpublished verdict"])
-@pytest.mark.parametrize("field", READER_FACING_FIELDS)
-def test_an_editor_cannot_change_it_through_the_change_form(client, seed_users, state, field):
-    claim = on_the_record(state, seed_users)
-    editor = seed_users[0]
+@pytest.fixture
+def drafted(seed, client, editor):
+    """The published Kursk claim with a new context and one evidence title changed
+    by the editor, saved as a draft."""
+    claim = kursk()
     client.force_login(editor)
-    url = reverse("admin:claims_claim_change", args=[claim.pk])
-    page = client.get(url)
-    assert field not in page.context["adminform"].form.fields
-    assert "What readers see is on the record" in page.content.decode()
-    before = stored_state(claim)
-    response = client.post(url, claim_form_data(claim, **{field: as_posted(new_value(field))}))
+    response = post_change_form(
+        client, claim, context=NEW_CONTEXT, **{"evidence-0-title": NEW_TITLE}
+    )
     assert response.status_code == 302
-    values, version, events, corrections = stored_state(claim)
-    # The form saved what it may (a new version), never the field readers see.
-    assert (values, events, corrections) == (before[0], before[2], before[3])
+    client.logout()
+    return claim
+
+
+# Drafting ---------------------------------------------------------------------------
+
+
+def test_an_editor_changes_a_published_claim_as_a_draft_readers_do_not_see(seed, client, editor):
+    claim = kursk()
+    before = record_of(claim)
+    first_item = claim.evidence.order_by("pk").first()
+    client.force_login(editor)
+    fields = submitted_fields(client.get(change_url(claim)), "claim_form")
+    edited_id = dict(fields)["evidence-0-id"]
+    response = client.post(
+        change_url(claim),
+        as_post_data(fields, context=NEW_CONTEXT, **{"evidence-0-title": NEW_TITLE}),
+    )
+    assert response.status_code == 302
+    stored = kursk()
+    assert stored.context == NEW_CONTEXT
+    assert stored.evidence.get(pk=edited_id).title == NEW_TITLE
+    assert stored.version == claim.version + 1
+    # Nothing public changed: no revision, event or correction; the editor is on file.
+    assert record_of(claim) == before
+    assert before["current"]["context"] == claim.context
+    assert list(stored.draft_authors.all()) == [editor]
+    assert first_item is not None
     assert find_violations() == []
 
 
-@pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("field", READER_FACING_FIELDS)
-def test_a_queryset_update_around_the_workflow_is_named_by_check_invariants(
-    seed_users, state, field
+def test_the_change_page_shows_the_draft_changes_readers_would_see(drafted, client, editor):
+    client.force_login(editor)
+    response = client.get(change_url(drafted))
+    text = page_text(response)
+    assert "Draft changes not yet public" in text
+    assert f"Context Removed: {drafted.context} Added: {NEW_CONTEXT}" in text
+    assert f"Added: Supports: {NEW_TITLE} — published by" in text
+    assert [change.name for change in response.context["draft_changes"]] == [
+        "context",
+        "evidence",
+    ]
+    assert kursk().current_revision().document["context"] == drafted.context
+
+
+def test_a_published_claim_without_draft_changes_says_so_and_offers_no_publish_changes(
+    seed, client, publisher
 ):
-    claim = on_the_record(state, seed_users)
-    assert find_violations() == []
-    before = stored_state(claim)[0]
-    Claim.objects.filter(pk=claim.pk).update(**{field: new_value(field)})
-    rules = [v.rule for v in find_violations() if v.row == claim.slug]
-    assert any("changed outside the workflow" in rule for rule in rules), rules
-    with pytest.raises(CommandError) as failed:
-        call_command("check_invariants", stdout=StringIO(), stderr=StringIO())
-    assert "invariant" in str(failed.value)
-    assert stored_state(claim)[0] != before
-
-
-REVISED = {
-    "headline": "North Korean troops fought for Russia in Kursk",
-    "wording": "North Korea has sent troops to fight alongside Russia in Kursk.",
-    "made_on": date(2025, 5, 1),
-    "appearance_url": "https://example.org/briefing",
-    "verdict_summary": "Russia and North Korea each confirmed it in April 2025.",
-}
-
-
-def revised_value(field):
-    return REVISED[field] if field in REVISED else new_value(field)
-
-
-@pytest.mark.parametrize("field", READER_FACING_FIELDS)
-def test_revise_changes_it_with_one_event_and_one_correction(client, seed_users, field):
-    reviewer = seed_users[1]  # a publisher too
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    version, events = claim.version, claim.events.count()
-    value = revised_value(field)
-    event = claim.revise(
-        by=reviewer,
-        changes={field: value},
-        note="Spotted by a colleague.",
-        public_note="We corrected the wording of this page.",
-    )
-    stored = Claim.objects.get(pk=claim.pk)
-    assert getattr(stored, field) == value
-    assert stored.version == version + 1 == event.version
-    assert stored.events.count() == events + 1
-    assert (event.action, event.from_status, event.to_status) == (
-        "revise",
-        "corroborated",
-        "corroborated",
-    )
-    assert event.note == "Spotted by a colleague."
-    correction = stored.corrections.get()
-    assert (correction.kind, correction.note) == (
-        "correction",
-        "We corrected the wording of this page.",
-    )
-    assert find_violations() == []
-    text = page_text(client.get(stored.get_absolute_url()))
-    assert "Revised by Daniel: We corrected the wording of this page." in text
-    assert "Spotted by a colleague." not in text
-
-
-def test_a_revision_of_an_unpublished_verdict_writes_no_correction(seed_users):
-    claim = on_the_record("unpublished verdict", seed_users)
-    claim.revise(by=seed_users[1], changes={"headline": "A ministry's opinion"})
-    stored = Claim.objects.get(pk=claim.pk)
-    assert stored.headline == "A ministry's opinion"
-    assert stored.events.last().action == "revise"
-    assert not Correction.objects.filter(claim=claim).exists()
-    assert find_violations() == []
-
-
-def test_a_revision_of_a_published_claim_needs_a_public_note(seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    with pytest.raises(WorkflowError, match="write a public note telling readers"):
-        claim.revise(by=seed_users[1], changes={"headline": "Troops in Kursk"}, note="Typo.")
-    assert stored_state(claim) == before
-
-
-def test_a_published_claim_keeps_a_summary(seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    with pytest.raises(WorkflowError, match="keeps a summary"):
-        claim.revise(by=seed_users[1], changes={"verdict_summary": " "}, public_note="Cleared.")
-    assert stored_state(claim) == before
-
-
-def test_a_revision_that_would_undo_a_false_rating_is_refused(editor, reviewer, publisher):
-    claim = false_and_published(editor, reviewer, publisher)
-    observer, ministry = Source.objects.get(slug="observer"), claim.claimant
-    before = stored_state(claim)
-    with pytest.raises(WorkflowError, match="from an origin independent of the claimant"):
-        claim.revise(by=publisher, changes={"claimant": observer}, public_note="New claimant.")
-    assert stored_state(claim) == before
-    assert Claim.objects.get(pk=claim.pk).claimant == ministry
-
-
-def test_only_publishers_revise_a_published_claim(seed_users):
-    editor, _ = seed_users
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    with pytest.raises(WorkflowForbidden, match="Only publishers can revise"):
-        claim.revise(by=editor, changes={"headline": "Troops in Kursk"}, public_note="Shorter.")
-    assert stored_state(claim) == before
-
-
-def test_a_revision_changes_only_what_readers_see(seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    with pytest.raises(WorkflowError, match="not: status"):
-        claim.revise(by=seed_users[1], changes={"status": "false"}, public_note="Status.")
-    with pytest.raises(WorkflowError, match="Nothing to revise"):
-        claim.revise(by=seed_users[1], changes={"headline": claim.headline}, public_note="Same.")
-    with pytest.raises(WorkflowError) as refused:
-        claim.revise(by=seed_users[1], changes={"headline": "x" * 76}, public_note="Long.")
-    assert "headline" in refused.value.message_dict
-    assert stored_state(claim) == before
-
-
-def test_a_revision_from_a_stale_page_is_refused(seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    opened = claim.version
-    claim.revise(by=seed_users[1], changes={"headline": "Troops in Kursk"}, public_note="Short.")
-    before = stored_state(claim)
-    with pytest.raises(StaleClaim):
-        claim.revise(
-            by=seed_users[1],
-            changes={"headline": "Troops fought in Kursk"},
-            public_note="Shorter.",
-            expected_version=opened,
-        )
-    assert stored_state(claim) == before
-
-
-def test_while_nothing_is_on_the_record_editors_edit_freely(seed_users):
-    claim = Claim.objects.get(slug=CLAIM.cremated)
-    assert not claim.is_on_the_record
-    claim.headline = "The dead were cremated in Russia"
-    claim.save()
-    assert Claim.objects.get(pk=claim.pk).headline == "The dead were cremated in Russia"
-    assert not ReviewEvent.objects.filter(claim=claim, action="revise").exists()
-
-
-# The admin's revise page ------------------------------------------------------
-
-
-def revise_url(claim):
-    return reverse("admin:claims_claim_revise", args=[claim.pk])
-
-
-def test_the_revise_page_is_a_plain_form_with_the_current_values(client, seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    client.force_login(seed_users[1])
-    change_page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
-    assert f'href="{revise_url(claim)}"' in change_page.content.decode()
-    response = client.get(revise_url(claim))
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert '<form method="post"' in content
-    assert 'type="submit" value="Revise"' in content
-    assert f'value="{claim.headline}"' in content
-    assert "Public note for readers" in content
-    assert Claim.objects.get(pk=claim.pk).version == claim.version
-
-
-def test_a_verdict_without_a_summary_links_publish_to_where_it_is_written(client, seed_users):
-    editor, reviewer = seed_users
-    claim = Claim.objects.get(slug=CLAIM.injured_repatriated)
-    claim.mark_unverifiable(by=reviewer)
-    claim.refresh_from_db()
-    assert claim.is_on_the_record and not claim.verdict_summary
-    client.force_login(reviewer)
-    content = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
-    reason = content[content.index('id="why-publish"') :].split("</span>")[0]
-    assert "Write the summary for readers before publishing" in reason
-    assert f'<a href="{revise_url(claim)}">Revise what readers see…</a>' in reason
-    assert 'value="publish" disabled' in content
-    assert not Claim.objects.get(pk=claim.pk).is_published
-
-
-def test_a_refused_revision_keeps_what_was_typed(client, seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    client.force_login(seed_users[1])
-    data = revise_form_data(claim, headline="Troops in Kursk, confirmed", note="My typing.")
-    response = client.post(revise_url(claim), data)
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert "write a public note telling readers" in content
-    assert "Nothing was changed." in content
-    assert 'value="Troops in Kursk, confirmed"' in content
-    assert "My typing.</textarea>" in content
-    assert stored_state(claim) == before
-
-
-def test_a_revision_in_the_admin_is_audited_and_told_to_readers(client, seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    client.force_login(seed_users[1])
-    data = revise_form_data(
-        claim,
-        headline="Troops in Kursk, confirmed",
-        public_note="We shortened the headline.",
-        kind="clarification",
-    )
-    response = client.post(revise_url(claim), data, follow=True)
-    assert "Revised: “Troops in Kursk, confirmed”" in response.content.decode()
-    stored = Claim.objects.get(pk=claim.pk)
-    assert stored.headline == "Troops in Kursk, confirmed"
-    assert stored.events.last().action == "revise"
-    assert stored.corrections.get().kind == "clarification"
-
-
-def test_an_editor_is_refused_a_revision_of_a_published_claim_in_the_admin(client, seed_users):
-    claim = Claim.objects.get(slug=CLAIM.kursk)
-    before = stored_state(claim)
-    client.force_login(seed_users[0])
-    data = revise_form_data(claim, headline="Troops in Kursk", public_note="Shorter.")
-    response = client.post(revise_url(claim), data)
-    assert response.status_code == 200
-    assert "Only publishers can revise" in response.content.decode()
-    assert stored_state(claim) == before
-
-
-def false_and_published(editor, reviewer, publisher):
-    """A published False rating: the ministry's claim, contradicted by an observer."""
-    ministry = make_source("Ministry", affiliation="Government A")
-    claim = make_claim(editor, claimant=ministry, verdict_summary="It did not happen.")
-    claim.record_entry(by=editor)
-    make_evidence(claim, make_source("Observer"), stance=Stance.CONTRADICTS, credibility=1)
-    claim.start_review(by=editor)
-    claim.refute(by=reviewer)
-    claim.publish(by=publisher)
-    return Claim.objects.get(pk=claim.pk)
-
-
-def test_a_revision_the_evidence_rule_refuses_is_shown_on_the_form(
-    client, editor, reviewer, publisher
-):
-    claim = false_and_published(editor, reviewer, publisher)
-    before = stored_state(claim)
+    claim = kursk()
+    before = record_of(claim)
     client.force_login(publisher)
-    observer = Source.objects.get(slug="observer")
-    data = revise_form_data(claim, claimant=observer.pk, public_note="New claimant.")
-    response = client.post(revise_url(claim), data)
-    content = response.content.decode()
+    response = client.get(change_url(claim))
+    assert "No draft changes" in page_text(response)
+    assert "publish_changes" not in steps_offered(response)
+    assert 'name="correction_kind"' not in response.content.decode()
+    # Forged all the same, it is refused.
+    response = post_change_form(
+        client, claim, workflow_public_note="Nothing new.", _workflow_action="publish_changes"
+    )
     assert response.status_code == 200
-    assert "from an origin independent of the claimant" in content
-    assert f'<option value="{observer.pk}" selected>' in content
-    assert stored_state(claim) == before
+    assert "Nothing to publish: readers already see the claim as it stands." in page_text(response)
+    assert record_of(claim) == before
+
+
+def test_a_save_that_changes_nothing_records_nothing(seed, client, editor):
+    claim = kursk()
+    before = record_of(claim)
+    client.force_login(editor)
+    response = post_change_form(client, claim)
+    assert response.status_code == 302
+    stored = kursk()
+    assert (stored.version, stored.updated_at) == (claim.version, claim.updated_at)
+    assert not stored.draft_authors.exists()
+    assert record_of(claim) == before
+
+
+# Who may publish the draft ------------------------------------------------------------
+
+
+def test_publish_changes_is_offered_to_publishers_only(drafted, client, reviewer):
+    before = record_of(drafted)
+    client.force_login(reviewer)
+    response = client.get(change_url(drafted))
+    reason = "Only a publisher can publish changes to a claim."
+    assert steps_offered(response)["publish_changes"] == reason
+    content = response.content.decode()
+    assert 'value="publish_changes" disabled aria-describedby="why-publish_changes"' in content
+    assert f'id="why-publish_changes">{reason}</span>' in content
+    response = post_change_form(
+        client,
+        drafted,
+        workflow_public_note="We added the confirmations.",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 200
+    assert f"Nothing was changed. {reason}" in page_text(response)
+    assert record_of(drafted) == before
+
+
+def test_a_publisher_who_drafted_a_change_cannot_publish_it(seed, client, other_publisher):
+    claim = kursk()
+    client.force_login(other_publisher)
+    assert post_change_form(client, claim, context=NEW_CONTEXT).status_code == 302
+    before = record_of(claim)
+    response = client.get(change_url(claim))
+    reason = "You made some of these changes, so another publisher must publish them."
+    assert steps_offered(response)["publish_changes"] == reason
+    assert f'id="why-publish_changes">{reason}</span>' in response.content.decode()
+    response = post_change_form(
+        client,
+        claim,
+        workflow_public_note="We added the confirmations.",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 200
+    assert f"Nothing was changed. {reason}" in page_text(response)
+    assert record_of(claim) == before
+    assert list(kursk().draft_authors.all()) == [other_publisher]
+
+
+def test_a_publisher_who_edits_while_publishing_is_an_author_and_is_refused(
+    drafted, client, other_publisher
+):
+    before = record_of(drafted)
+    client.force_login(other_publisher)
+    response = post_change_form(
+        client,
+        drafted,
+        review_by="2030-01-31",
+        workflow_public_note="We added the confirmations.",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 200
+    assert "another publisher must publish them" in page_text(response)
+    # The edit went back with the refused step.
+    stored = kursk()
+    assert stored.review_by is None
+    assert record_of(drafted) == before
+    assert other_publisher not in stored.draft_authors.all()
+
+
+# Publishing the draft ------------------------------------------------------------------
+
+
+def test_a_publisher_publishes_the_draft_with_a_public_note_as_its_correction(
+    drafted, client, editor, other_publisher
+):
+    shown = drafted.current_revision()
+    events = drafted.events.count()
+    client.force_login(other_publisher)
+    response = post_change_form(
+        client,
+        drafted,
+        workflow_note="Checked against the KCNA original.",
+        workflow_public_note="We added how the deployment was confirmed.",
+        correction_kind="clarification",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == change_url(drafted)
+    stored = kursk()
+    current = stored.current_revision()
+    assert current.number == shown.number + 1
+    assert list(stored.revisions.values_list("number", "is_current")) == [
+        *[(number, False) for number in range(1, current.number)],
+        (current.number, True),
+    ]
+    assert current.document["context"] == NEW_CONTEXT
+    assert NEW_TITLE in [item["title"] for item in current.document["evidence"]]
+    assert current.public_note == "We added how the deployment was confirmed."
+    assert current.published_by == other_publisher
+    assert current.rating == ClaimStatus.CORROBORATED
+    correction = stored.corrections.last()
+    assert (correction.kind, correction.note) == (
+        "clarification",
+        "We added how the deployment was confirmed.",
+    )
+    assert current.document["corrections"][-1]["note"] == correction.note
+    event = stored.events.order_by("version").last()
+    assert stored.events.count() == events + 1
+    assert (event.action, event.actor, event.note, event.public_note) == (
+        "publish_changes",
+        other_publisher,
+        "Checked against the KCNA original.",
+        "We added how the deployment was confirmed.",
+    )
+    assert (event.from_status, event.to_status) == ("corroborated", "corroborated")
+    assert not stored.draft_authors.exists()
+    assert find_violations() == []
+    # Back on the claim: nothing waits, the step is done.
+    page = client.get(change_url(drafted))
+    assert "No draft changes" in page_text(page)
+    assert "Changes published: “North Korea has sent troops" in page_text(page)
+
+
+def test_publish_changes_needs_a_public_note(drafted, client, other_publisher):
+    before = record_of(drafted)
+    client.force_login(other_publisher)
+    response = post_change_form(
+        client,
+        drafted,
+        workflow_note="Internal only.",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 200
+    assert "This claim is published: write a public note telling readers what changed" in (
+        page_text(response)
+    )
+    assert "Internal only.</textarea>" in response.content.decode()
+    assert record_of(drafted) == before
+    assert list(kursk().draft_authors.values_list("username", flat=True)) == ["editor"]
+
+
+def test_publish_changes_is_refused_while_the_evidence_no_longer_supports_the_rating(
+    seed, client, editor, other_publisher
+):
+    claim = kursk()
+    before = record_of(claim)
+    items = claim.evidence.count()
+    client.force_login(editor)
+    fields = submitted_fields(client.get(change_url(claim)), "claim_form")
+    # Delete every item but the claimant's own: no independent origin is left.
+    nis = Source.objects.get(slug=SOURCE.nis)
+    deletions = {}
+    for index, item in enumerate(claim.evidence.all()):
+        if item.origin != nis and item.source != nis:
+            deletions[f"evidence-{index}-DELETE"] = "on"
+    response = client.post(change_url(claim), as_post_data(fields, **deletions))
+    assert response.status_code == 302
+    assert kursk().evidence.count() == items - len(deletions) == 1
+    client.force_login(other_publisher)
+    page = client.get(change_url(claim))
+    assert "Corroboration needs supporting evidence" in steps_offered(page)["publish_changes"]
+    response = post_change_form(
+        client,
+        claim,
+        workflow_public_note="We removed two reports.",
+        _workflow_action="publish_changes",
+    )
+    assert response.status_code == 200
+    assert "Nothing was changed. Corroboration needs supporting evidence graded 1–3 from 2" in (
+        page_text(response)
+    )
+    assert record_of(claim) == before
+    assert len(before["current"]["evidence"]) == items
+
+
+def test_a_verdict_on_a_published_claim_publishes_its_revision_in_the_same_step(
+    seed, client, editor, reviewer
+):
+    claim = kursk()
+    client.force_login(reviewer)
+    response = post_change_form(
+        client,
+        claim,
+        workflow_note="A denial came in.",
+        workflow_public_note="We are checking a denial.",
+        _workflow_action="reopen",
+    )
+    assert response.status_code == 302
+    under_review = kursk().current_revision()
+    assert (under_review.rating, under_review.document["status"]) == (
+        ClaimStatus.CORROBORATED,
+        ClaimStatus.IN_REVIEW,
+    )
+    # The editor adds the denial: a draft, until the verdict.
+    client.force_login(editor)
+    fields = submitted_fields(client.get(change_url(claim)), "claim_form")
+    total = int(dict(fields)["evidence-TOTAL_FORMS"])
+    denial = {
+        f"evidence-{total}-stance": "contradicts",
+        f"evidence-{total}-credibility": "3",
+        f"evidence-{total}-new_source": "Kremlin press office",
+        f"evidence-{total}-title": "The Kremlin denies it",
+        "evidence-TOTAL_FORMS": str(total + 1),
+    }
+    assert client.post(change_url(claim), as_post_data(fields, **denial)).status_code == 302
+    assert kursk().current_revision() == under_review
+    assert list(kursk().draft_authors.all()) == [editor]
+    client.force_login(reviewer)
+    response = post_change_form(
+        client,
+        claim,
+        verdict_summary="Russia and North Korea say so; the Kremlin's press office denies it.",
+        workflow_public_note="A denial casts doubt on the reports.",
+        _workflow_action="dispute",
+    )
+    assert response.status_code == 302
+    stored = kursk()
+    current = stored.current_revision()
+    assert current.number == under_review.number + 1
+    assert (stored.status, current.rating) == (ClaimStatus.DISPUTED, ClaimStatus.DISPUTED)
+    assert "The Kremlin denies it" in [item["title"] for item in current.document["evidence"]]
+    assert current.public_note == (
+        "Verdict changed from Corroborated to Disputed: A denial casts doubt on the reports."
+    )
+    assert stored.corrections.last().note == current.public_note
+    assert stored.events.order_by("version").last().action == "dispute"
+    assert not stored.draft_authors.exists()
+    assert find_violations() == []
+
+
+# Lost updates on a claim's rows ------------------------------------------------------
+
+
+def test_a_stale_save_of_a_claims_evidence_is_refused_and_keeps_the_typing(
+    seed, client, editor, reviewer
+):
+    claim = kursk()
+    client.force_login(editor)
+    alices_page = submitted_fields(client.get(change_url(claim)), "claim_form")
+    client.force_login(reviewer)
+    response = post_change_form(client, claim, **{"evidence-0-title": "Bob's title"})
+    assert response.status_code == 302
+    client.force_login(editor)
+    response = client.post(
+        change_url(claim), as_post_data(alices_page, **{"evidence-1-title": "Alice's title"})
+    )
+    assert response.status_code == 200
+    assert "This claim was changed by someone else since you opened it." in page_text(response)
+    assert 'value="Alice&#x27;s title"' in response.content.decode()
+    titles = set(kursk().evidence.values_list("title", flat=True))
+    assert "Bob's title" in titles
+    assert "Alice's title" not in titles
+    assert list(kursk().draft_authors.all()) == [reviewer]

@@ -9,7 +9,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from claims.models import Claim, Evidence, Source
-from tests.factories import claim_form_data, make_source, page_text
+from tests.factories import (
+    as_post_data,
+    claim_form_data,
+    make_source,
+    page_text,
+    submitted_fields,
+)
 from tests.seed import CLAIM, SOURCE
 
 ADD_URL = reverse("admin:claims_claim_add")
@@ -77,32 +83,54 @@ def test_the_headline_shows_its_limit_with_a_same_origin_script(client, editor):
     assert not Claim.objects.exists()
 
 
-def test_a_revision_with_an_over_long_headline_is_refused_and_kept(seed, client, publisher):
+def test_publish_changes_with_an_over_long_headline_is_refused_and_kept(seed, client, publisher):
     kursk = Claim.objects.get(slug=KURSK)
+    shown = kursk.current_revision()
     headline = LONG_HEADLINE + " of May"
     client.force_login(publisher)
-    data = {
-        "headline": headline,
-        "wording": kursk.wording,
-        "claimant": kursk.claimant_id,
-        "made_on": kursk.made_on.isoformat() if kursk.made_on else "",
-        "appeared_in": kursk.appeared_in_id or "",
-        "appearance_url": kursk.appearance_url,
-        "topic": kursk.topic_id or "",
-        "verdict_summary": kursk.verdict_summary,
-        "public_note": "A longer headline.",
-        "kind": "correction",
-        "note": "",
-        "expected_version": kursk.version,
-    }
-    response = client.post(reverse("admin:claims_claim_revise", args=[kursk.pk]), data)
+    page = client.get(change_url(kursk))
+    data = as_post_data(
+        submitted_fields(page, "claim_form"),
+        headline=headline,
+        workflow_public_note="A longer headline.",
+        _workflow_action="publish_changes",
+    )
+    response = client.post(change_url(kursk), data)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Headline</a>: This has 80 characters; at most 75 fit." in content
+    assert "Headline</a>: This has 80 characters; at most 75 fit." in top_of_page(response)
     assert f'value="{headline}"' in content
+    assert "A longer headline.</textarea>" in content
     assert 'maxlength="75"' not in content
     assert '<script src="/static/admin-desk/count.js"' in content
-    assert Claim.objects.get(pk=kursk.pk).headline == kursk.headline
+    stored = Claim.objects.get(pk=kursk.pk)
+    assert stored.headline == kursk.headline
+    assert stored.current_revision() == shown
+    assert not stored.draft_authors.exists()
+
+
+def test_publish_changes_without_a_public_note_is_named_at_the_top(seed, client, editor, publisher):
+    kursk = Claim.objects.get(slug=KURSK)
+    shown = kursk.current_revision()
+    client.force_login(editor)
+    data = as_post_data(
+        submitted_fields(client.get(change_url(kursk)), "claim_form"),
+        context="Context the editor added.",
+    )
+    assert client.post(change_url(kursk), data).status_code == 302
+    client.force_login(publisher)
+    data = as_post_data(
+        submitted_fields(client.get(change_url(kursk)), "claim_form"),
+        _workflow_action="publish_changes",
+    )
+    response = client.post(change_url(kursk), data)
+    assert response.status_code == 200
+    assert "Nothing was changed. This claim is published: write a public note telling readers" in (
+        top_text(response)
+    )
+    stored = Claim.objects.get(pk=kursk.pk)
+    assert stored.current_revision() == shown
+    assert stored.context == "Context the editor added."
 
 
 def test_an_evidence_rows_error_is_named_at_the_top_with_its_row_and_field(seed, client, reviewer):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Affiliation, Article, Claim, Figure, Source, Topic
-from tests.factories import claim_form_data, make_claim, make_source
+from tests.factories import claim_form_data, make_claim, make_source, opened_digest
 from tests.figure_data import make_figure
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,7 @@ def test_a_posted_figure_slug_is_ignored_after_adding(client, editor):
         "definition": "Killed in combat.",
         "estimates-TOTAL_FORMS": 0,
         "estimates-INITIAL_FORMS": 0,
+        "row_digest": opened_digest(figure),
     }
     response = client.post(reverse("admin:claims_figure_change", args=[figure.pk]), data)
     assert response.status_code == 302
@@ -64,7 +65,7 @@ def test_a_posted_affiliation_slug_is_ignored_after_adding(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:claims_affiliation_change", args=[kremlin.pk]),
-        {"name": "The Kremlin", "slug": "the-kremlin"},
+        {"name": "The Kremlin", "slug": "the-kremlin", "row_digest": opened_digest(kremlin)},
     )
     assert response.status_code == 302
     assert Affiliation.objects.get(pk=kremlin.pk).slug == "kremlin"

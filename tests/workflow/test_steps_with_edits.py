@@ -1,7 +1,9 @@
 """
 A workflow button on the claim's change page submits the whole form: the edits
 are saved and the step taken in one transaction, or neither; a refusal brings
-the form back as it was typed. A verdict carries the summary readers get.
+the form back as it was typed. A verdict carries the summary readers get. On a
+published claim the edits are a draft: readers see them once a revision with
+them is published.
 """
 
 import pytest
@@ -65,8 +67,9 @@ def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
     )
     # The summary went out with the step: one version, not a save and then a step.
     assert stored.version == injured.version + 1
-    # The event records what readers see with the summary the verdict brought.
-    assert event.reader_fingerprint == stored.reader_fingerprint
+    # Not published: nothing on the record for readers yet, nobody's draft.
+    assert not stored.revisions.exists()
+    assert not stored.draft_authors.exists()
     assert find_violations() == []
 
 
@@ -193,8 +196,11 @@ def test_reopening_with_evidence_edits_reopens_first_then_saves_them(seed, clien
     assert list(stored.events.values_list("action", flat=True))[-1] == "reopen"
 
 
-def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, publisher):
+def test_unpublishing_with_edits_withdraws_what_readers_saw_and_keeps_the_edits_as_a_draft(
+    seed, client, publisher
+):
     kursk = claim(CLAIM.kursk)
+    shown = kursk.current_revision()
     client.force_login(publisher)
     data = claim_form_data(
         kursk,
@@ -206,32 +212,48 @@ def test_a_step_on_a_claim_on_the_record_saves_its_other_fields(seed, client, pu
         _workflow_action="unpublish",
     )
     response = client.post(change_url(kursk), data, follow=True)
-    assert "Unpublished: “North Korea has sent troops" in page_text(response)
+    assert "Unpublished: “A forged headline” is now Corroborated." in page_text(response)
     assert "Your edits were saved with it." in page_text(response)
     stored = claim(CLAIM.kursk)
     assert not stored.is_published
-    assert (stored.context, stored.review_by.isoformat()) == (
+    assert (stored.headline, stored.context, stored.review_by.isoformat()) == (
+        "A forged headline",
         "Pulled while a denial is checked.",
         "2030-01-31",
     )
-    # What readers saw stays as the record has it: read-only on this form.
-    assert stored.headline == kursk.headline
-    assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
+    # The withdrawal is on the record as readers saw the claim, not as edited.
+    withdrawal = stored.revisions.order_by("number").last()
+    assert withdrawal.number == shown.number + 1
+    assert not withdrawal.is_current
+    assert withdrawal.document["headline"] == shown.document["headline"] == kursk.headline
+    assert withdrawal.document["context"] == shown.document["context"]
+    assert stored.corrections.last().note == (
+        "Withdrawn from publication: Withdrawn while we check a denial."
+    )
     assert find_violations() == []
 
 
-def test_evidence_edits_under_a_verdict_are_refused_without_reopening(seed, client, reviewer):
+def test_evidence_added_under_a_standing_verdict_is_a_draft_until_published(seed, client, reviewer):
     kursk = claim(CLAIM.kursk)
+    shown = kursk.current_revision()
     client.force_login(reviewer)
     data = with_new_rows(
         claim_form_data(kursk),
         evidence=[evidence_row(Source.objects.get(slug=SOURCE.kbs).pk, "One more")],
     )
     response = client.post(change_url(kursk), data)
-    assert response.status_code == 200
-    assert "Reopen the claim first" in response.content.decode()
-    assert not Evidence.objects.filter(title="One more").exists()
-    assert claim(CLAIM.kursk).version == kursk.version
+    assert response.status_code == 302
+    stored = claim(CLAIM.kursk)
+    assert stored.evidence.filter(title="One more").exists()
+    assert stored.version == kursk.version + 1
+    assert list(stored.draft_authors.all()) == [reviewer]
+    # Readers still see the revision published before; the draft shows the item.
+    assert stored.current_revision() == shown
+    assert "One more" not in str(shown.document["evidence"])
+    page = client.get(change_url(kursk))
+    assert "Draft changes not yet public" in page_text(page)
+    assert "Added: Supports: One more" in page_text(page)
+    assert find_violations() == []
 
 
 @pytest.fixture
@@ -273,7 +295,10 @@ def test_a_changed_verdict_goes_out_with_its_new_summary(kursk_disputable, clien
     assert response.status_code == 302
     stored = claim(CLAIM.kursk)
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, new_summary)
-    assert stored.events.last().reader_fingerprint == stored.reader_fingerprint
+    # The verdict published a revision in the same step, with its summary.
+    revision = stored.current_revision()
+    assert (revision.rating, revision.document["summary"]) == (ClaimStatus.DISPUTED, new_summary)
+    assert revision.public_note.startswith("Verdict changed from Corroborated to Disputed")
     assert Correction.objects.filter(
         claim=stored, note__startswith="Verdict changed from Corroborated to Disputed"
     ).exists()
@@ -292,18 +317,25 @@ def test_a_reviewer_may_keep_the_summary_deliberately(kursk_disputable, client, 
     assert (stored.status, stored.verdict_summary) == (ClaimStatus.DISPUTED, kursk.verdict_summary)
 
 
-def test_a_published_claim_under_review_changes_its_summary_only_with_a_verdict(
+def test_a_summary_saved_on_a_published_claim_under_review_is_a_draft(
     kursk_disputable, client, reviewer
 ):
     kursk = kursk_disputable
+    shown = kursk.current_revision()
     client.force_login(reviewer)
     response = client.post(
-        change_url(kursk), claim_form_data(kursk, verdict_summary="Quietly rewritten.")
+        change_url(kursk), claim_form_data(kursk, verdict_summary="Rewritten, not yet issued.")
     )
-    assert response.status_code == 200
-    assert "its summary changes with a verdict" in response.content.decode()
+    assert response.status_code == 302
     stored = claim(CLAIM.kursk)
-    assert (stored.verdict_summary, stored.version) == (kursk.verdict_summary, kursk.version)
+    assert (stored.verdict_summary, stored.version) == (
+        "Rewritten, not yet issued.",
+        kursk.version + 1,
+    )
+    # Readers keep the summary published until a verdict or Publish changes.
+    assert stored.current_revision() == shown
+    assert shown.document["summary"] == kursk.verdict_summary
+    assert list(stored.draft_authors.all()) == [reviewer]
 
 
 def test_a_verdict_on_a_published_claim_cannot_empty_its_summary(
@@ -348,7 +380,7 @@ def test_transition_writes_a_verdicts_summary_in_its_event(seed, reviewer):
     event = injured.transition("mark_unverifiable", by=reviewer, verdict_summary=f"  {SUMMARY} ")
     stored = claim(CLAIM.injured_repatriated)
     assert stored.verdict_summary == injured.verdict_summary == SUMMARY
-    assert event.reader_fingerprint == stored.reader_fingerprint
+    assert (event.action, event.version) == ("mark_unverifiable", stored.version)
     assert find_violations() == []
 
 
