@@ -345,7 +345,9 @@ class Claim(SlugNaturalKey):
         public Correction saying `correction` when there is one, and, when the
         claim is published after the step, the revision readers then see. A
         withdrawal publishes one too, never current, so that the chain of
-        revisions holds every correction readers were shown.
+        revisions holds every correction readers were shown. Only publishing
+        and a verdict publish the draft; other steps change the record's state
+        and timeline alone.
 
         The claim is written through save(), so that its signals retire the
         public pages it changes; the event and the correction go in by
@@ -373,15 +375,26 @@ class Claim(SlugNaturalKey):
             )
         self.revisions.filter(is_current=True).update(is_current=False)
         if self.is_published or action == Action.UNPUBLISH:
-            # A withdrawal is on the record too: its revision is never current.
+            # Publishing and a verdict go out with the draft they were checked
+            # against; any other step changes only the claim's state on the
+            # record, and the draft waits for Publish changes. A withdrawal is
+            # on the record too: its revision is never current.
+            with_draft = action in (Action.PUBLISH, Action.PUBLISH_CHANGES)
+            with_draft = with_draft or TRANSITIONS[action].is_verdict
             revision = Revision.publish(
-                self, by=by, at=now, public_note=correction, current=self.is_published
+                self,
+                by=by,
+                at=now,
+                public_note=correction,
+                current=self.is_published,
+                with_draft=with_draft,
             )
             # The step's event keeps the revision's digest, so that a revision
             # rewritten with a digest to match is still told apart.
             event.revision_digest = revision.digest
             ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
-            self.draft_authors.clear()
+            if with_draft:
+                self.draft_authors.clear()
         return event
 
     def current_revision(self):

@@ -29,6 +29,11 @@ from claims.workflow import public_rating
 RECORD_FORMAT = 1
 
 
+# What a step that publishes no draft changes of a claim's record: its state,
+# the rating readers see, the timeline and the corrections.
+STEP_PARTS = ("status", "previous_status", "rating", "events", "corrections")
+
+
 def canonical_json(value):
     """`value` as the one byte string its digest is taken of."""
     return json.dumps(
@@ -244,15 +249,15 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_published"
     )
     is_current = models.BooleanField(default=True)
-    previous_digest = models.CharField(max_length=64, blank=True)
-    digest = models.CharField(max_length=64)
+    previous_digest = models.CharField(max_length=64, blank=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
     # What the public lists filter and order by, copied from the document so
     # that an index can serve them.
-    slug = models.SlugField(max_length=100)
-    rating = models.CharField(max_length=20, choices=ClaimStatus)
-    topic_slug = models.SlugField(max_length=100, blank=True)
-    claimant_slug = models.SlugField(max_length=200)
-    first_published_at = models.DateTimeField()
+    slug = models.SlugField(max_length=100, editable=False)
+    rating = models.CharField(max_length=20, choices=ClaimStatus, editable=False)
+    topic_slug = models.SlugField(max_length=100, blank=True, editable=False)
+    claimant_slug = models.SlugField(max_length=200, editable=False)
+    first_published_at = models.DateTimeField(editable=False)
 
     objects = RevisionManager()
 
@@ -301,29 +306,35 @@ class Revision(models.Model):
     natural_key.dependencies = ["claims.claim", "claims.reviewevent", "claims.correction"]
 
     @classmethod
-    def publish(cls, claim, *, by, at, public_note="", current=True):
+    def publish(cls, claim, *, by, at, public_note="", current=True, with_draft=True):
         """
-        Publish `claim`'s record as it stands (claim_record) as its next
-        revision, chained to the one before, and current from now unless it
-        records a withdrawal. Called by the workflow step that publishes it
-        (Claim.write_step), under the claim's row lock, after any earlier
-        revision stopped being current.
+        Publish `claim`'s record as its next revision, chained to the one
+        before, and current from now unless it records a withdrawal: the
+        record as it stands (claim_record), or, without `with_draft`, the
+        record last published with only the claim's state, timeline and
+        corrections brought up to date (STEP_PARTS). Called by the workflow
+        step that publishes it (Claim.write_step), under the claim's row lock,
+        after any earlier revision stopped being current.
         """
         previous = cls.objects.filter(claim=claim).order_by("-number").first()
         fresh = for_records(type(claim).objects.filter(pk=claim.pk)).get()
-        revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note)
+        base = None if with_draft or previous is None else previous.document
+        revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note, base=base)
         revision.is_current = current
         revision.save(force_insert=True)
         return revision
 
     @classmethod
-    def following(cls, previous, claim, *, by, at, public_note=""):
+    def following(cls, previous, claim, *, by, at, public_note="", base=None):
         """
         The revision that would publish `claim`'s record (read through
         for_records()) after `previous` (None for a first publication),
-        unsaved: its document, digest and listing columns.
+        unsaved: its document, digest and listing columns. Given `base` (a
+        published document), only its STEP_PARTS are taken from the claim.
         """
         document = as_document(claim_record(claim))
+        if base is not None:
+            document = base | {part: document[part] for part in STEP_PARTS}
         revision = cls(
             claim=claim,
             number=previous.number + 1 if previous else 1,
