@@ -177,10 +177,10 @@ def test_check_invariants_names_dates_out_of_bounds(seed):
     with pytest.raises(CommandError, match="3 invariant violations"):
         call_command("check_invariants", stderr=errors)
     assert sorted(errors.getvalue().splitlines()) == [
-        f"claims.Claim {CASUALTIES}: Its corrections are not those its latest revision "
-        "published: one was written, rewritten or deleted outside the workflow.",
         f"claims.Claim {CLAIM.cremated}: Its date made, 0001-01-01, is outside the dates "
         "the desk records (1 January 1800 to 31 December 2100).",
+        f"claims.Claim {CASUALTIES}: Its corrections are not those its latest revision "
+        "published: one was written, rewritten or deleted outside the workflow.",
         f"claims.Correction #{claim.corrections.get().pk} on {CASUALTIES}: Its published at, "
         "9999-12-31, is outside the dates the desk records (1 January 1800 to 31 December 2100).",
     ]
