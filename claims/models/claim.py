@@ -374,9 +374,7 @@ class Claim(SlugNaturalKey):
         self.revisions.filter(is_current=True).update(is_current=False)
         if self.is_published or action == Action.UNPUBLISH:
             # A withdrawal is on the record too: its revision is never current.
-            Revision.publish(
-                self, by=by, at=now, public_note=correction, current=self.is_published
-            )
+            Revision.publish(self, by=by, at=now, public_note=correction, current=self.is_published)
             self.draft_authors.clear()
         return event
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.choices import Qualifier
 from claims.models import Estimate, Source
-from claims.models.figures import Qualifier
 from tests.factories import (
     forget_cached_pages,
     make_claim,
