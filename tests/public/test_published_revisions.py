@@ -138,9 +138,7 @@ def test_a_draft_edit_changes_no_public_byte_until_it_is_published(
     assert shown in html.unescape(response.content.decode())
     assert "Update: We corrected what the page said." in page_text(response)
     assert Revision.objects.current().get(slug=CLAIM.casualties).number == 2
-    assert Correction.objects.filter(
-        claim=claim, note="We corrected what the page said."
-    ).exists()
+    assert Correction.objects.filter(claim=claim, note="We corrected what the page said.").exists()
     assert not Claim.objects.get(pk=claim.pk).has_draft_changes()
 
 
@@ -151,9 +149,7 @@ def test_a_published_change_reaches_every_surface(seed, client, editor, publishe
     claim.save()
     claim.note_draft_author(editor)
     assert "Zanzibar" not in client.get("/?q=zanzibar").content.decode()
-    claim.transition(
-        Action.PUBLISH_CHANGES, by=publisher, public_note="We reworded the headline."
-    )
+    claim.transition(Action.PUBLISH_CHANGES, by=publisher, public_note="We reworded the headline.")
     assert "4,700 Zanzibar casualties" in page_text(client.get("/?q=zanzibar"))
     for path in ["/", f"/?source={SOURCE.nis}", "/?verdict=unverified", "/feed/", "/claims.json"]:
         assert "4,700 Zanzibar casualties" in client.get(path).content.decode(), path
