@@ -6,6 +6,7 @@ ClaimReview; a slug readers once saw answers with a redirect, never a 404.
 """
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
