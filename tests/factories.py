@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from claims.caching import RECENT_PAGES
-from claims.choices import ClaimStatus, Stance
+from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, Revision, Source
 from claims.permissions import ROLES
 from claims.roles import sync_roles
@@ -105,6 +105,16 @@ def publish_draft(claim, by):
     """
     Revision.objects.filter(claim=claim, is_current=True).update(is_current=False)
     return Revision.publish(claim, by=by, at=timezone.now())
+
+
+def publish_changes(claim, by, public_note="We updated this fact-check.", **kwargs):
+    """
+    Take the workflow's Publish changes step on `claim` (read afresh) as `by`:
+    readers see its draft from now on, with `public_note` as the correction.
+    """
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.transition(Action.PUBLISH_CHANGES, by=by, public_note=public_note, **kwargs)
+    return Claim.objects.get(pk=claim.pk)
 
 
 def make_evidence(claim, source, origin=None, **overrides):
