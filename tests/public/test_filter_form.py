@@ -53,8 +53,6 @@ def test_each_form_writes_its_topic_menu_as_published_in_one_query(seed, publish
     # A topic's name is part of the claims filed under it: a draft until published.
     assert ">South Korean politics</option>" in menu
     assert ">Any topic</option>" in menu
-    publish_changes(
-        Claim.objects.get(slug=CLAIM.sympathisers), publisher, "We renamed the topic."
-    )
+    publish_changes(Claim.objects.get(slug=CLAIM.sympathisers), publisher, "We renamed the topic.")
     assert ">Politics in the South</option>" in str(ClaimFilterForm({})["topic"])
     assert Topic.objects.get(slug=TOPIC.south_korean_politics).name == "Politics in the South"
