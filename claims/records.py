@@ -364,7 +364,9 @@ def part_lines(name, value):
     if name == "topic":
         return [value["name"]]
     if name == "appeared_in":
-        return [" · ".join(str(part) for part in value.values() if part)]
+        # In a fixed order: PostgreSQL's jsonb keeps a document's keys in its own.
+        parts = (value["title"], value["url"], value["published_on"])
+        return [" · ".join(str(part) for part in parts if part)]
     if name == "caveats":
         return [f"{label(CaveatKind, item['kind'])}: {item['text']}" for item in value]
     if name == "corrections":

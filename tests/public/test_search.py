@@ -69,7 +69,7 @@ def test_the_search_index_exists_and_the_search_uses_it(editor):
     first = Revision.objects.get(claim=make_published_claim(editor, claimant=claimant))
     claims = Claim.objects.bulk_create(
         Claim(
-            slug=f"claim-{number}",
+            slug=f"bulk-{number}",
             headline=f"Claim {number}",
             wording=f"Ordinary wording number {number}.",
             claimant=claimant,
