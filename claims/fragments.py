@@ -5,8 +5,10 @@ the list's filter form, each published claim's ClaimReview document, and the
 evidence and origins sections of its verdict page.
 
 A card, a ClaimReview and the evidence sections show one published revision
-of a claim, which never changes: each is kept under the revision's id (with
-the template and the settings it depends on), and needs no retirement.
+of a claim, which never changes: each is kept under the revision's digest, a
+hash of its content (with the template and the settings it depends on), and
+needs no retirement. Not under its id: a database restored or refilled gives
+ids again to other revisions, while pages kept in Redis stay.
 
 The filter form (the #filters partial of claims/claim_list.html) shows the
 query and the topics of current revisions; the number of matches and a
@@ -52,16 +54,17 @@ def template_digest():
     return hashlib.sha256("\x00".join(sources).encode()).hexdigest()[:16]
 
 
-def revision_key(kind, revision_id, *shown):
-    """The cache key of what `kind` shows of one revision, under `shown` (templates, settings)."""
-    parts = [revision_id, *shown]
+def revision_key(kind, digest, *shown):
+    """The cache key of what `kind` shows of the revision with `digest`, under `shown`
+    (templates, settings)."""
+    parts = [digest, *shown]
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
     return f"{kind}:{digest[:40]}"
 
 
-def card_key(revision_id):
-    """The cache key of the card of the revision `revision_id`."""
-    return revision_key("claim-card", revision_id, settings.TIME_ZONE, template_digest())
+def card_key(digest):
+    """The cache key of the card of the revision with `digest`."""
+    return revision_key("claim-card", digest, settings.TIME_ZONE, template_digest())
 
 
 def rendered_cards(revisions):
@@ -72,10 +75,10 @@ def rendered_cards(revisions):
     """
     if not settings.PUBLIC_FRAGMENT_CACHE:
         return [render_card(revision) for revision in revisions]
-    ids = list(revisions.values_list("pk", flat=True))
-    keys = [card_key(pk) for pk in ids]
+    rows = list(revisions.values_list("pk", "digest"))
+    keys = [card_key(digest) for _, digest in rows]
     found = cached_many(keys)
-    missing = {pk: key for pk, key in zip(ids, keys, strict=True) if key not in found}
+    missing = {pk: key for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
         for revision in Revision.objects.filter(pk__in=missing):
@@ -179,13 +182,14 @@ def list_template_digest():
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
-def claim_review_documents(revision_ids):
+def claim_review_documents(rows):
     """
-    The ClaimReview of each revision in `revision_ids`, in order, as JSON
-    text: from the cache, else built (fetching only those revisions).
+    The ClaimReview of each revision in `rows` ((pk, digest) pairs), in order,
+    as JSON text: from the cache, else built (fetching only those revisions).
     """
     newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL]
-    keys = [revision_key("claim-review", pk, *newsroom) for pk in revision_ids]
+    keys = [revision_key("claim-review", digest, *newsroom) for _, digest in rows]
+    revision_ids = [pk for pk, _ in rows]
     found = cached_many(keys) if settings.PUBLIC_FRAGMENT_CACHE else {}
     missing = {pk for pk, key in zip(revision_ids, keys, strict=True) if key not in found}
     built = {}
@@ -221,7 +225,7 @@ def rendered_evidence(request, claim, context_for):
     """
     if not settings.PUBLIC_FRAGMENT_CACHE or claim.revision is None:
         return None
-    key = revision_key("claim-evidence", claim.revision.pk, detail_template_digest())
+    key = revision_key("claim-evidence", claim.revision.digest, detail_template_digest())
     if (html := cached_many([key]).get(key)) is None:
         html = render_to_string(f"{DETAIL_TEMPLATE}#evidence", context_for(claim), request)
         store_many({key: html})

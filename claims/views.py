@@ -463,7 +463,7 @@ def claim_reviews(request):
     revisions = (
         Revision.objects.current()
         .order_by("-first_published_at", "-pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "digest")
     )
     page = Paginator(revisions, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     next_url = None

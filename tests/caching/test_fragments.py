@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.fragments import ListParts
-from claims.models import Claim, Revision, Source, Topic
-from tests.factories import page_text, publish_changes
+from claims.models import Claim, Revision, RevisionName, Source, Topic
+from tests.factories import make_published_claim, page_text, publish_changes
 from tests.seed import CLAIM, SOURCE
 
 
@@ -159,3 +159,25 @@ def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
     assert len(version_reads) == 1
     assert response.status_code == 200
     assert [claim.slug for claim in response.context["page_obj"]] == [CLAIM.kursk]
+
+
+def test_a_fragment_is_never_served_for_another_revision_given_its_id_again(
+    client, fragments_only, editor
+):
+    # A restore or a refilled database gives ids again, while Redis keeps what it held.
+    revision = Revision.objects.current().get(slug=CLAIM.sympathisers)
+    client.get("/")
+    client.get("/claims.json")
+    client.get(revision.claim.get_absolute_url())
+    RevisionName.objects.filter(revision=revision).delete()
+    Revision.objects.filter(pk=revision.pk).delete()
+    other = make_published_claim(
+        editor, slug="reused", headline="Another claim under a reused id", topic=None
+    )
+    given = Revision.objects.get(claim=other).pk
+    Revision.objects.filter(pk=given).update(id=revision.pk)
+    RevisionName.objects.filter(revision_id=given).update(revision_id=revision.pk)
+    assert "Another claim under a reused id" in page_text(client.get("/"))
+    reviews = client.get("/claims.json").json()["claimReviews"]
+    assert "Another claim under a reused id" in [review["claimReviewed"] for review in reviews]
+    assert Revision.objects.get(pk=revision.pk).claim == other
