@@ -88,3 +88,24 @@ class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update"
     CLARIFICATION = "clarification", "Clarification"
+
+
+class Qualifier(models.TextChoices):
+    """How an estimate's number is meant: about it, at least it, and so on."""
+
+    ABOUT = "about", "about"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+    UP_TO = "up_to", "up to"
+    NONE = "", "(none: the exact number)"
+
+    @staticmethod
+    def number_text(low, high):
+        """The number as a reader reads it: '4,700', or a range '4,000–5,000'."""
+        return f"{low:,}–{high:,}" if high is not None else f"{low:,}"
+
+    @classmethod
+    def value_text(cls, qualifier, low, high):
+        """A value as a reader says it: 'about 4,700', 'more than 3,000', '4,000–5,000'."""
+        number = cls.number_text(low, high)
+        return f"{cls(qualifier).label} {number}" if qualifier else number

@@ -1,5 +1,6 @@
 """
-schema.org ClaimReview for a published claim.
+schema.org ClaimReview for a published claim, built from the revision readers
+see (claims.records.ClaimRecord), never from the live rows.
 
 The shape is pinned by claims/schemas/claimreview.schema.json, which the tests
 validate every document against.
@@ -26,10 +27,9 @@ def absolute_url(path):
 
 def claim_review(claim):
     """
-    The ClaimReview of one published claim, as a JSON-ready dict.
-
-    Reads the claim's claimant, appeared_in, caveats and corrections: fetch them
-    with select_related/prefetch_related when building many.
+    The ClaimReview of one published claim, `claim` a ClaimRecord of its
+    current revision, as a JSON-ready dict: `dateModified` is the date of
+    that revision when it is not the claim's first.
     """
     rating = RATINGS[claim.public_status]
     review_rating = {
@@ -49,6 +49,11 @@ def claim_review(claim):
         "url": absolute_url(claim.get_absolute_url()),
         "claimReviewed": claim.headline,
         "datePublished": claim.published_at.date().isoformat(),
+        **(
+            {"dateModified": claim.modified_at.date().isoformat()}
+            if claim.modified_at is not None
+            else {}
+        ),
         "author": {
             "@type": "Organization",
             "name": settings.NEWSROOM_NAME,
@@ -63,7 +68,7 @@ def claim_review(claim):
             "text": f"{correction.get_kind_display()}: {correction.note}",
             "datePublished": correction.published_at.date().isoformat(),
         }
-        for correction in claim.corrections.all()
+        for correction in claim.corrections
     ]
     if corrections:
         document["correction"] = corrections
@@ -107,7 +112,7 @@ def claim_appearances(claim):
 
 def rating_explanation(claim, rating):
     """The summary readers see, then what we don't know."""
-    caveats = " ".join(caveat.text for caveat in claim.caveats.all())
+    caveats = " ".join(caveat.text for caveat in claim.caveats)
     parts = [claim.verdict_summary or rating.definition]
     if caveats:
         parts.append(f"What we don't know: {caveats}")

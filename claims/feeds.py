@@ -6,14 +6,17 @@ from django.utils.html import escape
 
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
-from claims.models import Claim, Correction
+from claims.models import Revision
+from claims.records import ClaimRecord, CorrectionRecord
 
 FEED_SIZE = 30
 
 
 class VerdictFeed(Feed):
     """
-    Published verdicts and the corrections on them, newest first, as Atom.
+    Published verdicts and the corrections on them, newest first, as Atom,
+    from the current revisions: a verdict is updated when a revision of it
+    is published, never by an edit of its draft.
 
     Stored text is refused with a character XML cannot carry (a control
     character, U+FFFE, U+FFFF: claims.constraints.FORBIDDEN_CHARACTERS): a row
@@ -39,38 +42,43 @@ class VerdictFeed(Feed):
         return without_control_characters(settings.NEWSROOM_NAME)
 
     def items(self):
-        published = Claim.objects.published()
-        claims = list(published.order_by("-published_at")[:FEED_SIZE])
-        corrections = list(
-            Correction.objects.filter(claim__in=published)
-            .select_related("claim")
-            .order_by("-published_at")[:FEED_SIZE]
-        )
-        items = claims + corrections
+        """
+        The newest FEED_SIZE of the current revisions' claims (ClaimRecords) and
+        corrections (CorrectionRecords). The revisions latest corrected hold
+        the newest corrections: each correction is at most as new as its
+        revision's latest (Revision.corrected_at).
+        """
+        current = Revision.objects.current()
+        newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
+        corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
+        items = [ClaimRecord(revision.document, revision) for revision in newest]
+        for revision in corrected[:FEED_SIZE]:
+            items += ClaimRecord(revision.document, revision).corrections
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike
     # Syndication's RSS-minded default, which escapes them as HTML.
     def item_title(self, item):
-        if isinstance(item, Correction):
+        if isinstance(item, CorrectionRecord):
             return without_control_characters(f"{item.get_kind_display()}: {item.claim.headline}")
         return without_control_characters(f"{item.public_status.label}: {item.headline}")
 
     # Atom summaries are type="html": stored text must be escaped as HTML.
     def item_description(self, item):
-        if isinstance(item, Correction):
+        if isinstance(item, CorrectionRecord):
             return escape(without_control_characters(item.note))
         return escape(without_control_characters(item.verdict_summary or item.wording))
 
     def item_link(self, item):
-        if isinstance(item, Correction):
-            return absolute_url(f"{item.claim.get_absolute_url()}#correction-{item.pk}")
+        if isinstance(item, CorrectionRecord):
+            return absolute_url(f"{item.claim.get_absolute_url()}#correction-{item.number}")
         return absolute_url(item.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        if isinstance(item, Correction):
+        """A correction's date; a verdict's latest revision's."""
+        if isinstance(item, CorrectionRecord):
             return item.published_at
-        return max(item.updated_at, item.published_at)
+        return item.revision.published_at

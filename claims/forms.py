@@ -60,6 +60,17 @@ class VisibleChoiceField(forms.ModelChoiceField):
         return result
 
 
+class PublishedChoiceField(VisibleChoiceField):
+    """A choice among rows readers may see, each labelled with its published name."""
+
+    def label_from_instance(self, obj):
+        return obj.published_name
+
+
+def public_topics():
+    return Topic.objects.public().with_published_names().order_by("published_name", "slug")
+
+
 class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
@@ -76,9 +87,10 @@ class ClaimFilterForm(forms.Form):
         widget=MenuSelect,
         choices=[("", "Any verdict")] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
     )
-    # Only what readers can see: topics and claimants of published claims.
-    topic = VisibleChoiceField(
-        Topic.objects.public,
+    # Only what readers can see: topics and claimants of current revisions,
+    # named as published.
+    topic = PublishedChoiceField(
+        public_topics,
         label="Topic",
         required=False,
         empty_label="Any topic",
@@ -87,7 +99,7 @@ class ClaimFilterForm(forms.Form):
     )
     # A desk has thousands of claimants, too many for a menu: readers reach
     # this filter from a source's page, and the list shows it as removable.
-    source = VisibleChoiceField(
+    source = PublishedChoiceField(
         Source.objects.public_claimants,
         label="Claimant",
         required=False,
@@ -95,9 +107,10 @@ class ClaimFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def filter(self, claims, kept=None):
+    def filter(self, revisions, kept=None):
         """
-        Apply the valid filters and the search to `claims`, ignoring invalid ones.
+        Apply the valid filters and the search to `revisions` (current ones),
+        ignoring invalid ones.
 
         Newest first, or best match first when searching (`kept`: see
         claims.search.search_claims).
@@ -105,15 +118,15 @@ class ClaimFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         if verdict := data.get("verdict"):
-            claims = claims.rated_as(verdict)
+            revisions = revisions.filter(rating=verdict)
         if topic := data.get("topic"):
-            claims = claims.filter(topic=topic)
+            revisions = revisions.filter(topic_slug=topic.slug)
         if source := data.get("source"):
-            claims = claims.filter(claimant=source)
-        claims = claims.order_by("-published_at", "-pk")
+            revisions = revisions.filter(claimant_slug=source.slug)
+        revisions = revisions.order_by("-first_published_at", "-pk")
         if text := data.get("q"):
-            claims = search_claims(claims, text, kept)
-        return claims
+            revisions = search_claims(revisions, text, kept)
+        return revisions
 
     @property
     def active(self):
@@ -134,7 +147,7 @@ class ClaimFilterForm(forms.Form):
         if data.get("verdict"):
             parts.append(dict(self.fields["verdict"].choices)[data["verdict"]])
         if data.get("topic"):
-            parts.append(data["topic"].name)
+            parts.append(data["topic"].published_name)
         if data.get("source"):
-            parts.append(f"claimed by {data['source'].name}")
+            parts.append(f"claimed by {data['source'].published_name}")
         return ", ".join(parts)

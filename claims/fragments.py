@@ -4,25 +4,21 @@ settings.PUBLIC_FRAGMENT_CACHE is on): each list card (claims/card.html),
 the list's filter form, each published claim's ClaimReview document, and the
 evidence and origins sections of its verdict page.
 
-A ClaimReview and the evidence sections show nothing of their claim the
-verdict page does not: they are kept under the claim's content version
-(claims.page_versions.claim_page), which every change to what that page
-shows replaces, and the site-wide one.
+A card, a ClaimReview and the evidence sections show one published revision
+of a claim, which never changes: each is kept under the revision's digest, a
+hash of its content (with the template and the settings it depends on), and
+needs no retirement. Not under its id: a database restored or refilled gives
+ids again to other revisions, while pages kept in Redis stay.
 
 The filter form (the #filters partial of claims/claim_list.html) shows the
-query and the topics of published claims; the number of matches and a
-search's matches depend on the query and the published claims. All three are
+query and the topics of current revisions; the number of matches and a
+search's matches depend on the query and the current revisions. All three are
 kept under the query (without its page) and the list's content versions
-(claims.page_versions.LIST), which every change to a published claim
+(claims.page_versions.LIST), which every published or withdrawn revision
 replaces (ListParts).
 
-A card is kept under a key made of everything it shows.
-A card shows a claim's headline, rating, address, claimant, topic and date:
-the key hashes exactly those values and the template's source, so a card
-whose claim, claimant or topic changed, or whose template did, gets a new
-key, and no retirement is needed. Twenty cards cost one cache round trip
-(get_many) instead of twenty template renders. (Their links come from
-claims.addresses, without a reverse() per link.)
+Twenty cards cost one cache round trip (get_many) instead of twenty template
+renders. (Their links come from claims.addresses, without a reverse() per link.)
 """
 
 import hashlib
@@ -39,8 +35,9 @@ from django.utils.safestring import mark_safe
 
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import claim_review
-from claims.models import Claim
-from claims.page_versions import LIST, claim_page
+from claims.models import Revision
+from claims.page_versions import LIST
+from claims.records import ClaimRecord
 
 logger = logging.getLogger(__name__)
 
@@ -57,49 +54,41 @@ def template_digest():
     return hashlib.sha256("\x00".join(sources).encode()).hexdigest()[:16]
 
 
-# What a card shows of a claim, read without building model instances.
-CARD_FIELDS = [
-    "pk",
-    "slug",
-    "headline",
-    "status",
-    "previous_status",
-    "is_published",
-    "published_at",
-    "claimant__slug",
-    "claimant__name",
-    "topic__slug",
-    "topic__name",
-]
-
-
-def card_key(shown):
-    """The cache key of the card showing `shown` (the CARD_FIELDS' values)."""
-    parts = [*shown, settings.TIME_ZONE, template_digest()]
+def revision_key(kind, digest, *shown):
+    """The cache key of what `kind` shows of the revision with `digest`, under `shown`
+    (templates, settings)."""
+    parts = [digest, *shown]
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
-    return f"claim-card:{digest[:40]}"
+    return f"{kind}:{digest[:40]}"
 
 
-def rendered_cards(claims):
+def card_key(digest):
+    """The cache key of the card of the revision with `digest`."""
+    return revision_key("claim-card", digest, settings.TIME_ZONE, template_digest())
+
+
+def rendered_cards(revisions):
     """
-    The card of each claim in the queryset `claims`, in order, as safe HTML:
-    from the cache, or rendered (fetching only those claims in full) and stored.
+    The card of each revision in the queryset `revisions`, in order, as safe
+    HTML: from the cache, or rendered (fetching only those revisions' documents)
+    and stored.
     """
     if not settings.PUBLIC_FRAGMENT_CACHE:
-        return [render_card(claim) for claim in claims.select_related("claimant", "topic")]
-    rows = list(claims.values_list(*CARD_FIELDS))
-    keys = [card_key(row) for row in rows]
+        return [render_card(revision) for revision in revisions]
+    rows = list(revisions.values_list("pk", "digest"))
+    keys = [card_key(digest) for _, digest in rows]
     found = cached_many(keys)
-    missing = {row[0]: key for row, key in zip(rows, keys, strict=True) if key not in found}
+    missing = {pk: key for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
-        for claim in claims.filter(pk__in=missing).select_related("claimant", "topic"):
-            rendered[missing[claim.pk]] = render_card(claim)
+        for revision in Revision.objects.filter(pk__in=missing):
+            rendered[missing[revision.pk]] = render_card(revision)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
 
 
-def render_card(claim):
+def render_card(revision):
+    claim = ClaimRecord(revision.document, revision)
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 
@@ -195,39 +184,27 @@ def list_template_digest():
 
 def claim_review_documents(rows):
     """
-    The ClaimReview of each published claim in `rows` ((pk, slug) pairs), in
-    order, as JSON text: from the cache while the claim's content versions
-    are those it was built under, else built (fetching only those claims).
+    The ClaimReview of each revision in `rows` ((pk, digest) pairs), in order,
+    as JSON text: from the cache, else built (fetching only those revisions).
     """
-    keys = [None] * len(rows)
-    found = {}
-    if settings.PUBLIC_FRAGMENT_CACHE:
-        tokens = content_versions([PUBLIC, *(claim_page(slug) for _, slug in rows)])
-        newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL]
-        keys = [
-            "claim-review:"
-            + hashlib.sha256(
-                "\x1f".join(map(str, [pk, slug, token, tokens[0], *newsroom])).encode()
-            ).hexdigest()[:40]
-            for (pk, slug), token in zip(rows, tokens[1:], strict=True)
-        ]
-        found = cached_many(keys)
-    missing = {pk for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
+    newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL]
+    keys = [revision_key("claim-review", digest, *newsroom) for _, digest in rows]
+    revision_ids = [pk for pk, _ in rows]
+    found = cached_many(keys) if settings.PUBLIC_FRAGMENT_CACHE else {}
+    missing = {pk for pk, key in zip(revision_ids, keys, strict=True) if key not in found}
     built = {}
     if missing:
-        claims = (
-            Claim.objects.filter(pk__in=missing)
-            .select_related("claimant", "appeared_in")
-            .prefetch_related("caveats", "corrections")
-        )
         built = {
-            claim.pk: json.dumps(claim_review(claim), cls=DjangoJSONEncoder) for claim in claims
+            revision.pk: json.dumps(
+                claim_review(ClaimRecord(revision.document, revision)), cls=DjangoJSONEncoder
+            )
+            for revision in Revision.objects.filter(pk__in=missing)
         }
         if settings.PUBLIC_FRAGMENT_CACHE:
             store_many(
-                {key: built[pk] for (pk, _), key in zip(rows, keys, strict=True) if pk in built}
+                {key: built[pk] for pk, key in zip(revision_ids, keys, strict=True) if pk in built}
             )
-    return [found.get(key) or built[pk] for (pk, _), key in zip(rows, keys, strict=True)]
+    return [found.get(key) or built[pk] for pk, key in zip(revision_ids, keys, strict=True)]
 
 
 DETAIL_TEMPLATE = "claims/claim_detail.html"
@@ -242,18 +219,13 @@ def detail_template_digest():
 def rendered_evidence(request, claim, context_for):
     """
     The verdict page's evidence and origins sections (its #evidence partial)
-    as HTML, from the cache while the claim's content versions are those it
-    was rendered under, else rendered with context_for(claim) and stored;
-    None with the fragment cache off.
+    of `claim`, a ClaimRecord of a revision, as HTML: from the cache, else
+    rendered with context_for(claim) and stored; None with the fragment
+    cache off, or for a record of no revision (a preview of the draft).
     """
-    if not settings.PUBLIC_FRAGMENT_CACHE:
+    if not settings.PUBLIC_FRAGMENT_CACHE or claim.revision is None:
         return None
-    shown = [
-        claim.pk,
-        *content_versions([PUBLIC, claim_page(claim.slug)]),
-        detail_template_digest(),
-    ]
-    key = "claim-evidence:" + hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
+    key = revision_key("claim-evidence", claim.revision.digest, detail_template_digest())
     if (html := cached_many([key]).get(key)) is None:
         html = render_to_string(f"{DETAIL_TEMPLATE}#evidence", context_for(claim), request)
         store_many({key: html})

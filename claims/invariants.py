@@ -43,8 +43,8 @@ from claims.constraints import (
     day_text,
     within_date_bounds,
 )
-from claims.models import Claim, Correction, ReviewEvent, Revision
-from claims.models.revisions import as_document
+from claims.models import Claim, Correction, ReviewEvent, Revision, RevisionName
+from claims.models.revisions import as_document, listing_columns, names_in
 from claims.records import ClaimRecord
 from claims.workflow import VERDICT_RULES, public_problems
 
@@ -225,6 +225,11 @@ def record_violations(using):
             "claim_id", "created_at", "actor_id", "revision_digest"
         )
     )
+    names = defaultdict(set)
+    for revision_id, kind, key in RevisionName.objects.using(using).values_list(
+        "revision_id", "kind", "key"
+    ):
+        names[revision_id].add((kind, key))
     claims = (
         Claim.objects.using(using)
         # Statuses outside the workflow are reported by their constraints.
@@ -234,7 +239,7 @@ def record_violations(using):
     )
     for claim_id, slug, status, is_published in claims.iterator(chunk_size=CHUNK):
         chain = revisions.pop(claim_id, [])
-        for problem in chain_problems(claim_id, chain, steps):
+        for problem in chain_problems(claim_id, chain, steps, names):
             yield Violation("claims.Claim", slug, problem)
         current = [revision for revision in chain if revision.is_current]
         if is_published and not current:
@@ -258,7 +263,7 @@ def record_violations(using):
             )
 
 
-def chain_problems(claim_id, chain, steps):
+def chain_problems(claim_id, chain, steps, names):
     """What is wrong with one claim's revisions, in order of number."""
     previous_digest = ""
     for expected, revision in enumerate(chain, start=1):
@@ -272,8 +277,8 @@ def chain_problems(claim_id, chain, steps):
                 f"{name} is not what was published: its content does not match its digest, "
                 "so it was changed outside the workflow."
             )
-        elif not revision_columns_match(revision):
-            yield f"{name}'s listing columns do not match its document."
+        elif not revision_columns_match(revision, names[revision.pk]):
+            yield f"{name}'s listing columns or names do not match its document."
         step = (claim_id, revision.published_at, revision.published_by_id, revision.digest)
         if step not in steps:
             yield (
@@ -283,15 +288,11 @@ def chain_problems(claim_id, chain, steps):
         previous_digest = revision.digest
 
 
-def revision_columns_match(revision):
-    document = revision.document
-    topic = document["topic"]["slug"] if document["topic"] else ""
-    return (revision.slug, revision.rating, revision.topic_slug, revision.claimant_slug) == (
-        document["slug"],
-        document["rating"],
-        topic,
-        document["claimant"]["slug"],
-    )
+def revision_columns_match(revision, names):
+    """Whether the columns and names copied from a revision's document are its own."""
+    columns = listing_columns(revision.document)
+    stored = {name: getattr(revision, name) for name in columns}
+    return stored == columns and names == names_in(revision.document)
 
 
 def published_record_problems(revision, status):

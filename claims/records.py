@@ -21,6 +21,7 @@ from claims.choices import (
     ClaimStatus,
     CorrectionKind,
     Credibility,
+    Qualifier,
     Reliability,
     SourceKind,
     Stance,
@@ -114,6 +115,9 @@ class EvidenceRecord:
     def get_credibility_display(self):
         return label(Credibility, self.credibility)
 
+    def get_stance_display(self):
+        return label(Stance, self.stance)
+
     @property
     def root_source(self):
         return self.origin or self.source
@@ -139,10 +143,18 @@ class CaveatRecord:
 
 
 class CorrectionRecord:
-    def __init__(self, data):
+    """
+    A correction as published: `number` counts from 1 in its claim's record
+    (its anchor on the verdict page, #correction-<number>), `claim` is that
+    record.
+    """
+
+    def __init__(self, data, number=None, claim=None):
         self.kind = data["kind"]
         self.note = data["note"]
         self.published_at = parse_datetime(data["published_at"])
+        self.number = number
+        self.claim = claim
 
     def get_kind_display(self):
         return label(CorrectionKind, self.kind)
@@ -164,14 +176,27 @@ class EventRecord:
         return label(Action, self.action)
 
 
+@dataclass(frozen=True)
+class FigureRecord:
+    """A figure as a revision names it."""
+
+    slug: str
+    name: str
+    short_name: str
+    unit: str
+
+    def get_absolute_url(self):
+        return address("figure_detail", self.slug)
+
+
 class StatedEstimateRecord:
     """An estimate a claim states, with its figure, as published."""
 
     def __init__(self, data):
         self.pk = data["id"]
-        self.figure = Named(data["figure"]["slug"], data["figure"]["name"])
-        self.figure_short_name = data["figure"]["short_name"]
-        self.figure_unit = data["figure"]["unit"]
+        self.figure = FigureRecord(**data["figure"])
+        self.figure_short_name = self.figure.short_name
+        self.figure_unit = self.figure.unit
         self.low = data["low"]
         self.high = data["high"]
         self.qualifier = data["qualifier"]
@@ -179,7 +204,12 @@ class StatedEstimateRecord:
         self.origin = SourceRecord(data["origin"])
 
     def figure_url(self):
-        return address("figure_detail", self.figure.slug)
+        return self.figure.get_absolute_url()
+
+    @property
+    def value_text(self):
+        """The value as a reader says it: 'about 4,700'."""
+        return Qualifier.value_text(self.qualifier, self.low, self.high)
 
 
 class ClaimRecord:
@@ -244,7 +274,17 @@ class ClaimRecord:
 
     @cached_property
     def corrections(self):
-        return [CorrectionRecord(data) for data in self.document["corrections"]]
+        return [
+            CorrectionRecord(data, number, self)
+            for number, data in enumerate(self.document["corrections"], start=1)
+        ]
+
+    @property
+    def modified_at(self):
+        """When readers were shown this record, if it is not the claim's first revision."""
+        if self.revision is not None and self.revision.number > 1:
+            return self.revision.published_at
+        return None
 
     @cached_property
     def events(self):
@@ -255,6 +295,22 @@ class ClaimRecord:
         return independent_origins(
             self.claimant, self.evidence if evidence is None else evidence, stance
         )
+
+
+@dataclass(frozen=True)
+class ClaimLink:
+    """A published claim as a list links to it: address, headline and rating."""
+
+    slug: str
+    headline: str
+    rating: str
+
+    @property
+    def public_status(self):
+        return ClaimStatus(self.rating)
+
+    def get_absolute_url(self):
+        return address("claim_detail", self.slug)
 
 
 @dataclass(frozen=True)
@@ -308,7 +364,9 @@ def part_lines(name, value):
     if name == "topic":
         return [value["name"]]
     if name == "appeared_in":
-        return [" · ".join(str(part) for part in value.values() if part)]
+        # In a fixed order: PostgreSQL's jsonb keeps a document's keys in its own.
+        parts = (value["title"], value["url"], value["published_on"])
+        return [" · ".join(str(part) for part in parts if part)]
     if name == "caveats":
         return [f"{label(CaveatKind, item['kind'])}: {item['text']}" for item in value]
     if name == "corrections":

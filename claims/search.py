@@ -1,8 +1,10 @@
 """
-Reader search over claims, with the same rules on PostgreSQL and SQLite.
+Reader search over published claims, with the same rules on PostgreSQL and
+SQLite. It reads what readers see, the current revisions (Revision), never
+the draft in the live rows.
 
-A claim matches when every word of the query is in its headline, wording or
-verdict summary, or in its claimant's name. Words match as readers expect:
+A claim matches when every word of the query is in its headline, wording,
+verdict summary or claimant's name as published. Words match as readers expect:
 
 - numbers are read without their thousands separators, so `4700` finds
   "4,700" and `4,700` finds "4700";
@@ -15,15 +17,15 @@ verdict summary, or in its claimant's name. Words match as readers expect:
   PostgreSQL ignores them;
 - a few words stand for others a claim may use instead (RELATED_WORDS).
 
-On PostgreSQL migrations 0003 and 0006 add claims_claim.search_document, a
-stored tsvector of the number-normalised headline (weight A), wording (B) and
-verdict summary (C), with a GIN index, and a GIN index of the sources' names;
-the query becomes a tsquery of stemmed prefixes, and ts_rank orders the
-matches. The model does not declare the
-column, so that SQLite (which has no such column) keeps working: only this
-module refers to it. On SQLite the same document is computed row by row by a
-Python function (registered in claims.apps), which stems with the same Snowball
-algorithm: a full scan, fine for a development desk.
+On PostgreSQL migration 0016 adds claims_revision.search_document, a stored
+tsvector of the revision document's number-normalised headline (weight A),
+wording (B), summary (C) and claimant's name (D), with a GIN index over
+current revisions; the query becomes a tsquery of stemmed prefixes, and
+ts_rank orders the matches. The model does not declare the column, so that
+SQLite (which has no such column) keeps working: only this module refers to
+it. On SQLite the same document is computed row by row by a Python function
+(registered in claims.apps) over the same texts, which stems with the same
+Snowball algorithm: a full scan, fine for a development desk.
 """
 
 import re
@@ -31,18 +33,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
+from django.db.models import Func, Q, TextField, Value
 from django.db.models.expressions import Col, RawSQL
-from django.db.models.functions import Concat
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat
 
-from claims.models import Claim, Source
+from claims.models import Revision
 
 SEARCH_CONFIG = "english"
 # Ranking reads every candidate's vector, and a word in most claims ("troops")
@@ -184,23 +182,24 @@ def parse(text):
     return terms[:MAX_TERMS]
 
 
+# The texts of a revision's document that a search reads, weightiest first.
+DOCUMENT_TEXTS = ("document__headline", "document__wording", "document__summary")
+CLAIMANT_NAME = "document__claimant__name"
+
+
 def search_document():
     """
-    The claim's search document as an expression: the stored column on
+    The revision's search document as an expression: the stored column on
     PostgreSQL (a column reference rather than raw SQL, so that it follows the
-    claims table when a query becomes a subquery and Django renames the
-    table's alias), the Python function over its fields on SQLite.
+    revisions table when a query becomes a subquery and Django renames the
+    table's alias), the Python function over its texts on SQLite.
     """
     if connection.vendor == "postgresql":
-        return Col(Claim._meta.db_table, SEARCH_DOCUMENT)
-    return sqlite_document("headline", "wording", "verdict_summary")
-
-
-def sqlite_document(*fields):
+        return Col(Revision._meta.db_table, SEARCH_DOCUMENT)
     parts = []
-    for field in fields:
-        parts += [F(field), Value(" ")]
-    text = Concat(*parts[:-1]) if len(fields) > 1 else F(fields[0])
+    for path in (*DOCUMENT_TEXTS, CLAIMANT_NAME):
+        parts += [Coalesce(KT(path), Value("")), Value(" ")]
+    text = Concat(*parts[:-1], output_field=TextField())
     return Func(text, function=SQLITE_FUNCTION, output_field=TextField())
 
 
@@ -211,7 +210,7 @@ def tsquery(terms):
 
 
 def matches(document, term):
-    """A condition: `document` (an expression or a lookup name) contains `term`."""
+    """A condition: `document` (a lookup name) contains `term`."""
     if connection.vendor == "postgresql":
         return Q(**{document: tsquery([term])})
     condition = Q()
@@ -220,65 +219,20 @@ def matches(document, term):
     return condition
 
 
-def claimants_by_term(terms):
-    """
-    For each term, the keys of the sources whose names contain it, in one query.
-
-    Fetched first, so that the claims query tests a short list of keys rather
-    than joining every claimant (a desk has thousands).
-    """
-    if connection.vendor == "postgresql":
-        name = SearchVector("name", config=SEARCH_CONFIG)
+def matching(revisions, terms):
+    """`revisions` narrowed to those that contain every term (and no negated one)."""
+    revisions = revisions.alias(document_text=search_document())
+    wanted = [term for term in terms if not term.negated]
+    if wanted and connection.vendor == "postgresql":
+        # Gathered into one tsquery: one pass over the text index.
+        revisions = revisions.filter(document_text=tsquery(wanted))
     else:
-        name = sqlite_document("name")
-    sources = Source.objects.alias(name_document=name).annotate(
-        **{
-            f"has_{index}": ExpressionWrapper(
-                matches("name_document", term), output_field=BooleanField()
-            )
-            for index, term in enumerate(terms)
-        }
-    )
-    found = [[] for _ in terms]
-    if connection.vendor == "postgresql":
-        # One tsquery, so that the name index (migration 0006) finds the few
-        # sources; each term is then tested on those alone.
-        either = Q(
-            name_document=SearchQuery(
-                " | ".join(term.tsquery() for term in terms),
-                search_type="raw",
-                config=SEARCH_CONFIG,
-            )
-        )
-    else:
-        either = Q()
-        for index in range(len(terms)):
-            either |= Q(**{f"has_{index}": True})
-    rows = sources.filter(either).values_list("pk", *(f"has_{i}" for i in range(len(terms))))
-    for pk, *flags in rows:
-        for index, flag in enumerate(flags):
-            if flag:
-                found[index].append(pk)
-    return found
-
-
-def matching(claims, terms):
-    """`claims` narrowed to those that contain every term (and no negated one)."""
-    claims = claims.alias(document=search_document())
-    in_text_only = []
-    for term, claimants in zip(terms, claimants_by_term(terms), strict=True):
-        if not claimants and not term.negated:
-            # Gathered into one tsquery: one pass over the text index.
-            in_text_only.append(term)
-            continue
-        condition = matches("document", term) | Q(claimant__in=claimants)
-        claims = claims.exclude(condition) if term.negated else claims.filter(condition)
-    if in_text_only and connection.vendor == "postgresql":
-        claims = claims.filter(document=tsquery(in_text_only))
-    else:
-        for term in in_text_only:
-            claims = claims.filter(matches("document", term))
-    return claims
+        for term in wanted:
+            revisions = revisions.filter(matches("document_text", term))
+    for term in terms:
+        if term.negated:
+            revisions = revisions.exclude(matches("document_text", term))
+    return revisions
 
 
 def ranked_matches():
@@ -286,22 +240,22 @@ def ranked_matches():
     return RANKED_MATCHES if connection.vendor == "postgresql" else None
 
 
-def newest_matches(claims, text):
+def newest_matches(revisions, text):
     """
-    The keys of the newest RANKED_MATCHES of `claims` that match `text` on
+    The keys of the newest RANKED_MATCHES of `revisions` that match `text` on
     PostgreSQL: the text index finds rare words, the date index walks to the
     newest few of common ones.
     """
     return (
-        matching(claims, parse(text))
-        .order_by("-published_at", "-pk")
+        matching(revisions, parse(text))
+        .order_by("-first_published_at", "-pk")
         .values_list("pk", flat=True)[:RANKED_MATCHES]
     )
 
 
-def search_claims(claims, text, kept=None):
+def search_claims(revisions, text, kept=None):
     """
-    Narrow `claims` to those matching `text` (see the module's docstring),
+    Narrow `revisions` (current ones) to those matching `text` (see the module's docstring),
     best match first on PostgreSQL, and there only the newest RANKED_MATCHES
     matches; newest first on SQLite. A query of nothing but stop words finds
     nothing. kept("matches", find) may answer from a cache instead of find()
@@ -309,9 +263,9 @@ def search_claims(claims, text, kept=None):
     """
     terms = parse(text)
     if not terms:
-        return claims.none()
+        return revisions.none()
     if connection.vendor != "postgresql":
-        return matching(claims, terms)
+        return matching(revisions, terms)
 
     # Fetched, not left as a subquery: given the keys, the planner looks them
     # up, where a subquery it misjudges leads it to scan every claim. One array
@@ -319,24 +273,24 @@ def search_claims(claims, text, kept=None):
     # written as its text: psycopg adapts a list element by element, in
     # Python, again for each query that reads the keys (count, page, cards).
     def find():
-        return "{" + ",".join(map(str, newest_matches(claims, text))) + "}"
+        return "{" + ",".join(map(str, newest_matches(revisions, text))) + "}"
 
     newest = kept("matches", find) if kept else find()
     keys = RawSQL("SELECT unnest(%s::bigint[])", (newest,))  # noqa: S611
     wanted = [term for term in terms if not term.negated]
     if not wanted:
-        return claims.filter(pk__in=keys)
+        return revisions.filter(pk__in=keys)
     return (
-        claims.filter(pk__in=keys)
+        revisions.filter(pk__in=keys)
         .annotate(rank=SearchRank(search_document(), tsquery(wanted)))
-        .order_by("-rank", "-published_at", "-pk")
+        .order_by("-rank", "-first_published_at", "-pk")
     )
 
 
 # The column, described to the ORM without declaring it on the model.
 SEARCH_DOCUMENT = SearchVectorField()
 SEARCH_DOCUMENT.set_attributes_from_name("search_document")
-SEARCH_DOCUMENT.model = Claim
+SEARCH_DOCUMENT.model = Revision
 
 # The SQLite function that computes document_text (registered in claims.apps).
 SQLITE_FUNCTION = "claims_search_document"

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from claims.addresses import address
 from claims.claimreview import absolute_url
-from claims.models import Claim, Figure, Source
+from claims.models import Figure, Revision, Source
 
 
 class SiteUrlSitemap(Sitemap):
@@ -23,11 +24,20 @@ class SiteUrlSitemap(Sitemap):
 
 
 class ClaimSitemap(SiteUrlSitemap):
-    def items(self):
-        return Claim.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+    """Each published claim at the address its current revision has, as of that revision."""
 
-    def lastmod(self, claim):
-        return claim.updated_at
+    def items(self):
+        return (
+            Revision.objects.current()
+            .only("slug", "published_at")
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def location(self, revision):
+        return address("claim_detail", revision.slug)
+
+    def lastmod(self, revision):
+        return revision.published_at
 
 
 class SourceSitemap(SiteUrlSitemap):

@@ -11,6 +11,8 @@ from claims.sitemaps import SITEMAPS
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
+    path("claims/<slug:slug>/versions/", views.claim_versions, name="claim_versions"),
+    path("claims/<slug:slug>/versions/<int:number>/", views.claim_version, name="claim_version"),
     path("claims/<slug:slug>/preview/", views.claim_preview, name="claim_preview"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),

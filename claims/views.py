@@ -1,14 +1,18 @@
 """
-The public pages. Everything here is read through Claim.objects.published(),
-sets no cookie and is cacheable (see claims.caching.public_page).
+The public pages. Everything here reads what readers see of claims from their
+current published revisions (Revision.objects.current(), rendered through
+claims.records.ClaimRecord), never from the live rows editors draft in; sets
+no cookie and is cacheable (see claims.caching.public_page). The staff
+preview alone renders the draft.
 """
 
 import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Exists, OuterRef
+from django.db.models.fields.json import KT, KeyTransform
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -16,18 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from claims.addresses import address
 from claims.caching import public_page
-from claims.choices import CaveatKind, ClaimStatus, Credibility, Reliability, Stance
+from claims.choices import Action, CaveatKind, ClaimStatus, Credibility, Reliability, Stance
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
-from claims.models import Caveat, Claim, Correction, Estimate, Evidence, ReviewEvent, Source
-from claims.models.figures import revisions_since, stated_estimates
+from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
+from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
-from claims.prepared import ClaimRead, preload
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
+from claims.records import ClaimLink, ClaimRecord, EvidenceRecord, record_differences
 from claims.search import ranked_matches
 from claims.sitemaps import section_pages
 
@@ -36,6 +41,8 @@ from claims.sitemaps import section_pages
 CLAIM_REVIEWS_PER_PAGE = 100
 # How far `/` counts and pages: 500 pages of 20.
 LISTED_CLAIMS = 10_000
+# How many items of evidence a source's page lists.
+SOURCE_EVIDENCE_LIMIT = 100
 
 STANCE_HEADINGS = {
     Stance.SUPPORTS: "Supports the claim",
@@ -103,7 +110,7 @@ def claim_list(request):
     """
     form = ClaimFilterForm(request.GET)
     parts = ListParts(request)
-    claims = form.filter(Claim.objects.published().for_listing(), kept=parts.kept)
+    claims = form.filter(Revision.objects.current(), kept=parts.kept)
     paginator = CappedPaginator(
         claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS, counted=parts.counted
     )
@@ -123,48 +130,34 @@ def claim_list(request):
     )
 
 
-# What a verdict page lists of its claim, each one query (see claims.prepared).
-PAGE_LISTS = {
-    "caveats": ClaimRead(lambda claim_id: Caveat.objects.filter(claim_id=claim_id)),
-    "events": ClaimRead(
-        lambda claim_id: ReviewEvent.objects.filter(claim_id=claim_id).annotate(
-            actor_first_name=F("actor__first_name")
-        )
-    ),
-    "corrections": ClaimRead(lambda claim_id: Correction.objects.filter(claim_id=claim_id)),
-}
-STATED_ESTIMATES = ClaimRead(
-    lambda claim_id: Estimate.claims.through.objects.filter(claim_id=claim_id).values("pk")
-)
+def current_revision(slug):
+    """The revision readers see under `slug`, or None."""
+    return Revision.objects.current().filter(slug=slug).first()
 
 
-def claim_for_page(claims, slug, evidence=True):
+def moved(slug, to):
     """
-    The claim in `claims` with `slug`, or 404, with what its verdict page
-    lists in a fixed number of queries: its caveats, review events (with each
-    actor's first name as `actor_first_name`), corrections and whether it
-    states an estimate. Without `evidence`, render_claim_page() reads the
-    evidence if it needs it.
+    A 301 to where a claim once published under `slug` is now, `to(new
+    slug)`, or 404: a public address never breaks. The slug is looked up
+    among every claim's revisions; the newest claim to have used it wins.
     """
-    claims = claims.select_related("claimant__affiliation", "appeared_in", "topic")
-    if evidence:
-        claims = claims.prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.with_origins())
-        )
-    claim = get_object_or_404(claims, slug=slug)
-    using = claim._state.db
-    for name, read in PAGE_LISTS.items():
-        preload(claim, name, read.rows(claim.pk, using))
-    claim.states_estimates = STATED_ESTIMATES.exists(claim.pk, using)
-    return claim
+    claims = Revision.objects.filter(slug=slug).values("claim")
+    found = (
+        Revision.objects.current()
+        .filter(claim__in=claims)
+        .order_by("-first_published_at", "-id")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if found is None or found == slug:
+        raise Http404("No such claim.")
+    return HttpResponsePermanentRedirect(to(found))
 
 
 def evidence_context(claim):
-    """What the page's #evidence partial shows: the evidence by stance, and its origins."""
-    if "evidence" in getattr(claim, "_prefetched_objects_cache", {}):
-        evidence = list(claim.evidence.all())
-    else:
-        evidence = list(Evidence.objects.with_origins().filter(claim=claim))
+    """What the page's #evidence partial shows of `claim` (a ClaimRecord): the
+    evidence by stance, and its origins."""
+    evidence = claim.evidence
     by_stance = [
         (stance, heading, [item for item in evidence if item.stance == stance])
         for stance, heading in STANCE_HEADINGS.items()
@@ -178,10 +171,14 @@ def evidence_context(claim):
     }
 
 
-def render_claim_page(request, claim, preview=False):
-    # A preview is of a claim readers cannot see: never from the fragment cache.
+def render_claim_page(request, claim, *, preview=False, version=None):
+    """
+    The verdict page of `claim`, a ClaimRecord: of its current revision, of
+    an earlier one (`version`: what claims/claim_detail.html's version
+    banner shows), or of the draft (`preview`). Only the current revision
+    carries ClaimReview and is for search engines.
+    """
     evidence_html = None if preview else rendered_evidence(request, claim, evidence_context)
-    estimates = stated_estimates(claim)
     return render(
         request,
         "claims/claim_detail.html",
@@ -191,11 +188,11 @@ def render_claim_page(request, claim, preview=False):
             "claim": claim,
             "rating": RATINGS[claim.public_status],
             "canonical_url": absolute_url(claim.get_absolute_url()),
-            # No ClaimReview for a claim nobody has published.
-            "claimreview": None if preview else as_json_ld(claim_review(claim)),
+            "claimreview": None if preview or version else as_json_ld(claim_review(claim)),
             "preview": preview,
-            "stated_estimates": estimates,
-            "revisions": revisions_since(estimates),
+            "version": version,
+            "stated_estimates": claim.estimates,
+            "revisions": revisions_since(claim.estimates),
         },
     )
 
@@ -204,37 +201,126 @@ def render_claim_page(request, claim, preview=False):
 @public_page(shows=lambda slug: [claim_page(slug)])
 def claim_detail(request, slug):
     """
-    The verdict page of one published claim.
+    The verdict page of one published claim, from its current revision; a
+    slug it was published under before answers 301.
 
-    Template: claims/claim_detail.html. Context: claim, rating,
-    evidence_by_stance ((stance, heading, items) for each stance with items),
-    origins (independent origins of the supporting evidence), counted_origins
-    (those besides the claimant's own), canonical_url, claimreview (JSON-LD),
-    preview (False), stated_estimates (the estimates the claim states),
-    revisions (claims.models.figures.Revision: later estimates from the same origin).
+    Template: claims/claim_detail.html. Context: claim (a ClaimRecord),
+    rating, evidence_by_stance ((stance, heading, items) for each stance with
+    items), origins (independent origins of the supporting evidence),
+    counted_origins (those besides the claimant's own), evidence_html (the
+    same, rendered, when the fragment cache has it), canonical_url,
+    claimreview (JSON-LD), preview (False), version (None), stated_estimates
+    (the estimates the revision states), revisions (LaterEstimates: later
+    live estimates from the same origin).
     """
-    claim = claim_for_page(Claim.objects.published(), slug, evidence=False)
-    return render_claim_page(request, claim)
+    revision = current_revision(slug)
+    if revision is None:
+        return moved(slug, lambda found: address("claim_detail", found))
+    return render_claim_page(request, ClaimRecord(revision.document, revision))
+
+
+def shown_revisions(claim_id):
+    """
+    The revisions of a claim readers were shown, oldest first: every one but
+    those recording a withdrawal (published by an Unpublish step, never
+    current, and holding the draft as it stood then).
+    """
+    withdrawal = ReviewEvent.objects.filter(
+        claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
+    )
+    return list(
+        Revision.objects.filter(claim=claim_id).exclude(Exists(withdrawal)).order_by("number")
+    )
+
+
+@require_safe
+@public_page(shows=lambda slug: [claim_page(slug)])
+def claim_versions(request, slug):
+    """
+    Every version of a published claim readers were shown, newest first, each
+    with its date, its public note and its own address. Not for search
+    engines: the verdict page is.
+
+    Template: claims/claim_versions.html. Context: claim (the current
+    revision's ClaimRecord), versions (Revisions, newest first, each with
+    `link`, a ClaimLink as it published the claim).
+    """
+    revision = current_revision(slug)
+    if revision is None:
+        return moved(slug, lambda found: reverse("claim_versions", args=[found]))
+    versions = shown_revisions(revision.claim_id)[::-1]
+    for version in versions:
+        version.link = ClaimLink(version.slug, version.document["headline"], version.rating)
+    response = render(
+        request,
+        "claims/claim_versions.html",
+        {"claim": ClaimRecord(revision.document, revision), "versions": versions},
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@public_page(shows=lambda slug, number: [claim_page(slug)])
+def claim_version(request, slug, number):
+    """
+    One version of a published claim as readers saw it, at its permanent
+    address, with its date, its public note and what changed from the
+    version before (claims.records.record_differences). Not for search
+    engines, and without ClaimReview.
+
+    Template: claims/claim_detail.html, with version: number, published_at,
+    public_note, changes (PartChanges from the version before), previous
+    (its number), replaced_at (when the next version replaced it, or None
+    for the current one), current_url.
+    """
+    revision = current_revision(slug)
+    if revision is None:
+        return moved(slug, lambda found: reverse("claim_version", args=[found, number]))
+    versions = shown_revisions(revision.claim_id)
+    index = next((i for i, shown in enumerate(versions) if shown.number == number), None)
+    if index is None:
+        raise Http404("No such version of this claim.")
+    shown = versions[index]
+    before = versions[index - 1] if index else None
+    following = versions[index + 1] if index + 1 < len(versions) else None
+    version = {
+        "number": shown.number,
+        "published_at": shown.published_at,
+        "public_note": shown.public_note,
+        "previous": before.number if before else None,
+        "changes": record_differences(before.document, shown.document) if before else [],
+        "replaced_at": following.published_at if following else None,
+        "current_url": revision_url(revision),
+    }
+    claim = ClaimRecord(shown.document, shown)
+    response = render_claim_page(request, claim, version=version)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def revision_url(revision):
+    return address("claim_detail", revision.slug)
 
 
 @require_safe
 @never_cache
 def claim_preview(request, slug):
     """
-    An unpublished claim in the verdict page's template, under a "Preview: not
-    published" banner, for the admin's "View on site". Only for staff who can
-    view claims; anyone else gets 404, as for any unpublished claim. Never
-    cached, never indexed. A published claim redirects to its public page.
+    A claim's draft (what readers would see if it were published now) in the
+    verdict page's template, under a "Preview" banner, for the admin's "View
+    on site". Only for staff who can view claims; anyone else gets 404, as
+    for any unpublished claim. Never cached, never indexed.
 
-    Template: claims/claim_detail.html, with preview True and no ClaimReview.
+    Template: claims/claim_detail.html, with preview True and no ClaimReview;
+    claim is ClaimRecord(claim.draft_document()), and published_url the
+    address readers see it at, when they do.
     """
     # Asked before the claim is read: whether it exists is not for others to learn.
     if not can_preview_claims(request.user):
         raise Http404("No such claim.")
-    claim = claim_for_page(Claim.objects.all(), slug)
-    if claim.is_published:
-        return HttpResponseRedirect(claim.get_absolute_url())
-    response = render_claim_page(request, claim, preview=True)
+    claim = get_object_or_404(Claim.objects.all(), slug=slug)
+    response = render_claim_page(request, ClaimRecord(claim.draft_document()), preview=True)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -243,30 +329,64 @@ def claim_preview(request, slug):
 @public_page(shows=lambda slug: [source_page(slug)])
 def source_detail(request, slug):
     """
-    A source's public record: grade, affiliation, the published claims it
-    made and the published claims it serves on as evidence or origin.
+    A source's public record: its own (live) grade, affiliation and siblings,
+    and, as their current revisions publish them, the claims it made and the
+    claims it serves on as evidence or origin.
 
     Template: claims/source_detail.html. Context: source, claims, evidence,
     siblings (other public sources sharing its affiliation).
     """
     source = get_object_or_404(Source.objects.public().select_related("affiliation"), slug=slug)
-    published = Claim.objects.published()
-    claims = list(published.filter(claimant=source).select_related("topic")[:50])
-    evidence = list(
-        Evidence.objects.filter(claim__in=published)
-        .filter(Q(source=source) | Q(origin=source))
-        .select_related("claim", "source", "origin")
-        .order_by("-claim__published_at", "claim__pk", "pk")[:100]
-    )
-    siblings = []
-    if source.affiliation_id:
-        siblings = list(
-            Source.objects.public().filter(affiliation=source.affiliation_id).exclude(pk=source.pk)
-        )
+    current = Revision.objects.current().order_by("-first_published_at", "-id")
+    claims = [
+        ClaimLink(*row)
+        for row in current.filter(claimant_slug=slug).values_list(
+            "slug", KT("document__headline"), "rating"
+        )[:50]
+    ]
     return render(
         request,
         "claims/source_detail.html",
-        {"source": source, "claims": claims, "evidence": evidence, "siblings": siblings},
+        {
+            "source": source,
+            "claims": claims,
+            "evidence": evidence_naming(current, slug),
+            "siblings": public_siblings(source),
+        },
+    )
+
+
+def evidence_naming(revisions, slug):
+    """
+    The first SOURCE_EVIDENCE_LIMIT items of evidence on `revisions` (newest
+    claims first) whose source or origin is the source `slug`, as published,
+    each with `claim`, a ClaimLink to its verdict.
+    """
+    named = revisions.naming([RevisionName.SOURCE], slug).values_list(
+        "slug",
+        KT("document__headline"),
+        "rating",
+        KeyTransform("evidence", "document"),
+    )
+    found = []
+    for claim_slug, headline, rating, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
+        link = ClaimLink(claim_slug, headline, rating)
+        for data in evidence:
+            item = EvidenceRecord(data)
+            if slug in {item.source.slug, item.origin.slug if item.origin else None}:
+                item.claim = link
+                found.append(item)
+        if len(found) >= SOURCE_EVIDENCE_LIMIT:
+            break
+    return found[:SOURCE_EVIDENCE_LIMIT]
+
+
+def public_siblings(source):
+    """The other public sources sharing `source`'s affiliation (its own, live, part)."""
+    if not source.affiliation_id:
+        return []
+    return list(
+        Source.objects.public().filter(affiliation=source.affiliation_id).exclude(pk=source.pk)
     )
 
 
@@ -340,8 +460,12 @@ def claim_reviews(request):
     page, or null on the last one. Each document comes ready-encoded from
     claims.fragments; the JSON is what JsonResponse would write.
     """
-    claims = Claim.objects.published().order_by("-published_at", "-pk").values_list("pk", "slug")
-    page = Paginator(claims, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    revisions = (
+        Revision.objects.current()
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", "digest")
+    )
+    page = Paginator(revisions, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     next_url = None
     if page.has_next():
         next_url = absolute_url(f"{reverse('claim_reviews')}?page={page.next_page_number()}")

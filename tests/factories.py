@@ -135,6 +135,16 @@ def publish_draft(claim, by):
     return revision
 
 
+def publish_changes(claim, by, public_note="We updated this fact-check.", **kwargs):
+    """
+    Take the workflow's Publish changes step on `claim` (read afresh) as `by`:
+    readers see its draft from now on, with `public_note` as the correction.
+    """
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.transition(Action.PUBLISH_CHANGES, by=by, public_note=public_note, **kwargs)
+    return Claim.objects.get(pk=claim.pk)
+
+
 def make_evidence(claim, source, origin=None, **overrides):
     fields = {
         "stance": Stance.SUPPORTS,

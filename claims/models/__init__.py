@@ -22,7 +22,7 @@ from claims.models.content_versions import ContentVersion
 from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Estimate, Figure
 from claims.models.history import Correction, ReviewEvent
-from claims.models.revisions import Revision
+from claims.models.revisions import Revision, RevisionName
 from claims.models.sources import Affiliation, Article, Source, Topic
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Figure",
     "ReviewEvent",
     "Revision",
+    "RevisionName",
     "Source",
     "Topic",
 ]

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 from claims.addresses import address
+from claims.choices import Qualifier
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -28,8 +30,9 @@ from claims.constraints import (
     within_date_bounds,
 )
 from claims.independence import IndependentOrigin, group_by_origin
-from claims.models.claim import Claim
+from claims.models.revisions import RevisionName, estimate_key
 from claims.natural_keys import NaturalKeyManager, SlugNaturalKey
+from claims.records import ClaimLink
 
 EXCERPT_LIMIT = 1000
 NOTE_LIMIT = 2000
@@ -78,17 +81,33 @@ class Figure(SlugNaturalKey):
         return address("figure_detail", self.slug)
 
     def estimates_for_readers(self):
-        """Every estimate, oldest first, with what the public pages show of it:
-        origins, who relayed it, and only the published claims stating it."""
-        return list(
-            self.estimates.select_related("origin__affiliation", "relayed_by").prefetch_related(
-                models.Prefetch(
-                    "claims",
-                    queryset=Claim.objects.published().only("slug", "headline"),
-                    to_attr="published_claims",
-                )
+        """
+        Every estimate, oldest first, with what the public pages show of it:
+        origins, who relayed it, and as `published_claims` the claims whose
+        current revision states it (ClaimLinks, as published), oldest first.
+        """
+        estimates = list(self.estimates.select_related("origin__affiliation", "relayed_by"))
+        keys = {
+            estimate_key(self.slug, estimate.origin.slug, estimate.stated_on.isoformat()): estimate
+            for estimate in estimates
+        }
+        for estimate in estimates:
+            estimate.published_claims = []
+        stating = (
+            RevisionName.objects.filter(
+                kind=RevisionName.ESTIMATE, key__in=keys, revision__is_current=True
+            )
+            .order_by("revision__first_published_at", "revision__id")
+            .values_list(
+                "key",
+                "revision__slug",
+                "revision__rating",
+                KeyTextTransform("headline", "revision__document"),
             )
         )
+        for key, slug, rating, headline in stating:
+            keys[key].published_claims.append(ClaimLink(slug, headline, rating))
+        return estimates
 
     def series(self, estimates=None):
         """
@@ -118,14 +137,6 @@ class OriginSeries(IndependentOrigin):
             if estimate.supersedes_earlier:
                 standing = estimate
         return standing
-
-
-class Qualifier(models.TextChoices):
-    ABOUT = "about", "about"
-    AT_LEAST = "at_least", "at least"
-    MORE_THAN = "more_than", "more than"
-    UP_TO = "up_to", "up to"
-    NONE = "", "(none: the exact number)"
 
 
 # A range already says how uncertain it is; "at least 3,000–4,000" says nothing.
@@ -270,16 +281,12 @@ class Estimate(models.Model):
 
     @property
     def number_text(self):
-        if self.is_range:
-            return f"{self.low:,}–{self.high:,}"
-        return f"{self.low:,}"
+        return Qualifier.number_text(self.low, self.high)
 
     @property
     def value_text(self):
         """The value as a reader says it: 'about 4,700', 'more than 3,000', '4,000–5,000'."""
-        if self.qualifier:
-            return f"{Qualifier(self.qualifier).label} {self.number_text}"
-        return self.number_text
+        return Qualifier.value_text(self.qualifier, self.low, self.high)
 
     @property
     def reporter(self):
@@ -310,11 +317,22 @@ class Estimate(models.Model):
         return self.origin.independence_key == other.origin.independence_key
 
 
-@dataclass(frozen=True)
-class Revision:
-    """A claim states `stated`; the same independent origin has since said `latest`."""
+def published_origin_key(source):
+    """A live source's independence key in the terms a revision records it
+    (claims.records.SourceRecord.independence_key): by slug, not by id."""
+    if source.affiliation_id:
+        return ("affiliation", source.affiliation.slug)
+    return ("source", source.slug)
 
-    stated: Estimate
+
+@dataclass(frozen=True)
+class LaterEstimate:
+    """
+    A claim states `stated` (as its revision published it); the same
+    independent origin has since said `latest` (a live Estimate).
+    """
+
+    stated: object
     latest: Estimate
 
     @property
@@ -323,35 +341,26 @@ class Revision:
 
     @property
     def same_source(self):
-        return self.stated.origin_id == self.latest.origin_id
-
-
-def stated_estimates(claim):
-    """
-    The estimates `claim` states, with their figures and origins: one query,
-    none when the claim was read with `states_estimates` False (as most
-    claims are: see claims.views.claim_for_page).
-    """
-    if getattr(claim, "states_estimates", True) is False:
-        return []
-    return list(claim.estimates.select_related("figure", "origin__affiliation"))
+        return self.stated.origin.slug == self.latest.origin.slug
 
 
 def revisions_since(stated):
     """
-    For each estimate in `stated` (stated_estimates() of a claim), the latest
-    later estimate of the same figure from the same independent origin that
-    supersedes it, as Revisions; empty when there is none. One query.
+    For each estimate in `stated` (a revision's stated estimates,
+    claims.records.StatedEstimateRecord: figure slug, origin and date as
+    published), the latest later live estimate of the same figure from the
+    same independent origin that supersedes it, as LaterEstimates; empty when
+    there is none. One query, none when nothing is stated.
     """
     if not stated:
         return []
     later = list(
         Estimate.objects.filter(
-            figure__in={estimate.figure_id for estimate in stated},
+            figure__slug__in={estimate.figure.slug for estimate in stated},
             stated_on__gt=min(estimate.stated_on for estimate in stated),
             supersedes_earlier=True,
         )
-        .select_related("origin__affiliation")
+        .select_related("figure", "origin__affiliation")
         .order_by("stated_on", "pk")
     )
     revisions = []
@@ -359,10 +368,10 @@ def revisions_since(stated):
         newer = [
             candidate
             for candidate in later
-            if candidate.figure_id == estimate.figure_id
+            if candidate.figure.slug == estimate.figure.slug
             and candidate.stated_on > estimate.stated_on
-            and candidate.same_origin_as(estimate)
+            and published_origin_key(candidate.origin) == estimate.origin.independence_key
         ]
         if newer:
-            revisions.append(Revision(stated=estimate, latest=newer[-1]))
+            revisions.append(LaterEstimate(stated=estimate, latest=newer[-1]))
     return revisions

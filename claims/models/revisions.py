@@ -13,11 +13,12 @@ was changed outside the workflow: in SQL, in the shell or by loaddata.
 
 import hashlib
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
@@ -221,10 +222,56 @@ def as_document(record):
     return json.loads(canonical_json(record))
 
 
+def listing_columns(document):
+    """
+    The columns of a revision copied from its `document`, so that indexes
+    can serve the public lists: its address, rating, topic and claimant, and
+    when its latest correction was published (the feed's corrections).
+    """
+    corrections = [item["published_at"] for item in document["corrections"]]
+    return {
+        "slug": document["slug"],
+        "rating": document["rating"],
+        "topic_slug": document["topic"]["slug"] if document["topic"] else "",
+        "claimant_slug": document["claimant"]["slug"],
+        "corrected_at": datetime.fromisoformat(max(corrections)) if corrections else None,
+    }
+
+
+def estimate_key(figure_slug, origin_slug, stated_on):
+    """An estimate as a revision names it: its natural key, which a restore keeps."""
+    return f"{figure_slug}/{origin_slug}/{stated_on}"
+
+
+def names_in(document):
+    """
+    What a revision's `document` names that has a public page or list of its
+    own, as (kind, key) pairs (RevisionName): its claimant, the sources and
+    origins of its evidence, the figures and estimates it states.
+    """
+    names = {(RevisionName.CLAIMANT, document["claimant"]["slug"])}
+    for item in document["evidence"]:
+        for source in (item["source"], item["origin"]):
+            if source:
+                names.add((RevisionName.SOURCE, source["slug"]))
+    for estimate in document["estimates"]:
+        figure = estimate["figure"]["slug"]
+        names.add((RevisionName.FIGURE, figure))
+        key = estimate_key(figure, estimate["origin"]["slug"], estimate["stated_on"])
+        names.add((RevisionName.ESTIMATE, key))
+    return names
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
         """The revision readers see of each published claim: the one visibility rule."""
         return self.filter(is_current=True)
+
+    def naming(self, kinds, key):
+        """Revisions whose document names `key` as one of `kinds` (RevisionName)."""
+        return self.filter(
+            Exists(RevisionName.objects.filter(revision=OuterRef("pk"), kind__in=kinds, key=key))
+        )
 
 
 class RevisionManager(NaturalKeyManager.from_queryset(RevisionQuerySet)):
@@ -258,6 +305,7 @@ class Revision(models.Model):
     topic_slug = models.SlugField(max_length=100, blank=True, editable=False)
     claimant_slug = models.SlugField(max_length=200, editable=False)
     first_published_at = models.DateTimeField(editable=False)
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RevisionManager()
 
@@ -279,12 +327,36 @@ class Revision(models.Model):
             choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
             length_constraint("public_note", 2_500, "claims_revision_public_note_length"),
         ]
+        # The public list's orders and filters walk these, over current
+        # revisions only (id breaks date ties); a slug readers once saw finds
+        # its claim by the last; the feed's corrections come from the fifth.
         indexes = [
             models.Index(
                 fields=["-first_published_at", "-id"],
                 name="claims_revision_recent",
                 condition=Q(is_current=True),
             ),
+            models.Index(
+                fields=["rating", "-first_published_at", "-id"],
+                name="claims_revision_by_rating",
+                condition=Q(is_current=True),
+            ),
+            models.Index(
+                fields=["topic_slug", "-first_published_at", "-id"],
+                name="claims_revision_by_topic",
+                condition=Q(is_current=True),
+            ),
+            models.Index(
+                fields=["claimant_slug", "-first_published_at", "-id"],
+                name="claims_revision_by_claimant",
+                condition=Q(is_current=True),
+            ),
+            models.Index(
+                F("corrected_at").desc(),
+                name="claims_revision_corrected",
+                condition=Q(is_current=True, corrected_at__isnull=False),
+            ),
+            models.Index(fields=["slug"], name="claims_revision_slug"),
         ]
 
     def __str__(self):
@@ -322,6 +394,7 @@ class Revision(models.Model):
         revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note, base=base)
         revision.is_current = current
         revision.save(force_insert=True)
+        RevisionName.objects.bulk_create(revision.names())
         return revision
 
     @classmethod
@@ -343,16 +416,77 @@ class Revision(models.Model):
             published_at=at,
             published_by=by,
             previous_digest=previous.digest if previous else "",
-            slug=document["slug"],
-            rating=document["rating"],
-            topic_slug=document["topic"]["slug"] if document["topic"] else "",
-            claimant_slug=document["claimant"]["slug"],
             first_published_at=claim.published_at,
+            **listing_columns(document),
         )
         revision.digest = revision.computed_digest()
         return revision
+
+    def names(self):
+        """The RevisionName rows this revision's document calls for, unsaved."""
+        return [
+            RevisionName(revision=self, kind=kind, key=key)
+            for kind, key in sorted(names_in(self.document))
+        ]
 
     def computed_digest(self):
         return chain_digest(
             self.previous_digest, self.number, self.published_at, self.public_note, self.document
         )
+
+
+class RevisionNameManager(NaturalKeyManager):
+    key_lookups = ("revision__claim__slug", "revision__number", "kind", "key")
+
+
+class RevisionName(models.Model):
+    """
+    One thing a revision names that readers reach from elsewhere: a source
+    (as claimant, or on its evidence), a figure or an estimate it states.
+    Written with its revision, from its document (names_in), and never
+    changed: it is the index by which a source's page finds the verdicts
+    naming it, and a figure's page the verdicts stating its estimates.
+    """
+
+    CLAIMANT = "claimant"
+    SOURCE = "source"
+    FIGURE = "figure"
+    ESTIMATE = "estimate"
+    KINDS = [
+        (CLAIMANT, "claimant"),
+        (SOURCE, "evidence source or origin"),
+        (FIGURE, "figure"),
+        (ESTIMATE, "estimate"),
+    ]
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    # A slug, or for an estimate its natural key (estimate_key).
+    key = models.CharField(max_length=450)
+
+    objects = RevisionNameManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "kind", "key"], name="claims_revisionname_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["claimant", "source", "figure", "estimate"]),
+                name="claims_revisionname_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "kind"], name="claims_revisionname_key")]
+
+    def __str__(self):
+        return f"{self.revision}: {self.kind} {self.key}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("What a published revision names is never changed.")
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (*self.revision.natural_key(), self.kind, self.key)
+
+    natural_key.dependencies = ["claims.revision"]

@@ -1,11 +1,13 @@
 """
 Who says what, and where: sources (and the affiliations that decide which of
 them are independent), the articles that carry claims, and the topics claims
-are filed under. What readers may see of them follows from the published claims.
+are filed under. What readers may see of them follows from the published
+revisions: a source or topic is public while a current revision names it.
 """
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
 
 from claims.addresses import address
 from claims.choices import Reliability, SourceKind
@@ -19,12 +21,18 @@ from claims.constraints import (
     within_date_bounds,
 )
 from claims.models.claim import Claim
-from claims.models.evidence import Evidence
+from claims.models.revisions import Revision, RevisionName
 from claims.natural_keys import SlugNaturalKey, SlugNaturalKeyManager
 
 
-def published_claims():
-    return Claim.objects.published()
+def published_name(path, **naming):
+    """
+    The name readers see of a row, as the newest current revision naming it
+    (`naming`: its filter, e.g. topic_slug=OuterRef("slug")) has it at `path`
+    in its document: a rename shows once a revision publishes it.
+    """
+    newest = Revision.objects.current().filter(**naming).order_by("-first_published_at", "-id")
+    return Subquery(newest.values(name=KT(path))[:1])
 
 
 class Grouping(SlugNaturalKey):
@@ -47,8 +55,14 @@ class Affiliation(Grouping):
 
 class TopicQuerySet(models.QuerySet):
     def public(self):
-        """Topics readers may see: each files at least one published claim."""
-        return self.filter(Exists(published_claims().filter(topic=OuterRef("pk"))))
+        """Topics readers may see: each files at least one current revision."""
+        return self.filter(Exists(Revision.objects.current().filter(topic_slug=OuterRef("slug"))))
+
+    def with_published_names(self):
+        """Each topic with `published_name`, its name as readers see it (published_name())."""
+        return self.annotate(
+            published_name=published_name("document__topic__name", topic_slug=OuterRef("slug"))
+        )
 
 
 class Topic(Grouping):
@@ -60,18 +74,25 @@ class Topic(Grouping):
 
 class SourceQuerySet(models.QuerySet):
     def public(self):
-        """Sources readers may see: each is the claimant of, or evidence on, a published claim."""
-        published = published_claims()
-        on_published = Evidence.objects.filter(claim__in=published)
-        return self.filter(
-            Exists(published.filter(claimant=OuterRef("pk")))
-            | Exists(on_published.filter(source=OuterRef("pk")))
-            | Exists(on_published.filter(origin=OuterRef("pk")))
+        """Sources readers may see: each is named by a current revision, as its
+        claimant or on its evidence (source or origin)."""
+        names = RevisionName.objects.filter(
+            kind__in=[RevisionName.CLAIMANT, RevisionName.SOURCE],
+            key=OuterRef("slug"),
+            revision__is_current=True,
         )
+        return self.filter(Exists(names))
 
     def public_claimants(self):
-        """Sources readers see as the claimant of a published claim."""
-        return self.filter(Exists(published_claims().filter(claimant=OuterRef("pk"))))
+        """Sources readers see as the claimant of a current revision, each with
+        `published_name`, its name as the newest of them has it."""
+        return self.filter(
+            Exists(Revision.objects.current().filter(claimant_slug=OuterRef("slug")))
+        ).annotate(
+            published_name=published_name(
+                "document__claimant__name", claimant_slug=OuterRef("slug")
+            )
+        )
 
 
 class Source(SlugNaturalKey):

@@ -21,6 +21,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CASUALTIES_FIGURE = f"/figures/{FIGURE.casualties}/"
 DEATHS_FIGURE = f"/figures/{FIGURE.deaths}/"
 DEATHS_VERDICT = f"/claims/{CLAIM.deaths}/"
+# Its second version, with what changed from the first.
+DEATHS_VERSION = f"/claims/{CLAIM.deaths}/versions/2/"
 WIDTHS = [(1280, 900), (390, 844)]
 
 
@@ -33,7 +35,7 @@ def require(present, what):
     pytest.skip(reason)
 
 
-@pytest.mark.parametrize("path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT])
+@pytest.mark.parametrize("path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT, DEATHS_VERSION])
 @pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_axe_finds_no_violation(desk, browser, live_server, path, width, height):
     require(AXE.exists(), "axe-core")

@@ -2,8 +2,8 @@
 Parts of pages kept in the cache while rendering (claims.fragments) are never
 older than the page around them: a card changes with what it shows, the
 filter form, the number of matches and a search's matches with the list's
-content version, a ClaimReview document with its claim's, even with the page
-cache off.
+content version; a card, a ClaimReview document and a verdict page's evidence
+sections with the revision they show, even with the page cache off.
 """
 
 import json
@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.fragments import ListParts
-from claims.models import Claim, Source, Topic
-from tests.factories import page_text
+from claims.models import Claim, Revision, RevisionName, Source, Topic
+from tests.factories import make_published_claim, page_text, publish_changes
 from tests.seed import CLAIM, SOURCE
 
 
@@ -45,15 +45,17 @@ def test_a_card_changes_with_the_claim_it_shows(client, fragments_only, settings
     assert Claim.objects.get(slug=CLAIM.kursk).status == "in_review"
 
 
-def test_a_card_changes_with_its_claimants_name(client, fragments_only, settings):
-    client.get("/")
+def test_a_card_changes_with_its_claimants_name_once_published(client, fragments_only, settings):
+    before = page_text(client.get("/"))
     nis = Source.objects.get(slug=SOURCE.nis)
     nis.name = "South Korea's spy agency"
     nis.save()
+    assert page_text(client.get("/")) == before == page_text(fresh(client, settings, "/"))
+    publish_changes(Claim.objects.get(slug=CLAIM.kursk), fragments_only, "The NIS was renamed.")
     page = page_text(client.get("/"))
     assert "South Korea's spy agency" in page
     assert page == page_text(fresh(client, settings, "/"))
-    assert Claim.objects.published().filter(claimant__name="South Korea's spy agency").exists()
+    assert Revision.objects.current().filter(claimant_slug=SOURCE.nis).count() == 3
 
 
 def test_the_filter_form_changes_with_the_topics_of_published_claims(
@@ -62,12 +64,10 @@ def test_the_filter_form_changes_with_the_topics_of_published_claims(
     topic = Topic.objects.create(name="Sanctions", slug="sanctions")
     assert "Sanctions" not in page_text(client.get("/"))
     claim = Claim.objects.get(slug=CLAIM.kursk)
-    claim.revise(
-        by=fragments_only,
-        changes={"topic": topic},
-        note="Filed under sanctions.",
-        public_note="We filed this claim under sanctions.",
-    )
+    claim.topic = topic
+    claim.save()
+    assert "Sanctions" not in page_text(client.get("/?verdict=corroborated"))
+    publish_changes(claim, fragments_only, "We filed this claim under sanctions.")
     page = client.get("/?verdict=corroborated").content.decode()
     assert '<option value="sanctions">Sanctions</option>' in page
     assert page_text(client.get("/?verdict=corroborated")) == page_text(
@@ -95,12 +95,15 @@ def test_claims_json_is_what_json_response_would_write(client, fragments_only):
     assert document["count"] == Claim.objects.published().count() == 4
 
 
-def test_the_evidence_sections_change_with_the_claims_evidence(client, fragments_only, settings):
+def test_the_evidence_sections_change_with_the_published_evidence(client, fragments_only, settings):
     path = f"/claims/{CLAIM.casualties}/"
-    client.get(path)
-    item = Claim.objects.get(slug=CLAIM.casualties).evidence.first()
+    before = page_text(client.get(path))
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    item = claim.evidence.first()
     item.title = "Lawmakers relay the NIS figure"
     item.save()
+    assert page_text(client.get(path)) == before == page_text(fresh(client, settings, path))
+    publish_changes(claim, fragments_only, "We retitled a report.")
     page = page_text(client.get(path))
     assert "Lawmakers relay the NIS figure" in page
     assert page == page_text(fresh(client, settings, path))
@@ -156,3 +159,25 @@ def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
     assert len(version_reads) == 1
     assert response.status_code == 200
     assert [claim.slug for claim in response.context["page_obj"]] == [CLAIM.kursk]
+
+
+def test_a_fragment_is_never_served_for_another_revision_given_its_id_again(
+    client, fragments_only, editor
+):
+    # A restore or a refilled database gives ids again, while Redis keeps what it held.
+    revision = Revision.objects.current().get(slug=CLAIM.sympathisers)
+    client.get("/")
+    client.get("/claims.json")
+    client.get(revision.claim.get_absolute_url())
+    RevisionName.objects.filter(revision=revision).delete()
+    Revision.objects.filter(pk=revision.pk).delete()
+    other = make_published_claim(
+        editor, slug="reused", headline="Another claim under a reused id", topic=None
+    )
+    given = Revision.objects.get(claim=other).pk
+    Revision.objects.filter(pk=given).update(id=revision.pk)
+    RevisionName.objects.filter(revision_id=given).update(revision_id=revision.pk)
+    assert "Another claim under a reused id" in page_text(client.get("/"))
+    reviews = client.get("/claims.json").json()["claimReviews"]
+    assert "Another claim under a reused id" in [review["claimReviewed"] for review in reviews]
+    assert Revision.objects.get(pk=revision.pk).claim == other

@@ -1,6 +1,8 @@
 """
-With the page cache on, readers see every change at once: workflow steps,
-publication, corrections and edits made in the admin.
+With the page cache on, readers see every published change at once: workflow
+steps, publication and the changes a publisher publishes. Edits made in the
+admin are drafts: no public page shows them until they are published, and
+then every page does at once.
 """
 
 import json
@@ -8,10 +10,11 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.choices import CaveatKind, ClaimStatus
 from claims.models import Affiliation, Article, Caveat, Claim, Correction, Source, Topic
-from tests.factories import claim_form_data, make_claim, make_source, page_text
+from tests.factories import claim_form_data, make_claim, make_source, page_text, publish_changes
 from tests.seed import AFFILIATION, ARTICLE, CLAIM, SOURCE, TOPIC
 
 CASUALTIES = f"/claims/{CLAIM.casualties}/"
@@ -33,6 +36,12 @@ def seed_reviewer(seed):
 def warm(client, *paths):
     """Read each page once, so that the next read comes from the cache."""
     return {path: page_text(client.get(path)) for path in paths}
+
+
+def published(slug, publisher, committed):
+    """Publish the draft of the claim `slug` through the workflow, committed."""
+    with committed():
+        publish_changes(Claim.objects.get(slug=slug), publisher, "We updated this fact-check.")
 
 
 def claim_reviews(client):
@@ -176,8 +185,47 @@ def test_changes_published_in_the_admin_show_at_once(
     assert Claim.objects.get(pk=claim.pk).current_revision().document["headline"] == headline
 
 
-def test_an_admin_edit_of_a_claims_context_shows_at_once(
-    seed, client, page_cache, seed_reviewer, committed
+def test_a_correction_written_outside_the_workflow_shows_nowhere(
+    seed, client, page_cache, committed
+):
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    before = warm(client, CASUALTIES, "/feed/", "/claims.json")
+    with committed():
+        Correction.objects.create(
+            claim=claim,
+            kind="correction",
+            note="The briefing was on Thursday, not Wednesday.",
+            published_at=timezone.now(),
+        )
+    assert warm(client, CASUALTIES, "/feed/", "/claims.json") == before
+    assert "Thursday, not Wednesday" not in json.dumps(claim_reviews(client)[claim.headline])
+    assert Correction.objects.filter(claim=claim, kind="correction").count() == 1
+
+
+def test_an_admin_edit_of_a_claims_headline_shows_once_published(
+    seed, client, page_cache, seed_reviewer, publisher, committed
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    before = warm(client, KURSK, "/", "/claims.json")
+    client.force_login(seed_reviewer)
+    headline = "North Korean troops fight for Russia in Kursk"
+    with committed():
+        response = client.post(
+            reverse("admin:claims_claim_change", args=[claim.pk]),
+            claim_form_data(claim, headline=headline),
+        )
+    assert response.status_code == 302
+    client.logout()
+    assert warm(client, KURSK, "/", "/claims.json") == before
+    published(CLAIM.kursk, publisher, committed)
+    assert headline in page_text(client.get(KURSK))
+    assert headline in page_text(client.get("/"))
+    assert headline in claim_reviews(client)
+    assert Claim.objects.get(pk=claim.pk).headline == headline
+
+
+def test_an_admin_edit_of_a_claims_context_shows_once_published(
+    seed, client, page_cache, seed_reviewer, publisher, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.kursk)
     warm(client, KURSK)
@@ -189,14 +237,15 @@ def test_an_admin_edit_of_a_claims_context_shows_at_once(
         )
     assert response.status_code == 302
     client.logout()
+    assert "Both governments had denied it for months." not in page_text(client.get(KURSK))
+    published(CLAIM.kursk, publisher, committed)
     assert "Both governments had denied it for months." in page_text(client.get(KURSK))
     assert Claim.objects.get(pk=claim.pk).context == "Both governments had denied it for months."
 
 
-def test_an_admin_edit_of_evidence_shows_at_once(
-    seed, client, page_cache, seed_reviewer, committed
+def test_an_admin_edit_of_evidence_shows_once_published(
+    seed, client, page_cache, seed_reviewer, publisher, committed
 ):
-    # Evidence changes only while no verdict stands: the 4,700 claim is unverified.
     claim = Claim.objects.get(slug=CLAIM.casualties)
     item = claim.evidence.first()
     warm(client, CASUALTIES)
@@ -208,13 +257,15 @@ def test_an_admin_edit_of_evidence_shows_at_once(
         )
     assert response.status_code == 302
     client.logout()
+    assert "Lawmakers relay the NIS figure" not in page_text(client.get(CASUALTIES))
+    published(CLAIM.casualties, publisher, committed)
     assert claim.evidence.all()[0].pk == item.pk
     assert "Lawmakers relay the NIS figure" in page_text(client.get(CASUALTIES))
     assert claim.evidence.filter(title="Lawmakers relay the NIS figure").count() == 1
 
 
-def test_an_admin_edit_of_a_caveat_shows_at_once(
-    seed, client, page_cache, seed_reviewer, committed
+def test_an_admin_edit_of_a_caveat_shows_once_published(
+    seed, client, page_cache, seed_reviewer, publisher, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.casualties)
     warm(client, CASUALTIES)
@@ -226,6 +277,8 @@ def test_an_admin_edit_of_a_caveat_shows_at_once(
         )
     assert response.status_code == 302
     client.logout()
+    assert "Only the NIS has counted." not in page_text(client.get(CASUALTIES))
+    published(CLAIM.casualties, publisher, committed)
     assert "Only the NIS has counted." in page_text(client.get(CASUALTIES))
     assert claim.caveats.filter(text="Only the NIS has counted.").exists()
 
@@ -239,19 +292,40 @@ def admin_change_data(client, model, obj, **changes):
     return url, {**data, **changes}
 
 
+# A source's own page shows its own record at once; what a verdict shows of
+# it (and of an affiliation, topic or article) changes once the claims naming
+# it are published again (`published`: those claims).
 @pytest.mark.parametrize(
-    ("model", "slug", "field", "value", "path"),
+    ("model", "slug", "field", "value", "path", "claims"),
     [
-        (Source, SOURCE.nis, "name", "South Korea's spy agency", CASUALTIES),
-        (Source, SOURCE.nis, "name", "South Korea's spy agency", f"/sources/{SOURCE.nis}/"),
-        (Source, SOURCE.nis, "name", "South Korea's spy agency", "/"),
-        (Affiliation, AFFILIATION.south_korea, "name", "Seoul government", CASUALTIES),
-        (Topic, TOPIC.north_korea_russia, "name", "Pyongyang and Moscow", KURSK),
-        (Article, ARTICLE.nis_casualties, "title", "NIS: 4,700 casualties", KURSK),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", f"/sources/{SOURCE.nis}/", []),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", CASUALTIES, [CLAIM.casualties]),
+        (Source, SOURCE.nis, "name", "South Korea's spy agency", "/", [CLAIM.kursk]),
+        (
+            Affiliation,
+            AFFILIATION.south_korea,
+            "name",
+            "Seoul government",
+            CASUALTIES,
+            [CLAIM.casualties],
+        ),
+        (Topic, TOPIC.north_korea_russia, "name", "Pyongyang and Moscow", KURSK, [CLAIM.kursk]),
+        (Article, ARTICLE.nis_casualties, "title", "NIS: 4,700 casualties", KURSK, [CLAIM.kursk]),
     ],
 )
-def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
-    seed, client, page_cache, seed_reviewer, committed, model, slug, field, value, path
+def test_an_admin_edit_of_what_a_page_shows_appears_once_published(
+    seed,
+    client,
+    page_cache,
+    seed_reviewer,
+    publisher,
+    committed,
+    model,
+    slug,
+    field,
+    value,
+    path,
+    claims,
 ):
     obj = model.objects.get(slug=slug)
     assert value not in warm(client, path)[path]
@@ -261,12 +335,16 @@ def test_an_admin_edit_of_what_a_page_shows_appears_at_once(
         response = client.post(url, data)
     assert response.status_code == 302
     client.logout()
+    if claims:
+        assert value not in page_text(client.get(path))
+    for claim in claims:
+        published(claim, publisher, committed)
     assert value in page_text(client.get(path))
     assert getattr(model.objects.get(pk=obj.pk), field) == value
 
 
-def test_a_caveat_removed_in_the_admin_disappears_at_once(
-    seed, client, page_cache, seed_reviewer, committed
+def test_a_caveat_removed_in_the_admin_disappears_once_published(
+    seed, client, page_cache, seed_reviewer, publisher, committed
 ):
     claim = Claim.objects.get(slug=CLAIM.casualties)
     caveat = claim.caveats.first()
@@ -279,6 +357,8 @@ def test_a_caveat_removed_in_the_admin_disappears_at_once(
         )
     assert response.status_code == 302
     client.logout()
+    assert caveat.text in page_text(client.get(CASUALTIES))
+    published(CLAIM.casualties, publisher, committed)
     assert caveat.text not in page_text(client.get(CASUALTIES))
     assert not Caveat.objects.filter(pk=caveat.pk).exists()
 
@@ -290,8 +370,8 @@ def test_a_published_correction_cannot_be_deleted_in_the_admin(
     claim.reopen(by=seed_reviewer, note="Checking the new report.", public_note="Re-checking.")
     correction = claim.corrections.get()
     assert correction.note in warm(client, KURSK)[KURSK]
-    client.force_login(get_user_model().objects.create_superuser("root", password="root-pw-1"))
     url = reverse("admin:claims_correction_delete", args=[correction.pk])
+    client.force_login(seed_reviewer)
     with committed():
         response = client.post(url, {"post": "yes"})
     assert response.status_code == 403

@@ -13,8 +13,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from claims.caching import RECENT_PAGES, current_versions, page_cache_key
-from claims.models import Claim, ContentVersion
-from tests.factories import page_text
+from claims.models import Claim, ContentVersion, Revision
+from tests.factories import page_text, publish_changes
 from tests.seed import CLAIM
 
 KURSK = f"/claims/{CLAIM.kursk}/"
@@ -55,6 +55,7 @@ def test_a_page_in_this_processs_memo_is_not_served_after_a_change(
     # the memo and the shared cache still hold the old page.
     ContentVersion.objects.filter(name="public").update(token="changed-elsewhere")
     Claim.objects.filter(slug=CLAIM.kursk).update(is_published=False)
+    Revision.objects.filter(slug=CLAIM.kursk).update(is_current=False)
     assert RECENT_PAGES.get(key) is not None
     assert cache.get(key) is not None
     assert client.get(KURSK).status_code == 404
@@ -108,7 +109,9 @@ def test_a_page_never_echoes_a_parameter_it_does_not_read(seed, client, page_cac
     assert Claim.objects.published().count() == 4
 
 
-def test_a_staff_name_change_in_the_admin_retires_cached_pages(seed, client, page_cache):
+def test_a_staff_name_change_shows_with_the_next_published_revision(
+    seed, client, page_cache, publisher
+):
     assert "Corroborated by Daniel" in page_text(client.get(KURSK))
     root = get_user_model().objects.create_superuser("root", password="root-password-1")
     reviewer = get_user_model().objects.get(username="reviewer")
@@ -122,5 +125,11 @@ def test_a_staff_name_change_in_the_admin_retires_cached_pages(seed, client, pag
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     client.logout()
+    # The timeline names each step's actor as the revision published it.
+    assert "Corroborated by Daniel" in page_text(client.get(KURSK))
+    claim = kursk()
+    claim.context = "Both governments had denied it for months."
+    claim.save()
+    publish_changes(claim, publisher, "We added what both governments had said.")
     assert "Corroborated by Femi" in page_text(client.get(KURSK))
     assert get_user_model().objects.get(pk=reviewer.pk).first_name == "Femi"

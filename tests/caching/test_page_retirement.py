@@ -1,8 +1,9 @@
 """
 A change retires the cached pages that show what it changed, and only those:
-an edit to one claim leaves every other claim's verdict page cached, while
-each page that shows the edited claim is rendered again. Source edits,
-figure estimates, restores and shell edits retire what they show too.
+publishing a revision of one claim leaves every other claim's verdict page
+cached, while each page that shows the claim is rendered again. A draft edit
+retires nothing, since no public page shows it. Source edits (their own
+pages), figure estimates, restores and shell edits retire what they show too.
 """
 
 import json
@@ -17,9 +18,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims.caching import cached_page, current_versions, page_cache_key
-from claims.choices import CaveatKind, ClaimStatus
+from claims.choices import Action, CaveatKind, ClaimStatus
 from claims.models import Caveat, Claim, ContentVersion, Estimate, Evidence, Figure, Source
-from tests.factories import page_text
+from tests.factories import make_published_claim, make_source, page_text, publish_changes
 from tests.seed import CLAIM, FIGURE, SOURCE
 
 CASUALTIES = f"/claims/{CLAIM.casualties}/"
@@ -64,12 +65,19 @@ def fresh_render(client, settings, path, **headers):
 
 
 def revise_headline(claim, publisher):
-    claim.revise(
+    """Draft a new headline, then publish it (the seed's claims were entered by its editor)."""
+    claim.headline = NEW_HEADLINE
+    claim.save()
+    claim.transition(
+        Action.PUBLISH_CHANGES,
         by=publisher,
-        changes={"headline": NEW_HEADLINE},
         note="Shorter.",
         public_note="We shortened the headline.",
     )
+
+
+def versions():
+    return dict(ContentVersion.objects.values_list("name", "token"))
 
 
 def test_an_edit_to_one_claim_leaves_another_claims_page_cached(
@@ -104,7 +112,7 @@ PAGES_SHOWING_THE_CLAIM = {
 
 
 @pytest.mark.parametrize("kind", PAGES_SHOWING_THE_CLAIM)
-def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
+def test_a_published_revision_retires_each_page_that_shows_the_claim(
     seed, client, page_cache, settings, seed_publisher, kind
 ):
     path, shown = PAGES_SHOWING_THE_CLAIM[kind]
@@ -122,7 +130,26 @@ def test_an_edit_to_a_claim_retires_each_page_that_shows_it(
     assert Claim.objects.get(slug=CLAIM.casualties).headline == NEW_HEADLINE
 
 
-def test_an_edit_to_a_claim_retires_the_sitemap(seed, client, page_cache, settings, seed_publisher):
+def test_a_draft_edit_retires_no_page(seed, client, page_cache, editor):
+    paths = [path for path, _ in PAGES_SHOWING_THE_CLAIM.values()]
+    for path in paths:
+        client.get(path)
+    before = versions()
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    claim.headline = NEW_HEADLINE
+    claim.save()
+    Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="Nobody else has counted.")
+    Evidence.objects.filter(claim=claim).update(title="Retitled")
+    Estimate.objects.filter(figure__slug=FIGURE.deaths).first().claims.add(claim)
+    assert versions() == before
+    for path in paths:
+        assert served_from_cache(client, path), path
+    assert Claim.objects.get(pk=claim.pk).has_draft_changes()
+
+
+def test_unpublishing_a_claim_retires_the_sitemap(
+    seed, client, page_cache, settings, seed_publisher
+):
     client.get("/sitemap.xml")
     before = client.get("/sitemap-claims.xml").content
     claim = Claim.objects.get(slug=CLAIM.casualties)
@@ -135,23 +162,26 @@ def test_an_edit_to_a_claim_retires_the_sitemap(seed, client, page_cache, settin
     assert not Claim.objects.get(pk=claim.pk).is_published
 
 
-def test_a_source_edit_retires_the_pages_that_show_it_and_no_other(seed, client, page_cache):
-    shown = [CASUALTIES, KURSK, f"/sources/{SOURCE.nis}/", "/"]
-    for path in [*shown, SYMPATHISERS, f"/sources/{SOURCE.unnamed_commenter}/"]:
+def test_a_source_edit_retires_its_own_page_and_no_verdict_shows_it(seed, client, page_cache):
+    untouched = [KURSK, "/", SYMPATHISERS, f"/sources/{SOURCE.unnamed_commenter}/"]
+    for path in [f"/sources/{SOURCE.nis}/", CASUALTIES, *untouched]:
         client.get(path)
     nis = Source.objects.get(slug=SOURCE.nis)
     nis.name = "South Korea's spy agency"
     nis.save()
-    for path in shown:
-        assert not is_cached(path), path
-    for path in shown:
-        assert "South Korea's spy agency" in page_text(client.get(path)), path
-    assert served_from_cache(client, SYMPATHISERS)
-    assert served_from_cache(client, f"/sources/{SOURCE.unnamed_commenter}/")
+    assert not is_cached(f"/sources/{SOURCE.nis}/")
+    assert "South Korea's spy agency" in page_text(client.get(f"/sources/{SOURCE.nis}/"))
+    # Its estimates' figures compare later estimates on the verdicts stating them:
+    # those are rendered again, and still name the claimant as published.
+    assert "South Korea's spy agency" not in page_text(client.get(CASUALTIES))
+    for path in untouched:
+        assert served_from_cache(client, path), path
     assert Source.objects.get(slug=SOURCE.nis).name == "South Korea's spy agency"
 
 
-def test_a_new_source_retires_no_page_until_a_published_claim_names_it(seed, client, page_cache):
+def test_a_new_source_retires_no_page_until_a_published_revision_names_it(
+    seed, client, page_cache, seed_publisher
+):
     pages = [CASUALTIES, f"/sources/{SOURCE.nis}/", "/"]
     for path in pages:
         client.get(path)
@@ -170,6 +200,9 @@ def test_a_new_source_retires_no_page_until_a_published_claim_names_it(seed, cli
     Evidence.objects.create(
         claim=claim, source=added, origin=nis, stance="supports", title="Press office note"
     )
+    assert dict(ContentVersion.objects.values_list("name", "token")) == versions
+    assert client.get("/sources/nis-press-office/").status_code == 404
+    publish_changes(claim, seed_publisher, "We added the press office's note.")
     assert "NIS press office" in page_text(client.get(CASUALTIES))
     assert "NIS press office" in page_text(client.get(f"/sources/{SOURCE.nis}/"))
     assert client.get("/sources/nis-press-office/").status_code == 200
@@ -181,8 +214,10 @@ def test_an_affiliation_edit_retires_the_pages_of_its_sources(seed, client, page
     north_korea = Source.objects.get(slug=SOURCE.kcna).affiliation
     north_korea.name = "Government of the DPRK"
     north_korea.save()
-    assert "Government of the DPRK" in page_text(client.get(KURSK))
     assert "Government of the DPRK" in page_text(client.get(f"/sources/{SOURCE.kcna}/"))
+    # The verdict names origins as its revision published them.
+    assert served_from_cache(client, KURSK)
+    assert "Government of the DPRK" not in page_text(client.get(KURSK))
     assert served_from_cache(client, SYMPATHISERS)
     assert Source.objects.get(slug=SOURCE.kcna).affiliation.name == "Government of the DPRK"
 
@@ -212,27 +247,37 @@ def test_a_figures_new_estimate_retires_its_page_and_the_verdict_pages_stating_i
     assert figure.estimates.filter(low=6_100).exists()
 
 
-def test_stating_an_estimate_retires_the_claims_page_and_the_figures(seed, client, page_cache):
+def test_publishing_a_stated_estimate_retires_the_claims_page_and_the_figures(
+    seed, client, page_cache, seed_publisher
+):
     figure_page = f"/figures/{FIGURE.deaths}/"
     for path in [figure_page, KURSK, SYMPATHISERS]:
         client.get(path)
     estimate = Estimate.objects.filter(figure__slug=FIGURE.deaths).first()
     estimate.claims.add(Claim.objects.get(slug=CLAIM.kursk))
+    assert served_from_cache(client, figure_page) and served_from_cache(client, KURSK)
+    publish_changes(
+        Claim.objects.get(slug=CLAIM.kursk), seed_publisher, "We added the estimate it states."
+    )
     assert not is_cached(figure_page) and not is_cached(KURSK)
     assert "North Korea has sent troops" in page_text(client.get(figure_page))
     assert served_from_cache(client, SYMPATHISERS)
     assert estimate.claims.filter(slug=CLAIM.kursk).exists()
 
 
-def test_shell_edits_retire_the_pages_that_show_them(seed, client, page_cache, settings):
+def test_a_revision_retires_the_pages_of_the_sources_it_stops_naming(
+    seed, client, page_cache, settings, seed_publisher
+):
     for path in [CASUALTIES, KURSK, f"/sources/{SOURCE.rok_lawmakers}/"]:
         client.get(path)
     claim = Claim.objects.get(slug=CLAIM.casualties)
     Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, text="Nobody else has counted.")
-    assert "Nobody else has counted." in page_text(client.get(CASUALTIES))
     item = Evidence.objects.filter(claim=claim, source__slug=SOURCE.rok_lawmakers).first()
     item.source = Source.objects.get(slug=SOURCE.kbs)
     item.save()
+    assert "Nobody else has counted." not in page_text(client.get(CASUALTIES))
+    publish_changes(claim, seed_publisher, "We corrected who reported the briefing.")
+    assert "Nobody else has counted." in page_text(client.get(CASUALTIES))
     # The item left the lawmakers' page: their page is retired with the claim's.
     assert not is_cached(f"/sources/{SOURCE.rok_lawmakers}/")
     for path in [f"/sources/{SOURCE.rok_lawmakers}/", f"/sources/{SOURCE.kbs}/"]:
@@ -254,7 +299,9 @@ def test_a_restore_retires_every_page(seed, client, page_cache, tmp_path):
     fixture.write_text(json.dumps(nis))
     call_command("loaddata", str(fixture), verbosity=0)
     assert not is_cached(CASUALTIES) and not is_cached(SYMPATHISERS)
-    assert "National Intelligence Service (restored)" in page_text(client.get(CASUALTIES))
+    assert "National Intelligence Service (restored)" in page_text(
+        client.get(f"/sources/{SOURCE.nis}/")
+    )
     assert Source.objects.get(slug=SOURCE.nis).name == "National Intelligence Service (restored)"
 
 
@@ -284,11 +331,9 @@ def test_a_shell_edit_outside_any_transaction_retires_the_pages_that_show_it(
     transactional_db, client, page_cache, editor
 ):
     """In a shell's autocommit the edit commits first; its pages are retired right after."""
-    from tests.factories import make_published_claim, make_source
-
     agency = make_source("Agency", affiliation="Government A")
-    claim = make_published_claim(editor, claimant=agency, headline="The agency says so")
-    path = claim.get_absolute_url()
+    make_published_claim(editor, claimant=agency, headline="The agency says so")
+    path = agency.get_absolute_url()
     assert "Agency" in page_text(client.get(path))
     assert is_cached(path)
     agency.name = "The Agency"
@@ -299,4 +344,5 @@ def test_a_shell_edit_outside_any_transaction_retires_the_pages_that_show_it(
     assert not is_cached(path)
     page = page_text(client.get(path))
     assert "The Agency" in page
+    assert "Government of A" in page
     assert Source.objects.get(pk=agency.pk).name == "The Agency"

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from claims.models import Caveat, Claim, Source
+from tests.factories import publish_changes
 from tests.seed import CLAIM, SOURCE
 
 PUBLIC_URLS = [
@@ -57,21 +58,22 @@ def test_the_etag_is_stable_while_the_page_is_unchanged(seed, client):
     assert client.get(url)["ETag"] == client.get(url)["ETag"]
 
 
-def test_the_etag_changes_whenever_the_page_does(seed, client):
+def test_the_etag_changes_whenever_the_page_does(seed, client, publisher):
     url = f"/claims/{CLAIM.casualties}/"
-    before = client.get(url)["ETag"]
-    Caveat.objects.create(
-        claim=Claim.objects.get(slug=CLAIM.casualties),
-        kind="other",
-        text="A new open question.",
-    )
+    source_url = f"/sources/{SOURCE.rok_lawmakers}/"
+    before, source_before = client.get(url)["ETag"], client.get(source_url)["ETag"]
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    Caveat.objects.create(claim=claim, kind="other", text="A new open question.")
+    # A draft changes no page, so no tag.
+    assert client.get(url)["ETag"] == before
+    publish_changes(claim, publisher, "We added an open question.")
     after_caveat = client.get(url)["ETag"]
-    # A source's grade changes the page without touching the claim row.
+    # A source's grade changes its own page without touching any claim.
     source = Source.objects.get(slug=SOURCE.rok_lawmakers)
     source.reliability = "B"
     source.save()
-    after_grade = client.get(url)["ETag"]
-    assert len({before, after_caveat, after_grade}) == 3
+    assert len({before, after_caveat}) == 2
+    assert client.get(source_url)["ETag"] != source_before
 
 
 def test_the_htmx_fragment_and_the_page_have_different_etags(seed, client):

@@ -34,7 +34,7 @@ DOMAIN = {
 }
 # What serves readers from the cache sits above the domain and learns of
 # changes from the models' signals.
-CACHE_LAYER = {"claims.caching", "claims.page_versions", "claims.fragments", "claims.prepared"}
+CACHE_LAYER = {"claims.caching", "claims.page_versions", "claims.fragments"}
 
 
 def module_name(path):

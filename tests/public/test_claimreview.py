@@ -9,7 +9,7 @@ from claims.choices import ClaimStatus, SourceKind
 from claims.models import Article, Claim, Correction
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from tests.claimreview_documents import SCHEMA, claimreview_of, validator
-from tests.factories import make_published_claim, make_source
+from tests.factories import make_published_claim, make_source, publish_draft
 from tests.seed import CLAIM
 
 
@@ -99,6 +99,9 @@ def test_claimant_appearance_and_corrections_are_described(editor, client):
         verdict_summary="It did not happen.",
     )
     Correction.objects.create(claim=claim, kind="correction", note="The interview was in March.")
+    # Readers see the correction once a revision publishes it.
+    assert "correction" not in claimreview_of(client, claim.slug)
+    publish_draft(claim, editor)
     document = claimreview_of(client, claim.slug)
     validator.validate(document)
     assert document["itemReviewed"] == {

@@ -6,7 +6,13 @@ import pytest
 
 from claims.models import Claim, Correction, Source
 from claims.sitemaps import ClaimSitemap
-from tests.factories import make_claim, make_published_claim, page_text, sitemap_pages
+from tests.factories import (
+    make_claim,
+    make_published_claim,
+    page_text,
+    publish_changes,
+    sitemap_pages,
+)
 from tests.seed import CLAIM, FIGURE, SOURCE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -73,18 +79,27 @@ def test_the_feed_lists_exactly_the_published_claims_newest_first(seed, client, 
     )
 
 
-def test_the_feed_carries_corrections_on_published_claims_only(seed, client, site_url):
+def test_the_feed_carries_published_corrections_only(seed, client, site_url, publisher):
     published = Claim.objects.get(slug=CLAIM.kursk)
     unpublished = Claim.objects.get(slug=CLAIM.cremated)
-    correction = Correction.objects.create(claim=published, note="Region name corrected.")
+    before = feed_entries(client)
     Correction.objects.create(claim=unpublished, note="Never to be seen.")
+    Correction.objects.create(claim=published, note="Written outside the workflow.")
+    assert feed_entries(client) == before
+    Correction.objects.filter(claim=published).delete()
+    published.context = "In the Kursk region, not Kharkiv."
+    published.save()
+    publish_changes(published, publisher, "Region name corrected.")
     entries = feed_entries(client)
     assert entries[0] == (
         "Update: North Korea has sent troops to fight for Russia in the Kursk region",
-        f"{claim_url(CLAIM.kursk)}#correction-{correction.pk}",
+        f"{claim_url(CLAIM.kursk)}#correction-1",
     )
     assert len(entries) == 6
-    assert "Never to be seen" not in client.get("/feed/").content.decode()
+    content = client.get("/feed/").content.decode()
+    assert "Never to be seen" not in content
+    assert "Written outside the workflow" not in content
+    assert Correction.objects.get(claim=published).note == "Region name corrected."
 
 
 def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, client, site_url):

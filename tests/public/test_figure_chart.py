@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from claims.charts import month_ticks, value_scale
-from claims.models.figures import Qualifier
+from claims.choices import Qualifier
 from tests.factories import make_source
 from tests.figure_data import make_estimate, make_figure
 

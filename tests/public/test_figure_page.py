@@ -9,14 +9,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.caching import content_version
+from claims.choices import Qualifier
 from claims.models import Estimate, Source
-from claims.models.figures import Qualifier
 from tests.factories import (
     forget_cached_pages,
     make_claim,
     make_published_claim,
     make_source,
     page_text,
+    publish_draft,
 )
 from tests.figure_data import make_estimate, make_figure
 
@@ -32,10 +34,10 @@ def deaths(editor):
     april = make_estimate(figure, nis, date(2025, 4, 30), 600, relayed_by=make_source("KBS World"))
     make_estimate(figure, nis, date(2025, 9, 2), 2000, excerpt="now estimates around 2,000")
     make_estimate(figure, kyiv, date(2025, 1, 9), 1000, qualifier=Qualifier.MORE_THAN)
-    april.claims.add(
-        make_published_claim(editor, slug="deaths-600", headline="About 600 have died"),
-        make_claim(editor, slug="draft-600", headline="A draft no reader may see"),
-    )
+    published = make_published_claim(editor, slug="deaths-600", headline="About 600 have died")
+    april.claims.add(published, make_claim(editor, slug="draft-600", headline="A draft"))
+    # Stating the estimate is part of the published claim's record.
+    publish_draft(published, editor)
     return figure
 
 
@@ -61,13 +63,21 @@ def test_the_page_gives_the_latest_from_each_origin_and_every_estimate(deaths, c
     assert Estimate.objects.filter(figure=deaths).count() == 3
 
 
-def test_claims_stating_an_estimate_are_linked_only_once_published(deaths, client):
+def test_claims_stating_an_estimate_are_linked_only_once_published(deaths, client, editor):
     content = client.get(deaths.get_absolute_url()).content.decode()
     assert '<a href="/claims/deaths-600/">About 600 have died</a>' in content
     assert "draft" not in content.lower()
+    # A published claim newly stating an estimate is linked once that is published too.
+    later = make_published_claim(editor, slug="deaths-later", headline="Later")
+    deaths.estimates.get(stated_on=date(2025, 4, 30)).claims.add(later)
+    assert "deaths-later" not in client.get(deaths.get_absolute_url()).content.decode()
+    publish_draft(later, editor)
+    assert '<a href="/claims/deaths-later/">Later</a>' in (
+        client.get(deaths.get_absolute_url()).content.decode()
+    )
     assert "draft" not in client.get(f"/figures/{deaths.slug}.json").content.decode().lower()
     assert "draft" not in client.get(f"/figures/{deaths.slug}.csv").content.decode().lower()
-    assert deaths.estimates.get(stated_on=date(2025, 4, 30)).claims.count() == 2
+    assert deaths.estimates.get(stated_on=date(2025, 4, 30)).claims.count() == 3
 
 
 def test_csv_and_json_carry_the_rows_of_the_table(deaths, client, settings):
@@ -177,11 +187,13 @@ def test_the_page_costs_the_same_queries_with_3_and_30_estimates(deaths, client)
             assert client.get(deaths.get_absolute_url()).status_code == 200
         return len(captured)
 
+    # The site-wide content version exists once any page was served.
+    content_version()
     with_3 = queries()
     origin = make_source("NIS")
     for day in range(1, 28):
         make_estimate(deaths, origin, date(2025, 6, day), 700 + day)
     assert deaths.estimates.count() == 30
-    # The page's content versions, the figure, its estimates, and the claims
-    # that state them.
+    # The page's content versions, the figure, its estimates, and the current
+    # revisions that state them.
     assert queries() == with_3 == 4

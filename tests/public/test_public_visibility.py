@@ -10,6 +10,7 @@ from tests.factories import (
     make_evidence,
     make_published_claim,
     make_source,
+    publish_draft,
     sitemap_pages,
 )
 from tests.seed import CLAIM, SOURCE
@@ -93,6 +94,11 @@ def test_sources_become_visible_with_the_published_claim_they_back(editor, clien
     agency = make_source("Agency")
     claim = make_published_claim(editor, claimant=make_source("Minister"))
     make_evidence(claim, make_source("Wire"), origin=agency)
+    # Evidence added to a published claim is a draft until a revision publishes it.
+    assert client.get("/sources/minister/").status_code == 200
+    for slug in ["agency", "wire"]:
+        assert client.get(f"/sources/{slug}/").status_code == 404, slug
+    publish_draft(claim, editor)
     for slug in ["agency", "minister", "wire"]:
         assert client.get(f"/sources/{slug}/").status_code == 200, slug
 

@@ -4,8 +4,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.caching import content_version
 from claims.models import Claim
-from tests.factories import make_claim, make_evidence, make_published_claim, make_source, page_text
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_published_claim,
+    make_source,
+    page_text,
+    publish_draft,
+)
 from tests.seed import SOURCE
 
 
@@ -60,8 +68,12 @@ def test_query_count_does_not_grow_with_claims_and_evidence(editor, client):
         for _ in range(count):
             claim = make_published_claim(editor, claimant=agency, topic=None)
             make_evidence(claim, make_source(f"Wire {Claim.objects.count()}"), origin=agency)
+            publish_draft(claim, editor)
 
+    # The site-wide content version exists once any page was served.
+    content_version()
     add(2)
     with_2 = source_page_queries(client, "agency")
     add(20)
     assert source_page_queries(client, "agency") == with_2
+    assert client.get("/sources/agency/").text.count("as the origin relayed by Wire") == 22

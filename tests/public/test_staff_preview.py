@@ -1,4 +1,4 @@
-"""Staff see an unpublished claim as readers would, under a banner; nobody else sees it."""
+"""Staff see a claim's draft as readers would see it published, under a banner; nobody else does."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -35,7 +35,7 @@ def test_staff_see_the_public_template_under_a_preview_banner(client, editor):
     content = response.content.decode()
     text = page_text(response)
     assert response.status_code == 200
-    assert text.count("Preview: not published.") == 1
+    assert text.count("Preview of the draft: not published.") == 1
     assert draft().headline in text
     assert "What we don't know" in text
     assert '<meta name="robots" content="noindex, nofollow">' in content
@@ -76,11 +76,21 @@ def test_anyone_else_gets_404(client, seed, django_user_model, who):
     assert not draft().is_published
 
 
-def test_the_preview_of_a_published_claim_is_its_public_page(client, editor):
+def test_the_preview_of_a_published_claim_shows_its_draft_not_what_readers_see(client, editor):
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
+    kursk.context = "A draft context nobody has published."
+    kursk.save()
     client.force_login(editor)
     response = client.get(f"/claims/{CLAIM.kursk}/preview/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/claims/{CLAIM.kursk}/"
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "A draft context nobody has published." in text
+    assert "until then they see the published version" in text
+    assert "application/ld+json" not in response.content.decode()
+    client.logout()
+    assert "A draft context nobody has published." not in page_text(
+        client.get(f"/claims/{CLAIM.kursk}/")
+    )
     assert Claim.objects.get(slug=CLAIM.kursk).is_published
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     make_claim,
     make_published_claim,
     page_text,
+    publish_draft,
     submitted_fields,
 )
 from tests.seed import CLAIM
@@ -135,6 +136,8 @@ def test_the_feed_strips_control_characters_rather_than_fail(client, editor):
         editor, headline="Troops\x01 in Kursk", verdict_summary="Confirmed\x0b twice.\x02"
     )
     Correction.objects.create(claim=claim, note="Fixed\x1f a date.")
+    # Readers see the correction once a revision publishes it.
+    publish_draft(claim, editor)
     response = client.get("/feed/")
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 (our own output)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from claims.constraints import no_control_characters
 from claims.invariants import find_violations
 from claims.models import Claim, Correction, Estimate, Evidence, Figure, Source
-from tests.factories import claim_form_data, make_published_claim, make_source
+from tests.factories import claim_form_data, make_published_claim, make_source, publish_draft
 from tests.figure_data import make_estimate, make_figure
 from tests.seed import CLAIM, SOURCE
 
@@ -166,6 +166,8 @@ def test_the_feed_stays_well_formed_with_noncharacters_written_around_the_forms(
         verdict_summary="Confirmed\U0001ffff twice.\ufdd0",
     )
     Correction.objects.create(claim=claim, note="Fixed\uffff a date.")
+    # Readers see the correction once a revision publishes it.
+    publish_draft(claim, editor)
     response = client.get("/feed/")
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 (our own output)

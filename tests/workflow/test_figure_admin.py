@@ -1,10 +1,11 @@
-"""The desk enters a figure and its estimates on one admin page; readers see them at once."""
+"""The desk enters a figure and its estimates on one admin page; readers see them at once
+(and a claim stating one, once that is published)."""
 
 import pytest
 from django.urls import reverse
 
 from claims.models import Estimate, Figure
-from tests.factories import make_published_claim, opened_digest, page_text
+from tests.factories import make_published_claim, opened_digest, page_text, publish_draft
 from tests.figure_data import estimate_row, figure_form, make_figure
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,9 @@ def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(ed
     figure = Figure.objects.get(slug="north-korean-soldiers-killed")
     assert [estimate.low for estimate in figure.estimates.all()] == [600, 2000]
     assert list(claim.estimates.all()) == [figure.estimates.first()]
+    # Stating the estimate is part of the claim's record: readers see it once published.
+    assert "the death toll" not in page_text(client.get("/claims/deaths-600/"))
+    publish_draft(claim, editor)
     assert "the same source, NIS, put the death toll at about 2,000" in page_text(
         client.get("/claims/deaths-600/")
     )

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import Estimate
-from claims.models.figures import Qualifier, revisions_since, stated_estimates
-from tests.factories import make_published_claim, make_source
+from claims.choices import Qualifier
+from claims.models import Estimate, Revision
+from claims.models.figures import revisions_since
+from claims.records import ClaimRecord
+from tests.factories import make_published_claim, make_source, publish_draft
 from tests.figure_data import make_estimate, make_figure
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +178,12 @@ class TestIndependence:
         assert len(series.estimates) == 3
 
 
+def stated_estimates(claim, editor):
+    """The estimates `claim` states, as a revision of it publishes them."""
+    revision = publish_draft(claim, editor)
+    return ClaimRecord(revision.document, revision).estimates
+
+
 class TestRevisions:
     def test_a_later_estimate_from_the_same_origin_revises_the_one_a_claim_states(self, editor):
         figure = make_figure()
@@ -184,8 +192,9 @@ class TestRevisions:
         september = make_estimate(figure, nis(), stated_on=SEPTEMBER, low=2000)
         claim = make_published_claim(editor)
         april.claims.add(claim)
-        [revision] = revisions_since(stated_estimates(claim))
-        assert revision.stated == april
+        [revision] = revisions_since(stated_estimates(claim, editor))
+        assert revision.stated.pk == april.pk
+        assert revision.stated.value_text == "about 600"
         assert revision.latest == september
         assert revision.same_source
 
@@ -195,7 +204,7 @@ class TestRevisions:
         later = make_estimate(figure, jcs(), stated_on=SEPTEMBER, low=2000)
         claim = make_published_claim(editor)
         april.claims.add(claim)
-        [revision] = revisions_since(stated_estimates(claim))
+        [revision] = revisions_since(stated_estimates(claim, editor))
         assert revision.latest == later
         assert not revision.same_source
 
@@ -208,11 +217,23 @@ class TestRevisions:
         make_estimate(make_figure("Soldiers wounded"), nis(), stated_on=SEPTEMBER, low=5000)
         claim = make_published_claim(editor)
         april.claims.add(claim)
-        assert revisions_since(stated_estimates(claim)) == []
+        assert revisions_since(stated_estimates(claim, editor)) == []
 
-    def test_a_claim_stating_no_estimate_has_no_revisions_and_costs_one_query(
+    def test_the_stated_value_is_the_published_one(self, editor):
+        figure = make_figure()
+        april = make_estimate(figure, nis(), stated_on=APRIL, low=600)
+        claim = make_published_claim(editor)
+        april.claims.add(claim)
+        stated = stated_estimates(claim, editor)
+        april.low = 60_000
+        april.save()
+        assert [estimate.value_text for estimate in stated] == ["about 600"]
+        assert Revision.objects.current().get(claim=claim).document["estimates"][0]["low"] == 600
+
+    def test_a_claim_stating_no_estimate_has_no_revisions_and_costs_no_query(
         self, editor, django_assert_num_queries
     ):
         claim = make_published_claim(editor)
-        with django_assert_num_queries(1):
-            assert revisions_since(stated_estimates(claim)) == []
+        stated = stated_estimates(claim, editor)
+        with django_assert_num_queries(0):
+            assert revisions_since(stated) == []

@@ -32,7 +32,7 @@ from claims.models import (
     Source,
 )
 from claims.workflow import WorkflowError, WorkflowForbidden
-from tests.factories import make_claim, make_evidence, make_source, page_text
+from tests.factories import make_claim, make_evidence, make_source, page_text, publish_draft
 from tests.property_settings import examples
 
 # URL schemes -----------------------------------------------------------------
@@ -230,6 +230,8 @@ def build_desk(author, texts):
         claim=claim, source=source, stance=Stance.SUPPORTS, **fields(Evidence)
     )
     caveat = Caveat.objects.create(claim=claim, kind=CaveatKind.OTHER, **fields(Caveat))
+    # What readers see of it: its record, published as a revision.
+    publish_draft(claim, author)
     return {
         Affiliation: affiliation,
         Source: source,

@@ -18,6 +18,7 @@ from claims.models import (
     Figure,
     ReviewEvent,
     Revision,
+    RevisionName,
     Source,
     Topic,
 )
@@ -209,9 +210,12 @@ class Command(BaseCommand):
         published = for_records(Claim.objects.filter(is_published=True).order_by("pk"))
         for start in range(0, published.count(), REVISION_BATCH):
             batch = list(published[start : start + REVISION_BATCH])
-            Revision.objects.bulk_create(
+            revisions = Revision.objects.bulk_create(
                 Revision.following(None, claim, by=reviewer, at=claim.published_at)
                 for claim in batch
+            )
+            RevisionName.objects.bulk_create(
+                name for revision in revisions for name in revision.names()
             )
 
     def make_figure(self, source_ids):

@@ -20,6 +20,6 @@ def give_roles_their_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0015_published_revisions")]
+    dependencies = [("claims", "0016_public_reads_revisions")]
 
     operations = [migrations.RunPython(give_roles_their_permissions, migrations.RunPython.noop)]
