@@ -97,10 +97,11 @@ class Migration(migrations.Migration):
                             ("figure", "figure"),
                             ("estimate", "estimate"),
                         ],
+                        editable=False,
                         max_length=20,
                     ),
                 ),
-                ("key", models.CharField(max_length=450)),
+                ("key", models.CharField(editable=False, max_length=450)),
             ],
         ),
         migrations.AddField(

@@ -394,7 +394,7 @@ class Revision(models.Model):
         revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note, base=base)
         revision.is_current = current
         revision.save(force_insert=True)
-        RevisionName.objects.bulk_create(revision.names())
+        RevisionName.objects.bulk_create(revision.name_rows())
         return revision
 
     @classmethod
@@ -422,7 +422,7 @@ class Revision(models.Model):
         revision.digest = revision.computed_digest()
         return revision
 
-    def names(self):
+    def name_rows(self):
         """The RevisionName rows this revision's document calls for, unsaved."""
         return [
             RevisionName(revision=self, kind=kind, key=key)
@@ -460,9 +460,9 @@ class RevisionName(models.Model):
     ]
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="names")
-    kind = models.CharField(max_length=20, choices=KINDS)
+    kind = models.CharField(max_length=20, choices=KINDS, editable=False)
     # A slug, or for an estimate its natural key (estimate_key).
-    key = models.CharField(max_length=450)
+    key = models.CharField(max_length=450, editable=False)
 
     objects = RevisionNameManager()
 

@@ -80,10 +80,13 @@ class PublishedRecord(RuleBasedStateMachine):
         return Claim.objects.get(pk=self.claims[index])
 
     def public_surfaces(self):
-        """Every public byte that could show these claims, rendered afresh."""
+        """
+        Every public byte that shows these claims' records, rendered afresh.
+        (A source's own page also shows the source as it is on file today:
+        its name and grade there are the source's record, not a claim's.)
+        """
         forget_cached_pages()
         addresses = LISTINGS + [f"/claims/{claim.slug}/" for claim in Claim.objects.all()]
-        addresses += [f"/sources/{source.slug}/" for source in Source.objects.all()]
         return {
             address: (response.status_code, NONCE.sub(b"", response.content))
             for address in addresses

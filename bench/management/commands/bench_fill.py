@@ -215,7 +215,7 @@ class Command(BaseCommand):
                 for claim in batch
             )
             RevisionName.objects.bulk_create(
-                name for revision in revisions for name in revision.names()
+                name for revision in revisions for name in revision.name_rows()
             )
 
     def make_figure(self, source_ids):
