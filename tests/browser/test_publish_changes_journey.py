@@ -94,7 +94,9 @@ def test_an_editor_previews_a_draft_that_readers_cannot_see(desk, new_page):
     editor.goto(f"/admin/claims/claim/{draft.pk}/change/")
     editor.get_by_role("link", name="View on site").click()
     editor.wait_for_url(f"**/claims/{draft.slug}/preview/")
-    expect(editor.locator(".preview-banner")).to_contain_text("Preview of the draft: not published.")
+    expect(editor.locator(".preview-banner")).to_contain_text(
+        "Preview of the draft: not published."
+    )
     expect(editor.get_by_role("heading", level=1)).to_have_text(draft.headline)
 
     reader = new_page()
