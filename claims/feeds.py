@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -12,6 +14,22 @@ from claims.records import ClaimRecord, CorrectionRecord
 FEED_SIZE = 30
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class AtomFeed(Atom1Feed):
+    """
+    Atom, dated by its newest entry as Django's is, or when it has none (every
+    verdict withdrawn), by the desk's last publication or withdrawal rather
+    than the moment it is read: the same feed, the same bytes.
+    """
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        return self.feed["last_published"] or EPOCH
+
+
 class VerdictFeed(Feed):
     """
     Published verdicts and the corrections on them, newest first, as Atom,
@@ -24,7 +42,7 @@ class VerdictFeed(Feed):
     than making the feed an error for every reader.
     """
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def title(self):
         return without_control_characters(f"{settings.NEWSROOM_NAME}: verdicts and corrections")
@@ -40,6 +58,10 @@ class VerdictFeed(Feed):
 
     def author_name(self):
         return without_control_characters(settings.NEWSROOM_NAME)
+
+    def feed_extra_kwargs(self, obj):
+        latest = Revision.objects.order_by("-published_at").values_list("published_at", flat=True)
+        return {"last_published": latest.first()}
 
     def items(self):
         """

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from claims.models import Claim, Correction, Source
+from claims.models import Claim, Correction, Revision, Source
 from claims.sitemaps import ClaimSitemap
 from tests.factories import (
     make_claim,
@@ -204,3 +204,16 @@ def test_feed_in_the_navigation_opens_a_page_that_explains_and_links_the_feed(
     entries = feed_entries(client)
     published = Claim.objects.published().count()
     assert len([link for _, link in entries if "#correction-" not in link]) == published
+
+
+def test_a_feed_with_every_verdict_withdrawn_is_dated_by_the_last_withdrawal(
+    seed, client, publisher, uncached_pages
+):
+    for claim in Claim.objects.filter(is_published=True):
+        claim.unpublish(by=publisher, note="Legal check.", public_note="Withdrawn for a check.")
+    first, second = client.get("/feed/").content, client.get("/feed/").content
+    assert first == second
+    assert b"<entry>" not in first
+    last = Revision.objects.order_by("-published_at").first()
+    assert f"<updated>{last.published_at.isoformat()}".encode() in first
+    assert not Revision.objects.current().exists()
