@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from django.utils import timezone
-
 from claims.addresses import address
 from claims.choices import (
     Action,
@@ -28,6 +26,7 @@ from claims.choices import (
 )
 from claims.independence import independent_origins
 from claims.permissions import ROLE_BY_GROUP
+from claims.workflow import ClaimState
 
 
 def parse_date(value):
@@ -212,7 +211,7 @@ class StatedEstimateRecord:
         return Qualifier.value_text(self.qualifier, self.low, self.high)
 
 
-class ClaimRecord:
+class ClaimRecord(ClaimState):
     """
     A claim as one revision published it. `revision` is the Revision it
     comes from (None for a preview of live rows, which is not published).
@@ -238,7 +237,6 @@ class ClaimRecord:
         self.review_by = parse_date(document["review_by"])
         self.status = document["status"]
         self.previous_status = document["previous_status"]
-        self.public_status = ClaimStatus(document["rating"])
         self.verdict_summary = document["summary"]
         self.published_at = parse_datetime(document["published_at"])
 
@@ -247,18 +245,6 @@ class ClaimRecord:
 
     def get_absolute_url(self):
         return address("claim_detail", self.slug)
-
-    @property
-    def is_under_review(self):
-        return self.status == ClaimStatus.IN_REVIEW
-
-    @property
-    def is_past_review_date(self):
-        return self.review_by is not None and self.review_by < timezone.localdate()
-
-    @property
-    def has_verdict(self):
-        return self.status in ClaimStatus.verdicts()
 
     @cached_property
     def caveats(self):

@@ -40,6 +40,31 @@ def public_rating(status, previous_status):
     return ClaimStatus(status)
 
 
+class ClaimState:
+    """
+    What a claim's state means to readers and to the rules, for anything with
+    `status`, `previous_status` and `review_by`: a live claim (Claim) or the
+    record a revision published (claims.records.ClaimRecord).
+    """
+
+    @property
+    def public_status(self):
+        """The rating readers see: in review, the previous public rating."""
+        return public_rating(self.status, self.previous_status)
+
+    @property
+    def has_verdict(self):
+        return self.status in ClaimStatus.verdicts()
+
+    @property
+    def is_under_review(self):
+        return self.status == ClaimStatus.IN_REVIEW
+
+    @property
+    def is_past_review_date(self):
+        return self.review_by is not None and self.review_by < timezone.localdate()
+
+
 def graded(evidence, stance, at_best):
     """The items of `stance` graded `at_best` or better (1 is best)."""
     return [item for item in evidence if item.stance == stance and item.credibility <= at_best]

@@ -36,6 +36,7 @@ from claims.records import record_differences
 from claims.workflow import (
     TRANSITIONS,
     VERDICT_RULES,
+    ClaimState,
     StaleClaim,
     WorkflowError,
     WorkflowForbidden,
@@ -44,7 +45,6 @@ from claims.workflow import (
     correction_text,
     needs_internal_note,
     public_problems,
-    public_rating,
     step_updates,
 )
 
@@ -73,7 +73,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.select_related("claimant", "topic", "appeared_in")
 
 
-class Claim(SlugNaturalKey):
+class Claim(ClaimState, SlugNaturalKey):
     slug = models.SlugField(max_length=100, unique=True)
     headline = models.CharField(
         max_length=75,
@@ -199,23 +199,6 @@ class Claim(SlugNaturalKey):
 
     def get_absolute_url(self):
         return address("claim_detail", self.slug)
-
-    @property
-    def has_verdict(self):
-        return self.status in ClaimStatus.verdicts()
-
-    @property
-    def public_status(self):
-        """The rating readers see: in review, the previous public rating."""
-        return public_rating(self.status, self.previous_status)
-
-    @property
-    def is_under_review(self):
-        return self.status == ClaimStatus.IN_REVIEW
-
-    @property
-    def is_past_review_date(self):
-        return self.review_by is not None and self.review_by < timezone.localdate()
 
     @property
     def needs_caveats(self):
