@@ -37,6 +37,10 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py demo_logins --url $(SITE_URL)/admin/
+	@# The task worker (queued edge purges and notifications) runs beside the
+	@# server and stops with it.
+	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, browser journeys included, spread over one worker per core

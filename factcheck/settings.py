@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "claims",
 ]
 # The benchmark's commands (bench_fill, soak_writer), for scripts/bench.py and
@@ -227,6 +228,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Work done outside the request (edge purges, notifications) is queued in the
+# database and run by `manage.py db_worker`, which `make run` starts beside the
+# server: a crash or restart loses nothing that was queued.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Seconds a public page may be held by browsers and CDNs.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
