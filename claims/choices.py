@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     # Before published revisions, a claim's text was revised in place.
     REVISE = "revise", "Revised"
     PUBLISH_CHANGES = "publish_changes", "Changes published"
+    # A translation of the record published; the claim's state stays.
+    PUBLISH_TRANSLATION = "publish_translation", "Translation published"
 
 
 class Stance(models.TextChoices):

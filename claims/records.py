@@ -105,6 +105,8 @@ class EvidenceRecord:
         self.url = data["url"]
         self.archive_url = data["archive_url"]
         self.excerpt = data["excerpt"]
+        # The desk's translation of the quote, beside it (a translation's record).
+        self.excerpt_translation = data.get("excerpt_translation", "")
         self.published_on = parse_date(data["published_on"])
         self.credibility = data["credibility"]
         self.note = data["note"]
@@ -154,6 +156,13 @@ class CorrectionRecord:
         self.published_at = parse_datetime(data["published_at"])
         self.number = number
         self.claim = claim
+        # In a translation's record, the note's language: the original's
+        # until the note is translated.
+        self.language = data.get("language", "")
+
+    @property
+    def is_untranslated(self):
+        return bool(self.language) and self.language != self.claim.language
 
     def get_kind_display(self):
         return label(CorrectionKind, self.kind)
@@ -168,6 +177,7 @@ class EventRecord:
         self.to_status = data["to_status"]
         self.created_at = parse_datetime(data["created_at"])
         self.public_note = data["public_note"]
+        self.language = data.get("language", "")
         self.actor_first_name = data["actor_first_name"]
         self.role = ROLE_BY_GROUP[data["role"]]
 
@@ -223,6 +233,10 @@ class ClaimRecord(ClaimState):
         self.slug = document["slug"]
         self.headline = document["headline"]
         self.wording = document["wording"]
+        # A translation's record: its language, and the wording in it, shown
+        # beside the wording as made and labelled as the desk's translation.
+        self.language = document.get("language", revision.language if revision else "")
+        self.wording_translation = document.get("wording_translation", "")
         self.claimant = SourceRecord(document["claimant"])
         self.made_on = parse_date(document["made_on"])
         self.appearance_url = document["appearance_url"]
@@ -245,6 +259,10 @@ class ClaimRecord(ClaimState):
 
     def get_absolute_url(self):
         return address("claim_detail", self.slug)
+
+    @property
+    def is_translation(self):
+        return self.revision is not None and self.revision.translation_of_id is not None
 
     @cached_property
     def caveats(self):
@@ -281,6 +299,50 @@ class ClaimRecord(ClaimState):
         return independent_origins(
             self.claimant, self.evidence if evidence is None else evidence, stance
         )
+
+
+def in_language(original, translation):
+    """
+    The document readers see of a claim in a translation's language: the
+    `translation`'s words (a published document), under the state of the
+    current `original` (its rating, review state, timeline and corrections),
+    so that a new verdict never stands under an old translation's summary
+    unmarked and every correction shows in every language. Corrections and
+    timeline notes the translation has words for are shown in them; the
+    rest in the original's language, each saying which it is in.
+    """
+    notes = {
+        item["published_at"]: item["note"]
+        for item in translation["corrections"]
+        if item.get("language") == translation["language"]
+    }
+    corrections = [
+        item
+        | {
+            "note": notes.get(item["published_at"], item["note"]),
+            "language": translation["language"]
+            if item["published_at"] in notes
+            else original.get("language", ""),
+        }
+        for item in original["corrections"]
+    ]
+    public_notes = {
+        event["created_at"]: event["public_note"]
+        for event in translation["events"]
+        if event.get("language") == translation["language"]
+    }
+    events = [
+        event
+        | {
+            "public_note": public_notes.get(event["created_at"], event["public_note"]),
+            "language": translation["language"]
+            if event["created_at"] in public_notes or not event["public_note"]
+            else original.get("language", ""),
+        }
+        for event in original["events"]
+    ]
+    state = {part: original[part] for part in ("status", "previous_status", "rating")}
+    return translation | state | {"corrections": corrections, "events": events}
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,17 @@ preview alone renders the draft.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.json import KT, KeyTransform
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, get_supported_language_variant, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -32,7 +34,13 @@ from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
-from claims.records import ClaimLink, ClaimRecord, EvidenceRecord, record_differences
+from claims.records import (
+    ClaimLink,
+    ClaimRecord,
+    EvidenceRecord,
+    in_language,
+    record_differences,
+)
 from claims.search import ranked_matches
 from claims.sitemaps import section_pages
 
@@ -135,6 +143,75 @@ def current_revision(slug):
     return Revision.objects.current().filter(slug=slug).first()
 
 
+def page_language():
+    """The language the request is served in, as LANGUAGES names it ("en", "ko")."""
+    return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class LanguageVersions:
+    """
+    What a verdict page in one language reads: the claim's current original
+    revision, its current translation into the page's language (None when
+    the page is in the original's language or no translation is published),
+    and every language the claim is published in, the original's first.
+    """
+
+    original: Revision
+    translation: Revision | None
+    languages: tuple
+
+    @property
+    def is_out_of_date(self):
+        """Whether the translation translates an earlier revision than readers see now."""
+        return self.translation is not None and (
+            self.translation.translation_of_id != self.original.pk
+        )
+
+    def record(self):
+        """The ClaimRecord the page shows (claims.records.in_language for a translation)."""
+        if self.translation is None:
+            return ClaimRecord(self.original.document, self.original)
+        original = self.original.document | {"language": self.original.language}
+        return ClaimRecord(in_language(original, self.translation.document), self.translation)
+
+
+def language_versions(slug, language):
+    """
+    The LanguageVersions of the claim readers see under `slug`, for a page
+    in `language`, in one query however many languages the desk publishes
+    in; None when no published claim is under `slug`.
+    """
+    claim = Revision.objects.current().filter(slug=slug).values("claim")[:1]
+    published_in = {
+        f"in_{code}": Exists(
+            Revision.objects.current_translations(code).filter(claim=OuterRef("claim"))
+        )
+        for code, _name in settings.LANGUAGES
+    }
+    rows = list(
+        Revision.objects.filter(claim__in=claim, is_current=True)
+        .filter(Q(translation_of__isnull=True) | Q(language=language))
+        .annotate(**published_in)
+    )
+    original = next((row for row in rows if row.translation_of_id is None), None)
+    if original is None:
+        return None
+    translation = next((row for row in rows if row.translation_of_id is not None), None)
+    languages = (original.language,) + tuple(
+        code
+        for code, _name in settings.LANGUAGES
+        if code != original.language and getattr(original, f"in_{code}")
+    )
+    return LanguageVersions(original, translation, languages)
+
+
+def address_in(language, url_name, slug):
+    """A public address as a page in `language` has it."""
+    with override(language):
+        return reverse(url_name, args=[slug])
+
+
 def moved(slug, to):
     """
     A 301 to where a claim once published under `slug` is now, `to(new
@@ -171,7 +248,9 @@ def evidence_context(claim):
     }
 
 
-def render_claim_page(request, claim, *, preview=False, version=None):
+def render_claim_page(
+    request, claim, *, preview=False, version=None, languages=(), translation=None
+):
     """
     The verdict page of `claim`, a ClaimRecord: of its current revision, of
     an earlier one (`version`: what claims/claim_detail.html's version
@@ -193,6 +272,11 @@ def render_claim_page(request, claim, *, preview=False, version=None):
             "version": version,
             "stated_estimates": claim.estimates,
             "revisions": revisions_since(claim.estimates),
+            # The languages the claim is published in (the switcher's), and
+            # for a page in another language than the original's, whether its
+            # translation is out of date and where the original is.
+            "available_languages": languages,
+            "translation": translation if claim.is_translation else None,
         },
     )
 
@@ -213,10 +297,30 @@ def claim_detail(request, slug):
     (the estimates the revision states), revisions (LaterEstimates: later
     live estimates from the same origin).
     """
-    revision = current_revision(slug)
-    if revision is None:
+    language = page_language()
+    versions = language_versions(slug, language)
+    if versions is None:
         return moved(slug, lambda found: address("claim_detail", found))
-    return render_claim_page(request, ClaimRecord(revision.document, revision))
+    original = versions.original
+    if language != original.language and versions.translation is None:
+        return render(
+            request,
+            "claims/not_in_language.html",
+            {
+                "claim": ClaimRecord(original.document, original),
+                "language": language,
+                "original_url": address_in(original.language, "claim_detail", slug),
+            },
+            status=404,
+        )
+    translation = {
+        "out_of_date": versions.is_out_of_date,
+        "original_language": original.language,
+        "original_url": address_in(original.language, "claim_detail", slug),
+    }
+    return render_claim_page(
+        request, versions.record(), languages=versions.languages, translation=translation
+    )
 
 
 def shown_revisions(claim_id):

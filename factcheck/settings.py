@@ -259,6 +259,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The languages the desk publishes in: a claim is published first in the one
+# it was made in, then translated into the others.
+LANGUAGES = [("en", "English"), ("ko", "Korean")]
 # Times on public pages and in the admin are shown in the newsroom's zone,
 # with its name ("14:05 KST"); the database stores UTC.
 TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")

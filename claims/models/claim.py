@@ -94,6 +94,11 @@ class Claim(ClaimState, SlugNaturalKey):
         "on file may only relay it.",
     )
     context = bounded_text(blank=True, limit=5_000)
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        help_text="The language the claim was made in: its record is published in it first.",
+    )
     topic = models.ForeignKey(
         "claims.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
@@ -153,6 +158,7 @@ class Claim(ClaimState, SlugNaturalKey):
                 name="claims_claim_headline_length",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="claims_claim_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(language=""), name="claims_claim_language"),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="claims_claim_version_positive"
             ),
@@ -356,7 +362,7 @@ class Claim(ClaimState, SlugNaturalKey):
             Correction.objects.bulk_create(
                 [Correction(claim=self, kind=correction_kind, note=correction, published_at=now)]
             )
-        self.revisions.filter(is_current=True).update(is_current=False)
+        self.revisions.current().update(is_current=False)
         if self.is_published or action == Action.UNPUBLISH:
             # Publishing and a verdict go out with the draft they were checked
             # against; any other step changes only the claim's state on the
@@ -382,7 +388,7 @@ class Claim(ClaimState, SlugNaturalKey):
 
     def current_revision(self):
         """The revision readers see, or None when the claim is not published."""
-        return self.revisions.filter(is_current=True).first()
+        return self.revisions.current().first()
 
     def draft_document(self):
         """The record readers would see if the claim were published now."""

@@ -42,18 +42,22 @@ def canonical_json(value):
     ).encode()
 
 
-def chain_digest(previous_digest, number, published_at, public_note, document):
-    """The digest of a revision: its content and the digest of the one before."""
-    content = canonical_json(
-        {
-            "previous": previous_digest,
-            "number": number,
-            "published_at": published_at.isoformat(),
-            "public_note": public_note,
-            "document": document,
-        }
-    )
-    return hashlib.sha256(content).hexdigest()
+def chain_digest(previous_digest, number, published_at, public_note, document, translates=""):
+    """
+    The digest of a revision: its content and the digest of the one before,
+    and for a translation the digest of the original it translates (so that
+    neither can be swapped for another).
+    """
+    content = {
+        "previous": previous_digest,
+        "number": number,
+        "published_at": published_at.isoformat(),
+        "public_note": public_note,
+        "document": document,
+    }
+    if translates:
+        content["translates"] = translates
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def source_record(source):
@@ -262,10 +266,34 @@ def names_in(document):
     return names
 
 
+ORIGINAL = Q(translation_of__isnull=True)
+ORIGINAL_REVISION = Q(revision__translation_of__isnull=True)
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
-        """The revision readers see of each published claim: the one visibility rule."""
-        return self.filter(is_current=True)
+        """
+        The revision readers see of each published claim, in the language it
+        was made in: the one visibility rule. A translation is never current
+        in this sense; its own claim's current revision says whether it is seen.
+        """
+        return self.filter(ORIGINAL, is_current=True)
+
+    def originals(self):
+        """Revisions in the language their claim was made in (not translations)."""
+        return self.filter(ORIGINAL)
+
+    def translations(self):
+        return self.exclude(ORIGINAL)
+
+    def current_translations(self, language=None):
+        """
+        The latest published translation of each claim in each language (or
+        in `language`): readers see one only while its claim's original has a
+        current revision, and it is out of date unless it translates that one.
+        """
+        rows = self.exclude(ORIGINAL).filter(is_current=True)
+        return rows if language is None else rows.filter(language=language)
 
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""
@@ -275,7 +303,14 @@ class RevisionQuerySet(models.QuerySet):
 
 
 class RevisionManager(NaturalKeyManager.from_queryset(RevisionQuerySet)):
-    key_lookups = ("claim__slug", "number")
+    key_lookups = ("claim__slug", "language", "number")
+
+    def get_by_natural_key(self, *key):
+        if len(key) == 2:
+            # Dumps made before languages name an original by claim and number.
+            slug, number = key
+            return self.originals().get(claim__slug=slug, number=number)
+        return super().get_by_natural_key(*key)
 
 
 class Revision(models.Model):
@@ -283,10 +318,30 @@ class Revision(models.Model):
     One published version of a claim's reader-facing record. Written once, by
     the workflow step that published it; never changed but for `is_current`,
     which the next revision of the claim, or its withdrawal, clears.
+
+    A revision is in one `language`. An original (no `translation_of`) is in
+    the language the claim was made in; a translation records the original
+    revision it translates, and each language's revisions are numbered and
+    chained on their own. `is_current` is per claim and language: the
+    current original is what readers see (current()); the current
+    translation in a language is the latest published one (current_translations()).
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveIntegerField(help_text="1 for the first publication, then 2, 3…")
+    number = models.PositiveIntegerField(
+        help_text="1 for the first publication in its language, then 2, 3…"
+    )
+    language = models.CharField(
+        max_length=8, default="en", help_text="The language the record is written in."
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text="The original-language revision this translates; empty for an original.",
+    )
     document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
     public_note = bounded_text(
         blank=True, limit=2_500, help_text="What changed from the revision before, for readers."
@@ -313,17 +368,20 @@ class Revision(models.Model):
         ordering = ["claim", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["claim", "number"], name="claims_revision_unique_number"
+                fields=["claim", "language", "number"], name="claims_revision_unique_number"
             ),
             models.UniqueConstraint(
-                fields=["claim"],
+                fields=["claim", "language"],
                 condition=Q(is_current=True),
                 name="claims_revision_one_current",
             ),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(is_current=True), name="claims_revision_current_slug"
+                fields=["slug", "language"],
+                condition=Q(is_current=True),
+                name="claims_revision_current_slug",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="claims_revision_number"),
+            models.CheckConstraint(condition=~Q(language=""), name="claims_revision_language"),
             choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
             length_constraint("public_note", 2_500, "claims_revision_public_note_length"),
         ]
@@ -334,27 +392,27 @@ class Revision(models.Model):
             models.Index(
                 fields=["-first_published_at", "-id"],
                 name="claims_revision_recent",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["rating", "-first_published_at", "-id"],
                 name="claims_revision_by_rating",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["topic_slug", "-first_published_at", "-id"],
                 name="claims_revision_by_topic",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["claimant_slug", "-first_published_at", "-id"],
                 name="claims_revision_by_claimant",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 F("corrected_at").desc(),
                 name="claims_revision_corrected",
-                condition=Q(is_current=True, corrected_at__isnull=False),
+                condition=Q(ORIGINAL, is_current=True, corrected_at__isnull=False),
             ),
             models.Index(fields=["slug"], name="claims_revision_slug"),
         ]
@@ -373,9 +431,13 @@ class Revision(models.Model):
         raise ValidationError("A published revision is never deleted.")
 
     def natural_key(self):
-        return (*self.claim.natural_key(), self.number)
+        return (*self.claim.natural_key(), self.language, self.number)
 
     natural_key.dependencies = ["claims.claim", "claims.reviewevent", "claims.correction"]
+
+    @property
+    def is_translation(self):
+        return self.translation_of_id is not None
 
     @classmethod
     def publish(cls, claim, *, by, at, public_note="", current=True, with_draft=True):
@@ -388,7 +450,7 @@ class Revision(models.Model):
         step that publishes it (Claim.write_step), under the claim's row lock,
         after any earlier revision stopped being current.
         """
-        previous = cls.objects.filter(claim=claim).order_by("-number").first()
+        previous = cls.objects.originals().filter(claim=claim).order_by("-number").first()
         fresh = for_records(type(claim).objects.filter(pk=claim.pk)).get()
         base = None if with_draft or previous is None else previous.document
         revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note, base=base)
@@ -411,6 +473,7 @@ class Revision(models.Model):
         revision = cls(
             claim=claim,
             number=previous.number + 1 if previous else 1,
+            language=claim.language,
             document=document,
             public_note=public_note,
             published_at=at,
@@ -431,12 +494,30 @@ class Revision(models.Model):
 
     def computed_digest(self):
         return chain_digest(
-            self.previous_digest, self.number, self.published_at, self.public_note, self.document
+            self.previous_digest,
+            self.number,
+            self.published_at,
+            self.public_note,
+            self.document,
+            translates=self.translation_of.digest if self.translation_of_id else "",
         )
 
 
 class RevisionNameManager(NaturalKeyManager):
-    key_lookups = ("revision__claim__slug", "revision__number", "kind", "key")
+    key_lookups = ("revision__claim__slug", "revision__language", "revision__number", "kind", "key")
+
+    def get_by_natural_key(self, *key):
+        if len(key) == 4:
+            # Dumps made before languages name an original's by claim and number.
+            slug, number, kind, name = key
+            return self.get(
+                ORIGINAL_REVISION,
+                revision__claim__slug=slug,
+                revision__number=number,
+                kind=kind,
+                key=name,
+            )
+        return super().get_by_natural_key(*key)
 
 
 class RevisionName(models.Model):
