@@ -237,6 +237,8 @@ class ClaimRecord(ClaimState):
         # beside the wording as made and labelled as the desk's translation.
         self.language = document.get("language", revision.language if revision else "")
         self.wording_translation = document.get("wording_translation", "")
+        # Every language its claim is published in, where the page read them.
+        self.published_languages = ()
         self.claimant = SourceRecord(document["claimant"])
         self.made_on = parse_date(document["made_on"])
         self.appearance_url = document["appearance_url"]

@@ -29,6 +29,7 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
+from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
@@ -171,9 +172,13 @@ class LanguageVersions:
     def record(self):
         """The ClaimRecord the page shows (claims.records.in_language for a translation)."""
         if self.translation is None:
-            return ClaimRecord(self.original.document, self.original)
-        original = self.original.document | {"language": self.original.language}
-        return ClaimRecord(in_language(original, self.translation.document), self.translation)
+            record = ClaimRecord(self.original.document, self.original)
+        else:
+            original = self.original.document | {"language": self.original.language}
+            document = in_language(original, self.translation.document)
+            record = ClaimRecord(document, self.translation)
+        record.published_languages = self.languages
+        return record
 
 
 def language_versions(slug, language):
@@ -204,12 +209,6 @@ def language_versions(slug, language):
         if code != original.language and getattr(original, f"in_{code}")
     )
     return LanguageVersions(original, translation, languages)
-
-
-def address_in(language, url_name, slug):
-    """A public address as a page in `language` has it."""
-    with override(language):
-        return reverse(url_name, args=[slug])
 
 
 def moved(slug, to):
@@ -248,9 +247,7 @@ def evidence_context(claim):
     }
 
 
-def render_claim_page(
-    request, claim, *, preview=False, version=None, languages=(), translation=None
-):
+def render_claim_page(request, claim, *, preview=False, version=None, translation=None):
     """
     The verdict page of `claim`, a ClaimRecord: of its current revision, of
     an earlier one (`version`: what claims/claim_detail.html's version
@@ -258,6 +255,12 @@ def render_claim_page(
     carries ClaimReview and is for search engines.
     """
     evidence_html = None if preview else rendered_evidence(request, claim, evidence_context)
+    languages = available_languages(claim)
+    # Where the claim is not published in the page's language, the page shows
+    # the record in its own, and search engines are sent to that page.
+    canonical_language = get_language() if get_language() in languages else languages[0]
+    with override(canonical_language):
+        canonical_url = absolute_url(claim.get_absolute_url())
     return render(
         request,
         "claims/claim_detail.html",
@@ -266,16 +269,16 @@ def render_claim_page(
             "evidence_html": evidence_html,
             "claim": claim,
             "rating": RATINGS[claim.public_status],
-            "canonical_url": absolute_url(claim.get_absolute_url()),
+            "canonical_url": canonical_url,
+            "available_languages": languages,
+            "record_language": record_language(claim),
             "claimreview": None if preview or version else as_json_ld(claim_review(claim)),
             "preview": preview,
             "version": version,
             "stated_estimates": claim.estimates,
             "revisions": revisions_since(claim.estimates),
-            # The languages the claim is published in (the switcher's), and
-            # for a page in another language than the original's, whether its
-            # translation is out of date and where the original is.
-            "available_languages": languages,
+            # For a page in another language than the original's: whether its
+            # translation is out of date, and where the original is.
             "translation": translation if claim.is_translation else None,
         },
     )
@@ -309,18 +312,17 @@ def claim_detail(request, slug):
             {
                 "claim": ClaimRecord(original.document, original),
                 "language": language,
-                "original_url": address_in(original.language, "claim_detail", slug),
+                "original_url": address_in(original.language, "claim_detail", [slug]),
+                "available_languages": versions.languages,
             },
             status=404,
         )
     translation = {
         "out_of_date": versions.is_out_of_date,
         "original_language": original.language,
-        "original_url": address_in(original.language, "claim_detail", slug),
+        "original_url": address_in(original.language, "claim_detail", [slug]),
     }
-    return render_claim_page(
-        request, versions.record(), languages=versions.languages, translation=translation
-    )
+    return render_claim_page(request, versions.record(), translation=translation)
 
 
 def shown_revisions(claim_id):

@@ -68,9 +68,7 @@ def test_translators_draft_translations_and_nothing_else(editor, publisher, tran
         True,
         True,
     ]
-    assert not any(
-        translator.has_perm(role.permission) for role in (EDITOR, REVIEWER, PUBLISHER)
-    )
+    assert not any(translator.has_perm(role.permission) for role in (EDITOR, REVIEWER, PUBLISHER))
     assert translator.has_perm(TRANSLATOR.permission)
     assert not can_add_sources(translator)
 
