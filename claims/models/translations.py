@@ -27,6 +27,7 @@ from claims.constraints import no_control_characters
 from claims.models.claim import Claim
 from claims.models.history import ReviewEvent
 from claims.models.revisions import Revision, as_document, listing_columns
+from claims.natural_keys import NaturalKeyManager
 from claims.permissions import permissions_for
 from claims.workflow import WorkflowError, WorkflowForbidden
 
@@ -140,6 +141,10 @@ class TranslationQuerySet(models.QuerySet):
         return self.filter(Q(published__isnull=True) | Q(updated_at__gt=models.F("published_at")))
 
 
+class TranslationManager(NaturalKeyManager.from_queryset(TranslationQuerySet)):
+    key_lookups = ("claim__slug", "language")
+
+
 class Translation(models.Model):
     """
     The draft of one claim's record in one language other than its own:
@@ -167,7 +172,7 @@ class Translation(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TranslationQuerySet.as_manager()
+    objects = TranslationManager()
 
     class Meta:
         constraints = [
@@ -179,6 +184,11 @@ class Translation(models.Model):
 
     def __str__(self):
         return f"{self.claim} ({self.language})"
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.language)
+
+    natural_key.dependencies = ["claims.claim", "claims.revision"]
 
     def save_texts(self, texts, *, by):
         """
