@@ -114,7 +114,8 @@ KOREAN = {
         "caveat.4": UNVERIFIABLE,
         "caveat.5": "국정원은 나중에 이 4월 수치를 최소치('최소 600명')라고 했고, "
         "2025년 9월에는 사망자를 약 2,000명으로 추산했습니다.",
-        "evidence.3.excerpt": "국가정보원은 러시아를 위해 싸우다 숨진 북한군이 약 600명이라고 말한다",
+        "evidence.3.excerpt": "국가정보원은 러시아를 위해 싸우다 숨진 북한군이 "
+        "약 600명이라고 말한다",
         "evidence.3.note": "이성권·김병기 의원이 전한 내용, KBS World 보도. " + KOREAN_RECORD,
         "evidence.4.excerpt": "러시아군과 함께 우크라이나에서 싸운 북한군 약 4,700명이 "
         "사망자 600명을 포함해 죽거나 다쳤다",
@@ -165,14 +166,16 @@ def main():
         sys.exit("fixtures/seed.json already has its Korean versions.")
     call_command("migrate", verbosity=0)
     call_command("loaddata", str(SEED), verbosity=0)
+    editor = get_user_model().objects.get(username="editor")
     translator = get_user_model().objects.create(
         username="translator",
-        password="!fixture-user-has-no-usable-password",
+        # The seed's users have no usable password: demo_logins gives them one.
+        password=editor.password,
         first_name="Seo-yeon",
         last_name="Han",
         email="translator@factcheck.invalid",
         is_staff=True,
-        date_joined=get_user_model().objects.get(username="editor").date_joined,
+        date_joined=editor.date_joined,
     )
     translator.groups.set([Group.objects.get(name="Translators")])
     publisher = get_user_model().objects.get(username="reviewer")
