@@ -26,7 +26,16 @@ from django.utils import timezone
 from claims.admin_forms import stored_digest
 from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
-from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
+from claims.models import (
+    Affiliation,
+    Claim,
+    Evidence,
+    ReviewEvent,
+    Revision,
+    Source,
+    Translation,
+)
+from claims.models.translations import translatable_texts
 from claims.permissions import ROLES
 from claims.roles import sync_roles
 
@@ -131,7 +140,7 @@ def publish_draft(claim, by):
         actor=by,
         created_at=now,
     )
-    Revision.objects.filter(claim=claim, is_current=True).update(is_current=False)
+    Revision.objects.current().filter(claim=claim).update(is_current=False)
     revision = Revision.publish(claim, by=by, at=now)
     ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
     return revision
@@ -145,6 +154,25 @@ def publish_changes(claim, by, public_note="We updated this fact-check.", **kwar
     claim = Claim.objects.get(pk=claim.pk)
     claim.transition(Action.PUBLISH_CHANGES, by=by, public_note=public_note, **kwargs)
     return Claim.objects.get(pk=claim.pk)
+
+
+def korean_texts(claim, **overrides):
+    """A complete Korean draft of `claim`'s current record: each text marked as translated."""
+    original = Revision.objects.current().get(claim=claim)
+    texts = {key: f"[한국어] {text}" for key, _label, text in translatable_texts(original.document)}
+    return texts | overrides
+
+
+def translate(claim, drafted_by, published_by=None, **overrides):
+    """
+    Draft `claim`'s record in Korean as `drafted_by` (every text, korean_texts)
+    and, given `published_by`, publish it: the Translation draft.
+    """
+    draft, _ = Translation.objects.get_or_create(claim=claim, language="ko")
+    draft.save_texts(korean_texts(claim, **overrides), by=drafted_by)
+    if published_by is not None:
+        draft.publish(by=published_by)
+    return draft
 
 
 def make_evidence(claim, source, origin=None, **overrides):
