@@ -2,14 +2,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import TextField, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from claims.addresses import address
 from claims.claimreview import absolute_url
-from claims.languages import ORIGINAL_LANGUAGE
 from claims.models import Figure, Revision, Source
 
 
@@ -43,19 +40,27 @@ class ClaimSitemap(SiteUrlSitemap):
     """
 
     def items(self):
+        # Whether each claim has a published translation in each language:
+        # one query however many languages there are.
+        translated = {
+            f"in_{code}": Exists(
+                Revision.objects.current_translations(code).filter(claim=OuterRef("claim"))
+            )
+            for code, _name in settings.LANGUAGES
+        }
         return (
             Revision.objects.current()
-            .only("slug", "published_at")
-            .annotate(
-                language=Coalesce(
-                    KT("document__language"), Value(ORIGINAL_LANGUAGE), output_field=TextField()
-                )
-            )
+            .only("slug", "published_at", "language")
+            .annotate(**translated)
             .order_by("-first_published_at", "-pk")
         )
 
     def get_languages_for_item(self, revision):
-        return [revision.language]
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if code == revision.language or getattr(revision, f"in_{code}")
+        ]
 
     def location(self, revision):
         return address("claim_detail", revision.slug)

@@ -76,7 +76,7 @@ def test_an_unpublished_translation_is_on_no_public_surface(client, editor, tran
     claim = make_published_claim(editor, verdict_summary="Why, for readers.")
     translate(claim, drafted_by=translator, headline=f"{DRAFT_MARK} 제목", summary=DRAFT_MARK)
     forget_cached_pages()
-    address = claim.get_absolute_url()
+    address = f"/claims/{claim.slug}/"
     korean = client.get(f"/ko{address}")
     # No Korean version: the Korean address says so and links to the original.
     assert korean.status_code == 404
