@@ -14,6 +14,7 @@ it changes and offers to publish them together (SharedRowAdmin).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -491,6 +492,47 @@ QUEUES += [
 ]
 
 
+@dataclass(frozen=True)
+class TranslationState:
+    """A published claim in one other language, as its change page lists it."""
+
+    code: str
+    name: str
+    url: str
+    state: str
+
+
+def translation_states(claim):
+    """Each other language of a published claim: where its translation stands."""
+    if not claim.is_published:
+        return []
+    current = {
+        row.language: row for row in Revision.objects.current_translations().filter(claim=claim)
+    }
+    original = claim.current_revision()
+    drafts = set(
+        Translation.objects.awaiting_publication()
+        .filter(claim=claim)
+        .values_list("language", flat=True)
+    )
+    states = []
+    for code, name in settings.LANGUAGES:
+        if code == claim.language:
+            continue
+        published = current.get(code)
+        if published is None:
+            state = "not published"
+        elif original is not None and published.translation_of_id != original.pk:
+            state = "out of date: it translates an earlier revision"
+        else:
+            state = "up to date"
+        if code in drafts:
+            state += "; a draft awaits publication"
+        url = reverse("admin:claims_claim_translate", args=[claim.pk, code])
+        states.append(TranslationState(code, name, url, state))
+    return states
+
+
 def queue_counts(request):
     """Each queue with how many claims are in it and its address, counted in one query."""
     counts = Claim.objects.aggregate(
@@ -837,6 +879,9 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             ["review_by"] if obj and obj.is_under_review else ["verdict_summary", "review_by"]
         )
         first = {"fields": ["headline", "slug", "wording", "claimant", "topic"]}
+        if obj is None:
+            # Its revisions are numbered in it: set once, when the claim is entered.
+            first["fields"].insert(3, "language")
         if obj is not None and obj.is_published:
             first["description"] = (
                 "Readers see this claim as it was last published. What you save here, "
@@ -848,6 +893,19 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
             ("For readers", {"fields": for_readers}),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            return forms.TypedChoiceField(
+                label="Language it was made in",
+                choices=settings.LANGUAGES,
+                initial=settings.LANGUAGE_CODE,
+                # Left out, it is the newsroom's own.
+                required=False,
+                empty_value=settings.LANGUAGE_CODE,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # A claim being added has no review events yet: no empty table for them.
@@ -880,6 +938,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         groups = claim.independent_origins(evidence=evidence)
         draft_changes = claim.draft_changes()
         return {
+            "translations": translation_states(claim),
             "workflow_steps": offered_steps(claim, request.user, bool(draft_changes)),
             "draft_changes": draft_changes,
             "origin_groups": groups,

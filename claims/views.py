@@ -336,7 +336,10 @@ def shown_revisions(claim_id):
         claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
     )
     return list(
-        Revision.objects.filter(claim=claim_id).exclude(Exists(withdrawal)).order_by("number")
+        Revision.objects.originals()
+        .filter(claim=claim_id)
+        .exclude(Exists(withdrawal))
+        .order_by("number")
     )
 
 
