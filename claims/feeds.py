@@ -9,9 +9,9 @@ from django.utils.translation import get_language, gettext
 
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
-from claims.languages import available_languages
+from claims.languages import records_in
 from claims.models import Revision
-from claims.records import ClaimRecord, CorrectionRecord
+from claims.records import CorrectionRecord
 
 FEED_SIZE = 30
 
@@ -80,16 +80,11 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
+        # Each claim in the feed's language, where it is published in it.
         language = get_language()
-        items = [
-            record
-            for record in (ClaimRecord(revision.document, revision) for revision in newest)
-            if language in available_languages(record)
-        ]
-        for revision in corrected[:FEED_SIZE]:
-            record = ClaimRecord(revision.document, revision)
-            if language in available_languages(record):
-                items += record.corrections
+        items = records_in(language, list(newest))
+        for record in records_in(language, list(corrected[:FEED_SIZE])):
+            items += record.corrections
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, get_language_info, override
 
+from claims.models import Revision
+from claims.records import ClaimRecord, in_language
+
 # The language of every record published before records named their own.
 ORIGINAL_LANGUAGE = "en"
 
@@ -81,3 +84,44 @@ def language_versions(resolver_match, available=None, query=""):
             LanguageVersion(code, info["name_local"], info["name_translated"], url, code == current)
         )
     return versions
+
+
+def language_record(original, translation, languages=()):
+    """
+    The ClaimRecord readers see of a claim whose current original revision is
+    `original`, in the language of `translation` (its current translation,
+    or None for the original's own language): the translation's words under
+    the original's current state (claims.records.in_language). `languages`:
+    those it is published in, for the switcher.
+    """
+    if translation is None:
+        record = ClaimRecord(original.document, original)
+    else:
+        document = in_language(
+            original.document | {"language": original.language}, translation.document
+        )
+        record = ClaimRecord(document, translation)
+    record.published_languages = tuple(languages)
+    return record
+
+
+def records_in(language, originals):
+    """
+    The ClaimRecords of the current original revisions `originals` (a list)
+    that are published in `language`, in their order, each in it: one query
+    for the translations, however many revisions.
+    """
+    translated = {
+        translation.claim_id: translation
+        for translation in Revision.objects.current_translations(language).filter(
+            claim__in=[original.claim_id for original in originals]
+        )
+    }
+    records = []
+    for original in originals:
+        if original.language == language:
+            records.append(language_record(original, None, [language]))
+        elif original.claim_id in translated:
+            languages = [original.language, language]
+            records.append(language_record(original, translated[original.claim_id], languages))
+    return records

@@ -30,7 +30,7 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
-from claims.languages import address_in, available_languages, record_language
+from claims.languages import address_in, available_languages, language_record, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
@@ -40,7 +40,6 @@ from claims.records import (
     ClaimLink,
     ClaimRecord,
     EvidenceRecord,
-    in_language,
     record_differences,
 )
 from claims.search import ranked_matches
@@ -171,15 +170,8 @@ class LanguageVersions:
         )
 
     def record(self):
-        """The ClaimRecord the page shows (claims.records.in_language for a translation)."""
-        if self.translation is None:
-            record = ClaimRecord(self.original.document, self.original)
-        else:
-            original = self.original.document | {"language": self.original.language}
-            document = in_language(original, self.translation.document)
-            record = ClaimRecord(document, self.translation)
-        record.published_languages = self.languages
-        return record
+        """The ClaimRecord the page shows (claims.languages.language_record)."""
+        return language_record(self.original, self.translation, self.languages)
 
 
 def language_versions(slug, language):
@@ -280,7 +272,9 @@ def render_claim_page(request, claim, *, preview=False, version=None, translatio
             "revisions": revisions_since(claim.estimates),
             # For a page in another language than the original's: whether its
             # translation is out of date, and where the original is.
-            "translation": translation if claim.is_translation else None,
+            "translation": translation
+            if claim.is_translation or (translation and translation["missing"])
+            else None,
         },
     )
 
@@ -306,20 +300,11 @@ def claim_detail(request, slug):
     if versions is None:
         return moved(slug, lambda found: address("claim_detail", found))
     original = versions.original
-    if language != original.language and versions.translation is None:
-        return render(
-            request,
-            "claims/not_in_language.html",
-            {
-                "claim": ClaimRecord(original.document, original),
-                "language": language,
-                "original_url": address_in(original.language, "claim_detail", [slug]),
-                "available_languages": versions.languages,
-            },
-            status=404,
-        )
+    # Not published in the page's language: the record in its own language,
+    # saying so, with its canonical address there (render_claim_page).
     translation = {
         "out_of_date": versions.is_out_of_date,
+        "missing": language != original.language and versions.translation is None,
         "original_language": original.language,
         "original_url": address_in(original.language, "claim_detail", [slug]),
     }

@@ -4,6 +4,8 @@ by one person, published by another, shown only once published, and never
 silently out of date.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,9 +80,14 @@ def test_an_unpublished_translation_is_on_no_public_surface(client, editor, tran
     forget_cached_pages()
     address = f"/claims/{claim.slug}/"
     korean = client.get(f"/ko{address}")
-    # No Korean version: the Korean address says so and links to the original.
-    assert korean.status_code == 404
-    assert f'href="{address}"' in korean.content.decode()
+    # No Korean version: the Korean address shows the original, saying so,
+    # and sends search engines to the original's address.
+    assert korean.status_code == 200
+    assert "translation-banner--missing" in korean.content.decode()
+    assert claim.headline in page_text(korean)
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', korean.content.decode())
+    assert canonical[1].endswith(address)
+    assert "/ko/" not in canonical[1]
     surfaces = [
         address,
         f"/ko{address}",
@@ -164,3 +171,14 @@ def test_the_verdict_page_reads_as_many_queries_in_any_language(client, seed):
     with CaptureQueriesContext(connection) as korean:
         assert client.get(f"/ko{CASUALTIES}").status_code == 200
     assert len(korean) == len(english)
+
+
+def test_the_korean_feed_carries_the_korean_versions_under_the_current_rating(client, seed):
+    forget_cached_pages()
+    feed = client.get("/ko/feed/").content.decode()
+    korean = Revision.objects.current_translations("ko").get(claim__slug=CLAIM.kursk)
+    assert korean.document["headline"] in feed
+    assert f"/ko/claims/{CLAIM.kursk}/" in feed
+    english = client.get("/feed/").content.decode()
+    assert korean.document["headline"] not in english
+    assert Revision.objects.current_translations("ko").count() == 4
