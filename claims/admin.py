@@ -823,8 +823,12 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         original = claim.revisions.current().first()
         if original is None:
             raise Http404("The claim is not published: there is nothing to translate.")
-        draft, _ = Translation.objects.get_or_create(claim=claim, language=language)
-        form = TranslationForm(original.document, request.POST or None, texts=draft.texts)
+        # A GET changes nothing: the draft row is written by its first save.
+        draft = Translation.objects.filter(claim=claim, language=language).first()
+        draft = draft or Translation(claim=claim, language=language)
+        # Names the desk already gave in other drafts are offered, not saved.
+        texts = Translation.objects.glossary(language) | draft.texts
+        form = TranslationForm(original.document, request.POST or None, texts=texts)
         if request.method == "POST" and form.is_valid():
             try:
                 if "_publish" in request.POST:
@@ -856,7 +860,8 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             "out_of_date": published is not None and published.translation_of_id != original.pk,
             "publish_problem": permissions_for(request.user, claim).translation_problem(draft)
             or " ".join(draft.publication_problems(original)),
-            "awaiting": Translation.objects.awaiting_publication().filter(pk=draft.pk).exists(),
+            "awaiting": draft.pk is not None
+            and Translation.objects.awaiting_publication().filter(pk=draft.pk).exists(),
         }
         return TemplateResponse(request, "admin/claims/claim/translate.html", context)
 

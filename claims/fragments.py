@@ -39,6 +39,7 @@ from django.utils.translation import get_language
 
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import claim_review
+from claims.languages import language_record
 from claims.models import Revision
 from claims.page_versions import LIST
 from claims.records import ClaimRecord
@@ -66,33 +67,66 @@ def revision_key(kind, digest, *shown):
     return f"{kind}:{digest[:40]}"
 
 
-def card_key(digest):
-    """The cache key of the card of the revision with `digest`."""
-    return revision_key("claim-card", digest, settings.TIME_ZONE, template_digest())
+def card_key(digest, translation_digest=""):
+    """The cache key of the card of the revision with `digest` (in its translation's words)."""
+    return revision_key(
+        "claim-card", digest, settings.TIME_ZONE, template_digest(), translation_digest
+    )
 
 
 def rendered_cards(revisions):
     """
-    The card of each revision in the queryset `revisions`, in order, as safe
-    HTML: from the cache, or rendered (fetching only those revisions' documents)
-    and stored.
+    The card of each revision in the queryset `revisions` (current originals),
+    in order, as safe HTML, in the active language: a claim published in it
+    shows its translation there (claims.languages.language_record), others
+    their original. From the cache, or rendered (fetching only those
+    revisions' documents) and stored. A list in another language than its
+    claims' reads their translations in one more query.
     """
+    language = get_language()
     if not settings.PUBLIC_FRAGMENT_CACHE:
-        return [render_card(revision) for revision in revisions]
-    rows = list(revisions.values_list("pk", "digest"))
-    keys = [card_key(digest) for _, digest in rows]
+        revisions = list(revisions)
+        translations = translations_of(
+            [(revision.claim_id, revision.language) for revision in revisions], language
+        )
+        return [
+            render_card(language_record(revision, translations.get(revision.claim_id)))
+            for revision in revisions
+        ]
+    rows = list(revisions.values_list("pk", "digest", "claim_id", "language"))
+    translations = translations_of([(claim, lang) for _pk, _d, claim, lang in rows], language)
+    keys = [
+        card_key(digest, translations[claim].digest if claim in translations else "")
+        for _pk, digest, claim, _language in rows
+    ]
     found = cached_many(keys)
-    missing = {pk: key for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
+    missing = {pk: key for (pk, *_), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
         for revision in Revision.objects.filter(pk__in=missing):
-            rendered[missing[revision.pk]] = render_card(revision)
+            record = language_record(revision, translations.get(revision.claim_id))
+            rendered[missing[revision.pk]] = render_card(record)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
 
 
-def render_card(revision):
-    claim = ClaimRecord(revision.document, revision)
+def translations_of(claims, language):
+    """
+    The current translations into `language` of `claims` ((claim id, its
+    original's language) pairs), by claim id: no query when every one of
+    them is in `language` already.
+    """
+    wanted = [claim for claim, original_language in claims if original_language != language]
+    if not wanted:
+        return {}
+    return {
+        translation.claim_id: translation
+        for translation in Revision.objects.current_translations(language).filter(claim__in=wanted)
+    }
+
+
+def render_card(claim):
+    """The card of `claim`, a ClaimRecord."""
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 

@@ -224,7 +224,7 @@ class ClaimPermissions:
         """
         if not self.has(PUBLISHER):
             return "Only a publisher can publish a translation."
-        if translation.drafted_by.filter(pk=self.user.pk).exists():
+        if translation.pk is not None and translation.drafted_by.filter(pk=self.user.pk).exists():
             return "You drafted this translation, so another publisher must publish it."
         return ""
 

@@ -97,6 +97,7 @@ class Claim(ClaimState, SlugNaturalKey):
     language = models.CharField(
         max_length=8,
         default="en",
+        validators=[no_control_characters],
         help_text="The language the claim was made in: its record is published in it first.",
     )
     topic = models.ForeignKey(

@@ -332,7 +332,10 @@ class Revision(models.Model):
         help_text="1 for the first publication in its language, then 2, 3…"
     )
     language = models.CharField(
-        max_length=8, default="en", help_text="The language the record is written in."
+        max_length=8,
+        default="en",
+        editable=False,
+        help_text="The language the record is written in.",
     )
     translation_of = models.ForeignKey(
         "self",

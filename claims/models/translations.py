@@ -135,7 +135,25 @@ def missing_texts(original, texts):
     ]
 
 
+# Keys of names shared between claims: a source, affiliation, topic or figure
+# is named the same way in every claim's translation.
+NAME_KEYS = ("source.", "affiliation.", "topic.", "figure.")
+
+
 class TranslationQuerySet(models.QuerySet):
+    def glossary(self, language):
+        """
+        The names the desk's drafts in `language` give sources, affiliations,
+        topics and figures (key -> text), the latest draft's where they differ:
+        what a new translation starts from.
+        """
+        names = {}
+        for texts in (
+            self.filter(language=language).order_by("updated_at").values_list("texts", flat=True)
+        ):
+            names |= {key: text for key, text in texts.items() if key.startswith(NAME_KEYS)}
+        return names
+
     def awaiting_publication(self):
         """Drafts changed since they were last published (or never published)."""
         return self.filter(Q(published__isnull=True) | Q(updated_at__gt=models.F("published_at")))
@@ -153,7 +171,7 @@ class Translation(models.Model):
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="translation_drafts")
-    language = models.CharField(max_length=8)
+    language = models.CharField(max_length=8, editable=False)
     texts = models.JSONField(default=dict, blank=True)
     drafted_by = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -232,6 +250,8 @@ class Translation(models.Model):
         drafter may not publish their own translation) and WorkflowError
         when the draft is incomplete; changes nothing then.
         """
+        if self.pk is None:
+            raise WorkflowError("Nothing is drafted yet: translate the texts and save them first.")
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=self.claim_id)
             draft = Translation.objects.select_for_update().get(pk=self.pk)
