@@ -9,7 +9,11 @@ from django.utils.translation import get_language, gettext
 
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
+<<<<<<< HEAD
 from claims.languages import records_in
+=======
+from claims.languages import available_languages
+>>>>>>> i23
 from claims.models import Revision
 from claims.records import CorrectionRecord
 
@@ -80,11 +84,24 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
+<<<<<<< HEAD
         # Each claim in the feed's language, where it is published in it.
         language = get_language()
         items = records_in(language, list(newest))
         for record in records_in(language, list(corrected[:FEED_SIZE])):
             items += record.corrections
+=======
+        language = get_language()
+        items = [
+            record
+            for record in (ClaimRecord(revision.document, revision) for revision in newest)
+            if language in available_languages(record)
+        ]
+        for revision in corrected[:FEED_SIZE]:
+            record = ClaimRecord(revision.document, revision)
+            if language in available_languages(record):
+                items += record.corrections
+>>>>>>> i23
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike

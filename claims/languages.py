@@ -13,15 +13,19 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, get_language_info, override
 
+<<<<<<< HEAD
 from claims.models import Revision
 from claims.records import ClaimRecord, in_language
 
+=======
+>>>>>>> i23
 # The language of every record published before records named their own.
 ORIGINAL_LANGUAGE = "en"
 
 
 def record_language(record):
     """The language `record` (a claims.records.ClaimRecord) was published in."""
+<<<<<<< HEAD
     return record.language or ORIGINAL_LANGUAGE
 
 
@@ -32,6 +36,14 @@ def available_languages(record):
     claims.views.language_versions), else its own.
     """
     published = set(record.published_languages) | {record_language(record)}
+=======
+    return record.document.get("language") or ORIGINAL_LANGUAGE
+
+
+def available_languages(record):
+    """The codes of the languages `record`'s claim is published in, in settings order."""
+    published = {record_language(record)}
+>>>>>>> i23
     return [code for code, _ in settings.LANGUAGES if code in published]
 
 
@@ -50,13 +62,24 @@ def address_in(language, view_name, args=(), kwargs=None):
 
 @dataclass(frozen=True)
 class LanguageVersion:
+<<<<<<< HEAD
     """One language of a page: its code, its name in it and in the page's, and its address."""
+=======
+    """
+    One language of a page: its code, its name in it and in the page's, its
+    address, and whether it is the page's language and the newsroom's.
+    """
+>>>>>>> i23
 
     code: str
     name_local: str
     name_translated: str
     url: str | None
     current: bool
+<<<<<<< HEAD
+=======
+    default: bool
+>>>>>>> i23
 
 
 def language_versions(resolver_match, available=None, query=""):
@@ -81,6 +104,7 @@ def language_versions(resolver_match, available=None, query=""):
                 url = f"{url}?{query}"
         info = get_language_info(code)
         versions.append(
+<<<<<<< HEAD
             LanguageVersion(code, info["name_local"], info["name_translated"], url, code == current)
         )
     return versions
@@ -125,3 +149,15 @@ def records_in(language, originals):
             languages = [original.language, language]
             records.append(language_record(original, translated[original.claim_id], languages))
     return records
+=======
+            LanguageVersion(
+                code,
+                info["name_local"],
+                info["name_translated"],
+                url,
+                current=code == current,
+                default=code == settings.LANGUAGE_CODE,
+            )
+        )
+    return versions
+>>>>>>> i23

@@ -17,7 +17,11 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+<<<<<<< HEAD
 from django.utils.translation import get_language, get_supported_language_variant, override
+=======
+from django.utils.translation import get_language, override
+>>>>>>> i23
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -30,7 +34,11 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
+<<<<<<< HEAD
 from claims.languages import address_in, available_languages, language_record, record_language
+=======
+from claims.languages import available_languages, record_language
+>>>>>>> i23
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page

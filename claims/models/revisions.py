@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
@@ -328,6 +329,7 @@ class Revision(models.Model):
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
+<<<<<<< HEAD
     number = models.PositiveIntegerField(
         help_text="1 for the first publication in its language, then 2, 3…"
     )
@@ -346,8 +348,12 @@ class Revision(models.Model):
         help_text="The original-language revision this translates; empty for an original.",
     )
     document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
+=======
+    number = models.PositiveIntegerField(help_text=_("1 for the first publication, then 2, 3…"))
+    document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
+>>>>>>> i23
     public_note = bounded_text(
-        blank=True, limit=2_500, help_text="What changed from the revision before, for readers."
+        blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
     )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
