@@ -9,13 +9,8 @@ from django.utils.translation import get_language, gettext
 
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
-<<<<<<< HEAD
-from claims.languages import records_in
-=======
-from claims.languages import available_languages
->>>>>>> i23
 from claims.models import Revision
-from claims.records import CorrectionRecord
+from claims.records import CorrectionRecord, language_record
 
 FEED_SIZE = 30
 
@@ -84,24 +79,11 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
-<<<<<<< HEAD
         # Each claim in the feed's language, where it is published in it.
         language = get_language()
         items = records_in(language, list(newest))
         for record in records_in(language, list(corrected[:FEED_SIZE])):
             items += record.corrections
-=======
-        language = get_language()
-        items = [
-            record
-            for record in (ClaimRecord(revision.document, revision) for revision in newest)
-            if language in available_languages(record)
-        ]
-        for revision in corrected[:FEED_SIZE]:
-            record = ClaimRecord(revision.document, revision)
-            if language in available_languages(record):
-                items += record.corrections
->>>>>>> i23
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike
@@ -134,3 +116,25 @@ class VerdictFeed(Feed):
         if isinstance(item, CorrectionRecord):
             return item.published_at
         return item.revision.published_at
+
+
+def records_in(language, originals):
+    """
+    The ClaimRecords of the current original revisions `originals` (a list)
+    that are published in `language`, in their order, each in it: one query
+    for the translations, however many revisions.
+    """
+    translated = {
+        translation.claim_id: translation
+        for translation in Revision.objects.current_translations(language).filter(
+            claim__in=[original.claim_id for original in originals]
+        )
+    }
+    records = []
+    for original in originals:
+        if original.language == language:
+            records.append(language_record(original, None, [language]))
+        elif original.claim_id in translated:
+            languages = [original.language, language]
+            records.append(language_record(original, translated[original.claim_id], languages))
+    return records

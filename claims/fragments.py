@@ -39,10 +39,9 @@ from django.utils.translation import get_language
 
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import claim_review
-from claims.languages import language_record
 from claims.models import Revision
 from claims.page_versions import LIST
-from claims.records import ClaimRecord
+from claims.records import ClaimRecord, language_record
 
 logger = logging.getLogger(__name__)
 

@@ -13,19 +13,12 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, get_language_info, override
 
-<<<<<<< HEAD
-from claims.models import Revision
-from claims.records import ClaimRecord, in_language
-
-=======
->>>>>>> i23
 # The language of every record published before records named their own.
 ORIGINAL_LANGUAGE = "en"
 
 
 def record_language(record):
     """The language `record` (a claims.records.ClaimRecord) was published in."""
-<<<<<<< HEAD
     return record.language or ORIGINAL_LANGUAGE
 
 
@@ -36,14 +29,6 @@ def available_languages(record):
     claims.views.language_versions), else its own.
     """
     published = set(record.published_languages) | {record_language(record)}
-=======
-    return record.document.get("language") or ORIGINAL_LANGUAGE
-
-
-def available_languages(record):
-    """The codes of the languages `record`'s claim is published in, in settings order."""
-    published = {record_language(record)}
->>>>>>> i23
     return [code for code, _ in settings.LANGUAGES if code in published]
 
 
@@ -62,24 +47,17 @@ def address_in(language, view_name, args=(), kwargs=None):
 
 @dataclass(frozen=True)
 class LanguageVersion:
-<<<<<<< HEAD
-    """One language of a page: its code, its name in it and in the page's, and its address."""
-=======
     """
     One language of a page: its code, its name in it and in the page's, its
     address, and whether it is the page's language and the newsroom's.
     """
->>>>>>> i23
 
     code: str
     name_local: str
     name_translated: str
     url: str | None
     current: bool
-<<<<<<< HEAD
-=======
     default: bool
->>>>>>> i23
 
 
 def language_versions(resolver_match, available=None, query=""):
@@ -104,52 +82,6 @@ def language_versions(resolver_match, available=None, query=""):
                 url = f"{url}?{query}"
         info = get_language_info(code)
         versions.append(
-<<<<<<< HEAD
-            LanguageVersion(code, info["name_local"], info["name_translated"], url, code == current)
-        )
-    return versions
-
-
-def language_record(original, translation, languages=()):
-    """
-    The ClaimRecord readers see of a claim whose current original revision is
-    `original`, in the language of `translation` (its current translation,
-    or None for the original's own language): the translation's words under
-    the original's current state (claims.records.in_language). `languages`:
-    those it is published in, for the switcher.
-    """
-    if translation is None:
-        record = ClaimRecord(original.document, original)
-    else:
-        document = in_language(
-            original.document | {"language": original.language}, translation.document
-        )
-        record = ClaimRecord(document, translation)
-    record.published_languages = tuple(languages)
-    return record
-
-
-def records_in(language, originals):
-    """
-    The ClaimRecords of the current original revisions `originals` (a list)
-    that are published in `language`, in their order, each in it: one query
-    for the translations, however many revisions.
-    """
-    translated = {
-        translation.claim_id: translation
-        for translation in Revision.objects.current_translations(language).filter(
-            claim__in=[original.claim_id for original in originals]
-        )
-    }
-    records = []
-    for original in originals:
-        if original.language == language:
-            records.append(language_record(original, None, [language]))
-        elif original.claim_id in translated:
-            languages = [original.language, language]
-            records.append(language_record(original, translated[original.claim_id], languages))
-    return records
-=======
             LanguageVersion(
                 code,
                 info["name_local"],
@@ -160,4 +92,3 @@ def records_in(language, originals):
             )
         )
     return versions
->>>>>>> i23

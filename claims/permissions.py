@@ -32,16 +32,10 @@ class Role:
     permission: str
 
 
-<<<<<<< HEAD
-EDITOR = Role("Editors", "an editor", "editors", "claims.change_claim")
-REVIEWER = Role("Reviewers", "a reviewer", "reviewers", "claims.review_claim")
-PUBLISHER = Role("Publishers", "a publisher", "publishers", "claims.publish_claim")
-TRANSLATOR = Role("Translators", "a translator", "translators", "claims.change_translation")
-=======
 EDITOR = Role("Editors", _("an editor"), _("editors"), "claims.change_claim")
 REVIEWER = Role("Reviewers", _("a reviewer"), _("reviewers"), "claims.review_claim")
 PUBLISHER = Role("Publishers", _("a publisher"), _("publishers"), "claims.publish_claim")
->>>>>>> i23
+TRANSLATOR = Role("Translators", _("a translator"), _("translators"), "claims.change_translation")
 
 VIEW_CLAIMS = "claims.view_claim"
 ADD_SOURCES = "claims.add_source"

@@ -495,3 +495,22 @@ def record_differences(before, after):
         if old != new:
             changes.append(PartChange(name, words, old, new))
     return changes
+
+
+def language_record(original, translation, languages=()):
+    """
+    The ClaimRecord readers see of a claim whose current original revision is
+    `original`, in the language of `translation` (its current translation,
+    or None for the original's own language): the translation's words under
+    the original's current state (in_language). `languages`:
+    those it is published in, for the switcher.
+    """
+    if translation is None:
+        record = ClaimRecord(original.document, original)
+    else:
+        document = in_language(
+            original.document | {"language": original.language}, translation.document
+        )
+        record = ClaimRecord(document, translation)
+    record.published_languages = tuple(languages)
+    return record

@@ -2,18 +2,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-<<<<<<< HEAD
 from django.db.models import Exists, OuterRef
-=======
-from django.db.models import TextField, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
->>>>>>> i23
 from django.urls import reverse
 
 from claims.addresses import address
 from claims.claimreview import absolute_url
-from claims.languages import ORIGINAL_LANGUAGE
 from claims.models import Figure, Revision, Source
 
 
@@ -57,30 +50,17 @@ class ClaimSitemap(SiteUrlSitemap):
         }
         return (
             Revision.objects.current()
-<<<<<<< HEAD
             .only("slug", "published_at", "language")
             .annotate(**translated)
-=======
-            .only("slug", "published_at")
-            .annotate(
-                language=Coalesce(
-                    KT("document__language"), Value(ORIGINAL_LANGUAGE), output_field=TextField()
-                )
-            )
->>>>>>> i23
             .order_by("-first_published_at", "-pk")
         )
 
     def get_languages_for_item(self, revision):
-<<<<<<< HEAD
         return [
             code
             for code, _name in settings.LANGUAGES
             if code == revision.language or getattr(revision, f"in_{code}")
         ]
-=======
-        return [revision.language]
->>>>>>> i23
 
     def location(self, revision):
         return address("claim_detail", revision.slug)

@@ -17,11 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-<<<<<<< HEAD
 from django.utils.translation import get_language, get_supported_language_variant, override
-=======
-from django.utils.translation import get_language, override
->>>>>>> i23
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -34,11 +30,7 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
-<<<<<<< HEAD
-from claims.languages import address_in, available_languages, language_record, record_language
-=======
-from claims.languages import available_languages, record_language
->>>>>>> i23
+from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
@@ -48,6 +40,7 @@ from claims.records import (
     ClaimLink,
     ClaimRecord,
     EvidenceRecord,
+    language_record,
     record_differences,
 )
 from claims.search import ranked_matches
@@ -178,7 +171,7 @@ class LanguageVersions:
         )
 
     def record(self):
-        """The ClaimRecord the page shows (claims.languages.language_record)."""
+        """The ClaimRecord the page shows (claims.records.language_record)."""
         return language_record(self.original, self.translation, self.languages)
 
 

@@ -329,15 +329,14 @@ class Revision(models.Model):
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
-<<<<<<< HEAD
     number = models.PositiveIntegerField(
-        help_text="1 for the first publication in its language, then 2, 3…"
+        help_text=_("1 for the first publication in its language, then 2, 3…")
     )
     language = models.CharField(
         max_length=8,
         default="en",
         editable=False,
-        help_text="The language the record is written in.",
+        help_text=_("The language the record is written in."),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -345,13 +344,9 @@ class Revision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="translations",
-        help_text="The original-language revision this translates; empty for an original.",
+        help_text=_("The original-language revision this translates; empty for an original."),
     )
-    document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
-=======
-    number = models.PositiveIntegerField(help_text=_("1 for the first publication, then 2, 3…"))
     document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
->>>>>>> i23
     public_note = bounded_text(
         blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
     )
