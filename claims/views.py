@@ -372,8 +372,9 @@ def evidence_naming(revisions, slug):
     for claim_slug, headline, rating, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
         link = ClaimLink(claim_slug, headline, rating)
         for data in evidence:
-            item = EvidenceRecord(data)
-            if slug in {item.source.slug, item.origin.slug if item.origin else None}:
+            # Read as a record only when it names the source: most items do not.
+            if slug in {data["source"]["slug"], data["origin"] and data["origin"]["slug"]}:
+                item = EvidenceRecord(data)
                 item.claim = link
                 found.append(item)
         if len(found) >= SOURCE_EVIDENCE_LIMIT:

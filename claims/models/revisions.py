@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
@@ -262,10 +263,59 @@ def names_in(document):
     return names
 
 
+# The parts of a document (claim_record) that hold a number, an object or a
+# list, read as JSON; every other part holds text or null, read as text.
+STRUCTURED_PARTS = frozenset(
+    ["format", "claimant", "appeared_in", "topic"]
+    + ["caveats", "evidence", "estimates", "corrections", "events"]
+)
+# What a record (claims.records.ClaimRecord) reads of its revision's own columns.
+RECORD_COLUMNS = ("number", "published_at")
+
+
+class TextPart(KeyTextTransform):
+    """
+    A part of a document that holds text, as text, or None where it holds
+    null. (Read as JSON, SQLite would hand back a text such as "2024" as a
+    number; Django's KeyTextTransform hands back null there as "null".)
+    """
+
+    def as_sqlite(self, compiler, connection):
+        lhs, params, key_transforms = self.preprocess_lhs(compiler, connection)
+        return f"JSON_EXTRACT({lhs}, %s)", (
+            *params,
+            connection.ops.compile_json_path(key_transforms),
+        )
+
+
+def shown_part(part):
+    """The expression reading one part of a revision's document, in the database."""
+    if part in STRUCTURED_PARTS:
+        return KeyTransform(part, "document")
+    return TextPart(part, "document")
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
         """The revision readers see of each published claim: the one visibility rule."""
         return self.filter(is_current=True)
+
+    def showing(self, parts):
+        """
+        (revision, document) for each of these revisions, `document` holding
+        only `parts` of its published document, read in the same query, and
+        the revision only the columns a record reads (RECORD_COLUMNS): a list
+        decodes what its rows show of each record, not the whole of it
+        (evidence, timeline...). Read them as ClaimRecord(document, revision).
+        """
+        names = {part: f"shown_{part}" for part in parts}
+        rows = self.only(*RECORD_COLUMNS).annotate(
+            **{name: shown_part(part) for part, name in names.items()}
+        )
+        return [
+            (revision, {part: getattr(revision, name) for part, name in names.items()})
+            for revision in rows
+        ]
 
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""
