@@ -270,7 +270,7 @@ STRUCTURED_PARTS = frozenset(
     + ["caveats", "evidence", "estimates", "corrections", "events"]
 )
 # What a record (claims.records.ClaimRecord) reads of its revision's own columns.
-RECORD_COLUMNS = ("number", "published_at")
+RECORD_REVISION_COLUMNS = ("number", "published_at")
 
 
 class TextPart(KeyTextTransform):
@@ -295,6 +295,30 @@ def shown_part(part):
     return TextPart(part, "document")
 
 
+class EvidenceNaming(models.Func):
+    """
+    The items of a revision's published evidence whose source or origin is
+    the source `slug`, as a list: on PostgreSQL picked in the database, so
+    that a source's page decodes those items alone; elsewhere every item,
+    for the caller to pick.
+    """
+
+    output_field = models.JSONField()
+    PATH = "$[*] ? (@.source.slug == $slug || @.origin.slug == $slug)"
+
+    def __init__(self, slug):
+        super().__init__(KeyTransform("evidence", "document"))
+        self.slug = slug
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        evidence, params = compiler.compile(self.source_expressions[0])
+        picked = "jsonb_path_query_array(%s, %%s::jsonpath, jsonb_build_object('slug', %%s::text))"
+        return picked % evidence, (*params, self.PATH, self.slug)
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
         """The revision readers see of each published claim: the one visibility rule."""
@@ -304,12 +328,12 @@ class RevisionQuerySet(models.QuerySet):
         """
         (revision, document) for each of these revisions, `document` holding
         only `parts` of its published document, read in the same query, and
-        the revision only the columns a record reads (RECORD_COLUMNS): a list
+        the revision only the columns a record reads (RECORD_REVISION_COLUMNS): a list
         decodes what its rows show of each record, not the whole of it
         (evidence, timeline...). Read them as ClaimRecord(document, revision).
         """
         names = {part: f"shown_{part}" for part in parts}
-        rows = self.only(*RECORD_COLUMNS).annotate(
+        rows = self.only(*RECORD_REVISION_COLUMNS).annotate(
             **{name: shown_part(part) for part, name in names.items()}
         )
         return [
