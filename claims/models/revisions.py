@@ -326,11 +326,11 @@ class RevisionQuerySet(models.QuerySet):
 
     def showing(self, parts):
         """
-        (revision, document) for each of these revisions, `document` holding
+        (revision, document) for each of these revisions: `document` holds
         only `parts` of its published document, read in the same query, and
-        the revision only the columns a record reads (RECORD_REVISION_COLUMNS): a list
-        decodes what its rows show of each record, not the whole of it
-        (evidence, timeline...). Read them as ClaimRecord(document, revision).
+        the revision only the columns a record reads (RECORD_REVISION_COLUMNS).
+        A list then decodes what its rows show of each record, not the whole
+        of it (evidence, timeline...). Read each as ClaimRecord(document, revision).
         """
         names = {part: f"shown_{part}" for part in parts}
         rows = self.only(*RECORD_REVISION_COLUMNS).annotate(
