@@ -12,6 +12,18 @@ from claims.models import Revision
 from claims.records import ClaimRecord, CorrectionRecord
 
 FEED_SIZE = 30
+# What an entry shows of a revision's document, a verdict's or a correction's
+# (with its claim's headline and address): only these are read.
+ENTRY_PARTS = (
+    "slug",
+    "headline",
+    "status",
+    "previous_status",
+    "summary",
+    "wording",
+    "published_at",
+)
+CORRECTED_PARTS = ("slug", "headline", "corrections")
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -73,9 +85,11 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
-        items = [ClaimRecord(revision.document, revision) for revision in newest]
-        for revision in corrected[:FEED_SIZE]:
-            items += ClaimRecord(revision.document, revision).corrections
+        items = [
+            ClaimRecord(document, revision) for revision, document in newest.showing(ENTRY_PARTS)
+        ]
+        for revision, document in corrected[:FEED_SIZE].showing(CORRECTED_PARTS):
+            items += ClaimRecord(document, revision).corrections
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from claims.caching import PUBLIC, content_versions
-from claims.claimreview import claim_review
+from claims.claimreview import CLAIM_REVIEW_PARTS, claim_review
 from claims.models import Revision
 from claims.page_versions import LIST
 from claims.records import ClaimRecord
@@ -45,6 +45,8 @@ CARD_TEMPLATE = "claims/card.html"
 LIST_TEMPLATE = "claims/claim_list.html"
 # Templates a card includes: a change to either makes every card new.
 CARD_TEMPLATES = [CARD_TEMPLATE, "claims/badge.html"]
+# What a card shows of a revision's document: only these are read for one.
+CARD_PARTS = ("slug", "headline", "claimant", "topic", "status", "previous_status", "published_at")
 
 
 @once
@@ -74,21 +76,22 @@ def rendered_cards(revisions):
     and stored.
     """
     if not settings.PUBLIC_FRAGMENT_CACHE:
-        return [render_card(revision) for revision in revisions]
+        return [render_card(*shown) for shown in revisions.showing(CARD_PARTS)]
     rows = list(revisions.values_list("pk", "digest"))
     keys = [card_key(digest) for _, digest in rows]
     found = cached_many(keys)
     missing = {pk: key for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
-        for revision in Revision.objects.filter(pk__in=missing):
-            rendered[missing[revision.pk]] = render_card(revision)
+        for revision, document in Revision.objects.filter(pk__in=missing).showing(CARD_PARTS):
+            rendered[missing[revision.pk]] = render_card(revision, document)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
 
 
-def render_card(revision):
-    claim = ClaimRecord(revision.document, revision)
+def render_card(revision, document):
+    """The card of `revision`, from `document`: its CARD_PARTS."""
+    claim = ClaimRecord(document, revision)
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 
@@ -194,11 +197,12 @@ def claim_review_documents(rows):
     missing = {pk for pk, key in zip(revision_ids, keys, strict=True) if key not in found}
     built = {}
     if missing:
+        shown = Revision.objects.filter(pk__in=missing).showing(CLAIM_REVIEW_PARTS)
         built = {
             revision.pk: json.dumps(
-                claim_review(ClaimRecord(revision.document, revision)), cls=DjangoJSONEncoder
+                claim_review(ClaimRecord(document, revision)), cls=DjangoJSONEncoder
             )
-            for revision in Revision.objects.filter(pk__in=missing)
+            for revision, document in shown
         }
         if settings.PUBLIC_FRAGMENT_CACHE:
             store_many(

@@ -215,30 +215,75 @@ class ClaimRecord(ClaimState):
     """
     A claim as one revision published it. `revision` is the Revision it
     comes from (None for a preview of live rows, which is not published).
+
+    Each part is read from `document` when first asked for, so that a list
+    can pass only the parts its rows show (RevisionQuerySet.showing): asking
+    for a part it did not read is a KeyError, never a blank.
     """
 
     def __init__(self, document, revision=None):
         self.document = document
         self.revision = revision
-        self.slug = document["slug"]
-        self.headline = document["headline"]
-        self.wording = document["wording"]
-        self.claimant = SourceRecord(document["claimant"])
-        self.made_on = parse_date(document["made_on"])
-        self.appearance_url = document["appearance_url"]
-        article = document["appeared_in"]
-        self.appeared_in = (
-            ArticleRecord(article["title"], article["url"], parse_date(article["published_on"]))
-            if article
-            else None
-        )
-        self.context = document["context"]
-        self.topic = Named(**document["topic"]) if document["topic"] else None
-        self.review_by = parse_date(document["review_by"])
-        self.status = document["status"]
-        self.previous_status = document["previous_status"]
-        self.verdict_summary = document["summary"]
-        self.published_at = parse_datetime(document["published_at"])
+
+    @cached_property
+    def slug(self):
+        return self.document["slug"]
+
+    @cached_property
+    def headline(self):
+        return self.document["headline"]
+
+    @cached_property
+    def wording(self):
+        return self.document["wording"]
+
+    @cached_property
+    def claimant(self):
+        return SourceRecord(self.document["claimant"])
+
+    @cached_property
+    def made_on(self):
+        return parse_date(self.document["made_on"])
+
+    @cached_property
+    def appearance_url(self):
+        return self.document["appearance_url"]
+
+    @cached_property
+    def appeared_in(self):
+        article = self.document["appeared_in"]
+        if not article:
+            return None
+        return ArticleRecord(article["title"], article["url"], parse_date(article["published_on"]))
+
+    @cached_property
+    def context(self):
+        return self.document["context"]
+
+    @cached_property
+    def topic(self):
+        topic = self.document["topic"]
+        return Named(**topic) if topic else None
+
+    @cached_property
+    def review_by(self):
+        return parse_date(self.document["review_by"])
+
+    @cached_property
+    def status(self):
+        return self.document["status"]
+
+    @cached_property
+    def previous_status(self):
+        return self.document["previous_status"]
+
+    @cached_property
+    def verdict_summary(self):
+        return self.document["summary"]
+
+    @cached_property
+    def published_at(self):
+        return parse_datetime(self.document["published_at"])
 
     def __str__(self):
         return self.headline
