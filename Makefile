@@ -50,9 +50,10 @@ TEST_WORKERS ?= auto
 test: setup checkers
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
-# Everything but the browser journeys and the PostgreSQL-only tests.
+# Everything but the browser journeys, the PostgreSQL-only tests and the tests
+# that start processes of their own (make run, gunicorn, the Nu checker).
 test-quick: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not postgresql" --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not postgresql and not processes" --durations=10 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

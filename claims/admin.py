@@ -720,9 +720,7 @@ def offered_steps(claim, user, has_draft_changes):
         if action == Action.UNPUBLISH and not claim.is_published:
             continue
         # Offered once there are changes: the draft panel shows them.
-        if action == Action.PUBLISH_CHANGES and not (
-            claim.is_published and claim.has_draft_changes()
-        ):
+        if action == Action.PUBLISH_CHANGES and not (claim.is_published and has_draft_changes):
             continue
         steps.append((action, TRANSITIONS[action].button_text, problem))
     return steps

@@ -27,6 +27,24 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
+# What claim_review() reads of a revision's document: only these are read
+# where many ClaimReviews are built together (/claims.json).
+CLAIM_REVIEW_PARTS = (
+    "slug",
+    "headline",
+    "published_at",
+    "claimant",
+    "made_on",
+    "appearance_url",
+    "appeared_in",
+    "status",
+    "previous_status",
+    "summary",
+    "caveats",
+    "corrections",
+)
+
+
 def claim_review(claim):
     """
     The ClaimReview of one published claim, `claim` a ClaimRecord of its

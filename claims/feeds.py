@@ -13,6 +13,18 @@ from claims.models import Revision
 from claims.records import CorrectionRecord, language_record
 
 FEED_SIZE = 30
+# What an entry shows of a revision's document, a verdict's or a correction's
+# (with its claim's headline and address): only these are read.
+ENTRY_PARTS = (
+    "slug",
+    "headline",
+    "status",
+    "previous_status",
+    "summary",
+    "wording",
+    "published_at",
+)
+CORRECTED_PARTS = ("slug", "headline", "corrections")
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -81,8 +93,8 @@ class VerdictFeed(Feed):
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
         # Each claim in the feed's language, where it is published in it.
         language = get_language()
-        items = records_in(language, list(newest))
-        for record in records_in(language, list(corrected[:FEED_SIZE])):
+        items = records_in(language, newest.showing(ENTRY_PARTS))
+        for record in records_in(language, corrected[:FEED_SIZE].showing(CORRECTED_PARTS)):
             items += record.corrections
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
@@ -118,23 +130,25 @@ class VerdictFeed(Feed):
         return item.revision.published_at
 
 
-def records_in(language, originals):
+def records_in(language, shown):
     """
-    The ClaimRecords of the current original revisions `originals` (a list)
-    that are published in `language`, in their order, each in it: one query
-    for the translations, however many revisions.
+    The ClaimRecords of the current original revisions `shown` ((revision,
+    document) pairs, RevisionQuerySet.showing) that are published in
+    `language`, in their order, each in it: one query for the translations,
+    however many revisions.
     """
     translated = {
         translation.claim_id: translation
         for translation in Revision.objects.current_translations(language).filter(
-            claim__in=[original.claim_id for original in originals]
+            claim__in=[original.claim_id for original, _document in shown]
         )
     }
     records = []
-    for original in originals:
+    for original, document in shown:
         if original.language == language:
-            records.append(language_record(original, None, [language]))
+            records.append(language_record(original, None, [language], document))
         elif original.claim_id in translated:
+            translation = translated[original.claim_id]
             languages = [original.language, language]
-            records.append(language_record(original, translated[original.claim_id], languages))
+            records.append(language_record(original, translation, languages, document))
     return records

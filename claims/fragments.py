@@ -38,7 +38,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from claims.caching import PUBLIC, content_versions
-from claims.claimreview import claim_review
+from claims.claimreview import CLAIM_REVIEW_PARTS, claim_review
 from claims.models import Revision
 from claims.page_versions import LIST
 from claims.records import ClaimRecord, language_record
@@ -49,6 +49,8 @@ CARD_TEMPLATE = "claims/card.html"
 LIST_TEMPLATE = "claims/claim_list.html"
 # Templates a card includes: a change to either makes every card new.
 CARD_TEMPLATES = [CARD_TEMPLATE, "claims/badge.html"]
+# What a card shows of a revision's document: only these are read for one.
+CARD_PARTS = ("slug", "headline", "claimant", "topic", "status", "previous_status", "published_at")
 
 
 @once
@@ -84,13 +86,15 @@ def rendered_cards(revisions):
     """
     language = get_language()
     if not settings.PUBLIC_FRAGMENT_CACHE:
-        revisions = list(revisions)
+        shown = revisions.showing(CARD_PARTS)
         translations = translations_of(
-            [(revision.claim_id, revision.language) for revision in revisions], language
+            [(revision.claim_id, revision.language) for revision, _document in shown], language
         )
         return [
-            render_card(language_record(revision, translations.get(revision.claim_id)))
-            for revision in revisions
+            render_card(
+                language_record(revision, translations.get(revision.claim_id), document=document)
+            )
+            for revision, document in shown
         ]
     rows = list(revisions.values_list("pk", "digest", "claim_id", "language"))
     translations = translations_of([(claim, lang) for _pk, _d, claim, lang in rows], language)
@@ -102,8 +106,9 @@ def rendered_cards(revisions):
     missing = {pk: key for (pk, *_), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
-        for revision in Revision.objects.filter(pk__in=missing):
-            record = language_record(revision, translations.get(revision.claim_id))
+        for revision, document in Revision.objects.filter(pk__in=missing).showing(CARD_PARTS):
+            translation = translations.get(revision.claim_id)
+            record = language_record(revision, translation, document=document)
             rendered[missing[revision.pk]] = render_card(record)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
@@ -236,11 +241,12 @@ def claim_review_documents(rows):
     missing = {pk for pk, key in zip(revision_ids, keys, strict=True) if key not in found}
     built = {}
     if missing:
+        shown = Revision.objects.filter(pk__in=missing).showing(CLAIM_REVIEW_PARTS)
         built = {
             revision.pk: json.dumps(
-                claim_review(ClaimRecord(revision.document, revision)), cls=DjangoJSONEncoder
+                claim_review(ClaimRecord(document, revision)), cls=DjangoJSONEncoder
             )
-            for revision in Revision.objects.filter(pk__in=missing)
+            for revision, document in shown
         }
         if settings.PUBLIC_FRAGMENT_CACHE:
             store_many(

@@ -228,36 +228,87 @@ class ClaimRecord(ClaimState):
     """
     A claim as one revision published it. `revision` is the Revision it
     comes from (None for a preview of live rows, which is not published).
+
+    Each part is read from `document` when first asked for, so that a list
+    can pass only the parts its rows show (RevisionQuerySet.showing): asking
+    for a part it did not read is a KeyError, never a blank.
     """
 
     def __init__(self, document, revision=None):
         self.document = document
         self.revision = revision
-        self.slug = document["slug"]
-        self.headline = document["headline"]
-        self.wording = document["wording"]
-        # A translation's record: its language, and the wording in it, shown
-        # beside the wording as made and labelled as the desk's translation.
-        self.language = document.get("language", revision.language if revision else "")
-        self.wording_translation = document.get("wording_translation", "")
         # Every language its claim is published in, where the page read them.
         self.published_languages = ()
-        self.claimant = SourceRecord(document["claimant"])
-        self.made_on = parse_date(document["made_on"])
-        self.appearance_url = document["appearance_url"]
-        article = document["appeared_in"]
-        self.appeared_in = (
-            ArticleRecord(article["title"], article["url"], parse_date(article["published_on"]))
-            if article
-            else None
-        )
-        self.context = document["context"]
-        self.topic = Named(**document["topic"]) if document["topic"] else None
-        self.review_by = parse_date(document["review_by"])
-        self.status = document["status"]
-        self.previous_status = document["previous_status"]
-        self.verdict_summary = document["summary"]
-        self.published_at = parse_datetime(document["published_at"])
+
+    @cached_property
+    def language(self):
+        """The record's language: a translation's own, else its revision's."""
+        return self.document.get("language") or (self.revision.language if self.revision else "")
+
+    @cached_property
+    def wording_translation(self):
+        """A translation's wording, shown beside the wording as made, labelled as the desk's."""
+        return self.document.get("wording_translation", "")
+
+    @cached_property
+    def slug(self):
+        return self.document["slug"]
+
+    @cached_property
+    def headline(self):
+        return self.document["headline"]
+
+    @cached_property
+    def wording(self):
+        return self.document["wording"]
+
+    @cached_property
+    def claimant(self):
+        return SourceRecord(self.document["claimant"])
+
+    @cached_property
+    def made_on(self):
+        return parse_date(self.document["made_on"])
+
+    @cached_property
+    def appearance_url(self):
+        return self.document["appearance_url"]
+
+    @cached_property
+    def appeared_in(self):
+        article = self.document["appeared_in"]
+        if not article:
+            return None
+        return ArticleRecord(article["title"], article["url"], parse_date(article["published_on"]))
+
+    @cached_property
+    def context(self):
+        return self.document["context"]
+
+    @cached_property
+    def topic(self):
+        topic = self.document["topic"]
+        return Named(**topic) if topic else None
+
+    @cached_property
+    def review_by(self):
+        return parse_date(self.document["review_by"])
+
+    @cached_property
+    def status(self):
+        return self.document["status"]
+
+    @cached_property
+    def previous_status(self):
+        return self.document["previous_status"]
+
+    @cached_property
+    def verdict_summary(self):
+        return self.document["summary"]
+
+    @cached_property
+    def published_at(self):
+        return parse_datetime(self.document["published_at"])
 
     def __str__(self):
         return self.headline
@@ -314,40 +365,46 @@ def in_language(original, translation):
     so that a new verdict never stands under an old translation's summary
     unmarked and every correction shows in every language. Corrections and
     timeline notes the translation has words for are shown in them; the
-    rest in the original's language, each saying which it is in.
+    rest in the original's language, each saying which it is in. `original`
+    may hold only some parts (RevisionQuerySet.showing): those it holds are
+    taken from it.
     """
-    notes = {
-        item["published_at"]: item["note"]
-        for item in translation["corrections"]
-        if item.get("language") == translation["language"]
+    language = translation["language"]
+    original_language = original.get("language", "")
+    document = translation | {
+        part: original[part] for part in ("status", "previous_status", "rating") if part in original
     }
-    corrections = [
-        item
-        | {
-            "note": notes.get(item["published_at"], item["note"]),
-            "language": translation["language"]
-            if item["published_at"] in notes
-            else original.get("language", ""),
+    if "corrections" in original:
+        notes = {
+            item["published_at"]: item["note"]
+            for item in translation["corrections"]
+            if item.get("language") == language
         }
-        for item in original["corrections"]
-    ]
-    public_notes = {
-        event["created_at"]: event["public_note"]
-        for event in translation["events"]
-        if event.get("language") == translation["language"]
-    }
-    events = [
-        event
-        | {
-            "public_note": public_notes.get(event["created_at"], event["public_note"]),
-            "language": translation["language"]
-            if event["created_at"] in public_notes or not event["public_note"]
-            else original.get("language", ""),
+        document["corrections"] = [
+            item
+            | {
+                "note": notes.get(item["published_at"], item["note"]),
+                "language": language if item["published_at"] in notes else original_language,
+            }
+            for item in original["corrections"]
+        ]
+    if "events" in original:
+        public_notes = {
+            event["created_at"]: event["public_note"]
+            for event in translation["events"]
+            if event.get("language") == language
         }
-        for event in original["events"]
-    ]
-    state = {part: original[part] for part in ("status", "previous_status", "rating")}
-    return translation | state | {"corrections": corrections, "events": events}
+        document["events"] = [
+            event
+            | {
+                "public_note": public_notes.get(event["created_at"], event["public_note"]),
+                "language": language
+                if event["created_at"] in public_notes or not event["public_note"]
+                else original_language,
+            }
+            for event in original["events"]
+        ]
+    return document
 
 
 @dataclass(frozen=True)
@@ -497,20 +554,20 @@ def record_differences(before, after):
     return changes
 
 
-def language_record(original, translation, languages=()):
+def language_record(original, translation, languages=(), document=None):
     """
     The ClaimRecord readers see of a claim whose current original revision is
-    `original`, in the language of `translation` (its current translation,
-    or None for the original's own language): the translation's words under
-    the original's current state (in_language). `languages`:
-    those it is published in, for the switcher.
+    `original` (`document`: the parts of its document read, else all of it),
+    in the language of `translation` (its current translation, or None for
+    the original's own language): the translation's words under the
+    original's current state (in_language). `languages`: those it is
+    published in, for the switcher.
     """
+    document = original.document if document is None else document
     if translation is None:
-        record = ClaimRecord(original.document, original)
+        record = ClaimRecord(document, original)
     else:
-        document = in_language(
-            original.document | {"language": original.language}, translation.document
-        )
-        record = ClaimRecord(document, translation)
+        shown = in_language(document | {"language": original.language}, translation.document)
+        record = ClaimRecord(shown, translation)
     record.published_languages = tuple(languages)
     return record

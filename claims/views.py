@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from claims.fragments import ListParts, claim_review_documents, rendered_cards, 
 from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
+from claims.models.revisions import EvidenceNaming, TextPart
 from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
@@ -314,14 +315,14 @@ def claim_detail(request, slug):
 
 def shown_revisions(claim_id):
     """
-    The revisions of a claim readers were shown, oldest first: every one but
-    those recording a withdrawal (published by an Unpublish step, never
-    current, and holding the draft as it stood then).
+    The revisions of a claim readers were shown, oldest first, as a queryset:
+    every one but those recording a withdrawal (published by an Unpublish
+    step, never current, and holding the draft as it stood then).
     """
     withdrawal = ReviewEvent.objects.filter(
         claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
     )
-    return list(
+    return (
         Revision.objects.originals()
         .filter(claim=claim_id)
         .exclude(Exists(withdrawal))
@@ -344,9 +345,15 @@ def claim_versions(request, slug):
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_versions", args=[found]))
-    versions = shown_revisions(revision.claim_id)[::-1]
+    # Each version's headline, not its whole record: a claim revised daily has hundreds.
+    versions = (
+        shown_revisions(revision.claim_id)
+        .defer("document")
+        .annotate(headline=TextPart("headline", "document"))
+    )
+    versions = list(versions)[::-1]
     for version in versions:
-        version.link = ClaimLink(version.slug, version.document["headline"], version.rating)
+        version.link = ClaimLink(version.slug, version.headline, version.rating)
     response = render(
         request,
         "claims/claim_versions.html",
@@ -373,7 +380,7 @@ def claim_version(request, slug, number):
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_version", args=[found, number]))
-    versions = shown_revisions(revision.claim_id)
+    versions = list(shown_revisions(revision.claim_id))
     index = next((i for i, shown in enumerate(versions) if shown.number == number), None)
     if index is None:
         raise Http404("No such version of this claim.")
@@ -462,14 +469,15 @@ def evidence_naming(revisions, slug):
         "slug",
         KT("document__headline"),
         "rating",
-        KeyTransform("evidence", "document"),
+        EvidenceNaming(slug),
     )
     found = []
     for claim_slug, headline, rating, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
         link = ClaimLink(claim_slug, headline, rating)
         for data in evidence:
-            item = EvidenceRecord(data)
-            if slug in {item.source.slug, item.origin.slug if item.origin else None}:
+            # Read as a record only when it names the source: most items do not.
+            if slug in {data["source"]["slug"], data["origin"] and data["origin"]["slug"]}:
+                item = EvidenceRecord(data)
                 item.claim = link
                 found.append(item)
         if len(found) >= SOURCE_EVIDENCE_LIMIT:

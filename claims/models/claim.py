@@ -406,11 +406,32 @@ class Claim(ClaimState, SlugNaturalKey):
         of (part, published, draft) for each part of the record that differs
         from the current revision's (claims.records.record_differences), empty
         when none does or the claim is not published.
+
+        Reading the whole draft costs a dozen queries, and one admin page asks
+        three times (the panel, the steps offered, the publish-changes guard),
+        so the answer is kept on this instance until it is saved or reloaded.
+        A step reads its claim afresh under the row lock, so never from here.
         """
-        revision = self.current_revision()
-        if revision is None:
-            return []
-        return record_differences(revision.document, self.draft_document())
+        if (changes := self.__dict__.get("_draft_changes")) is None:
+            revision = self.current_revision()
+            changes = (
+                []
+                if revision is None
+                else (record_differences(revision.document, self.draft_document()))
+            )
+            self._draft_changes = changes
+        return changes
+
+    def forget_draft_changes(self):
+        self.__dict__.pop("_draft_changes", None)
+
+    def save(self, *args, **kwargs):
+        self.forget_draft_changes()
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.forget_draft_changes()
+        super().refresh_from_db(*args, **kwargs)
 
     def has_draft_changes(self):
         return bool(self.draft_changes())

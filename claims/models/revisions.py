@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus
@@ -269,6 +270,60 @@ def names_in(document):
 
 ORIGINAL = Q(translation_of__isnull=True)
 ORIGINAL_REVISION = Q(revision__translation_of__isnull=True)
+# The parts of a document (claim_record) that hold a number, an object or a
+# list, read as JSON; every other part holds text or null, read as text.
+STRUCTURED_PARTS = frozenset(
+    ["format", "claimant", "appeared_in", "topic"]
+    + ["caveats", "evidence", "estimates", "corrections", "events"]
+)
+# What a record (claims.records.ClaimRecord) reads of its revision's own columns.
+RECORD_REVISION_COLUMNS = ("number", "published_at", "claim", "language", "translation_of")
+
+
+class TextPart(KeyTextTransform):
+    """
+    A part of a document that holds text, as text, or None where it holds
+    null. (Read as JSON, SQLite would hand back a text such as "2024" as a
+    number; Django's KeyTextTransform hands back null there as "null".)
+    """
+
+    def as_sqlite(self, compiler, connection):
+        lhs, params, key_transforms = self.preprocess_lhs(compiler, connection)
+        return f"JSON_EXTRACT({lhs}, %s)", (
+            *params,
+            connection.ops.compile_json_path(key_transforms),
+        )
+
+
+def shown_part(part):
+    """The expression reading one part of a revision's document, in the database."""
+    if part in STRUCTURED_PARTS:
+        return KeyTransform(part, "document")
+    return TextPart(part, "document")
+
+
+class EvidenceNaming(models.Func):
+    """
+    The items of a revision's published evidence whose source or origin is
+    the source `slug`, as a list: on PostgreSQL picked in the database, so
+    that a source's page decodes those items alone; elsewhere every item,
+    for the caller to pick.
+    """
+
+    output_field = models.JSONField()
+    PATH = "$[*] ? (@.source.slug == $slug || @.origin.slug == $slug)"
+
+    def __init__(self, slug):
+        super().__init__(KeyTransform("evidence", "document"))
+        self.slug = slug
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        evidence, params = compiler.compile(self.source_expressions[0])
+        picked = "jsonb_path_query_array(%s, %%s::jsonpath, jsonb_build_object('slug', %%s::text))"
+        return picked % evidence, (*params, self.PATH, self.slug)
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -295,6 +350,23 @@ class RevisionQuerySet(models.QuerySet):
         """
         rows = self.exclude(ORIGINAL).filter(is_current=True)
         return rows if language is None else rows.filter(language=language)
+
+    def showing(self, parts):
+        """
+        (revision, document) for each of these revisions: `document` holds
+        only `parts` of its published document, read in the same query, and
+        the revision only the columns a record reads (RECORD_REVISION_COLUMNS).
+        A list then decodes what its rows show of each record, not the whole
+        of it (evidence, timeline...). Read each as ClaimRecord(document, revision).
+        """
+        names = {part: f"shown_{part}" for part in parts}
+        rows = self.only(*RECORD_REVISION_COLUMNS).annotate(
+            **{name: shown_part(part) for part, name in names.items()}
+        )
+        return [
+            (revision, {part: getattr(revision, name) for part, name in names.items()})
+            for revision in rows
+        ]
 
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""

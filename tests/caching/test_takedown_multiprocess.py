@@ -25,6 +25,8 @@ from claims.models import Claim
 from tests.factories import ensure_roles
 from tests.seed import CLAIM
 
+pytestmark = pytest.mark.processes
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 KURSK = f"/claims/{CLAIM.kursk}/"

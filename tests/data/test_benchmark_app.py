@@ -11,6 +11,9 @@ import pytest
 
 from tests.factories import run_python
 
+# Every test runs manage.py in a process of its own.
+pytestmark = pytest.mark.processes
+
 PRODUCTION = {
     "FACTCHECK_ENV": "production",
     "SECRET_KEY": secrets.token_urlsafe(64),

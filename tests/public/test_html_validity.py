@@ -23,7 +23,10 @@ JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 if not JAVA and os.environ.get("CI"):
     raise RuntimeError("Java is needed to run the Nu HTML Checker (Debian: default-jre-headless).")
-pytestmark = pytest.mark.skipif(not JAVA, reason="Java not found: install default-jre-headless")
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.skipif(not JAVA, reason="Java not found: install default-jre-headless"),
+]
 
 # An htmx attribute HTML does not define: the one error the checker must report.
 INVALID_PAGE = '<!doctype html><html lang="en"><title>x</title><form hx-get="/"></form></html>'

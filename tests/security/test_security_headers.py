@@ -65,6 +65,7 @@ def post(client, url, data):
     return client.post(url, data, secure=True, headers={"host": HOST})
 
 
+@pytest.mark.processes
 def test_production_settings_pass_the_deploy_check():
     result = run_python(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENVIRONMENT

@@ -15,6 +15,8 @@ from gunicorn.config import Config
 
 from factcheck import gunicorn_conf
 
+pytestmark = pytest.mark.processes
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 

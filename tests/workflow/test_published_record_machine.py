@@ -192,6 +192,6 @@ def test_readers_see_only_published_revisions_whatever_the_desk_does(
     cast = {"editor": editor, "reviewer": reviewer, "publisher": publisher}
     run_state_machine_as_test(
         lambda: PublishedRecord(cast, client),
-        settings=settings(max_examples=examples(5), stateful_step_count=25, deadline=None),
+        settings=settings(max_examples=examples(3), stateful_step_count=20, deadline=None),
     )
     assert not Claim.objects.exists()
