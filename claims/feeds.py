@@ -137,12 +137,17 @@ def records_in(language, shown):
     `language`, in their order, each in it: one query for the translations,
     however many revisions.
     """
-    translated = {
-        translation.claim_id: translation
-        for translation in Revision.objects.current_translations(language).filter(
-            claim__in=[original.claim_id for original, _document in shown]
-        )
-    }
+    wanted = [original.claim_id for original, _doc in shown if original.language != language]
+    translated = (
+        {
+            translation.claim_id: translation
+            for translation in Revision.objects.current_translations(language)
+            .filter(claim__in=wanted)
+            .order_by()
+        }
+        if wanted
+        else {}
+    )
     records = []
     for original, document in shown:
         if original.language == language:

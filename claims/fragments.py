@@ -91,9 +91,7 @@ def rendered_cards(revisions):
             [(revision.claim_id, revision.language) for revision, _document in shown], language
         )
         return [
-            render_card(
-                language_record(revision, translations.get(revision.claim_id), document=document)
-            )
+            render_card(revision, document, translations.get(revision.claim_id))
             for revision, document in shown
         ]
     rows = list(revisions.values_list("pk", "digest", "claim_id", "language"))
@@ -108,8 +106,7 @@ def rendered_cards(revisions):
     if missing:
         for revision, document in Revision.objects.filter(pk__in=missing).showing(CARD_PARTS):
             translation = translations.get(revision.claim_id)
-            record = language_record(revision, translation, document=document)
-            rendered[missing[revision.pk]] = render_card(record)
+            rendered[missing[revision.pk]] = render_card(revision, document, translation)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
 
@@ -125,12 +122,18 @@ def translations_of(claims, language):
         return {}
     return {
         translation.claim_id: translation
-        for translation in Revision.objects.current_translations(language).filter(claim__in=wanted)
+        for translation in Revision.objects.current_translations(language)
+        .filter(claim__in=wanted)
+        .order_by()
     }
 
 
-def render_card(claim):
-    """The card of `claim`, a ClaimRecord."""
+def render_card(revision, document, translation=None):
+    """
+    The card of `revision`, from `document` (its CARD_PARTS), in the words of
+    its `translation` where the list is in the translation's language.
+    """
+    claim = language_record(revision, translation, document=document)
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 
