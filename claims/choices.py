@@ -109,3 +109,27 @@ class Qualifier(models.TextChoices):
         """A value as a reader says it: 'about 4,700', 'more than 3,000', '4,000–5,000'."""
         number = cls.number_text(low, high)
         return f"{cls(qualifier).label} {number}" if qualifier else number
+
+
+class TipState(models.TextChoices):
+    """Where a reader's tip stands in the desk's triage."""
+
+    NEW = "new", "New"
+    ON_CLAIM = "on_claim", "On a claim"
+    SPAM = "spam", "Spam"
+    # Sent by a banned submitter: kept, out of every queue, and they are not told.
+    QUARANTINED = "quarantined", "Quarantined"
+
+
+class RequestState(models.TextChoices):
+    """Where a reader's correction request stands."""
+
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    ACCEPTED = "accepted", "Accepted: corrected"
+    DECLINED = "declined", "Declined"
+    QUARANTINED = "quarantined", "Quarantined"
+
+    @classmethod
+    def closed(cls):
+        return [cls.ANSWERED, cls.ACCEPTED, cls.DECLINED]
