@@ -19,8 +19,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
-from claims.models import Claim, ReviewEvent, Source
+from claims.choices import (
+    Action,
+    ClaimStatus,
+    CorrectionKind,
+    Credibility,
+    RequestState,
+    Stance,
+)
+from claims.models import Claim, CorrectionRequest, ReviewEvent, Revision, Source, Tip
 from claims.models.revisions import canonical_json
 from claims.workflow import TRANSITIONS
 
@@ -297,6 +304,10 @@ class ClaimAdminForm(forms.ModelForm):
         help_text="How the public note of Publish changes is listed on the verdict page.",
     )
     keep_summary = forms.BooleanField(label="Keep the summary as it is", required=False)
+    # A claim made from a reader's tip: the tip is put on it when it is saved.
+    from_tip = forms.ModelChoiceField(
+        queryset=Tip.objects.all(), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Claim
@@ -542,3 +553,34 @@ class PublishVerdictsForm(forms.Form):
 def draft_digest(claim):
     """A digest of what readers would see of `claim` if its draft were published now."""
     return hashlib.sha256(canonical_json(claim.draft_document())).hexdigest()
+
+
+class CorrectionRequestForm(forms.ModelForm):
+    """
+    A correction request answered: accepted only with the published revision
+    of its claim that corrected it, declined only with a note saying why.
+    """
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["state", "response_note", "revision"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "revision" in self.fields:
+            self.fields["revision"].queryset = Revision.objects.filter(
+                claim=self.instance.claim_id
+            ).order_by("-number")
+
+    def clean(self):
+        data = super().clean()
+        state = data.get("state")
+        if state == RequestState.ACCEPTED and not data.get("revision"):
+            self.add_error(
+                "revision",
+                "Name the published revision that corrected the verdict: publish the "
+                "correction with Publish changes on the claim first.",
+            )
+        if state == RequestState.DECLINED and not data.get("response_note", "").strip():
+            self.add_error("response_note", "Say why the request is declined.")
+        return data

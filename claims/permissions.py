@@ -45,7 +45,7 @@ TRIAGE_PERMISSIONS = [
     "claims.view_correctionrequest",
     TRIAGE_REQUESTS,
 ]
-BAN_SUBMITTERS = "claims.ban_submitter"
+BAN_SUBMITTERS = "claims.ban_tip"
 
 # What each role's group holds (claims.roles.sync_roles gives it to them).
 # Each role has every permission of the one before it.

@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-readers_asking", "-last_asked_at"],
-                "permissions": [("ban_submitter", "Can ban a submitter of tips and requests")],
+                "permissions": [("ban_tip", "Can ban the submitter of a tip or request")],
             },
         ),
         migrations.CreateModel(

@@ -96,7 +96,7 @@ class Tip(models.Model):
 
     class Meta:
         ordering = ["-readers_asking", "-last_asked_at"]
-        permissions = [("ban_submitter", "Can ban a submitter of tips and requests")]
+        permissions = [("ban_tip", "Can ban the submitter of a tip or request")]
         constraints = [
             choices_constraint("state", TipState, "claims_tip_state_valid"),
             models.CheckConstraint(
