@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from claims.abuse import refusal, submitter_of, too_fast_or_stale
+from claims.abuse import form_token, refusal, submitter_of, too_fast_or_stale
 from claims.choices import RequestState
 from claims.fragments import rendered_cards
 from claims.models import BannedSubmitter, CorrectionRequest, ReaderAddress, Revision, Tip
@@ -79,7 +79,8 @@ def refused(request, why):
 
 def retry_form(form):
     """The form again, with a fresh serving time: the time trap caught it, perhaps a person."""
-    fresh = type(form)(initial={**form.cleaned_data, "served": None})
+    fresh = type(form)(data={**form.data.dict(), "served": form_token()})
+    fresh.is_valid()
     fresh.add_error(None, _("Please check what you wrote and send it again."))
     return fresh
 
@@ -117,10 +118,11 @@ def ask(request):
             request, "claims/ask.html", privacy({"form": retry_form(form), "matches": None})
         )
     data = form.cleaned_data
-    context = matches_context(data["claim"])
-    if context["matches"] and not request.POST.get("confirmed"):
-        context = privacy({"form": form, "confirming": True, **context})
-        return render(request, "claims/ask.html", context)
+    if not request.POST.get("confirmed"):
+        context = matches_context(data["claim"])
+        if context["matches"]:
+            context = privacy({"form": form, "confirming": True, **context})
+            return render(request, "claims/ask.html", context)
     submitter = submitter_of(request)
     if why := refusal(submitter):
         return refused(request, why)
