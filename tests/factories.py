@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from html.parser import HTMLParser
+from unittest import mock
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
 from claims.abuse import form_token
 from claims.admin_forms import stored_digest
@@ -456,3 +459,15 @@ def send_tip(client, address="203.0.113.7", **fields):
     data = tip_data(**fields)
     data.setdefault("confirmed", "1")
     return client.post("/ask/", data, REMOTE_ADDR=address)
+
+
+def run_worker():
+    """
+    The task worker (`manage.py db_worker`) in this process, until no task
+    is ready: what it sends goes through the test's mailers. It works in the
+    test's transaction, so it is kept from closing the connection between
+    tasks as a worker of its own does (tests/readers/test_smtp_delivery.py
+    runs one in a process of its own).
+    """
+    with mock.patch(f"{db_worker.__name__}.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
