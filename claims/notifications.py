@@ -18,6 +18,7 @@ Addresses are deleted READER_EMAIL_RETENTION_DAYS after their last use
 (forget_reader_addresses).
 """
 
+import email.policy
 import logging
 import smtplib
 from datetime import timedelta
@@ -206,6 +207,17 @@ def readers_told_of_tip(tip):
 # Delivery.
 
 
+class DeskEmail(EmailMessage):
+    """
+    An email whose headers are never encoded to fit 78 columns: an address
+    in List-Unsubscribe must stay as it is (RFC 2369), and a signed one is
+    longer than that. RFC 5322 allows lines of up to 998 characters.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def message(notification):
     headers = {}
     if notification.unsubscribe_url:
@@ -213,7 +225,7 @@ def message(notification):
             "List-Unsubscribe": f"<{notification.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    return EmailMessage(
+    return DeskEmail(
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
