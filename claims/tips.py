@@ -14,6 +14,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claims.abuse import form_token
@@ -103,6 +104,20 @@ class TipForm(ReaderForm):
         label=_("Your email address (optional)"),
         help_text=_("Only if you want us to tell you when we publish a verdict on it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As the reader types, htmx asks for the verdicts that match (a
+        # pause of half a second first, so not at every key).
+        self.fields["claim"].widget.attrs.update(
+            {
+                "data-hx-get": reverse("ask"),
+                "data-hx-trigger": "input changed delay:500ms",
+                "data-hx-target": "#matches",
+                "data-hx-swap": "outerHTML",
+                "aria-controls": "matches",
+            }
+        )
 
 
 class CorrectionRequestForm(ReaderForm):
