@@ -8,9 +8,11 @@ with a one-click unsubscribe; their addresses forgotten in time.
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -162,6 +164,17 @@ def test_the_daily_round_is_queued_once_at_its_hour(db, settings):
     waiting = DBTaskResult.objects.get(task_path="claims.tasks.daily_round")
     assert waiting.run_after.hour == 6
     assert waiting.run_after > timezone.now()
+
+
+def test_make_run_queues_the_daily_round_with_a_command_that_may_run_again(db):
+    output = StringIO()
+    call_command("schedule_daily_tasks", stdout=output)
+    call_command("schedule_daily_tasks", stdout=output)
+    assert output.getvalue().splitlines() == [
+        "The daily round is queued.",
+        "The daily round was queued already.",
+    ]
+    assert DBTaskResult.objects.filter(task_path="claims.tasks.daily_round").count() == 1
 
 
 def test_addresses_are_deleted_a_set_time_after_their_last_use(db, client, settings):
