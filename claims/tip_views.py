@@ -62,7 +62,11 @@ def checked_already(text):
 
 def privacy(context):
     """What the privacy notice states, with the rest of a form page's context."""
-    return {"retention_days": settings.READER_EMAIL_RETENTION_DAYS, **context}
+    return {
+        "retention_days": settings.READER_EMAIL_RETENTION_DAYS,
+        "salt_days": settings.TIP_SALT_ROTATION_DAYS,
+        **context,
+    }
 
 
 def matches_context(text):

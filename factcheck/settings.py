@@ -235,10 +235,8 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Email, through Django's mailers: SMTP at SMTP_HOST, or, where none is
-# given outside production, printed to the console (the worker's output).
+# given, printed to the console (the worker's output).
 SMTP_HOST = os.environ.get("SMTP_HOST", "").strip()
-if PRODUCTION and not SMTP_HOST:
-    raise ImproperlyConfigured("SMTP_HOST must be set when FACTCHECK_ENV=production.")
 if SMTP_HOST:
     MAILERS = {
         "default": {

@@ -75,12 +75,31 @@ class Migration(migrations.Migration):
                 ("recipient", models.EmailField(max_length=254)),
                 ("to_reader", models.BooleanField(default=False)),
                 ("subject", models.CharField(max_length=200)),
-                ("body", models.TextField()),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="At most 20,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            claims.constraints.no_control_characters,
+                        ],
+                    ),
+                ),
                 ("unsubscribe_url", models.URLField(blank=True, max_length=1000)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("sent_at", models.DateTimeField(blank=True, null=True)),
                 ("attempts", models.PositiveIntegerField(default=0)),
-                ("last_error", models.TextField(blank=True)),
+                (
+                    "last_error",
+                    models.TextField(
+                        blank=True,
+                        help_text="At most 1,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(1000),
+                            claims.constraints.no_control_characters,
+                        ],
+                    ),
+                ),
             ],
             options={
                 "indexes": [
@@ -89,6 +108,24 @@ class Migration(migrations.Migration):
                         fields=["created_at"],
                         name="claims_notification_unsent",
                     )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.LessThanOrEqual(
+                                django.db.models.functions.text.Length("body"), 20000
+                            )
+                        ),
+                        name="claims_notification_body_length",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.LessThanOrEqual(
+                                django.db.models.functions.text.Length("last_error"), 1000
+                            )
+                        ),
+                        name="claims_notification_last_error_length",
+                    ),
                 ],
             },
         ),
@@ -305,7 +342,7 @@ class Migration(migrations.Migration):
                                 ["open", "answered", "accepted", "declined", "quarantined"],
                             )
                         ),
-                        name="claims_request_state_valid",
+                        name="claims_correctionrequest_state_valid",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -313,7 +350,7 @@ class Migration(migrations.Migration):
                             ("revision__isnull", False),
                             _connector="OR",
                         ),
-                        name="claims_request_accepted_has_revision",
+                        name="claims_correctionrequest_accepted_has_revision",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -321,7 +358,7 @@ class Migration(migrations.Migration):
                             models.Q(("response_note", ""), _negated=True),
                             _connector="OR",
                         ),
-                        name="claims_request_declined_has_note",
+                        name="claims_correctionrequest_declined_has_note",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -329,7 +366,7 @@ class Migration(migrations.Migration):
                             ("evidence_url__iregex", "^https?://"),
                             _connector="OR",
                         ),
-                        name="claims_request_evidence_url_http",
+                        name="claims_correctionrequest_evidence_url_http",
                         violation_error_message="Only http:// and https:// addresses are allowed.",
                     ),
                     models.CheckConstraint(
@@ -338,7 +375,15 @@ class Migration(migrations.Migration):
                                 django.db.models.functions.text.Length("text"), 3000
                             )
                         ),
-                        name="claims_request_text_length",
+                        name="claims_correctionrequest_text_length",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.LessThanOrEqual(
+                                django.db.models.functions.text.Length("response_note"), 2000
+                            )
+                        ),
+                        name="claims_correctionrequest_response_note_length",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
@@ -348,7 +393,7 @@ class Migration(migrations.Migration):
                             ),
                             _negated=True,
                         ),
-                        name="claims_request_text_allowed",
+                        name="claims_correctionrequest_text_allowed",
                         violation_error_message="Remove the invisible characters: control characters and noncharacters are not allowed.",
                     ),
                 ],

@@ -200,18 +200,21 @@ class CorrectionRequest(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            choices_constraint("state", RequestState, "claims_request_state_valid"),
+            choices_constraint("state", RequestState, "claims_correctionrequest_state_valid"),
             models.CheckConstraint(
                 condition=~Q(state=RequestState.ACCEPTED) | Q(revision__isnull=False),
-                name="claims_request_accepted_has_revision",
+                name="claims_correctionrequest_accepted_has_revision",
             ),
             models.CheckConstraint(
                 condition=~Q(state=RequestState.DECLINED) | ~Q(response_note=""),
-                name="claims_request_declined_has_note",
+                name="claims_correctionrequest_declined_has_note",
             ),
-            http_url_constraint("evidence_url", "claims_request_evidence_url_http"),
-            length_constraint("text", REQUEST_TEXT_LIMIT, "claims_request_text_length"),
-            text_allowed_constraint("text", "claims_request_text_allowed"),
+            http_url_constraint("evidence_url", "claims_correctionrequest_evidence_url_http"),
+            length_constraint("text", REQUEST_TEXT_LIMIT, "claims_correctionrequest_text_length"),
+            length_constraint(
+                "response_note", 2_000, "claims_correctionrequest_response_note_length"
+            ),
+            text_allowed_constraint("text", "claims_correctionrequest_text_allowed"),
         ]
 
     def __str__(self):
@@ -262,14 +265,18 @@ class Notification(models.Model):
     recipient = models.EmailField()
     to_reader = models.BooleanField(default=False)
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = bounded_text(limit=20_000)
     unsubscribe_url = models.URLField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = bounded_text(blank=True, limit=1_000)
 
     class Meta:
+        constraints = [
+            length_constraint("body", 20_000, "claims_notification_body_length"),
+            length_constraint("last_error", 1_000, "claims_notification_last_error_length"),
+        ]
         indexes = [
             models.Index(
                 fields=["created_at"], name="claims_notification_unsent", condition=Q(sent_at=None)
