@@ -14,13 +14,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
+from claims import notifications
 from claims.choices import Action, CaveatKind
 from claims.models import Caveat, Claim, Notification, ReaderAddress, Tip
 from claims.notifications import unsubscribe_url
-from claims.tasks import daily_round, schedule_daily_round
+from claims.tasks import daily_round, schedule_daily_round, tell_readers_of_tip
 from tests.factories import make_claim, make_user, run_worker, send_tip
 from tests.seed import CLAIM
 
@@ -197,3 +198,27 @@ def test_addresses_are_deleted_a_set_time_after_their_last_use(db, client, setti
     assert list(ReaderAddress.objects.values_list("email", flat=True)) == ["new@example.com"]
     assert not Notification.objects.filter(recipient="old@example.com").exists()
     assert Tip.objects.count() == 2
+
+
+def test_a_reader_is_written_to_in_the_language_they_wrote_in(
+    seed, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    with translation.override("ko"):
+        send_tip(client, claim="Is it true?", email="reader@example.com")
+    address = ReaderAddress.objects.get()
+    assert (address.language, Tip.objects.get().language) == ("ko", "ko")
+    languages = []
+    render = notifications.render_to_string
+
+    def render_noting_language(*args, **kwargs):
+        languages.append(translation.get_language())
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "render_to_string", render_noting_language)
+    tip = Tip.objects.get()
+    tip.attach(Claim.objects.get(slug=CLAIM.kursk))
+    with django_capture_on_commit_callbacks(execute=True):
+        tell_readers_of_tip.enqueue(tip.pk)
+    run_worker()
+    assert languages == ["ko"]
+    assert recipients() == ["reader@example.com"]
