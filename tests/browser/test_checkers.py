@@ -1,5 +1,6 @@
 """
-The figure page, and the verdict page that links it, pass axe in Chromium at
+The figure page, the verdict page that links it, and the ask-us-to-check
+form pass axe in Chromium at
 desktop and phone widths. (The Nu HTML checker runs over every public page,
 these included, in tests/public/test_html_validity.py.)
 
@@ -23,6 +24,8 @@ DEATHS_FIGURE = f"/figures/{FIGURE.deaths}/"
 DEATHS_VERDICT = f"/claims/{CLAIM.deaths}/"
 # Its second version, with what changed from the first.
 DEATHS_VERSION = f"/claims/{CLAIM.deaths}/versions/2/"
+# Ask us to check, with the verdicts that match and the privacy notice.
+ASK = "/ask/?claim=North+Korean+troops+in+Kursk"
 WIDTHS = [(1280, 900), (390, 844)]
 
 
@@ -35,7 +38,9 @@ def require(present, what):
     pytest.skip(reason)
 
 
-@pytest.mark.parametrize("path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT, DEATHS_VERSION])
+@pytest.mark.parametrize(
+    "path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT, DEATHS_VERSION, ASK]
+)
 @pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_axe_finds_no_violation(desk, browser, live_server, path, width, height):
     require(AXE.exists(), "axe-core")
