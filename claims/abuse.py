@@ -9,8 +9,9 @@ Meedan Check's and Cofacts'):
   an hour, and TIP_LIMIT_PER_MINUTE from everyone a minute, counted
   atomically in Redis (INCR and EXPIRE in one transaction) in fixed windows.
   While Redis cannot be reached (or where none is configured) each process
-  counts on its own instead: the limits still hold, per process, so a
-  deployment of N processes lets through at most N times them;
+  counts on its own instead, trying Redis again every REDIS_PAUSE seconds:
+  the limits still hold, per process, so a deployment of N processes lets
+  through at most N times them;
 - the client's address (factcheck.proxies.client_ip, behind
   TRUSTED_PROXY_COUNT proxies) is kept only as a keyed hash whose salt is
   replaced every TIP_SALT_ROTATION_DAYS, the old salts deleted by the
@@ -40,6 +41,11 @@ logger = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
 
 
+def clock():
+    """Now, in seconds since the epoch: the time the trap and the limits read."""
+    return time.time()
+
+
 class ServedAt(signing.TimestampSigner):
     """Signs the moment a form was served; `served_at` (seconds) stands in for now."""
 
@@ -48,11 +54,11 @@ class ServedAt(signing.TimestampSigner):
         self.served_at = served_at
 
     def timestamp(self):
-        moment = time.time() if self.served_at is None else self.served_at
+        moment = clock() if self.served_at is None else self.served_at
         return signing.b62_encode(int(moment))
 
     def token(self):
-        return self.sign(str(int(time.time() if self.served_at is None else self.served_at)))
+        return self.sign(str(int(clock() if self.served_at is None else self.served_at)))
 
 
 def form_token(served_at=None):
@@ -62,7 +68,7 @@ def form_token(served_at=None):
 
 def too_fast_or_stale(token, now=None):
     """Whether a form carrying `token` is refused by the time trap (or its token is forged)."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     try:
         served = int(ServedAt().unsign(token or "", max_age=settings.TIP_FORM_MAX_AGE))
     except (signing.BadSignature, ValueError):
@@ -77,7 +83,7 @@ _salts = {}
 
 
 def salt_period(now=None):
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return int(now // (settings.TIP_SALT_ROTATION_DAYS * DAY))
 
 
@@ -141,10 +147,16 @@ class LocalCounter:
     def clear(self):
         with self.lock:
             self.counts.clear()
+        _redis_failed_at["moment"] = None
 
 
 local_counter = LocalCounter()
 _clients = {}
+# After Redis fails, each process counts alone for this many seconds before
+# trying it again: a Redis that hangs would otherwise cost every reader its
+# timeouts.
+REDIS_PAUSE = 5
+_redis_failed_at = {"moment": None}
 
 
 def redis_client():
@@ -165,14 +177,18 @@ def counted(key, window, now):
     """
     bucket = f"{settings.TIP_LIMITS_PREFIX}:{key}:{int(now // window)}"
     client = redis_client()
-    if client is not None:
+    failed_at = _redis_failed_at["moment"]
+    paused = failed_at is not None and time.monotonic() - failed_at < REDIS_PAUSE
+    if client is not None and not paused:
         try:
             with client.pipeline(transaction=True) as pipe:
                 pipe.incr(bucket)
                 pipe.expire(bucket, window, nx=True)
                 count, _ = pipe.execute()
+            _redis_failed_at["moment"] = None
             return count
         except redis.RedisError as error:
+            _redis_failed_at["moment"] = time.monotonic()
             logger.warning("Submission limits counted in this process: Redis failed (%s)", error)
     return local_counter.incr(bucket, window, now)
 
@@ -183,7 +199,7 @@ def refusal(submitter, now=None):
     is over one of them, else None. An address over its own limit does not
     use up everyone's: the global count is taken only for one within it.
     """
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     if counted(f"address:{submitter}", 3600, now) > settings.TIP_LIMIT_PER_ADDRESS_HOUR:
         return Refusal("address", 3600 - int(now % 3600))
     if counted("everyone", 60, now) > settings.TIP_LIMIT_PER_MINUTE:
