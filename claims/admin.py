@@ -789,7 +789,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             obj.record_entry(by=request.user)
-            if tip := form.cleaned_data.get("from_tip"):
+            if tip := Tip.objects.filter(pk=form.cleaned_data.get("from_tip") or None).first():
                 tip.attach(obj)
 
     def save_related(self, request, form, formsets, change):
@@ -1086,7 +1086,7 @@ class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
         "created_at",
         "state",
         "response_note",
-        "revision",
+        "revision_number",
         "answered_by",
         "answered_at",
     ]
