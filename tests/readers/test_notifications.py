@@ -21,7 +21,7 @@ from claims import notifications
 from claims.choices import Action, CaveatKind
 from claims.models import Caveat, Claim, Notification, ReaderAddress, Tip
 from claims.notifications import unsubscribe_url
-from claims.tasks import daily_round, schedule_daily_round, tell_readers_of_tip
+from claims.tasks import daily_round, deliver_email, schedule_daily_round, tell_readers_of_tip
 from tests.factories import make_claim, make_user, run_worker, send_tip
 from tests.seed import CLAIM
 
@@ -222,3 +222,32 @@ def test_a_reader_is_written_to_in_the_language_they_wrote_in(
     run_worker()
     assert languages == ["ko"]
     assert recipients() == ["reader@example.com"]
+
+
+def test_an_email_the_server_cannot_take_is_kept_and_tried_again_later(db, settings):
+    # Nothing listens on this port: every send fails to connect.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 8799, "timeout": 2},
+        }
+    }
+    settings.NOTIFICATION_RETRY_SECONDS = 600
+    notification = Notification.objects.create(
+        key="test:down", recipient="reader@example.com", subject="s", body="b"
+    )
+    deliver_email.enqueue(notification.pk)
+    run_worker()
+    notification.refresh_from_db()
+    assert (notification.sent_at, notification.attempts) == (None, 1)
+    assert "Connection refused" in notification.last_error
+    retry = DBTaskResult.objects.get(task_path="claims.tasks.deliver_email", status="READY")
+    assert retry.run_after > timezone.now() + timedelta(seconds=590)
+    assert not DBTaskResult.objects.ready().filter(task_path="claims.tasks.deliver_email")
+
+    # Still unsent an hour on: the daily round queues it again.
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    daily_round.call()
+    assert DBTaskResult.objects.ready().filter(task_path="claims.tasks.deliver_email").exists()
