@@ -15,7 +15,7 @@ from claims.models import Notification, ReaderAddress, Tip
 from claims.tasks import deliver_email, tell_readers_of_tip
 from tests.factories import make_published_claim, make_user, run_python
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
 
 class Inbox:
