@@ -160,3 +160,19 @@ def test_salts_rotate_and_old_ones_are_forgotten(db, settings):
     assert old != current
     assert abuse.forget_old_salts(now) == 1
     assert list(SubmitterSalt.objects.values_list("salt", flat=True)) == [current]
+
+
+def test_junk_posts_get_the_form_back_never_an_error(db, client):
+    for data in [{}, {"claim": ""}]:
+        response = client.post("/ask/", data, REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 400
+        assert 'name="claim"' in response.text
+    # Fields sent twice: the last of each is read, and the forged serving time refused.
+    response = client.post(
+        "/ask/", {"claim": ["a", "b"], "served": ["x", "y"]}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 200
+    assert "send it again" in page_text(response)
+    response = client.post("/claims/no-such-claim/report/", tip_data(), REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 404
+    assert Tip.objects.count() == 0
