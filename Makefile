@@ -37,6 +37,8 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py demo_logins --url $(SITE_URL)/admin/
+	@# The worker's daily round (overdue digest, old addresses deleted) queues its next itself.
+	$(BIN)/python manage.py schedule_daily_tasks
 	@# The task worker (queued edge purges and notifications) runs beside the
 	@# server and stops with it.
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \

@@ -13,6 +13,7 @@ it changes and offers to publish them together (SharedRowAdmin).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -39,6 +40,7 @@ from claims.admin_forms import (
     BlankRowOnAddMixin,
     CaveatFormSet,
     ClaimAdminForm,
+    CorrectionRequestForm,
     EvidenceForm,
     EvidenceFormSet,
     FigureForm,
@@ -48,24 +50,36 @@ from claims.admin_forms import (
     UnchangedSinceOpenedForm,
     draft_digest,
 )
-from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability
+from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability, RequestState, TipState
 from claims.models import (
     Affiliation,
     Article,
+    BannedSubmitter,
     Caveat,
     Claim,
     Correction,
+    CorrectionRequest,
     Estimate,
     Evidence,
     Figure,
     ReviewEvent,
     Revision,
     Source,
+    Tip,
     Topic,
     Translation,
 )
-from claims.permissions import can_add_sources, can_publish, can_translate, permissions_for
+from claims.permissions import (
+    can_add_sources,
+    can_ban_submitters,
+    can_publish,
+    can_translate,
+    can_triage_requests,
+    can_triage_tips,
+    permissions_for,
+)
 from claims.records import record_differences
+from claims.tasks import tell_readers_of_tip
 from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError, WorkflowForbidden
 
 
@@ -966,6 +980,19 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             "ungraded_sources": ungraded_sources(claim, evidence) if claim.is_under_review else [],
         }
 
+    def get_changeform_initial_data(self, request):
+        """A claim made from a reader's tip (?from_tip=ID) starts as the tip says."""
+        initial = super().get_changeform_initial_data(request)
+        tip = Tip.objects.filter(pk=initial.pop("from_tip", None) or None).first()
+        if tip is not None:
+            initial.update(
+                from_tip=tip.pk,
+                headline=tip.headline_suggestion(),
+                wording=tip.text,
+                appearance_url=tip.where_seen,
+            )
+        return initial
+
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
@@ -974,6 +1001,8 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             obj.record_entry(by=request.user)
+            if tip := Tip.objects.filter(pk=form.cleaned_data.get("from_tip") or None).first():
+                tip.attach(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -1127,3 +1156,187 @@ class FigureAdmin(SharedRowAdmin):
     @admin.display(description=_("estimates"), ordering="estimate_total")
     def estimate_count(self, figure):
         return figure.estimate_total
+
+
+# Readers writing in: the desk's triage of tips and correction requests.
+
+
+def reader_queue_counts(request):
+    """The readers' queues the user may work, each with its count and address, for the index."""
+    queues = []
+    if can_triage_tips(request.user):
+        count = Tip.objects.filter(state=TipState.NEW).count()
+        url = reverse("admin:claims_tip_changelist") + "?state__exact=new"
+        queues.append(("new_tips", "New tips from readers, most asked first", count, url))
+    if can_triage_requests(request.user):
+        count = CorrectionRequest.objects.filter(state=RequestState.OPEN).count()
+        url = reverse("admin:claims_correctionrequest_changelist") + "?state__exact=open"
+        queues.append(("open_requests", "Open correction requests", count, url))
+    return queues
+
+
+class BanSubmitterMixin:
+    """The action banning the submitters of the selected rows, for reviewers and publishers."""
+
+    @admin.action(
+        description="Ban the submitters (all they sent is quarantined)", permissions=["ban"]
+    )
+    def ban_submitters(self, request, queryset):
+        submitters = set(queryset.values_list("submitter", flat=True))
+        quarantined = sum(
+            BannedSubmitter.ban(submitter, by=request.user) for submitter in submitters
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Banned %(count)d submitter: %(rows)d tips and requests quarantined.",
+                "Banned %(count)d submitters: %(rows)d tips and requests quarantined.",
+                len(submitters),
+            )
+            % {"count": len(submitters), "rows": quarantined},
+        )
+
+    def has_ban_permission(self, request):
+        return can_ban_submitters(request.user)
+
+
+@admin.register(Tip)
+class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
+    """
+    Readers' tips, most asked first. Each can become a claim (prefilled, its
+    address as where the claim appeared), go on a claim already entered, be
+    marked spam, or have its submitter banned.
+    """
+
+    list_display = [
+        "tip_text",
+        "readers_asking",
+        "state",
+        "where_seen_link",
+        "claim",
+        "last_asked_at",
+        "make_claim",
+    ]
+    list_filter = ["state"]
+    search_fields = ["text"]
+    list_select_related = ["claim"]
+    fields = [
+        "text",
+        "where_seen",
+        "readers_asking",
+        "language",
+        "created_at",
+        "last_asked_at",
+        "state",
+        "claim",
+    ]
+    readonly_fields = [
+        "text",
+        "where_seen",
+        "readers_asking",
+        "language",
+        "created_at",
+        "last_asked_at",
+    ]
+    autocomplete_fields = ["claim"]
+    actions = ["mark_spam", "ban_submitters"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="tip")
+    def tip_text(self, tip):
+        return format_html('<span title="{}">{}</span>', tip.text, tip.text[:160])
+
+    @admin.display(description="where seen")
+    def where_seen_link(self, tip):
+        if not tip.where_seen:
+            return "—"
+        return format_html(
+            '<a href="{}" rel="noreferrer nofollow ugc">{}</a>', tip.where_seen, tip.where_seen[:60]
+        )
+
+    @admin.display(description="")
+    def make_claim(self, tip):
+        if tip.claim_id or tip.state != TipState.NEW:
+            return ""
+        url = reverse("admin:claims_claim_add") + "?" + urlencode({"from_tip": tip.pk})
+        return format_html('<a class="button" href="{}">New claim from this tip</a>', url)
+
+    def save_model(self, request, obj, form, change):
+        # A claim chosen puts the tip on it; its readers hear of a verdict already out.
+        if obj.claim_id and obj.state in (TipState.NEW, TipState.ON_CLAIM):
+            obj.state = TipState.ON_CLAIM
+        elif obj.claim_id is None and obj.state == TipState.ON_CLAIM:
+            obj.state = TipState.NEW
+        super().save_model(request, obj, form, change)
+        if obj.state == TipState.ON_CLAIM and "claim" in form.changed_data:
+            transaction.on_commit(partial(tell_readers_of_tip.enqueue, obj.pk))
+
+    @admin.action(description="Mark the selected tips as spam")
+    def mark_spam(self, request, queryset):
+        count = queryset.update(state=TipState.SPAM)
+        messages.success(
+            request,
+            ngettext("%(count)d tip marked spam.", "%(count)d tips marked spam.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
+    """
+    Readers' correction requests, oldest open first: each answered, accepted
+    with the revision that corrected the verdict, or declined with a note.
+    """
+
+    form = CorrectionRequestForm
+    list_display = ["claim", "request_text", "state", "created_at", "answered_at"]
+    list_filter = ["state"]
+    search_fields = ["text", "claim__headline"]
+    list_select_related = ["claim"]
+    fields = [
+        "claim",
+        "text",
+        "evidence_link",
+        "language",
+        "created_at",
+        "state",
+        "response_note",
+        "revision_number",
+        "answered_by",
+        "answered_at",
+    ]
+    readonly_fields = [
+        "claim",
+        "text",
+        "evidence_link",
+        "language",
+        "created_at",
+        "answered_by",
+        "answered_at",
+    ]
+    actions = ["ban_submitters"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="what is wrong")
+    def request_text(self, request_row):
+        return format_html('<span title="{}">{}</span>', request_row.text, request_row.text[:160])
+
+    @admin.display(description="evidence")
+    def evidence_link(self, request_row):
+        if not request_row.evidence_url:
+            return "—"
+        return format_html(
+            '<a href="{}" rel="noreferrer nofollow ugc">{}</a>',
+            request_row.evidence_url,
+            request_row.evidence_url,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if "state" in form.changed_data and obj.state in RequestState.closed():
+            obj.answered_at = timezone.now()
+            obj.answered_by = request.user
+        super().save_model(request, obj, form, change)

@@ -21,8 +21,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims.choices import Action, ClaimStatus, CorrectionKind, Credibility, Stance
-from claims.models import Claim, ReviewEvent, Source
+from claims.choices import (
+    Action,
+    ClaimStatus,
+    CorrectionKind,
+    Credibility,
+    RequestState,
+    Stance,
+)
+from claims.models import Claim, CorrectionRequest, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
 from claims.models.translations import TEXT_LIMIT, is_required, translatable_texts
 from claims.workflow import TRANSITIONS
@@ -312,6 +319,8 @@ class ClaimAdminForm(forms.ModelForm):
         help_text=_("How the public note of Publish changes is listed on the verdict page."),
     )
     keep_summary = forms.BooleanField(label=_("Keep the summary as it is"), required=False)
+    # A claim made from a reader's tip (its id): the tip is put on it when it is saved.
+    from_tip = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Claim
@@ -607,3 +616,56 @@ class TranslationForm(forms.Form):
 
     def texts(self):
         return {key: self.cleaned_data[name] for key, _label, _text, name in self.rows}
+
+
+class CorrectionRequestForm(forms.ModelForm):
+    """
+    A correction request answered: accepted only with the published revision
+    of its claim that corrected it (by its number), declined only with a
+    note saying why.
+    """
+
+    revision_number = forms.IntegerField(
+        label="Correcting revision",
+        required=False,
+        min_value=1,
+        help_text="The number of the claim's published revision that corrected the verdict "
+        "(its Earlier versions page lists them). Required to accept.",
+    )
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["state", "response_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.revision_id:
+            self.fields["revision_number"].initial = self.instance.revision.number
+
+    def clean(self):
+        data = super().clean()
+        state = data.get("state")
+        number = data.get("revision_number")
+        revision = None
+        if number:
+            revision = (
+                Revision.objects.originals()
+                .filter(claim=self.instance.claim_id, number=number)
+                .first()
+            )
+            if revision is None:
+                self.add_error("revision_number", f"This claim has no published revision {number}.")
+        if (
+            state == RequestState.ACCEPTED
+            and revision is None
+            and not self.has_error("revision_number")
+        ):
+            self.add_error(
+                "revision_number",
+                "Name the published revision that corrected the verdict: publish the "
+                "correction with Publish changes on the claim first.",
+            )
+        if state == RequestState.DECLINED and not data.get("response_note", "").strip():
+            self.add_error("response_note", "Say why the request is declined.")
+        self.instance.revision = revision
+        return data

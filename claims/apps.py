@@ -8,8 +8,9 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Fact-check desk")
 
     def ready(self):
-        from claims import page_versions
+        from claims import page_versions, tasks
         from claims.search import register_sqlite_function
+        from claims.workflow import step_taken
 
         # The one place that retires cached pages, whoever saves the row:
         # the admin, the shell, a restore.
@@ -17,3 +18,6 @@ class ClaimsConfig(AppConfig):
 
         # SQLite computes the search document in Python (claims.search).
         connection_created.connect(register_sqlite_function, dispatch_uid="claims-search")
+
+        # The emails a step calls for are queued once it commits.
+        step_taken.connect(tasks.queue_after_commit, dispatch_uid="claims-step-emails")

@@ -122,6 +122,30 @@ class Qualifier(models.TextChoices):
         return VALUE_TEXTS[cls(qualifier)] % {"number": number} if qualifier else number
 
 
+class TipState(models.TextChoices):
+    """Where a reader's tip stands in the desk's triage."""
+
+    NEW = "new", _("New")
+    ON_CLAIM = "on_claim", _("On a claim")
+    SPAM = "spam", _("Spam")
+    # Sent by a banned submitter: kept, out of every queue, and they are not told.
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class RequestState(models.TextChoices):
+    """Where a reader's correction request stands."""
+
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    ACCEPTED = "accepted", _("Accepted: corrected")
+    DECLINED = "declined", _("Declined")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+    @classmethod
+    def closed(cls):
+        return [cls.ANSWERED, cls.ACCEPTED, cls.DECLINED]
+
+
 # A qualified number as a sentence says it, in whatever order the language
 # puts the qualifier (Korean: "3,000 초과").
 VALUE_TEXTS = {

@@ -40,6 +40,18 @@ TRANSLATOR = Role("Translators", _("a translator"), _("translators"), "claims.ch
 VIEW_CLAIMS = "claims.view_claim"
 ADD_SOURCES = "claims.add_source"
 
+# Readers' tips and correction requests: every role triages them; the
+# desk chief's roles may also ban a submitter.
+TRIAGE_TIPS = "claims.change_tip"
+TRIAGE_REQUESTS = "claims.change_correctionrequest"
+TRIAGE_PERMISSIONS = [
+    "claims.view_tip",
+    TRIAGE_TIPS,
+    "claims.view_correctionrequest",
+    TRIAGE_REQUESTS,
+]
+BAN_SUBMITTERS = "claims.ban_tip"
+
 # What each role's group holds (claims.roles.sync_roles gives it to them).
 # Each role has every permission of the one before it.
 EDITOR_PERMISSIONS = [
@@ -76,8 +88,9 @@ EDITOR_PERMISSIONS = [
     "claims.change_estimate",
     "claims.delete_estimate",
     "claims.view_estimate",
+    *TRIAGE_PERMISSIONS,
 ]
-REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission]
+REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission, BAN_SUBMITTERS]
 # Drafting a translation of a claim's published record: a publisher may too,
 # but never publish one they drafted.
 TRANSLATION_PERMISSIONS = [
@@ -278,3 +291,28 @@ def can_translate(user):
 def can_add_sources(user):
     """Whether `user` may add a source, as evidence rows typed by name do."""
     return user.has_perm(ADD_SOURCES)
+
+
+def can_triage_tips(user):
+    """Whether `user` may see the tip queue and act on a tip."""
+    return user.has_perm(TRIAGE_TIPS)
+
+
+def can_triage_requests(user):
+    """Whether `user` may answer, accept or decline correction requests."""
+    return user.has_perm(TRIAGE_REQUESTS)
+
+
+def can_ban_submitters(user):
+    """Whether `user` may ban a submitter, quarantining all they sent."""
+    return user.has_perm(BAN_SUBMITTERS)
+
+
+def told_of_step(user, role):
+    """Whether `user` is told by email when a claim awaits `role`'s step."""
+    return user.is_active and bool(user.email) and user.has_perm(role.permission)
+
+
+def told_of_overdue_claims(user):
+    """Whether `user` gets the daily digest of claims past their review-by date."""
+    return user.is_active and bool(user.email) and user.has_perm(EDITOR.permission)

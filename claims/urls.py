@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from claims import figure_views, views
+from claims import figure_views, tip_views, views
 from claims.caching import public_page
 from claims.feeds import VerdictFeed
 from claims.page_versions import FEED, SITEMAP
@@ -16,6 +16,10 @@ urlpatterns = [
     path("claims/<slug:slug>/versions/", views.claim_versions, name="claim_versions"),
     path("claims/<slug:slug>/versions/<int:number>/", views.claim_version, name="claim_version"),
     path("claims/<slug:slug>/preview/", views.claim_preview, name="claim_preview"),
+    path("claims/<slug:slug>/report/", tip_views.report_error, name="report_error"),
+    path("ask/", tip_views.ask, name="ask"),
+    path("ask/sent/", tip_views.ask_sent, name="ask_sent"),
+    path("unsubscribe/<str:token>/", tip_views.unsubscribe, name="unsubscribe"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("follow/", views.follow, name="follow"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -34,6 +35,13 @@ class StaleClaim(WorkflowError):
 
 class WorkflowForbidden(PermissionDenied):
     """The user may not take this step on this claim."""
+
+
+# Sent by Claim.write_step inside the step's transaction, with `claim`,
+# `event` (its ReviewEvent) and `corrected` (whether it wrote a public
+# correction): for what must hear of a step outside the desk's own records,
+# the emails (claims.tasks), which wait for the commit.
+step_taken = Signal()
 
 
 def public_rating(status, previous_status):

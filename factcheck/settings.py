@@ -237,6 +237,51 @@ else:
 # server: a crash or restart loses nothing that was queued.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Email, through Django's mailers: SMTP at SMTP_HOST, or, where none is
+# given, printed to the console (the worker's output).
+SMTP_HOST = os.environ.get("SMTP_HOST", "").strip()
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": env_int("SMTP_PORT", 587, minimum=1),
+                "username": os.environ.get("SMTP_USER", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": env_bool("SMTP_STARTTLS", PRODUCTION),
+                "timeout": env_seconds("SMTP_TIMEOUT", 10, 1, 120),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_email("NEWSROOM_FROM_EMAIL", "desk@localhost.localdomain")
+# The first retry of an email whose send failed waits this long; each later
+# one twice as long as the one before, up to six hours.
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# A reader's email address is deleted this many days after its last use.
+READER_EMAIL_RETENTION_DAYS = env_int("READER_EMAIL_RETENTION_DAYS", 180, minimum=1)
+# The hour (UTC) of the worker's daily round: the digest of claims past
+# their review-by date, old addresses and salts deleted.
+DAILY_TASKS_HOUR = env_int("DAILY_TASKS_HOUR", 6)
+if DAILY_TASKS_HOUR > 23:
+    raise ImproperlyConfigured(f"DAILY_TASKS_HOUR={DAILY_TASKS_HOUR} must be an hour, 0 to 23.")
+
+# Readers writing in (claims.abuse): a form posted sooner than this after it
+# was served is refused, and one served longer ago than TIP_FORM_MAX_AGE.
+TIP_MIN_SECONDS = env_int("TIP_MIN_SECONDS", 3)
+TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 24 * 60 * 60, minimum=60)
+# Submissions (tips and correction requests) from one client address an
+# hour, and from everyone a minute.
+TIP_LIMIT_PER_ADDRESS_HOUR = env_int("TIP_LIMIT_PER_ADDRESS_HOUR", 10, minimum=1)
+TIP_LIMIT_PER_MINUTE = env_int("TIP_LIMIT_PER_MINUTE", 60, minimum=1)
+# Where the limits are counted; without Redis, each process counts alone.
+TIP_LIMITS_REDIS_URL = os.environ.get("TIP_LIMITS_REDIS_URL", REDIS_URL)
+TIP_LIMITS_PREFIX = os.environ.get("TIP_LIMITS_PREFIX", "factcheck:limits")
+# A submitter's address is kept only hashed, with a salt replaced this often.
+TIP_SALT_ROTATION_DAYS = env_int("TIP_SALT_ROTATION_DAYS", 30, minimum=1)
+
 # Seconds a public page may be held by browsers and CDNs.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # Keep rendered public pages in CACHES["default"] (claims.caching). Each process

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from claims.abuse import local_counter
 from tests.factories import forget_cached_pages, make_user
 from tests.seed import SeedRows
 
@@ -98,3 +99,14 @@ def uncached_pages(settings, page_cache):
     """
     settings.PUBLIC_PAGE_CACHE = False
     settings.PUBLIC_FRAGMENT_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def submission_limits(settings):
+    """
+    Readers' submissions counted in this process, from zero, as where no
+    Redis is configured: a test's tips never meet another's limits. Tests of
+    the limits in Redis ask for `redis_limits` (tests/readers/conftest.py).
+    """
+    settings.TIP_LIMITS_REDIS_URL = ""
+    local_counter.clear()

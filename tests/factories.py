@@ -13,7 +13,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
+from unittest import mock
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,8 +23,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
+from claims.abuse import form_token
 from claims.admin_forms import stored_digest
 from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
@@ -443,3 +448,57 @@ def read_settings(*names, **environment):
     result = run_python("-c", PRINT_SETTINGS, *names, **environment)
     result.values = json.loads(result.stdout) if result.returncode == 0 else None
     return result
+
+
+# Readers writing in.
+
+
+def served_earlier(seconds=10):
+    """A form's signed serving time `seconds` ago: past the time trap, within a day."""
+    return form_token(time.time() - seconds)
+
+
+def tip_data(claim="Kim Jong Un said the moon is made of cheese.", **fields):
+    """What a reader sends with the ask-us-to-check form, served ten seconds before."""
+    return {
+        "claim": claim,
+        "where_seen": "",
+        "email": "",
+        "website": "",
+        "served": served_earlier(),
+        **fields,
+    }
+
+
+def request_data(text="The date of the briefing is wrong: it was on 29 April.", **fields):
+    """What a reader sends with the report-an-error form, served ten seconds before."""
+    return {
+        "text": text,
+        "evidence_url": "",
+        "email": "",
+        "website": "",
+        "served": served_earlier(),
+        **fields,
+    }
+
+
+def send_tip(client, address="203.0.113.7", path="/ask/", **fields):
+    """
+    Post a tip from the client address `address` (REMOTE_ADDR), sent as
+    confirmed, to the form at `path` (its language's: "/ko/ask/" in Korean).
+    """
+    data = tip_data(**fields)
+    data.setdefault("confirmed", "1")
+    return client.post(path, data, REMOTE_ADDR=address)
+
+
+def run_worker():
+    """
+    The task worker (`manage.py db_worker`) in this process, until no task
+    is ready: what it sends goes through the test's mailers. It works in the
+    test's transaction, so it is kept from closing the connection between
+    tasks as a worker of its own does (tests/readers/test_smtp_delivery.py
+    runs one in a process of its own).
+    """
+    with mock.patch(f"{db_worker.__name__}.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

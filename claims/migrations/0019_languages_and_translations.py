@@ -21,7 +21,7 @@ def give_roles_their_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0017_roles_read_revisions"),
+        ("claims", "0018_readers_write_in"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

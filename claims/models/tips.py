@@ -1,0 +1,287 @@
+"""
+What readers send the desk, and what the desk sends them: tips (claims to
+check), correction requests on published verdicts, the email addresses of
+readers who asked to hear back, the submitters the desk has banned, and every
+email queued for delivery.
+
+Nothing here is ever shown on a public page: a tip's text, an address and a
+submitter's hash stay in the admin. A submitter is known only by a salted
+hash of their address (claims.abuse), its salt replaced every
+TIP_SALT_ROTATION_DAYS and the old ones deleted.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims.choices import RequestState, TipState
+from claims.constraints import (
+    bounded_text,
+    choices_constraint,
+    http_url_constraint,
+    http_url_validator,
+    length_constraint,
+    no_control_characters,
+    text_allowed_constraint,
+)
+from claims.models.claim import Claim
+
+TIP_TEXT_LIMIT = 2_000
+REQUEST_TEXT_LIMIT = 3_000
+URL_LIMIT = 500
+
+
+class SubmitterSalt(models.Model):
+    """The salt submitters' addresses are hashed with during one period of days."""
+
+    period = models.PositiveIntegerField(unique=True)
+    salt = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"salt of period {self.period}"
+
+
+class BannedSubmitter(models.Model):
+    """A submitter (by hash) whose tips and requests are quarantined, silently."""
+
+    submitter = models.CharField(max_length=64, unique=True)
+    banned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    banned_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"submitter {self.submitter[:12]}…"
+
+    @classmethod
+    def ban(cls, submitter, *, by):
+        """Ban `submitter` and quarantine everything they sent; returns how many rows."""
+        with transaction.atomic():
+            cls.objects.get_or_create(submitter=submitter, defaults={"banned_by": by})
+            tips = Tip.objects.filter(submitter=submitter).update(state=TipState.QUARANTINED)
+            requests = CorrectionRequest.objects.filter(submitter=submitter).update(
+                state=RequestState.QUARANTINED
+            )
+        return tips + requests
+
+    @classmethod
+    def is_banned(cls, submitter):
+        return cls.objects.filter(submitter=submitter).exists()
+
+
+class Tip(models.Model):
+    """
+    A claim readers asked the desk to check. Readers asking the same thing
+    (the same normalised text, `text_key`) share one tip: each adds one to
+    `readers_asking`, which orders the desk's queue.
+    """
+
+    text = bounded_text("claim to check", limit=TIP_TEXT_LIMIT)
+    text_key = models.CharField(max_length=64, unique=True, editable=False)
+    where_seen = models.URLField(
+        "where it was seen",
+        max_length=URL_LIMIT,
+        blank=True,
+        validators=[http_url_validator, no_control_characters],
+    )
+    language = models.CharField(max_length=10, editable=False)
+    readers_asking = models.PositiveIntegerField(default=1, editable=False)
+    submitter = models.CharField(max_length=64, editable=False)
+    state = models.CharField(max_length=20, choices=TipState, default=TipState.NEW)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_asked_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-readers_asking", "-last_asked_at"]
+        permissions = [("ban_tip", "Can ban the submitter of a tip or request")]
+        constraints = [
+            choices_constraint("state", TipState, "claims_tip_state_valid"),
+            models.CheckConstraint(
+                condition=Q(readers_asking__gte=1), name="claims_tip_readers_asking_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=TipState.ON_CLAIM) | Q(claim__isnull=False),
+                name="claims_tip_on_claim_has_claim",
+            ),
+            http_url_constraint("where_seen", "claims_tip_where_seen_http"),
+            length_constraint("text", TIP_TEXT_LIMIT, "claims_tip_text_length"),
+            text_allowed_constraint("text", "claims_tip_text_allowed"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-readers_asking", "-last_asked_at"],
+                name="claims_tip_queue",
+                condition=Q(state=TipState.NEW),
+            ),
+            models.Index(fields=["submitter"], name="claims_tip_submitter"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @classmethod
+    def receive(cls, *, text, text_key, where_seen, language, submitter, quarantined):
+        """
+        Store a reader's tip, or add one to the readers asking for the same
+        text. A quarantined submitter's tip is kept, out of the queue, and
+        never counts as a reader asking. Returns the tip.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            tip, created = cls.objects.select_for_update().get_or_create(
+                text_key=text_key,
+                defaults={
+                    "text": text,
+                    "where_seen": where_seen,
+                    "language": language,
+                    "submitter": submitter,
+                    "state": TipState.QUARANTINED if quarantined else TipState.NEW,
+                    "created_at": now,
+                    "last_asked_at": now,
+                },
+            )
+            if not created and not quarantined:
+                updates = {"readers_asking": F("readers_asking") + 1, "last_asked_at": now}
+                if not tip.where_seen and where_seen:
+                    updates["where_seen"] = where_seen
+                cls.objects.filter(pk=tip.pk).update(**updates)
+        return tip
+
+    def attach(self, claim):
+        """Put the tip on `claim`: its readers hear about that claim from now on."""
+        Tip.objects.filter(pk=self.pk).update(claim=claim, state=TipState.ON_CLAIM)
+        self.claim, self.state = claim, TipState.ON_CLAIM
+
+    def headline_suggestion(self):
+        """The tip's text cut to a headline's 75 characters, at a word."""
+        text = " ".join(self.text.split())
+        if len(text) <= 75:
+            return text
+        return text[:74].rsplit(" ", 1)[0] + "…"
+
+
+class CorrectionRequest(models.Model):
+    """A reader's report of an error on a published verdict, in the desk's queue."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="correction_requests")
+    text = bounded_text("what is wrong", limit=REQUEST_TEXT_LIMIT)
+    evidence_url = models.URLField(
+        "evidence",
+        max_length=URL_LIMIT,
+        blank=True,
+        validators=[http_url_validator, no_control_characters],
+    )
+    language = models.CharField(max_length=10, editable=False)
+    submitter = models.CharField(max_length=64, editable=False)
+    state = models.CharField(max_length=20, choices=RequestState, default=RequestState.OPEN)
+    response_note = bounded_text(
+        "note",
+        limit=2_000,
+        blank=True,
+        help_text="What the desk decided and why (required to decline).",
+    )
+    revision = models.ForeignKey(
+        "claims.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        help_text="The published revision that corrected the verdict (required to accept).",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, editable=False
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            choices_constraint("state", RequestState, "claims_correctionrequest_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=RequestState.ACCEPTED) | Q(revision__isnull=False),
+                name="claims_correctionrequest_accepted_has_revision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RequestState.DECLINED) | ~Q(response_note=""),
+                name="claims_correctionrequest_declined_has_note",
+            ),
+            http_url_constraint("evidence_url", "claims_correctionrequest_evidence_url_http"),
+            length_constraint("text", REQUEST_TEXT_LIMIT, "claims_correctionrequest_text_length"),
+            length_constraint(
+                "response_note", 2_000, "claims_correctionrequest_response_note_length"
+            ),
+            text_allowed_constraint("text", "claims_correctionrequest_text_allowed"),
+        ]
+
+    def __str__(self):
+        return f"On {self.claim}: {self.text[:60]}"
+
+
+class ReaderAddress(models.Model):
+    """
+    A reader's email address, given to hear about a tip's claim or a
+    claim they asked to correct, and the language to write in. Deleted
+    READER_EMAIL_RETENTION_DAYS after its last use, or at once when the
+    reader unsubscribes.
+    """
+
+    email = models.EmailField()
+    language = models.CharField(max_length=10)
+    tip = models.ForeignKey(
+        Tip, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_addresses"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tip__isnull=False) | Q(claim__isnull=False),
+                name="claims_readeraddress_about_something",
+            )
+        ]
+        indexes = [models.Index(fields=["last_used_at"], name="claims_readeraddress_last_use")]
+
+    def __str__(self):
+        return f"reader address {self.pk}"
+
+
+class Notification(models.Model):
+    """
+    One email to one person, written when it is queued and delivered by the
+    worker. `key` names what it is about and for whom, so the same news is
+    never queued twice; `sent_at` is set in the transaction that sent it, so
+    a retry never sends it again, and a failed send leaves it to be retried.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.EmailField()
+    to_reader = models.BooleanField(default=False)
+    subject = models.CharField(max_length=200)
+    body = bounded_text(limit=20_000)
+    unsubscribe_url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = bounded_text(blank=True, limit=1_000)
+
+    class Meta:
+        constraints = [
+            length_constraint("body", 20_000, "claims_notification_body_length"),
+            length_constraint("last_error", 1_000, "claims_notification_last_error_length"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="claims_notification_unsent", condition=Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self):
+        return self.key

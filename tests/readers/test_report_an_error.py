@@ -1,0 +1,49 @@
+"""Readers report an error on a verdict: the request is tied to its claim and enters the queue."""
+
+from claims.choices import RequestState
+from claims.models import Claim, CorrectionRequest, ReaderAddress
+from tests.factories import page_text, request_data
+from tests.seed import CLAIM
+
+
+def test_every_verdict_page_offers_to_report_an_error(seed, client):
+    response = client.get(f"/claims/{CLAIM.kursk}/")
+    assert f'href="/claims/{CLAIM.kursk}/report/"' in response.text
+    assert "Report an error on this verdict" in page_text(response)
+
+
+def test_a_request_is_tied_to_its_claim_and_waits_open_in_the_queue(seed, client):
+    response = client.get(f"/claims/{CLAIM.kursk}/report/")
+    assert response.status_code == 200
+    assert "What we keep, and why" in page_text(response)
+    response = client.post(
+        f"/claims/{CLAIM.kursk}/report/",
+        request_data(evidence_url="https://example.com/source", email="reader@example.com"),
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert response.status_code == 302
+    request = CorrectionRequest.objects.get()
+    assert request.claim == Claim.objects.get(slug=CLAIM.kursk)
+    assert request.state == RequestState.OPEN
+    assert request.evidence_url == "https://example.com/source"
+    address = ReaderAddress.objects.get()
+    assert (address.claim, address.tip, address.email) == (
+        request.claim,
+        None,
+        "reader@example.com",
+    )
+
+
+def test_an_unpublished_claim_takes_no_request(seed, client):
+    response = client.post(
+        f"/claims/{CLAIM.cremated}/report/", request_data(), REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 404
+    assert CorrectionRequest.objects.count() == 0
+
+
+def test_the_corrections_policy_says_how_requests_are_handled_and_how_fast(db, client):
+    text = page_text(client.get("/methodology/"))
+    assert "How we handle your correction requests" in text
+    assert "within two working days" in text
+    assert "Within five working days we decide" in text
