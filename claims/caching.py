@@ -27,9 +27,12 @@ cached, while the listings, which count every claim, are rendered again:
 once, by the first reader to ask (RenderTurn), whose page the readers asking
 meanwhile are served, if their versions are still current when it comes.
 
-A page is cached under its path and only the query parameters it reads
-(public_page's `params`), normalised, so that `?utm_source=...` and other
-noise share one entry instead of each storing a copy.
+A page is cached under its language, its path and only the query
+parameters it reads (public_page's `params`), normalised, so that
+`?utm_source=...` and other noise share one entry instead of each storing a
+copy. The path names the language ("/ko/..."), but the key names it too, so
+that no page is ever served in a language other than the one it was
+rendered in, whatever the address.
 """
 
 import hashlib
@@ -47,6 +50,7 @@ from django.dispatch import Signal
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from claims.models import ContentVersion
@@ -161,8 +165,12 @@ def read_only(params, query):
 
 
 def page_cache_key(request):
-    """The path, the (normalised) query the page reads, and the htmx headers it switches on."""
+    """
+    The language, the path, the (normalised) query the page reads, and the
+    htmx headers it switches on.
+    """
     parts = [
+        translation.get_language() or "",
         request.path,
         request.GET.urlencode(),
         request.headers.get("HX-Request", ""),
@@ -437,5 +445,8 @@ def public_page(view=None, *, params=(), shows=()):
 
 def current_versions(path):
     """The content versions a page cached for `path` must carry to be served now."""
-    match = resolve(urlsplit(path).path)
+    path = urlsplit(path).path
+    # A language's addresses resolve only while it is active.
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        match = resolve(path)
     return content_versions(match.func.names_read_by(match.kwargs))

@@ -17,6 +17,9 @@ kept under the query (without its page) and the list's content versions
 (claims.page_versions.LIST), which every published or withdrawn revision
 replaces (ListParts).
 
+Every key names the language the part is rendered in: its labels, dates
+and links differ by language, the revision does not.
+
 Twenty cards cost one cache round trip (get_many) instead of twenty template
 renders. (Their links come from claims.addresses, without a reverse() per link.)
 """
@@ -32,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import CLAIM_REVIEW_PARTS, claim_review
@@ -58,8 +62,8 @@ def template_digest():
 
 def revision_key(kind, digest, *shown):
     """The cache key of what `kind` shows of the revision with `digest`, under `shown`
-    (templates, settings)."""
-    parts = [digest, *shown]
+    (templates, settings), in the active language."""
+    parts = [digest, get_language(), *shown]
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
     return f"{kind}:{digest[:40]}"
 
@@ -137,7 +141,12 @@ class ListParts:
         if settings.PUBLIC_FRAGMENT_CACHE:
             query = request.GET.copy()
             query.pop("page", None)
-            shown = [*list_versions(request), query.urlencode(), list_template_digest()]
+            shown = [
+                *list_versions(request),
+                get_language(),
+                query.urlencode(),
+                list_template_digest(),
+            ]
             digest = hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
             self.keys = {kind: f"list-{kind}:{digest}" for kind in self.KINDS}
             self.found = cached_values(list(self.keys.values()))

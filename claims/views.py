@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -27,6 +28,7 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
+from claims.languages import available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
@@ -180,6 +182,12 @@ def render_claim_page(request, claim, *, preview=False, version=None):
     carries ClaimReview and is for search engines.
     """
     evidence_html = None if preview else rendered_evidence(request, claim, evidence_context)
+    languages = available_languages(claim)
+    # Where the claim is not published in the page's language, the page shows
+    # the record in its own, and search engines are sent to that page.
+    canonical_language = get_language() if get_language() in languages else languages[0]
+    with override(canonical_language):
+        canonical_url = absolute_url(claim.get_absolute_url())
     return render(
         request,
         "claims/claim_detail.html",
@@ -188,7 +196,9 @@ def render_claim_page(request, claim, *, preview=False, version=None):
             "evidence_html": evidence_html,
             "claim": claim,
             "rating": RATINGS[claim.public_status],
-            "canonical_url": absolute_url(claim.get_absolute_url()),
+            "canonical_url": canonical_url,
+            "available_languages": languages,
+            "record_language": record_language(claim),
             "claimreview": None if preview or version else as_json_ld(claim_review(claim)),
             "preview": preview,
             "version": version,

@@ -159,6 +159,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (whose slash redirect must see
+    # the language prefix), as Django requires.
+    "factcheck.middleware.DeskLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -303,7 +306,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The languages of the desk, each with its catalogue in locale/<code>/ (see
+# README: a third language is a line here and a catalogue, no code).
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+# The newsroom's own language: its pages keep unprefixed addresses ("/claims/x/"),
+# the others carry their code ("/ko/claims/x/").
+LANGUAGE_CODE = env_choice("NEWSROOM_LANGUAGE", "en", {code for code, _ in LANGUAGES})
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The admin's language when staff choose one (django.views.i18n.set_language).
+LANGUAGE_COOKIE_NAME = "desk_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 # Times on public pages and in the admin are shown in the newsroom's zone,
 # with its name ("14:05 KST"); the database stores UTC.
 TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")
@@ -351,6 +365,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-desk_language"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,0 +1,32 @@
+"""The language switcher and the alternates of every public page (claims.languages)."""
+
+from django import template
+
+from claims.claimreview import absolute_url
+from claims.languages import language_versions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context):
+    """
+    This page in every language (claims.languages.LanguageVersion): in those
+    of the context's `available_languages` where a view gives it (a verdict
+    page), else in all. The switcher keeps the reader's query; alternates
+    and canonical addresses are built without it (see `absolute`).
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if "request_path" in context:
+        # Django's page_not_found: the address has no page to translate
+        # (and must not be echoed); each language's front page instead.
+        match = None
+    query = request.GET.urlencode() if request is not None else ""
+    return language_versions(match, context.get("available_languages"), query)
+
+
+@register.filter
+def absolute(url):
+    """`url` (a path, query dropped) as an address on SITE_URL, never the request's Host."""
+    return absolute_url(url.partition("?")[0])
