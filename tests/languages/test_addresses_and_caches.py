@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from claims.caching import RECENT_PAGES, current_versions, page_cache_key
 from claims.models import Revision
-from tests.seed import CLAIM
+from tests.seed import CLAIM, FIGURE
 
 KURSK = f"/claims/{CLAIM.kursk}/"
 
@@ -46,8 +46,8 @@ def test_machine_addresses_keep_one_address(client, seed):
     assert client.get("/healthz").status_code == 200
     assert client.get("/sitemap.xml").status_code == 200
     assert client.get("/ko/sitemap.xml").status_code == 404
-    assert client.get("/figures/north-korean-casualties.json").status_code == 200
-    assert client.get("/ko/figures/north-korean-casualties.json").status_code == 404
+    assert client.get(f"/figures/{FIGURE.casualties}.json").status_code == 200
+    assert client.get(f"/ko/figures/{FIGURE.casualties}.json").status_code == 404
     assert client.get("/ko/feed/").status_code == 200
 
 
