@@ -2,15 +2,27 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from claims.addresses import address
 from claims.claimreview import absolute_url
+from claims.languages import ORIGINAL_LANGUAGE
 from claims.models import Figure, Revision, Source
 
 
 class SiteUrlSitemap(Sitemap):
-    """Addresses built from settings.SITE_URL, never from the request's Host."""
+    """
+    Addresses built from settings.SITE_URL, never from the request's Host:
+    each page once in each language it exists in, with its alternates in the
+    others (hreflang) and the newsroom's language as x-default.
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     # Pages of 5,000 addresses (the protocol allows 50,000): every claim change
     # retires the sitemap, and a page of 50,000 took seconds to render again.
@@ -24,14 +36,26 @@ class SiteUrlSitemap(Sitemap):
 
 
 class ClaimSitemap(SiteUrlSitemap):
-    """Each published claim at the address its current revision has, as of that revision."""
+    """
+    Each published claim at the address its current revision has, as of that
+    revision, in the languages it is published in (as
+    claims.languages.available_languages reads the record).
+    """
 
     def items(self):
         return (
             Revision.objects.current()
             .only("slug", "published_at")
+            .annotate(
+                language=Coalesce(
+                    KT("document__language"), Value(ORIGINAL_LANGUAGE), output_field=TextField()
+                )
+            )
             .order_by("-first_published_at", "-pk")
         )
+
+    def get_languages_for_item(self, revision):
+        return [revision.language]
 
     def location(self, revision):
         return address("claim_detail", revision.slug)

@@ -23,14 +23,15 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("follow/", views.follow, name="follow"),
-    path("claims.json", views.claim_reviews, name="claim_reviews"),
     path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
     path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
 ]
 
-# Data in no language, at one address: a figure's numbers, and the sitemap,
-# which names every page in every language (claims.sitemaps).
+# Data in no language, at one address: a figure's numbers, every ClaimReview
+# (each names its own language), and the sitemap, which names every page in
+# every language (claims.sitemaps).
 data_urlpatterns = [
+    path("claims.json", views.claim_reviews, name="claim_reviews"),
     path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),
     path("figures/<slug:slug>.json", figure_views.figure_json, name="figure_json"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -48,9 +49,9 @@ LISTED_CLAIMS = 10_000
 SOURCE_EVIDENCE_LIMIT = 100
 
 STANCE_HEADINGS = {
-    Stance.SUPPORTS: "Supports the claim",
-    Stance.CONTRADICTS: "Contradicts the claim",
-    Stance.CONTEXT: "Context",
+    Stance.SUPPORTS: _("Supports the claim"),
+    Stance.CONTRADICTS: _("Contradicts the claim"),
+    Stance.CONTEXT: _("Context"),
 }
 
 
@@ -445,6 +446,7 @@ def methodology(request):
     How the desk rates claims, and who runs it. Template: claims/methodology.html.
     Context: ratings (all), public_ratings (those a published claim can
     show), best_rating, worst_rating, reliability, credibility, caveat_kinds,
+    caveat_list (their names in a line),
     owner, funding, contact_email, corrections_email (each empty when its
     NEWSROOM_* setting is not given, and the page then leaves it out).
     """
@@ -459,6 +461,7 @@ def methodology(request):
             "reliability": Reliability.choices,
             "credibility": Credibility.choices,
             "caveat_kinds": CaveatKind.choices,
+            "caveat_list": ", ".join(str(label).lower() for _, label in CaveatKind.choices),
             "owner": settings.NEWSROOM_OWNER,
             "funding": settings.NEWSROOM_FUNDING,
             "contact_email": settings.NEWSROOM_CONTACT_EMAIL,

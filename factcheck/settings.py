@@ -313,6 +313,8 @@ LANGUAGES = [("en", "English"), ("ko", "한국어")]
 # the others carry their code ("/ko/claims/x/").
 LANGUAGE_CODE = env_choice("NEWSROOM_LANGUAGE", "en", {code for code, _ in LANGUAGES})
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (factcheck/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["factcheck.formats"]
 # The admin's language when staff choose one (django.views.i18n.set_language).
 LANGUAGE_COOKIE_NAME = "desk_language"
 LANGUAGE_COOKIE_HTTPONLY = True

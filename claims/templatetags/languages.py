@@ -1,9 +1,11 @@
 """The language switcher and the alternates of every public page (claims.languages)."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from claims.claimreview import absolute_url
-from claims.languages import language_versions
+from claims.languages import language_versions, record_language
 
 register = template.Library()
 
@@ -30,3 +32,15 @@ def page_languages(context):
 def absolute(url):
     """`url` (a path, query dropped) as an address on SITE_URL, never the request's Host."""
     return absolute_url(url.partition("?")[0])
+
+
+@register.filter
+def lang_attr(record):
+    """
+    ` lang="en"` on an element showing `record`'s text (a ClaimRecord) where
+    it is in another language than the page's; else nothing.
+    """
+    language = record_language(record)
+    if language == get_language():
+        return ""
+    return format_html(' lang="{}"', language)

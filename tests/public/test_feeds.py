@@ -111,14 +111,18 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
     figures = {url for url in locations if "/figures/" in url}
     assert claims == published_urls()
     assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures)
+    # Sources and figures have a page in every language; a claim only in
+    # those it is published in.
     assert figures == {
-        f"{SITE}/figures/{FIGURE.casualties}/",
-        f"{SITE}/figures/{FIGURE.deaths}/",
+        f"{SITE}{prefix}/figures/{slug}/"
+        for slug in [FIGURE.casualties, FIGURE.deaths]
+        for prefix in ["", "/ko"]
     }
     # The commenter's and the NIS's claims are published; the others publish or
     # originate evidence on them. Sources seen only as an estimate's relay are left out.
     assert sources == {
-        f"{SITE}/sources/{slug}/"
+        f"{SITE}{prefix}/sources/{slug}/"
+        for prefix in ["", "/ko"]
         for slug in [
             SOURCE.nis,
             SOURCE.rok_lawmakers,
@@ -139,7 +143,11 @@ def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(editor, 
     make_published_claim(editor, slug="public-claim")
     make_claim(editor, slug="draft-claim", claimant=Source.objects.create(name="Draft", slug="d"))
     locations = sitemap_locations(client)
-    assert locations == [f"{SITE}/claims/public-claim/", f"{SITE}/sources/claimant/"]
+    assert locations == [
+        f"{SITE}/claims/public-claim/",
+        f"{SITE}/sources/claimant/",
+        f"{SITE}/ko/sources/claimant/",
+    ]
 
 
 @pytest.mark.django_db
