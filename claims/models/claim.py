@@ -15,6 +15,7 @@ from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.addresses import address
 from claims.choices import Action, ClaimStatus, CorrectionKind, Stance
@@ -78,21 +79,25 @@ class Claim(ClaimState, SlugNaturalKey):
     slug = models.SlugField(max_length=100, unique=True)
     headline = models.CharField(
         max_length=75,
-        help_text="Short form for readers and ClaimReview, 75 characters at most.",
+        help_text=_("Short form for readers and ClaimReview, 75 characters at most."),
         validators=[no_control_characters],
     )
-    wording = bounded_text("claim as made", limit=5_000)
+    wording = bounded_text(_("claim as made"), limit=5_000)
     claimant = models.ForeignKey("claims.Source", on_delete=models.PROTECT, related_name="claims")
-    made_on = models.DateField("date made", null=True, blank=True, validators=[within_date_bounds])
+    made_on = models.DateField(
+        _("date made"), null=True, blank=True, validators=[within_date_bounds]
+    )
     appeared_in = models.ForeignKey(
         "claims.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     appearance_url = models.URLField(
-        "appearance URL",
+        _("appearance URL"),
         blank=True,
         validators=[http_url_validator, no_control_characters],
-        help_text="Where the claim was first made or reported (its first appearance); the article "
-        "on file may only relay it.",
+        help_text=_(
+            "Where the claim was first made or reported (its first appearance); the article "
+            "on file may only relay it."
+        ),
     )
     context = bounded_text(blank=True, limit=5_000)
     topic = models.ForeignKey(
@@ -105,7 +110,7 @@ class Claim(ClaimState, SlugNaturalKey):
         max_length=20, choices=ClaimStatus, blank=True, editable=False
     )
     verdict_summary = bounded_text(
-        blank=True, limit=3_000, help_text="Why, in plain words, for readers."
+        blank=True, limit=3_000, help_text=_("Why, in plain words, for readers.")
     )
     is_published = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -113,7 +118,7 @@ class Claim(ClaimState, SlugNaturalKey):
         null=True,
         blank=True,
         validators=[within_date_bounds],
-        help_text="After this date readers are told it may be outdated.",
+        help_text=_("After this date readers are told it may be outdated."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created"
@@ -126,7 +131,7 @@ class Claim(ClaimState, SlugNaturalKey):
         blank=True,
         editable=False,
         related_name="drafts_changed",
-        help_text="Who changed what readers would see since the claim was last published.",
+        help_text=_("Who changed what readers would see since the claim was last published."),
     )
 
     objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
@@ -360,10 +361,10 @@ class Revision(models.Model):
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveIntegerField(help_text="1 for the first publication, then 2, 3…")
-    document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
+    number = models.PositiveIntegerField(help_text=_("1 for the first publication, then 2, 3…"))
+    document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
     public_note = bounded_text(
-        blank=True, limit=2_500, help_text="What changed from the revision before, for readers."
+        blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
     )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
