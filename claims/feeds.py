@@ -93,11 +93,10 @@ class VerdictFeed(Feed):
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
         language = get_language()
+        entries = newest.showing(ENTRY_PARTS)
         items = [
             record
-            for record in (
-                ClaimRecord(document, revision) for revision, document in newest.showing(ENTRY_PARTS)
-            )
+            for record in (ClaimRecord(document, revision) for revision, document in entries)
             if language in available_languages(record)
         ]
         for revision, document in corrected[:FEED_SIZE].showing(CORRECTED_PARTS):

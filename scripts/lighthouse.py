@@ -1,5 +1,5 @@
 """
-Lighthouse: mobile performance of `/` and a verdict page under production settings.
+Lighthouse: mobile performance of `/`, a verdict page and both in Korean, under production settings.
 
     .venv/bin/python scripts/lighthouse.py            # 3 runs a page, figures for the README
     .venv/bin/python scripts/lighthouse.py --runs 5
@@ -29,7 +29,12 @@ from bench import ROOT, Server, manage, production_env
 LIGHTHOUSE_VERSION = "12.8.2"
 PREFIX = ROOT / ".lighthouse"
 LIGHTHOUSE = PREFIX / "node_modules" / ".bin" / "lighthouse"
-PAGES = {"`/`": "/", "verdict page": "/claims/north-korean-casualties-4700/"}
+PAGES = {
+    "`/`": "/",
+    "verdict page": "/claims/north-korean-casualties-4700/",
+    "`/ko/`": "/ko/",
+    "Korean verdict page": "/ko/claims/north-korean-casualties-4700/",
+}
 METRICS = {
     "first-contentful-paint": ("FCP", "ms"),
     "largest-contentful-paint": ("LCP", "ms"),

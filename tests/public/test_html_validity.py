@@ -49,7 +49,7 @@ PAGES = [
 
 def public_pages():
     """Every public page of the seed: the fixed ones, each verdict and its versions, each
-    source and figure page."""
+    source and figure page, in English and in Korean."""
     claims = []
     for revision in Revision.objects.current():
         claims.append(f"/claims/{revision.slug}/")
@@ -57,7 +57,8 @@ def public_pages():
         claims += [f"/claims/{revision.slug}/versions/{n}/" for n in range(1, revision.number + 1)]
     sources = [source.get_absolute_url() for source in Source.objects.public()]
     figures = [figure.get_absolute_url() for figure in Figure.objects.all()]
-    return PAGES + claims + sources + figures
+    english = PAGES + claims + sources + figures
+    return english + [f"/ko{path}" for path in english]
 
 
 def nu_errors(paths):
@@ -94,7 +95,7 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
         assert b"{#" not in response.content and b"{%" not in response.content, url
         path.write_bytes(response.content)
         paths.append(path)
-    assert len(paths) >= len(PAGES) + 3 * Revision.objects.current().count() + 1
+    assert len(paths) >= 2 * (len(PAGES) + 3 * Revision.objects.current().count() + 1)
     # One page HTML does not allow, checked in the same run (Java starts once):
     # it shows the checker reports what it should, so silence means valid.
     invalid = tmp_path / "invalid.html"
