@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -233,8 +234,9 @@ def test_the_page_needs_no_javascript(seed, client):
     assert "hx-" not in content
 
 
-def test_the_4700_page_and_its_css_weigh_under_50_kb(seed, client):
-    html_bytes = len(client.get(CASUALTIES).content)
+@pytest.mark.parametrize("prefix", ["", "/ko"])
+def test_the_4700_page_and_its_css_weigh_under_50_kb(seed, client, prefix):
+    html_bytes = len(client.get(f"{prefix}{CASUALTIES}").content)
     with open(finders.find("css/site.css"), "rb") as css:
         css_bytes = len(css.read())
     assert html_bytes + css_bytes < 50_000
