@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 
 class ClaimsConfig(AppConfig):
     name = "claims"
-    verbose_name = "Fact-check desk"
+    verbose_name = _("Fact-check desk")
 
     def ready(self):
         from claims import page_versions, tasks
