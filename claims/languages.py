@@ -43,13 +43,17 @@ def address_in(language, view_name, args=(), kwargs=None):
 
 @dataclass(frozen=True)
 class LanguageVersion:
-    """One language of a page: its code, its name in it and in the page's, and its address."""
+    """
+    One language of a page: its code, its name in it and in the page's, its
+    address, and whether it is the page's language and the newsroom's.
+    """
 
     code: str
     name_local: str
     name_translated: str
     url: str | None
     current: bool
+    default: bool
 
 
 def language_versions(resolver_match, available=None, query=""):
@@ -74,6 +78,13 @@ def language_versions(resolver_match, available=None, query=""):
                 url = f"{url}?{query}"
         info = get_language_info(code)
         versions.append(
-            LanguageVersion(code, info["name_local"], info["name_translated"], url, code == current)
+            LanguageVersion(
+                code,
+                info["name_local"],
+                info["name_translated"],
+                url,
+                current=code == current,
+                default=code == settings.LANGUAGE_CODE,
+            )
         )
     return versions

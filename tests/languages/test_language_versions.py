@@ -73,13 +73,13 @@ def test_a_verdict_published_in_english_only_says_so_and_does_not_link(client, s
     english = page(client, DEATHS)
     assert switcher(english) == [("English", None), ("한국어: not published in Korean", None)]
     assert 'href="/ko/claims/' not in english
-    assert alternates(english) == {"en": f"{SITE}{DEATHS}"}
+    assert alternates(english) == {"en": f"{SITE}{DEATHS}", "x-default": f"{SITE}{DEATHS}"}
     # The Korean interface shows the English record, marked as English, and
     # sends search engines to the English page.
     korean = page(client, f"/ko{DEATHS}")
     assert switcher(korean) == [("English", DEATHS), ("한국어", None)]
     assert canonical(korean) == f"{SITE}{DEATHS}"
-    assert alternates(korean) == {"en": f"{SITE}{DEATHS}"}
+    assert alternates(korean) == {"en": f"{SITE}{DEATHS}", "x-default": f"{SITE}{DEATHS}"}
     assert '<h1 class="page-title" lang="en">About 600 North Korean' in korean
     assert Revision.objects.current().filter(slug=CLAIM.deaths).exists()
 
@@ -93,7 +93,11 @@ def test_a_verdict_published_in_both_languages_switches_to_the_same_claim(
     assert switcher(korean) == [("English", DEATHS), ("한국어", None)]
     assert canonical(english) == f"{SITE}{DEATHS}"
     assert canonical(korean) == f"{SITE}/ko{DEATHS}"
-    assert alternates(korean) == {"en": f"{SITE}{DEATHS}", "ko": f"{SITE}/ko{DEATHS}"}
+    assert alternates(korean) == {
+        "en": f"{SITE}{DEATHS}",
+        "ko": f"{SITE}/ko{DEATHS}",
+        "x-default": f"{SITE}{DEATHS}",
+    }
 
 
 @pytest.mark.parametrize(
@@ -113,7 +117,11 @@ def test_each_page_names_its_language_its_alternates_and_its_canonical_address(
     html = page(client, path)
     assert f'<html lang="{language}">' in html
     english_path = path.removeprefix("/ko")
-    assert alternates(html) == {"en": f"{SITE}{english_path}", "ko": f"{SITE}/ko{english_path}"}
+    assert alternates(html) == {
+        "en": f"{SITE}{english_path}",
+        "ko": f"{SITE}/ko{english_path}",
+        "x-default": f"{SITE}{english_path}",
+    }
     assert canonical(html) == f"{SITE}{path}"
     assert Revision.objects.current().count() == 4
 
