@@ -120,21 +120,21 @@ class Qualifier(models.TextChoices):
 class TipState(models.TextChoices):
     """Where a reader's tip stands in the desk's triage."""
 
-    NEW = "new", "New"
-    ON_CLAIM = "on_claim", "On a claim"
-    SPAM = "spam", "Spam"
+    NEW = "new", _("New")
+    ON_CLAIM = "on_claim", _("On a claim")
+    SPAM = "spam", _("Spam")
     # Sent by a banned submitter: kept, out of every queue, and they are not told.
-    QUARANTINED = "quarantined", "Quarantined"
+    QUARANTINED = "quarantined", _("Quarantined")
 
 
 class RequestState(models.TextChoices):
     """Where a reader's correction request stands."""
 
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    ACCEPTED = "accepted", "Accepted: corrected"
-    DECLINED = "declined", "Declined"
-    QUARANTINED = "quarantined", "Quarantined"
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    ACCEPTED = "accepted", _("Accepted: corrected")
+    DECLINED = "declined", _("Declined")
+    QUARANTINED = "quarantined", _("Quarantined")
 
     @classmethod
     def closed(cls):

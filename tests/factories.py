@@ -454,11 +454,14 @@ def request_data(text="The date of the briefing is wrong: it was on 29 April.", 
     }
 
 
-def send_tip(client, address="203.0.113.7", **fields):
-    """Post a tip from the client address `address` (REMOTE_ADDR), sent as confirmed."""
+def send_tip(client, address="203.0.113.7", path="/ask/", **fields):
+    """
+    Post a tip from the client address `address` (REMOTE_ADDR), sent as
+    confirmed, to the form at `path` (its language's: "/ko/ask/" in Korean).
+    """
     data = tip_data(**fields)
     data.setdefault("confirmed", "1")
-    return client.post("/ask/", data, REMOTE_ADDR=address)
+    return client.post(path, data, REMOTE_ADDR=address)
 
 
 def run_worker():
