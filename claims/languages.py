@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    get_supported_language_variant,
+    override,
+)
 
 # The language of every record published before records named their own.
 ORIGINAL_LANGUAGE = "en"
@@ -26,6 +31,18 @@ def available_languages(record):
     """The codes of the languages `record`'s claim is published in, in settings order."""
     published = {record_language(record)}
     return [code for code, _ in settings.LANGUAGES if code in published]
+
+
+def supported_language(code):
+    """
+    `code` as one of settings.LANGUAGES ("en-gb" is "en"), else the
+    newsroom's: a language stored before the desk spoke two (a reader's
+    address) still gives addresses that exist.
+    """
+    try:
+        return get_supported_language_variant(code)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def language_codes():

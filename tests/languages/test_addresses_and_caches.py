@@ -7,9 +7,11 @@ another language than the one its address names.
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
 from django.utils.translation import override
 
 from claims.caching import RECENT_PAGES, current_versions, page_cache_key
+from claims.languages import supported_language
 from claims.models import Revision
 from tests.seed import CLAIM, FIGURE
 
@@ -119,3 +121,11 @@ def test_staff_choose_the_admins_language_in_its_header(client, editor):
     response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.headers["Content-Language"] == "ko"
     assert editor.is_staff
+
+
+def test_a_language_stored_before_the_desk_spoke_two_still_gives_addresses_that_exist():
+    assert supported_language("en-gb") == "en"
+    assert supported_language("ko-kr") == "ko"
+    assert supported_language("fr") == "en"
+    with override(supported_language("en-gb")):
+        assert reverse("claim_detail", args=[CLAIM.kursk]) == KURSK
