@@ -237,9 +237,10 @@ else:
 # server: a crash or restart loses nothing that was queued.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Email, through Django's mailers: SMTP at SMTP_HOST, or, where none is
-# given, printed to the console (the worker's output).
-SMTP_HOST = os.environ.get("SMTP_HOST", "").strip()
+# Email, through Django's mailers: SMTP at SMTP_HOST. In production it
+# defaults to the machine's own mail server (localhost); in development,
+# where none is given, email is printed to the console (the worker's output).
+SMTP_HOST = os.environ.get("SMTP_HOST", "").strip() or ("localhost" if PRODUCTION else "")
 if SMTP_HOST:
     MAILERS = {
         "default": {
