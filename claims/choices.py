@@ -133,3 +133,10 @@ class RequestState(models.TextChoices):
     @classmethod
     def closed(cls):
         return [cls.ANSWERED, cls.ACCEPTED, cls.DECLINED]
+
+
+class Withdrawal(models.TextChoices):
+    """What readers find at the address of a verdict the desk unpublished."""
+
+    NOTICE = "notice", "Withdrawn: the headline, the date and the public note"
+    LEGAL = "legal", "Legal removal: the date only, no headline"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from claims.addresses import address
+from django.urls import reverse
+
 from claims.choices import (
     Action,
     CaveatKind,
@@ -74,7 +75,7 @@ class SourceRecord:
         return self.name
 
     def get_absolute_url(self):
-        return address("source_detail", self.slug)
+        return reverse("source_detail", args=[self.slug])
 
     def get_reliability_display(self):
         return label(Reliability, self.reliability)
@@ -185,7 +186,7 @@ class FigureRecord:
     unit: str
 
     def get_absolute_url(self):
-        return address("figure_detail", self.slug)
+        return reverse("figure_detail", args=[self.slug])
 
 
 class StatedEstimateRecord:
@@ -289,7 +290,7 @@ class ClaimRecord(ClaimState):
         return self.headline
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
     @cached_property
     def caveats(self):
@@ -341,7 +342,7 @@ class ClaimLink:
         return ClaimStatus(self.rating)
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
 
 @dataclass(frozen=True)

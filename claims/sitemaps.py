@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from claims.addresses import address
 from claims.claimreview import absolute_url
 from claims.models import Figure, Revision, Source
 
@@ -34,7 +33,7 @@ class ClaimSitemap(SiteUrlSitemap):
         )
 
     def location(self, revision):
-        return address("claim_detail", revision.slug)
+        return reverse("claim_detail", args=[revision.slug])
 
     def lastmod(self, revision):
         return revision.published_at
