@@ -46,13 +46,13 @@ class AtomFeed(Atom1Feed):
 class WithdrawalRecord:
     """A withdrawn verdict as the feed tells of it; a legal removal without its headline."""
 
-    def __init__(self, revision):
+    def __init__(self, revision, document):
         self.legal = revision.withdrawal == Withdrawal.LEGAL
-        self.headline = "" if self.legal else revision.document["headline"]
+        self.headline = "" if self.legal else document["headline"]
         self.note = "" if self.legal else revision.withdrawal_note
         self.published_at = revision.published_at
         # Its own entry, not the verdict's: the verdict's page is now the notice.
-        self.url = reverse("claim_detail", args=[revision.slug]) + "#withdrawn"
+        self.url = reverse("claim_detail", args=[document["slug"]]) + "#withdrawn"
 
 
 class VerdictFeed(Feed):
@@ -104,7 +104,10 @@ class VerdictFeed(Feed):
         for revision, document in corrected[:FEED_SIZE].showing(CORRECTED_PARTS):
             items += ClaimRecord(document, revision).corrections
         withdrawn = Revision.objects.withdrawals().order_by("-published_at", "-id")[:FEED_SIZE]
-        items += [WithdrawalRecord(revision) for revision in withdrawn]
+        items += [
+            WithdrawalRecord(revision, document)
+            for revision, document in withdrawn.showing(["slug", "headline"])
+        ]
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike

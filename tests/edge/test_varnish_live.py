@@ -36,10 +36,15 @@ if reason := missing_varnish():
 
 
 @pytest.fixture(scope="module")
-def edge(live_server):
-    """Varnish in front of the test server, probing it every second."""
+def edge(live_server, worker_id):
+    """
+    Varnish in front of the test server, probing it every second: a port of
+    this test worker's own (workers run side by side, each with its server).
+    """
     port = int(live_server.url.rsplit(":", 1)[1])
-    with Varnish(EDGE_PORT, [port], admin_port=EDGE_PORT + 10) as varnish:
+    worker = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    listen = EDGE_PORT + 2 * worker
+    with Varnish(listen, [port], admin_port=listen + 10) as varnish:
         yield varnish
 
 

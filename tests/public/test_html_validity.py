@@ -90,7 +90,7 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
     # Both kinds of withdrawal notice.
     publisher = get_user_model().objects.get(username="reviewer")
     withdrawn = {}
-    for slug, kind in [(CLAIM.kursk, Withdrawal.NOTICE), (CLAIM.deaths, Withdrawal.LEGAL)]:
+    for slug, kind in [(CLAIM.sympathisers, Withdrawal.NOTICE), (CLAIM.deaths, Withdrawal.LEGAL)]:
         Claim.objects.get(slug=slug).unpublish(
             by=publisher, note="Legal.", public_note="Withdrawn.", withdrawal=kind
         )
