@@ -177,7 +177,8 @@ def main():
         )
         for port in ports
     ]
-    processes.append(start([PYTHON, "manage.py", "db_worker", "--no-startup-delay"], env))
+    worker = [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"]
+    processes.append(start(worker, env))
     try:
         with Varnish(args.port, ports):
             print(f"The desk, behind its edge: http://{HOST}:{args.port}/ (origins {ports})")
