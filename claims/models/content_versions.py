@@ -28,13 +28,14 @@ class PendingPurge(models.Model):
     again, until it succeeds: neither a crash nor an edge outage loses one.
     """
 
-    key = models.CharField(max_length=250, primary_key=True)
+    # Written by claims.purges alone, never typed in.
+    key = models.CharField(max_length=250, primary_key=True, editable=False)
     # The change that retired the key last: a purge delivered for an older
     # change leaves the row of a newer one in place.
-    token = models.CharField(max_length=32)
-    queued_at = models.DateTimeField()
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    token = models.CharField(max_length=32, editable=False)
+    queued_at = models.DateTimeField(editable=False)
+    attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["queued_at", "key"]
