@@ -22,8 +22,8 @@ update in either scenario; writes docs/soak.md (not with --quick).
 
 With --edge, readers go through Varnish (deploy/varnish/) in front of two
 gunicorns, every workflow step purges the edge through the task worker, and
-one of the two origins is stopped a third of the way into each scenario:
-not one read may fail. Writes docs/soak-edge.md.
+one of the two origins is stopped (SIGTERM) a third of the way into each
+scenario: not one read may fail. Writes docs/soak-edge.md.
 """
 
 import argparse
@@ -132,12 +132,15 @@ def page_cache_counts(store, paths):
 
 
 def stop_later(origin, seconds):
-    """Stop the gunicorn `origin` (a bench.Server) after `seconds`, as a crashed host would."""
+    """
+    Stop the gunicorn `origin` (a bench.Server) after `seconds`, as a host is
+    taken out of service: it finishes the requests it has, takes no more.
+    """
 
     def stop():
         time.sleep(seconds)
         if origin.process.poll() is None:
-            os.killpg(origin.process.pid, signal.SIGKILL)
+            os.killpg(origin.process.pid, signal.SIGTERM)
 
     thread = threading.Thread(target=stop, daemon=True)
     thread.start()
@@ -216,7 +219,7 @@ def report(args, results, paths, untouched):
         "shared with other work."
         + (
             " Through Varnish (deploy/varnish/) in front of two such gunicorns, purged by "
-            "the task worker after every step; one gunicorn killed a third of the way "
+            "the task worker after every step; one gunicorn stopped a third of the way "
             "into each scenario."
             if args.edge
             else ""
