@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import override
 
-from claims.addresses import address
 from claims.claimreview import absolute_url
 from claims.languages import ORIGINAL_LANGUAGE
 from claims.models import Figure, Revision, Source
@@ -64,7 +63,7 @@ class ClaimSitemap(SiteUrlSitemap):
 
     def location(self, revision):
         with override(revision.language):
-            return address("claim_detail", revision.slug)
+            return reverse("claim_detail", args=[revision.slug])
 
     def lastmod(self, revision):
         return revision.published_at
