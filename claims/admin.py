@@ -50,7 +50,15 @@ from claims.admin_forms import (
     UnchangedSinceOpenedForm,
     draft_digest,
 )
-from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability, RequestState, TipState
+from claims.choices import (
+    Action,
+    ClaimStatus,
+    CorrectionKind,
+    Reliability,
+    RequestState,
+    TipState,
+    Withdrawal,
+)
 from claims.models import (
     Affiliation,
     Article,
@@ -62,6 +70,7 @@ from claims.models import (
     Estimate,
     Evidence,
     Figure,
+    PendingPurge,
     ReviewEvent,
     Revision,
     Source,
@@ -69,6 +78,7 @@ from claims.models import (
     Topic,
     Translation,
 )
+from claims.page_versions import claim_page
 from claims.permissions import (
     can_add_sources,
     can_ban_submitters,
@@ -698,6 +708,8 @@ class StepWithEditsMixin:
         summary = {}
         if form.step_summary is not None:
             summary["verdict_summary"] = form.step_summary
+        if form.step == Action.UNPUBLISH:
+            summary["withdrawal"] = form.cleaned_data.get("withdrawal") or Withdrawal.NOTICE
         try:
             claim.transition(
                 form.step,
@@ -964,11 +976,16 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         claim = (
             Claim.objects.select_related("claimant__affiliation", "created_by")
             .prefetch_related(
-                Prefetch("evidence", queryset=Evidence.objects.with_origins()), "caveats"
+                Prefetch(
+                    "evidence",
+                    queryset=Evidence.objects.with_origins(),
+                    to_attr="evidence_with_origins",
+                ),
+                "caveats",
             )
             .get(pk=pk)
         )
-        evidence = list(claim.evidence.all())
+        evidence = claim.evidence_with_origins
         groups = claim.independent_origins(evidence=evidence)
         draft_changes = claim.draft_changes()
         return {
@@ -978,6 +995,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             "origin_groups": groups,
             "counted_origins": [group for group in groups if not group.is_claimant],
             "ungraded_sources": ungraded_sources(claim, evidence) if claim.is_under_review else [],
+            "pending_purge": PendingPurge.objects.filter(key=claim_page(claim.slug)).first(),
         }
 
     def get_changeform_initial_data(self, request):
@@ -1078,6 +1096,27 @@ def error_text(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+@admin.register(PendingPurge)
+class PendingPurgeAdmin(admin.ModelAdmin):
+    """
+    The edge purges not yet delivered (claims.purges): while one is listed,
+    readers may still get the pages under its key as they were. The task
+    worker retries each until the edge acknowledges it.
+    """
+
+    list_display = ["key", "queued_at", "attempts", "last_error"]
+    list_display_links = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewEvent)

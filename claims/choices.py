@@ -154,3 +154,10 @@ VALUE_TEXTS = {
     Qualifier.MORE_THAN: _("more than %(number)s"),
     Qualifier.UP_TO: _("up to %(number)s"),
 }
+
+
+class Withdrawal(models.TextChoices):
+    """What readers find at the address of a verdict the desk unpublished."""
+
+    NOTICE = "notice", "Withdrawn: the headline, the date and the public note"
+    LEGAL = "legal", "Legal removal: the date only, no headline"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
 from claims.choices import (
     Action,
     CaveatKind,
@@ -77,7 +77,7 @@ class SourceRecord:
         return self.name
 
     def get_absolute_url(self):
-        return address("source_detail", self.slug)
+        return reverse("source_detail", args=[self.slug])
 
     def get_reliability_display(self):
         return label(Reliability, self.reliability)
@@ -198,7 +198,7 @@ class FigureRecord:
     unit: str
 
     def get_absolute_url(self):
-        return address("figure_detail", self.slug)
+        return reverse("figure_detail", args=[self.slug])
 
 
 class StatedEstimateRecord:
@@ -314,7 +314,7 @@ class ClaimRecord(ClaimState):
         return self.headline
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
     @property
     def is_translation(self):
@@ -420,7 +420,7 @@ class ClaimLink:
         return ClaimStatus(self.rating)
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import override
 
-from claims.addresses import address
 from claims.claimreview import absolute_url
 from claims.models import Figure, Revision, Source
 
@@ -57,7 +56,7 @@ class ClaimSitemap(SiteUrlSitemap):
 
     def location(self, revision):
         with override(revision.language):
-            return address("claim_detail", revision.slug)
+            return reverse("claim_detail", args=[revision.slug])
 
     def lastmod(self, revision):
         return revision.published_at

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -23,9 +23,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from claims.addresses import address
 from claims.caching import public_page
-from claims.choices import Action, CaveatKind, ClaimStatus, Credibility, Reliability, Stance
+from claims.choices import (
+    Action,
+    CaveatKind,
+    ClaimStatus,
+    Credibility,
+    Reliability,
+    Stance,
+    Withdrawal,
+)
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
@@ -103,35 +110,51 @@ class CappedPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
+# Filters that name what exists: any other value is a page that does not exist.
+EXISTING_FILTERS = {"verdict", "topic", "source"}
+
+
+def page_or_404(paginator, number):
+    """The page `number` of `paginator`; 404 for a page past the last or not a number."""
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
+
+
 @require_safe
 @public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
-    Published verdicts, newest first, filtered, searched and paginated.
+    Published verdicts, newest first, filtered, searched and paginated. A
+    verdict, topic or claimant that no published claim has, or a page past
+    the last, answers 404: every page kept is one that exists.
 
     Template: claims/claim_list.html, or only its #results partial (the form
     and the results, with the page's <title> for htmx to apply) for an htmx
     request; htmx asks for the whole page when it restores history.
     Context: form (ClaimFilterForm), page_obj (of a CappedPaginator, counting
     through claims.fragments.ListParts), cards (each claim's card on the page,
-    as HTML), filters (the form's HTML: both from claims.fragments),
+    as HTML), menus (the form's menus' HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
     parts = ListParts(request)
     claims = form.filter(Revision.objects.current(), kept=parts.kept)
+    if EXISTING_FILTERS & form.errors.keys():
+        raise Http404("No published claim has that verdict, topic or claimant.")
     paginator = CappedPaginator(
         claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS, counted=parts.counted
     )
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_or_404(paginator, request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "form": form,
         "page_obj": page_obj,
         "cards": rendered_cards(page_obj.object_list),
-        "filters": parts.filters(form),
+        "menus": parts.menus(form),
         "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
         "partial": partial,
     }
@@ -288,6 +311,8 @@ def claim_detail(request, slug):
     The verdict page of one published claim, from its current revision; a
     slug it was published under before answers 301.
 
+    A claim withdrawn since answers 410 with a notice (withdrawal_notice).
+
     Template: claims/claim_detail.html. Context: claim (a ClaimRecord),
     rating, evidence_by_stance ((stance, heading, items) for each stance with
     items), origins (independent origins of the supporting evidence),
@@ -300,7 +325,9 @@ def claim_detail(request, slug):
     language = page_language()
     versions = language_versions(slug, language)
     if versions is None:
-        return moved(slug, lambda found: address("claim_detail", found))
+        if withdrawn := Revision.objects.withdrawals().filter(slug=slug).order_by("-pk").first():
+            return withdrawal_notice(request, withdrawn)
+        return moved(slug, lambda found: reverse("claim_detail", args=[found]))
     original = versions.original
     # Not published in the page's language: the record in its own language,
     # saying so, with its canonical address there (render_claim_page).
@@ -311,6 +338,31 @@ def claim_detail(request, slug):
         "original_url": address_in(original.language, "claim_detail", [slug]),
     }
     return render_claim_page(request, versions.record(), translation=translation)
+
+
+def withdrawal_notice(request, revision):
+    """
+    What readers find where a withdrawn verdict was: 410 Gone, with the date
+    and the public note under the headline, or, for a legal removal, the date
+    alone. No verdict, no evidence, not for search engines.
+
+    Template: claims/claim_withdrawn.html. Context: legal, headline,
+    withdrawn_at, note.
+    """
+    legal = revision.withdrawal == Withdrawal.LEGAL
+    response = render(
+        request,
+        "claims/claim_withdrawn.html",
+        {
+            "legal": legal,
+            "headline": "" if legal else revision.document["headline"],
+            "withdrawn_at": revision.published_at,
+            "note": "" if legal else revision.withdrawal_note,
+        },
+        status=410,
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def shown_revisions(claim_id):
@@ -403,7 +455,7 @@ def claim_version(request, slug, number):
 
 
 def revision_url(revision):
-    return address("claim_detail", revision.slug)
+    return reverse("claim_detail", args=[revision.slug])
 
 
 @require_safe
@@ -563,15 +615,16 @@ def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
     CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
-    page, or null on the last one. Each document comes ready-encoded from
-    claims.fragments; the JSON is what JsonResponse would write.
+    page, or null on the last one; a page past the last answers 404. Each
+    document comes ready-encoded from claims.fragments; the JSON is what
+    JsonResponse would write.
     """
     revisions = (
         Revision.objects.current()
         .order_by("-first_published_at", "-pk")
         .values_list("pk", "digest")
     )
-    page = Paginator(revisions, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(Paginator(revisions, CLAIM_REVIEWS_PER_PAGE), request.GET.get("page"))
     next_url = None
     if page.has_next():
         next_url = absolute_url(f"{reverse('claim_reviews')}?page={page.next_page_number()}")

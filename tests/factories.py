@@ -29,7 +29,6 @@ from django_tasks_db.management.commands import db_worker
 
 from claims.abuse import form_token
 from claims.admin_forms import stored_digest
-from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
 from claims.models import (
     Affiliation,
@@ -329,13 +328,10 @@ def opened_digest(row):
 
 def forget_cached_pages():
     """
-    Empty the page and fragment caches and this process's memo of pages, as a
-    restart with an empty cache would: the next read of any page renders it whole.
+    Empty the page cache, as a restart with an empty cache would: the next
+    read of any page renders it whole.
     """
     cache.clear()
-    # Every test's seed carries the same content versions, so a page the memo
-    # kept from an earlier test would look current.
-    RECENT_PAGES.clear()
 
 
 def page_text(response):

@@ -14,11 +14,11 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
-from claims.choices import Action, ClaimStatus, CorrectionKind, Stance
+from claims.choices import Action, ClaimStatus, CorrectionKind, Stance, Withdrawal
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -211,7 +211,7 @@ class Claim(ClaimState, SlugNaturalKey):
         return self.headline
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
     @property
     def needs_caveats(self):
@@ -247,8 +247,11 @@ class Claim(ClaimState, SlugNaturalKey):
     def publish(self, *, by, note="", public_note=""):
         return self.transition(Action.PUBLISH, by=by, note=note, public_note=public_note)
 
-    def unpublish(self, *, by, note="", public_note=""):
-        return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
+    def unpublish(self, *, by, note="", public_note="", withdrawal=Withdrawal.NOTICE):
+        """Withdraw the verdict; `withdrawal` says what readers then find at its address."""
+        return self.transition(
+            Action.UNPUBLISH, by=by, note=note, public_note=public_note, withdrawal=withdrawal
+        )
 
     def transition(
         self,
@@ -260,6 +263,7 @@ class Claim(ClaimState, SlugNaturalKey):
         expected_version=None,
         verdict_summary=None,
         correction_kind=CorrectionKind.UPDATE,
+        withdrawal=None,
     ):
         """
         Take one workflow step, or raise and change nothing.
@@ -283,6 +287,10 @@ class Claim(ClaimState, SlugNaturalKey):
         """
         action = Action(action)
         spec = TRANSITIONS[action]
+        if action == Action.UNPUBLISH:
+            withdrawal = Withdrawal(withdrawal or Withdrawal.NOTICE)
+        elif withdrawal:
+            raise WorkflowError("Only a withdrawal says what readers find in its place.")
         note, public_note = note.strip(), public_note.strip()
         if verdict_summary is not None and not spec.is_verdict:
             raise WorkflowError("Only a verdict carries a new summary: edit the claim instead.")
@@ -318,6 +326,7 @@ class Claim(ClaimState, SlugNaturalKey):
                 public_note=public_note,
                 correction=correction_text(current, action, public_note),
                 correction_kind=correction_kind,
+                withdrawal=withdrawal or "",
             )
         for name, value in updates.items():
             setattr(self, name, value)
@@ -334,6 +343,7 @@ class Claim(ClaimState, SlugNaturalKey):
         public_note,
         correction="",
         correction_kind=CorrectionKind.UPDATE,
+        withdrawal="",
     ):
         """
         Write one audited step to this claim, read under its row lock in the
@@ -363,6 +373,7 @@ class Claim(ClaimState, SlugNaturalKey):
             created_at=now,
             note=note,
             public_note=public_note,
+            withdrawal=withdrawal,
         )
         ReviewEvent.objects.bulk_create([event])
         if correction:
@@ -491,10 +502,10 @@ class Claim(ClaimState, SlugNaturalKey):
         return problems
 
     def _evidence_for_guard(self):
-        if "evidence" in getattr(self, "_prefetched_objects_cache", {}):
-            # check_invariants prefetches every claim's evidence at once; a
-            # transition reads it fresh under the row lock, never from a cache.
-            return list(self.evidence.all())
+        # The admin's workflow panel prefetches it once for every step it
+        # offers (Prefetch to_attr); a transition reads it fresh under the row lock.
+        if (evidence := getattr(self, "evidence_with_origins", None)) is not None:
+            return evidence
         return list(self.evidence.with_origins())
 
     def available_transitions(self, user):

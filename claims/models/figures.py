@@ -17,9 +17,9 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
 from claims.choices import Qualifier
 from claims.constraints import (
     bounded_text,
@@ -79,7 +79,7 @@ class Figure(SlugNaturalKey):
         return self.name
 
     def get_absolute_url(self):
-        return address("figure_detail", self.slug)
+        return reverse("figure_detail", args=[self.slug])
 
     def estimates_for_readers(self):
         """

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.choices import Action, ClaimStatus, CorrectionKind
+from claims.choices import Action, ClaimStatus, CorrectionKind, Withdrawal
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -47,6 +47,12 @@ class ReviewEvent(models.Model):
         limit=2_000,
         help_text=_("Shown to readers in the claim's public review timeline."),
     )
+    withdrawal = models.CharField(
+        max_length=10,
+        choices=Withdrawal,
+        blank=True,
+        help_text="An Unpublish step's: what readers find at the verdict's address.",
+    )
     revision_digest = models.CharField(
         max_length=64,
         blank=True,
@@ -62,6 +68,11 @@ class ReviewEvent(models.Model):
             choices_constraint("action", Action, "claims_reviewevent_action_valid"),
             choices_constraint("from_status", ClaimStatus, "claims_reviewevent_from_valid"),
             choices_constraint("to_status", ClaimStatus, "claims_reviewevent_to_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawal="")
+                | Q(action=Action.UNPUBLISH, withdrawal__in=Withdrawal.values),
+                name="claims_reviewevent_withdrawal_on_unpublish",
+            ),
             models.UniqueConstraint(
                 fields=["claim", "version"], name="claims_reviewevent_unique_version"
             ),

@@ -18,12 +18,13 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.models.history import ReviewEvent
 from claims.natural_keys import NaturalKeyManager
 from claims.permissions import role_for_step
 from claims.workflow import public_rating
@@ -367,6 +368,31 @@ class RevisionQuerySet(models.QuerySet):
             (revision, {part: getattr(revision, name) for part, name in names.items()})
             for revision in rows
         ]
+
+    def withdrawals(self):
+        """
+        The withdrawals readers are told of: each claim's last original
+        revision (a translation is never withdrawn on its own), where it
+        records a withdrawal (published by an Unpublish step, never current),
+        with `withdrawal` (what readers find: claims.choices.Withdrawal, empty
+        for one recorded before there was a choice) and `withdrawal_note` (the
+        step's public note).
+        """
+        step = ReviewEvent.objects.filter(
+            claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
+        )
+        later = self.model.objects.filter(
+            ORIGINAL, claim=OuterRef("claim"), number__gt=OuterRef("number")
+        )
+        return (
+            self.filter(ORIGINAL, is_current=False)
+            .annotate(
+                withdrawal=Subquery(step.values("withdrawal")[:1]),
+                withdrawal_note=Subquery(step.values("public_note")[:1]),
+            )
+            .filter(withdrawal__isnull=False)
+            .exclude(Exists(later))
+        )
 
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""

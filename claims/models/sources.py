@@ -8,9 +8,9 @@ revisions: a source or topic is public while a current revision names it.
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
 from claims.choices import Reliability, SourceKind
 from claims.constraints import (
     bounded_text,
@@ -145,7 +145,7 @@ class Source(SlugNaturalKey):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return address("source_detail", self.slug)
+        return reverse("source_detail", args=[self.slug])
 
     @property
     def independence_key(self):

@@ -225,14 +225,17 @@ def test_feed_in_the_navigation_opens_a_page_that_explains_and_links_the_feed(
     assert len([link for _, link in entries if "#correction-" not in link]) == published
 
 
-def test_a_feed_with_every_verdict_withdrawn_is_dated_by_the_last_withdrawal(
+def test_a_feed_with_every_verdict_withdrawn_lists_the_withdrawals_dated_by_the_last(
     seed, client, publisher, uncached_pages
 ):
-    for claim in Claim.objects.filter(is_published=True):
+    withdrawn = list(Claim.objects.filter(is_published=True))
+    for claim in withdrawn:
         claim.unpublish(by=publisher, note="Legal check.", public_note="Withdrawn for a check.")
     first, second = client.get("/feed/").content, client.get("/feed/").content
     assert first == second
-    assert b"<entry>" not in first
+    # Only withdrawals: no verdict, no correction.
+    assert first.count(b"<entry>") == first.count(b"<title>Withdrawn: ") == len(withdrawn)
+    assert b"Withdrawn for a check." in first
     last = Revision.objects.order_by("-published_at").first()
     assert f"<updated>{last.published_at.isoformat()}".encode() in first
     assert not Revision.objects.current().exists()

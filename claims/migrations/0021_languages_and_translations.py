@@ -21,7 +21,7 @@ def give_roles_their_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0018_readers_write_in"),
+        ("claims", "0020_withdrawal_kinds_and_pending_purges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
