@@ -25,9 +25,6 @@ revision replaces (ListParts).
 Every key names the language the part is rendered in: its labels, dates
 and links differ by language, the revision does not.
 
-Every key names the language the part is rendered in: its labels, dates
-and links differ by language, the revision does not.
-
 Twenty cards cost one cache round trip (get_many) instead of twenty template
 renders.
 """

@@ -182,3 +182,25 @@ def test_the_korean_feed_carries_the_korean_versions_under_the_current_rating(cl
     english = client.get("/feed/").content.decode()
     assert korean.document["headline"] not in english
     assert Revision.objects.current_translations("ko").count() == 4
+
+
+def test_a_withdrawn_claim_is_withdrawn_once_in_every_language(
+    client, seed, publisher, other_publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    # More Korean revisions than English ones: each language is numbered apart.
+    for _ in range(3):
+        translate(claim, drafted_by=publisher, published_by=other_publisher)
+    korean_headline = (
+        Revision.objects.current_translations("ko").get(claim=claim).document["headline"]
+    )
+    claim = Claim.objects.get(pk=claim.pk)
+    claim.unpublish(by=publisher, note="Legal asked.", public_note="We are checking.")
+    forget_cached_pages()
+    withdrawn = list(Revision.objects.withdrawals().filter(claim=claim))
+    assert [revision.translation_of for revision in withdrawn] == [None]
+    assert client.get(f"/ko/claims/{CLAIM.kursk}/").status_code == 410
+    for feed in ("/feed/", "/ko/feed/"):
+        content = client.get(feed).content.decode()
+        assert content.count(f'claims/{CLAIM.kursk}/#withdrawn"') == 1, feed
+        assert korean_headline not in content, feed
