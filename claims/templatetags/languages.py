@@ -20,11 +20,11 @@ def page_languages(context):
     """
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    if "request_path" in context:
-        # Django's page_not_found: the address has no page to translate
-        # (and must not be echoed); each language's front page instead.
-        match = None
     query = request.GET.urlencode() if request is not None else ""
+    if "request_path" in context:
+        # Django's page_not_found: the address (query included) has no page
+        # to translate and must not be echoed; each language's front page.
+        match, query = None, ""
     return language_versions(match, context.get("available_languages"), query)
 
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.translation import override
 
-from claims.caching import RECENT_PAGES, current_versions, page_cache_key
+from claims.caching import current_versions, page_cache_key
 from claims.languages import supported_language
 from claims.models import Revision
 from tests.seed import CLAIM, FIGURE
@@ -65,7 +65,6 @@ def test_a_korean_newsroom_serves_korean_at_the_plain_address(client, seed):
 
 def test_the_page_cache_keeps_each_language_apart(client, seed):
     cache.clear()
-    RECENT_PAGES.clear()
     english = client.get(KURSK)
     korean = client.get(f"/ko{KURSK}")
     again_english = client.get(KURSK)
@@ -89,7 +88,6 @@ def test_the_page_cache_key_names_the_language(rf):
 
 def test_the_list_and_its_cards_are_cached_per_language(client, seed):
     cache.clear()
-    RECENT_PAGES.clear()
     client.get("/")
     # The cards and filter form rendered for English are not the Korean page's.
     korean = client.get("/ko/?verdict=unverified")
