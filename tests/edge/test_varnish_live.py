@@ -10,6 +10,7 @@ FACTCHECK_REQUIRE_VARNISH=1 (CI) makes that a failure.
 """
 
 import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +25,6 @@ from scripts.edge import Varnish, missing_varnish
 from tests.factories import publish_changes
 from tests.seed import CLAIM, SOURCE
 
-EDGE_PORT = 8680
 TRIALS = 20
 # How long the edge may take to show a change once it has committed.
 FRESH_WITHIN_SECONDS = 1.0
@@ -42,10 +42,15 @@ def edge(live_server, worker_id):
     this test worker's own (workers run side by side, each with its server).
     """
     port = int(live_server.url.rsplit(":", 1)[1])
-    worker = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
-    listen = EDGE_PORT + 2 * worker
-    with Varnish(listen, [port], admin_port=listen + 10) as varnish:
+    with Varnish(free_port(), [port], admin_port=free_port()) as varnish:
         yield varnish
+
+
+def free_port():
+    """A port nothing listens on now: fixed ports collide with other runs on the machine."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -164,7 +169,7 @@ def test_revisions_published_after_a_sources_edit_reach_the_edge_within_a_second
 def test_a_purge_the_edge_missed_is_delivered_once_it_is_back(edge, desk, settings, admin_client):
     assert "Corroborated" in held(edge, KURSK)
     # The edge cannot be reached (as while Varnish restarts): the purge fails.
-    settings.EDGE_PURGE_OPTIONS = {"urls": ["http://127.0.0.1:8699/"]}
+    settings.EDGE_PURGE_OPTIONS = {"urls": [f"http://127.0.0.1:{free_port()}/"]}
     claim(CLAIM.kursk).transition(
         Action.UNPUBLISH, by=desk, note="Legal.", public_note="Withdrawn for a check."
     )
