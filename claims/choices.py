@@ -133,3 +133,10 @@ class RequestState(models.TextChoices):
     @classmethod
     def closed(cls):
         return [cls.ANSWERED, cls.ACCEPTED, cls.DECLINED]
+
+
+class Language(models.TextChoices):
+    """The languages the desk publishes in: a revision's, a list of related words'."""
+
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "Korean"

@@ -109,8 +109,9 @@ class ClaimFilterForm(forms.Form):
 
     def filter(self, revisions, kept=None):
         """
-        Apply the valid filters and the search to `revisions` (current ones),
-        ignoring invalid ones.
+        Apply the valid filters and the search to `revisions` (current ones,
+        in every language), ignoring invalid ones: each claim once, in its
+        own language.
 
         Newest first, or best match first when searching (`kept`: see
         claims.search.search_claims).
@@ -125,8 +126,9 @@ class ClaimFilterForm(forms.Form):
             revisions = revisions.filter(claimant_slug=source.slug)
         revisions = revisions.order_by("-first_published_at", "-pk")
         if text := data.get("q"):
-            revisions = search_claims(revisions, text, kept)
-        return revisions
+            # Every language's version is searched; each claim is listed once.
+            return search_claims(revisions, text, kept)
+        return revisions.originals()
 
     @property
     def active(self):

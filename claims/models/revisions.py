@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 
+from claims.analysis import search_text
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
 from claims.natural_keys import NaturalKeyManager
@@ -319,6 +320,17 @@ class EvidenceNaming(models.Func):
         return picked % evidence, (*params, self.PATH, self.slug)
 
 
+def analyse_for_search(sender, instance, update_fields=None, **kwargs):
+    """
+    pre_save of a Revision: its search text, from its document, whoever
+    writes it (the workflow, a restore's loaddata, which saves raw), so that
+    search reads every revision as this analysis reads it. Connected in
+    ClaimsConfig.ready.
+    """
+    if update_fields is None:
+        instance.search_text = search_text(instance.document)
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
         """The revision readers see of each published claim: the one visibility rule."""
@@ -340,6 +352,10 @@ class RevisionQuerySet(models.QuerySet):
             (revision, {part: getattr(revision, name) for part, name in names.items()})
             for revision in rows
         ]
+
+    def originals(self):
+        """Revisions in a claim's own language, not versions translating one."""
+        return self.filter(translation_of__isnull=True)
 
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""
@@ -380,6 +396,17 @@ class Revision(models.Model):
     claimant_slug = models.SlugField(max_length=200, editable=False)
     first_published_at = models.DateTimeField(editable=False)
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The language readers read this revision in; a version in another
+    # language names the revision it translates. Each language has its own
+    # current revision of a claim.
+    language = models.CharField(max_length=8, default="en", editable=False)
+    translation_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="translations"
+    )
+    # What reader search reads of the document, analysed in Python when the
+    # revision is published (claims.analysis.search_text); PostgreSQL
+    # indexes it as the stored tsvector claims.search names.
+    search_text = models.TextField(editable=False, default="")
 
     objects = RevisionManager()
 
@@ -390,12 +417,14 @@ class Revision(models.Model):
                 fields=["claim", "number"], name="claims_revision_unique_number"
             ),
             models.UniqueConstraint(
-                fields=["claim"],
+                fields=["claim", "language"],
                 condition=Q(is_current=True),
                 name="claims_revision_one_current",
             ),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(is_current=True), name="claims_revision_current_slug"
+                fields=["slug", "language"],
+                condition=Q(is_current=True),
+                name="claims_revision_current_slug",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="claims_revision_number"),
             choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
@@ -491,6 +520,7 @@ class Revision(models.Model):
             published_by=by,
             previous_digest=previous.digest if previous else "",
             first_published_at=claim.published_at,
+            search_text=search_text(document),
             **listing_columns(document),
         )
         revision.digest = revision.computed_digest()

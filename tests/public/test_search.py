@@ -48,7 +48,8 @@ def test_search_understands_phrases_exclusions_and_word_forms(seed, client):
     assert found(client, "deployed troops") == [CLAIM.kursk]
     assert found(client, "deploying") == [CLAIM.kursk]
     assert CLAIM.casualties not in found(client, "soldiers -wounded")
-    assert found(client, '"killed or wounded"') == [CLAIM.casualties]
+    # The 600 claim's evidence quotes the 4,700 figure: "have been killed or wounded".
+    assert CLAIM.casualties in found(client, '"killed or wounded"')
     assert found(client, '"wounded or killed"') == []
 
 
