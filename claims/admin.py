@@ -37,6 +37,7 @@ from claims.admin_forms import (
     CaveatFormSet,
     ClaimAdminForm,
     CorrectionRequestForm,
+    EstimateForm,
     EvidenceForm,
     EvidenceFormSet,
     FigureForm,
@@ -57,6 +58,7 @@ from claims.models import (
     Estimate,
     Evidence,
     Figure,
+    RelatedWords,
     ReviewEvent,
     Source,
     Tip,
@@ -353,6 +355,19 @@ class TopicAdmin(SharedRowAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RelatedWords)
+class RelatedWordsAdmin(admin.ModelAdmin):
+    """
+    The words reader search takes as standing for others. A change reaches
+    readers' searches at once: nothing is published, and no claim changes.
+    """
+
+    list_display = ["__str__", "language"]
+    list_filter = ["language"]
+    search_fields = ["words", "wider"]
+    fields = ["language", "words", "wider"]
 
 
 @admin.register(Source)
@@ -906,6 +921,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 class EstimateInline(PagedInlineMixin, admin.StackedInline):
     model = Estimate
+    form = EstimateForm
     formset = PagedFormSet
     extra = 1
     fields = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from claims.addresses import address
+from claims.addresses import address, fixed_address
 from claims.claimreview import absolute_url
 from claims.models import Figure, Revision, Source
 
@@ -29,6 +29,7 @@ class ClaimSitemap(SiteUrlSitemap):
     def items(self):
         return (
             Revision.objects.current()
+            .originals()
             .only("slug", "published_at")
             .order_by("-first_published_at", "-pk")
         )
@@ -50,7 +51,22 @@ class FigureSitemap(SiteUrlSitemap):
         return Figure.objects.only("slug").order_by("slug")
 
 
-SITEMAPS = {"claims": ClaimSitemap, "sources": SourceSitemap, "figures": FigureSitemap}
+class BrowseSitemap(SiteUrlSitemap):
+    """The lists readers browse: every figure, every public source."""
+
+    def items(self):
+        return ["figure_list", "source_list"]
+
+    def location(self, url_name):
+        return fixed_address(url_name)
+
+
+SITEMAPS = {
+    "claims": ClaimSitemap,
+    "sources": SourceSitemap,
+    "figures": FigureSitemap,
+    "browse": BrowseSitemap,
+}
 
 
 def section_pages():

@@ -10,8 +10,9 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,11 +31,11 @@ from claims.fragments import ListParts, claim_review_documents, rendered_cards, 
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
-from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
+from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.records import ClaimLink, ClaimRecord, EvidenceRecord, record_differences
-from claims.search import ranked_matches
+from claims.search import matching_figures, matching_sources, ranked_matches
 from claims.sitemaps import section_pages
 
 # One document per published claim would run to hundreds of megabytes at
@@ -44,6 +45,9 @@ CLAIM_REVIEWS_PER_PAGE = 100
 LISTED_CLAIMS = 10_000
 # How many items of evidence a source's page lists.
 SOURCE_EVIDENCE_LIMIT = 100
+# /sources/: how many a page lists, and its orders (name breaks ties).
+SOURCES_PER_PAGE = 200
+SOURCE_SORTS = {"name": ("name", "slug"), "verdicts": ("-verdicts", "name", "slug")}
 
 STANCE_HEADINGS = {
     Stance.SUPPORTS: "Supports the claim",
@@ -94,7 +98,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
+@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST, BROWSE])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -107,6 +111,8 @@ def claim_list(request):
     through claims.fragments.ListParts), cards (each claim's card on the page,
     as HTML), filters (the form's HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
+    matching_sources and matching_figures (the public sources and the
+    figures whose names match the search, on its first page; else empty),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
@@ -117,12 +123,16 @@ def claim_list(request):
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
+    text = form.cleaned_data.get("q")
+    first_page = text and page_obj.number == 1
     context = {
         "form": form,
         "page_obj": page_obj,
         "cards": rendered_cards(page_obj.object_list),
         "filters": parts.filters(form),
-        "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+        "ranked_matches": ranked_matches() if text else None,
+        "matching_sources": matching_sources(text) if first_page else [],
+        "matching_figures": matching_figures(text) if first_page else [],
         "partial": partial,
     }
     parts.store()
@@ -479,4 +489,57 @@ def claim_reviews(request):
     documents = ", ".join(claim_review_documents(list(page)))
     return HttpResponse(
         f'{head[:-1]}, "claimReviews": [{documents}]}}', content_type="application/json"
+    )
+
+
+@require_safe
+@public_page(params=("sort", "page"), shows=[BROWSE])
+def source_list(request):
+    """
+    Every public source (Source.objects.public()) with its track record: how
+    many of its claims have a published verdict, by rating, as their current
+    revisions publish them. Sorted by name (`?sort=name`, the default) or by
+    the number of verdicts (`?sort=verdicts`, most first), SOURCES_PER_PAGE a page.
+
+    Template: claims/source_list.html. Context: page_obj (of sources, each
+    with `verdicts`, its count, and `record`, (Rating, count) pairs in the
+    ratings' order), sort, sorts.
+    """
+    sort = request.GET.get("sort")
+    if sort not in SOURCE_SORTS:
+        sort = "name"
+    verdicts = (
+        Revision.objects.current()
+        .originals()
+        .filter(claimant_slug=OuterRef("slug"))
+        .order_by()
+        .values("claimant_slug")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    sources = Source.objects.public().annotate(verdicts=Coalesce(Subquery(verdicts), Value(0)))
+    sources = sources.order_by(*SOURCE_SORTS[sort])
+    page_obj = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    listed = list(page_obj.object_list)
+    counts = (
+        Revision.objects.current()
+        .originals()
+        .filter(claimant_slug__in=[source.slug for source in listed])
+        .values_list("claimant_slug", "rating")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    by_source = {}
+    for slug, rating, total in counts:
+        by_source.setdefault(slug, {})[rating] = total
+    for source in listed:
+        ratings = by_source.get(source.slug, {})
+        source.record = [
+            (RATINGS[status], ratings[status]) for status in ClaimStatus if status in ratings
+        ]
+    page_obj.object_list = listed
+    return render(
+        request,
+        "claims/source_list.html",
+        {"page_obj": page_obj, "sort": sort, "sorts": [("name", "Name"), ("verdicts", "Verdicts")]},
     )
