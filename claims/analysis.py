@@ -33,9 +33,9 @@ THOUSANDS_SEPARATOR = r"(\d)[,\u00a0\u202f](?=\d{3}(?:\D|$))"
 # A number written with Korean units: digits, each followed by a unit but the
 # last, at least one unit (4천700, 1만5천, 2천, 1.5만, 3억2천만).
 KOREAN_NUMERAL = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?[십백천만억조](?:\d+(?:\.\d+)?[십백천만억조]?)*"
+    r"(?<![\d.])\d+(?:\.\d+)?[십백천만억조](?:\d+(?:\.\d+)?[십백천만억조]?|[십백천만억조])*"
 )
-NUMERAL_PART = re.compile(r"(\d+(?:\.\d+)?)([십백천만억조]?)")
+NUMERAL_PART = re.compile(r"(\d+(?:\.\d+)?)?([십백천만억조]?)")
 SMALL_UNITS = {"십": 10, "백": 100, "천": 1_000}
 LARGE_UNITS = {"만": 10_000, "억": 100_000_000, "조": 1_000_000_000_000}
 # A decimal number, or a run of letters and digits: what PostgreSQL's parser
@@ -115,14 +115,14 @@ def korean_numeral_value(numeral):
     """The value of a number written with Korean units (4천700 → 4700)."""
     total = section = 0
     for digits, unit in NUMERAL_PART.findall(numeral):
-        value = float(digits)
         if unit in SMALL_UNITS:
-            section += value * SMALL_UNITS[unit]
+            # 천만: a unit without digits counts one of it.
+            section += float(digits or 1) * SMALL_UNITS[unit]
         elif unit in LARGE_UNITS:
-            total += (section + value) * LARGE_UNITS[unit]
+            total += (section + float(digits or 0)) * LARGE_UNITS[unit]
             section = 0
-        else:
-            section += value
+        elif digits:
+            section += float(digits)
     value = total + section
     return int(value) if value == int(value) else value
 
@@ -153,8 +153,9 @@ def raw_words(text):
             if after_number and IS_HANGUL.fullmatch(piece):
                 piece = strip_counter(piece)
                 after_number = False
-                if not piece:
-                    continue
+            # A particle on its own (NIS는's 는, or one after a bracket) is no word.
+            if not piece or piece in PARTICLES:
+                continue
             found.append(piece.lower())
             after_number = bool(NUMBER.fullmatch(piece))
     # A counter standing alone after a number ("2천 명") is no word either.

@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from claims import page_versions, tasks
+        from claims import checks, page_versions, tasks  # noqa: F401 (checks registers on import)
         from claims.models.revisions import Revision, analyse_for_search
         from claims.workflow import step_taken
 

@@ -6,7 +6,8 @@ revision of a claim in every language: a Korean query finds a claim through
 its Korean version, and lists the claim once.
 
 A claim matches when one of its current revisions has every word of the
-query in what search reads of it (claims.analysis.search_text): its
+query (a query mixing Korean and Latin words: when its versions have them
+between them) in what search reads of it (claims.analysis.search_text): its
 headline, wording and verdict summary, and what readers remember of the
 story: the claimant's name, the evidence's titles, quotes and sources, the
 estimates it states and who stated them, its public corrections. Words match
@@ -232,14 +233,26 @@ def claims_with(term):
     return found.filter(matches("document_text", term)).values("claim_id")
 
 
+def mixes_scripts(terms):
+    """Whether `terms` hold both Korean words and words in another script (numbers aside)."""
+    words = [word for term in terms for word in term.words if not is_number(word)]
+    korean = [is_korean(word) for word in words]
+    return any(korean) and not all(korean)
+
+
 def matching(revisions, terms):
     """
     `revisions` narrowed to those that contain every term, leaving out the
-    claims with any revision containing a negated one.
+    claims with any revision containing a negated one. A query mixing Korean
+    and other words finds a claim whose versions have them between them.
     """
     revisions = revisions.alias(document_text=search_document())
     wanted = [term for term in terms if not term.negated]
-    if wanted and connection.vendor == "postgresql":
+    if mixes_scripts(wanted):
+        # "NIS 사상자": each word may be in another language's version.
+        for term in wanted:
+            revisions = revisions.filter(claim_id__in=claims_with(term))
+    elif wanted and connection.vendor == "postgresql":
         # Gathered into one tsquery: one pass over the text index.
         revisions = revisions.filter(document_text=tsquery(wanted))
     else:

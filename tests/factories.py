@@ -32,6 +32,7 @@ from claims.admin_forms import stored_digest
 from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
+from claims.models.revisions import listing_columns
 from claims.permissions import ROLES
 from claims.roles import sync_roles
 
@@ -150,6 +151,48 @@ def publish_changes(claim, by, public_note="We updated this fact-check.", **kwar
     claim = Claim.objects.get(pk=claim.pk)
     claim.transition(Action.PUBLISH_CHANGES, by=by, public_note=public_note, **kwargs)
     return Claim.objects.get(pk=claim.pk)
+
+
+def publish_translation(claim, by, language="ko", **texts):
+    """
+    A version of `claim`'s current revision in `language`, current beside
+    it, as the content-translation workflow will publish one: the same
+    document with `texts` in place (headline, wording, summary; claimant_name;
+    evidence_titles, evidence_excerpts and evidence_sources (names), lists in
+    the evidence's order;
+    correction_notes, likewise), numbered after the claim's latest revision.
+    """
+    original = Revision.objects.current().originals().get(claim=claim)
+    document = json.loads(json.dumps(original.document))
+    for part in ("headline", "wording", "summary"):
+        if part in texts:
+            document[part] = texts[part]
+    if "claimant_name" in texts:
+        document["claimant"]["name"] = texts["claimant_name"]
+    for item, title in zip(document["evidence"], texts.get("evidence_titles", ()), strict=False):
+        item["title"] = title
+    for item, quote in zip(document["evidence"], texts.get("evidence_excerpts", ()), strict=False):
+        item["excerpt"] = quote
+    for item, name in zip(document["evidence"], texts.get("evidence_sources", ()), strict=False):
+        item["source"]["name"] = name
+    for item, note in zip(document["corrections"], texts.get("correction_notes", ()), strict=False):
+        item["note"] = note
+    latest = Revision.objects.filter(claim=claim).order_by("-number").first()
+    revision = Revision(
+        claim_id=claim.pk,
+        number=latest.number + 1,
+        document=document,
+        published_at=timezone.now(),
+        published_by=by,
+        previous_digest=latest.digest,
+        first_published_at=original.first_published_at,
+        language=language,
+        translation_of=original,
+        **listing_columns(document),
+    )
+    revision.digest = revision.computed_digest()
+    revision.save(force_insert=True)
+    return revision
 
 
 def make_evidence(claim, source, origin=None, **overrides):
