@@ -55,7 +55,9 @@ class BrowseSitemap(SiteUrlSitemap):
     """The lists readers browse: every figure, every public source."""
 
     def items(self):
-        return ["figure_list", "source_list"]
+        """Each list that has anything in it."""
+        lists = [("figure_list", Figure.objects), ("source_list", Source.objects.public())]
+        return [url_name for url_name, rows in lists if rows.exists()]
 
     def location(self, url_name):
         return fixed_address(url_name)

@@ -107,10 +107,12 @@ def test_the_feed_carries_published_corrections_only(seed, client, site_url, pub
 def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, client, site_url):
     locations = sitemap_locations(client)
     claims = {url for url in locations if "/claims/" in url}
-    sources = {url for url in locations if "/sources/" in url}
-    figures = {url for url in locations if "/figures/" in url}
+    browse = {f"{SITE}/figures/", f"{SITE}/sources/"}
+    sources = {url for url in locations if "/sources/" in url} - browse
+    figures = {url for url in locations if "/figures/" in url} - browse
     assert claims == published_urls()
-    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures)
+    assert browse <= set(locations)
+    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures) + 2
     assert figures == {
         f"{SITE}/figures/{FIGURE.casualties}/",
         f"{SITE}/figures/{FIGURE.deaths}/",
@@ -139,7 +141,11 @@ def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(editor, 
     make_published_claim(editor, slug="public-claim")
     make_claim(editor, slug="draft-claim", claimant=Source.objects.create(name="Draft", slug="d"))
     locations = sitemap_locations(client)
-    assert locations == [f"{SITE}/claims/public-claim/", f"{SITE}/sources/claimant/"]
+    assert locations == [
+        f"{SITE}/claims/public-claim/",
+        f"{SITE}/sources/claimant/",
+        f"{SITE}/sources/",
+    ]
 
 
 @pytest.mark.django_db
@@ -171,7 +177,11 @@ def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
     claim_pages = [page for page in pages if page.startswith("/sitemap-claims.xml")]
     assert len(claim_pages) == -(-published // 2) >= 2
     assert claim_pages[1] == "/sitemap-claims.xml?p=2"
-    assert pages[len(claim_pages) :] == ["/sitemap-sources.xml", "/sitemap-figures.xml"]
+    assert pages[len(claim_pages) :] == [
+        "/sitemap-sources.xml",
+        "/sitemap-figures.xml",
+        "/sitemap-browse.xml",
+    ]
     locations = sitemap_locations(client)
     assert len(locations) == len(set(locations))
     assert {url for url in locations if "/claims/" in url} == published_urls()
