@@ -175,8 +175,14 @@ def is_korean(word):
 
 
 def analysed(text):
-    """The words of `text` as search stores them: numbers whole, other words stemmed."""
-    return [word if is_number(word) else stem(word) for word in raw_words(text)]
+    """The words of `text` as search stores them, a tuple: numbers whole, other words stemmed."""
+    return tuple(word if is_number(word) else stem(word) for word in raw_words(text))
+
+
+@lru_cache(maxsize=4096)
+def analysed_name(name):
+    """analysed(name), kept: a search reads the same names of sources and figures each time."""
+    return analysed(name)
 
 
 def read_number(text):

@@ -51,7 +51,7 @@ from django.db.models import BigIntegerField, F, Func, IntegerField, Q, Value
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast
 
-from claims.analysis import analysed, is_korean, is_number, raw_words, stem
+from claims.analysis import analysed, analysed_name, is_korean, is_number, raw_words, stem
 from claims.models import Estimate, Figure, RelatedWords, Revision, Source
 from claims.models.search_words import listed_words
 
@@ -162,7 +162,7 @@ def related_words():
     for words, wider in RelatedWords.objects.values_list("words", "wider"):
         members = [found for word in listed_words(words) for found in analysed(word)[:1]]
         if wider.strip():
-            for found in analysed(wider)[:1]:
+            for found in analysed(wider.strip())[:1]:
                 add(found, members)
         else:
             for member in members:
@@ -353,7 +353,7 @@ def name_filter(terms, field):
 
 
 def found_in_all(terms, texts):
-    words = [word for text in texts for word in analysed(text)]
+    words = [word for text in texts for word in analysed_name(text)]
     return all(term.found_in(words) for term in terms)
 
 
