@@ -11,9 +11,11 @@ one, and a draft. Each row names the claims the search must find and those it
 must not, by their key in STORY.
 """
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -374,3 +376,12 @@ def test_korean_words_lose_their_particles_but_keep_two_syllables():
     assert normalise_numbers("1만5천명과 4천여명") == "15000명과 4000여명"
     assert mixes_scripts(parse("NIS 사상자", related={}))
     assert not mixes_scripts(parse("4700명 사상자", related={}))
+
+
+def test_revisions_are_analysed_again_after_the_analysis_changes(story, db):
+    revision = Revision.objects.get(slug=STORY[A], language="ko")
+    Revision.objects.filter(pk=revision.pk).update(search_text=" stale |  |  |  ")
+    output = io.StringIO()
+    call_command("analyse_search", stdout=output)
+    assert "1 read differently now" in output.getvalue()
+    assert " 북한군 " in Revision.objects.get(pk=revision.pk).search_text
