@@ -1,10 +1,11 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import cached_property
 
 from claims.constraints import no_control_characters
 from claims.models import Source, Topic
 from claims.ratings import PUBLIC_RATINGS
-from claims.search import search_claims
+from claims.search import parse, search_claims
 
 
 class MenuSelect(forms.Select):
@@ -127,8 +128,13 @@ class ClaimFilterForm(forms.Form):
         revisions = revisions.order_by("-first_published_at", "-pk")
         if text := data.get("q"):
             # Every language's version is searched; each claim is listed once.
-            return search_claims(revisions, text, kept)
+            return search_claims(revisions, text, kept, self.search_terms)
         return revisions.originals()
+
+    @cached_property
+    def search_terms(self):
+        """The search's terms (claims.search.parse), read once for the page's every use."""
+        return parse(self.cleaned_data.get("q") or "")
 
     @property
     def active(self):

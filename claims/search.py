@@ -292,7 +292,7 @@ def ranked_claims(revisions, terms):
     return "{" + ",".join(map(str, ordered)) + "}"
 
 
-def search_claims(revisions, text, kept=None):
+def search_claims(revisions, text, kept=None, terms=None):
     """
     Narrow `revisions` (current ones, in every language) to the claims
     matching `text` (see the module's docstring), each once, as its revision
@@ -300,9 +300,10 @@ def search_claims(revisions, text, kept=None):
     newest RANKED_MATCHES matches; newest first on SQLite. A query of nothing
     but stop words finds nothing. kept("matches", find) may answer from a
     cache instead of find() (claims.fragments.ListParts), which every page of
-    one search then shares.
+    one search then shares. `terms`: parse(text), when the caller has it.
     """
-    terms = parse(text)
+    if terms is None:
+        terms = parse(text)
     if not terms:
         return revisions.none()
     if connection.vendor != "postgresql":
@@ -334,8 +335,8 @@ def search_claims(revisions, text, kept=None):
     )
 
 
-def wanted_terms(text):
-    return [term for term in parse(text) if not term.negated]
+def wanted_terms(terms):
+    return [term for term in terms if not term.negated]
 
 
 def name_filter(terms, field):
@@ -357,9 +358,9 @@ def found_in_all(terms, texts):
     return all(term.found_in(words) for term in terms)
 
 
-def matching_sources(text):
-    """The public sources (at most LISTED_NAMES) whose name has every word of `text`."""
-    terms = wanted_terms(text)
+def matching_sources(terms):
+    """The public sources (at most LISTED_NAMES) whose name has every word of `terms` (parse())."""
+    terms = wanted_terms(terms)
     if not terms:
         return []
     candidates = Source.objects.public().filter(name_filter(terms, "name")).order_by("name")
@@ -367,13 +368,13 @@ def matching_sources(text):
     return found[:LISTED_NAMES]
 
 
-def matching_figures(text):
+def matching_figures(terms):
     """
-    The figures (all public) that have every word of `text` in their names,
+    The figures (all public) that have every word of `terms` (parse()) in their names,
     the values of their estimates or the names of who stated or relayed
     them, at most LISTED_NAMES.
     """
-    terms = wanted_terms(text)
+    terms = wanted_terms(terms)
     if not terms:
         return []
     texts = {

@@ -131,8 +131,8 @@ def claim_list(request):
         "cards": rendered_cards(page_obj.object_list),
         "filters": parts.filters(form),
         "ranked_matches": ranked_matches() if text else None,
-        "matching_sources": matching_sources(text) if first_page else [],
-        "matching_figures": matching_figures(text) if first_page else [],
+        "matching_sources": matching_sources(form.search_terms) if first_page else [],
+        "matching_figures": matching_figures(form.search_terms) if first_page else [],
         "partial": partial,
     }
     parts.store()
