@@ -98,7 +98,7 @@ class CappedPaginator(Paginator):
 
 
 @require_safe
-@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST, BROWSE])
+@public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
@@ -112,7 +112,8 @@ def claim_list(request):
     as HTML), filters (the form's HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
     matching_sources and matching_figures (the public sources and the
-    figures whose names match the search, on its first page; else empty),
+    figures whose names match the search, on its first page; else empty:
+    kept with the list, and so brought up to date by the next publication),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
