@@ -128,7 +128,7 @@ class ClaimFilterForm(forms.Form):
         revisions = revisions.order_by("-first_published_at", "-pk")
         if text := data.get("q"):
             # Every language's version is searched; each claim is listed once.
-            return search_claims(revisions, text, kept, self.search_terms)
+            return search_claims(revisions, text, kept, lambda: self.search_terms)
         return revisions.originals()
 
     @cached_property

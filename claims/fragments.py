@@ -121,15 +121,16 @@ def store_many(fragments):
 class ListParts:
     """
     Parts of one list request that depend on the published claims and the
-    query but not on the page: the filter form's HTML, the number of matches
-    and a search's newest matches. Kept under the list's content versions
-    (LIST, which every change to a published claim replaces) and the query
-    without its page, so that every page of one search, and its htmx partial,
-    share them. All three are read in one round trip to the cache, and what
-    was made is written in one (store()).
+    query but not on the page: the filter form's HTML, the number of matches,
+    a search's newest matches and the sources and figures listed beside them.
+    Kept under the list's content versions (LIST, which every change to a
+    published claim replaces) and the query without its page, so that every
+    page of one search, and its htmx partial, share them. All four are read
+    in one round trip to the cache, and what was made is written in one
+    (store()).
     """
 
-    KINDS = ("filters", "count", "matches")
+    KINDS = ("filters", "count", "matches", "beside")
 
     def __init__(self, request):
         self.request = request

@@ -292,7 +292,7 @@ def ranked_claims(revisions, terms):
     return "{" + ",".join(map(str, ordered)) + "}"
 
 
-def search_claims(revisions, text, kept=None, terms=None):
+def search_claims(revisions, text, kept=None, terms_of=None):
     """
     Narrow `revisions` (current ones, in every language) to the claims
     matching `text` (see the module's docstring), each once, as its revision
@@ -300,13 +300,14 @@ def search_claims(revisions, text, kept=None, terms=None):
     newest RANKED_MATCHES matches; newest first on SQLite. A query of nothing
     but stop words finds nothing. kept("matches", find) may answer from a
     cache instead of find() (claims.fragments.ListParts), which every page of
-    one search then shares. `terms`: parse(text), when the caller has it.
+    one search then shares. terms_of() gives parse(text), when the caller
+    keeps it: it is read only when the matches are not kept.
     """
-    if terms is None:
-        terms = parse(text)
-    if not terms:
-        return revisions.none()
+    terms_of = terms_of or (lambda: parse(text))
     if connection.vendor != "postgresql":
+        terms = terms_of()
+        if not terms:
+            return revisions.none()
         return revisions.originals().filter(
             claim_id__in=matching(revisions, terms).values("claim_id")
         )
@@ -317,9 +318,13 @@ def search_claims(revisions, text, kept=None, terms=None):
     # written as its text: psycopg adapts a list element by element, in
     # Python, again for each query that reads the keys (count, page, cards).
     def find():
-        return ranked_claims(revisions, terms)
+        terms = terms_of()
+        return ranked_claims(revisions, terms) if terms else ""
 
     ordered = kept("matches", find) if kept else find()
+    if not ordered:
+        # Nothing but stop words: nothing is found.
+        return revisions.none()
     keys = RawSQL("SELECT unnest(%s::bigint[])", (ordered,))  # noqa: S611
     position = Func(
         Cast(Value(ordered), output_field=ArrayField(BigIntegerField())),

@@ -111,9 +111,10 @@ def claim_list(request):
     through claims.fragments.ListParts), cards (each claim's card on the page,
     as HTML), filters (the form's HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
-    matching_sources and matching_figures (the public sources and the
-    figures whose names match the search, on its first page; else empty:
-    kept with the list, and so brought up to date by the next publication),
+    matching_sources and matching_figures ((address, name) pairs of the
+    public sources and the figures whose names match the search, on its
+    first page; else empty: kept with the list, and so brought up to date by
+    the next publication),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
@@ -125,20 +126,34 @@ def claim_list(request):
     page_obj = paginator.get_page(request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     text = form.cleaned_data.get("q")
-    first_page = text and page_obj.number == 1
+    figures, sources = [], []
+    if text and page_obj.number == 1:
+        figures, sources = parts.kept("beside", lambda: names_beside(form.search_terms))
     context = {
         "form": form,
         "page_obj": page_obj,
         "cards": rendered_cards(page_obj.object_list),
         "filters": parts.filters(form),
         "ranked_matches": ranked_matches() if text else None,
-        "matching_sources": matching_sources(form.search_terms) if first_page else [],
-        "matching_figures": matching_figures(form.search_terms) if first_page else [],
+        "matching_sources": sources,
+        "matching_figures": figures,
         "partial": partial,
     }
     parts.store()
     return render(
         request, "claims/claim_list.html#results" if partial else "claims/claim_list.html", context
+    )
+
+
+def names_beside(terms):
+    """
+    The figures and public sources matching a search's `terms`, as
+    (address, name) pairs, to list beside its claims: plain values, for the
+    cache to keep with the list.
+    """
+    return (
+        [(figure.get_absolute_url(), figure.name) for figure in matching_figures(terms)],
+        [(source.get_absolute_url(), source.name) for source in matching_sources(terms)],
     )
 
 

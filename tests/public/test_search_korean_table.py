@@ -304,11 +304,11 @@ def test_a_korean_query_finds_the_claim_through_its_korean_version(story, db, cl
 
 def test_search_lists_the_matching_figures_and_public_sources_beside_the_claims(story, db, client):
     response = client.get("/", {"q": "Zelensky"})
-    assert [source.slug for source in response.context["matching_sources"]] == [
-        "ko-president-of-ukraine"
+    assert response.context["matching_sources"] == [
+        ("/sources/ko-president-of-ukraine/", "Volodymyr Zelensky")
     ]
-    assert [figure.slug for figure in response.context["matching_figures"]] == [
-        "ko-north-korean-casualties"
+    assert response.context["matching_figures"] == [
+        ("/figures/ko-north-korean-casualties/", "North Korean casualties")
     ]
     assert 'href="/sources/ko-president-of-ukraine/"' in response.text
     assert 'href="/figures/ko-north-korean-casualties/"' in response.text
