@@ -12,7 +12,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # project again, about 3 s of CPU a worker.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-quick setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
+.PHONY: run edge edge-packages purge-all soak-edge test test-quick setup checkers lint format check-deploy invariants bench bench-smoke soak soak-quick screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,25 @@ run: setup
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The desk behind its edge cache, as deployed: two gunicorns (8001, 8002),
+# Varnish with deploy/varnish/default.vcl in front (http://127.0.0.1:6081/),
+# and the task worker that delivers the purge of every change. Installs
+# Debian's varnish and varnish-modules (xkey) first if they are missing.
+EDGE_PORT ?= 6081
+edge: setup edge-packages
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(EDGE_PORT)/admin/
+	$(BIN)/python scripts/edge.py --port $(EDGE_PORT)
+
+edge-packages:
+	@command -v varnishd >/dev/null 2>&1 && [ -e /usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so ] || \
+	{ apt-get update -qq && apt-get install -y -qq varnish varnish-modules; }
+
+# Retire every cached page, in the page cache and at the edge.
+purge-all: setup
+	$(BIN)/python manage.py purge_all
 
 # The whole suite, browser journeys included, spread over one worker per core
 # (TEST_WORKERS=0 runs it in this process); the ten slowest tests at the end
@@ -102,3 +121,8 @@ soak: setup
 
 soak-quick: setup
 	$(BIN)/python scripts/soak.py --quick
+
+# The soak through the edge: Varnish in front of two gunicorns, one of which is
+# stopped a third of the way into each scenario. Writes docs/soak-edge.md.
+soak-edge: setup edge-packages
+	$(BIN)/python scripts/soak.py --edge

@@ -26,9 +26,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.admin_forms import (
     STEP_BUTTON,
@@ -46,7 +48,15 @@ from claims.admin_forms import (
     UnchangedSinceOpenedForm,
     draft_digest,
 )
-from claims.choices import Action, ClaimStatus, CorrectionKind, Reliability, RequestState, TipState
+from claims.choices import (
+    Action,
+    ClaimStatus,
+    CorrectionKind,
+    Reliability,
+    RequestState,
+    TipState,
+    Withdrawal,
+)
 from claims.models import (
     Affiliation,
     Article,
@@ -58,12 +68,14 @@ from claims.models import (
     Estimate,
     Evidence,
     Figure,
+    PendingPurge,
     RelatedWords,
     ReviewEvent,
     Source,
     Tip,
     Topic,
 )
+from claims.page_versions import claim_page
 from claims.permissions import (
     can_add_sources,
     can_ban_submitters,
@@ -230,10 +242,12 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
         messages.warning(
             request,
             format_html(
-                "This change is not public yet. It changes what readers would see of {}: {}. "
-                "Readers see them as they were until their updated revisions are published: "
-                '<a href="{}">publish them with a public note</a> (a publisher who did not '
-                "make the change).",
+                gettext(
+                    "This change is not public yet. It changes what readers would see of {}: {}. "
+                    "Readers see them as they were until their updated revisions are published: "
+                    '<a href="{}">publish them with a public note</a> (a publisher who did not '
+                    "make the change)."
+                ),
                 count,
                 links,
                 self.publish_verdicts_url(row),
@@ -259,7 +273,7 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
         claims = [claim for claim, _ in pending]
         may_publish = can_publish(request.user)
         if request.method == "POST" and not may_publish:
-            raise PermissionDenied("Only a publisher can publish changes to a claim.")
+            raise PermissionDenied(gettext("Only a publisher can publish changes to a claim."))
         form = PublishVerdictsForm(request.POST or None, pending=claims)
         refused = []
         if request.method == "POST" and form.is_valid():
@@ -267,9 +281,11 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
             if published:
                 messages.success(
                     request,
-                    "Published changes: "
-                    + ", ".join(f"“{claim}”" for claim in published)
-                    + ". Readers see them now, with your public note.",
+                    gettext(
+                        "Published changes: %(claims)s. "
+                        "Readers see them now, with your public note."
+                    )
+                    % {"claims": ", ".join(f"“{claim}”" for claim in published)},
                 )
             if not refused:
                 return HttpResponseRedirect(
@@ -292,7 +308,7 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "row": row,
-            "title": f"Publish the verdicts “{row}” changes",
+            "title": gettext("Publish the verdicts “%(row)s” changes") % {"row": row},
             "pending": [
                 (claim, changes, publication_problem(claim, request.user), str(claim.pk) in chosen)
                 for claim, changes in pending
@@ -327,8 +343,10 @@ def publish_each(user, data):
                 locked = Claim.objects.select_for_update().get(pk=claim.pk)
                 if data["seen"].get(str(claim.pk)) != draft_digest(locked):
                     raise StaleClaim(
-                        "Its draft changed since you opened this page: check its changes "
-                        "below and publish again."
+                        gettext(
+                            "Its draft changed since you opened this page: check its changes "
+                            "below and publish again."
+                        )
                     )
                 locked.transition(
                     Action.PUBLISH_CHANGES,
@@ -449,26 +467,26 @@ class Queue:
     """One of the desk's work lists: a filter of the claim list, counted on the admin index."""
 
     key: str
-    label: str
+    label: str | Promise
     condition: Callable  # the request -> the Q that selects the queue's claims
 
 
 QUEUES = [
-    Queue("mine", "My claims", lambda request: Q(created_by=request.user)),
+    Queue("mine", _("My claims"), lambda request: Q(created_by=request.user)),
     Queue(
         "entered",
-        "Entered, not yet in review",
+        _("Entered, not yet in review"),
         lambda request: Q(status=ClaimStatus.UNVERIFIED, is_published=False),
     ),
-    Queue("awaiting_review", "Awaiting review", lambda request: Q(status=ClaimStatus.IN_REVIEW)),
+    Queue("awaiting_review", _("Awaiting review"), lambda request: Q(status=ClaimStatus.IN_REVIEW)),
     Queue(
         "awaiting_publication",
-        "Awaiting publication",
+        _("Awaiting publication"),
         lambda request: Q(status__in=ClaimStatus.verdicts(), is_published=False),
     ),
     Queue(
         "past_review_date",
-        "Past their review-by date",
+        _("Past their review-by date"),
         lambda request: Q(review_by__lt=timezone.localdate()),
     ),
 ]
@@ -491,7 +509,7 @@ def queue_counts(request):
 
 
 class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
+    title = _("queue")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
@@ -505,11 +523,11 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class PublicationFilter(admin.SimpleListFilter):
-    title = "publication"
+    title = _("publication")
     parameter_name = "published"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Published"), ("no", "Not published")]
+        return [("yes", _("Published")), ("no", _("Not published"))]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -561,7 +579,9 @@ class StepWithEditsMixin:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StepRefused as refusal:
-            request.refused_step = [f"Nothing was changed. {refusal}"]
+            request.refused_step = [
+                gettext("Nothing was changed. %(reason)s") % {"reason": refusal}
+            ]
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -615,6 +635,8 @@ class StepWithEditsMixin:
         summary = {}
         if form.step_summary is not None:
             summary["verdict_summary"] = form.step_summary
+        if form.step == Action.UNPUBLISH:
+            summary["withdrawal"] = form.cleaned_data.get("withdrawal") or Withdrawal.NOTICE
         try:
             claim.transition(
                 form.step,
@@ -664,9 +686,9 @@ def ungraded_sources(claim, evidence):
     [(source, ["claimant", "evidence source", "origin"])], claimant first.
     """
     roles = {}
-    sources = [(claim.claimant, "claimant")]
+    sources = [(claim.claimant, gettext("claimant"))]
     for item in evidence:
-        sources += [(item.source, "evidence source"), (item.origin, "origin")]
+        sources += [(item.source, gettext("evidence source")), (item.origin, gettext("origin"))]
     for source, role in sources:
         if source is None or source.reliability != Reliability.F:
             continue
@@ -697,20 +719,24 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-desk/workflow.css"]}
 
-    @admin.display(description="headline", ordering="headline")
+    @admin.display(description=_("headline"), ordering="headline")
     def headline_cell(self, claim):
         # At most two lines in the list (workflow.css), the whole headline on hover.
         return format_html('<span title="{}">{}</span>', claim.headline, claim.headline)
 
-    @admin.display(description="state", ordering="status")
+    @admin.display(description=_("state"), ordering="status")
     def state(self, claim):
-        state = claim.get_status_display() + (" · published" if claim.is_published else "")
+        state = str(claim.get_status_display())
+        if claim.is_published:
+            state = gettext("%(state)s · published") % {"state": state}
         if claim.is_under_review and claim.previous_status:
-            previous = f"previous rating: {claim.get_previous_status_display()}"
+            previous = gettext("previous rating: %(rating)s") % {
+                "rating": claim.get_previous_status_display()
+            }
             return format_html('<span title="{}">{}</span>', previous, state)
         return state
 
-    @admin.display(description="claimant", ordering="claimant__name")
+    @admin.display(description=_("claimant"), ordering="claimant__name")
     def claimant_cell(self, claim):
         return format_html('<span title="{}">{}</span>', claim.claimant, claim.claimant)
 
@@ -734,15 +760,18 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         )
         first = {"fields": ["headline", "slug", "wording", "claimant", "topic"]}
         if obj is not None and obj.is_published:
-            first["description"] = (
+            first["description"] = gettext(
                 "Readers see this claim as it was last published. What you save here, "
                 "evidence and caveats included, is a draft: a publisher who did not make "
                 "the change publishes it with Publish changes, at the foot of the page."
             )
         return [
             (None, first),
-            ("Where and when", {"fields": ["made_on", "appeared_in", "appearance_url", "context"]}),
-            ("For readers", {"fields": for_readers}),
+            (
+                _("Where and when"),
+                {"fields": ["made_on", "appeared_in", "appearance_url", "context"]},
+            ),
+            (_("For readers"), {"fields": for_readers}),
         ]
 
     def get_inlines(self, request, obj):
@@ -768,11 +797,16 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         claim = (
             Claim.objects.select_related("claimant__affiliation", "created_by")
             .prefetch_related(
-                Prefetch("evidence", queryset=Evidence.objects.with_origins()), "caveats"
+                Prefetch(
+                    "evidence",
+                    queryset=Evidence.objects.with_origins(),
+                    to_attr="evidence_with_origins",
+                ),
+                "caveats",
             )
             .get(pk=pk)
         )
-        evidence = list(claim.evidence.all())
+        evidence = claim.evidence_with_origins
         groups = claim.independent_origins(evidence=evidence)
         draft_changes = claim.draft_changes()
         return {
@@ -781,6 +815,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             "origin_groups": groups,
             "counted_origins": [group for group in groups if not group.is_claimant],
             "ungraded_sources": ungraded_sources(claim, evidence) if claim.is_under_review else [],
+            "pending_purge": PendingPurge.objects.filter(key=claim_page(claim.slug)).first(),
         }
 
     def get_changeform_initial_data(self, request):
@@ -840,8 +875,10 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         messages.info(
             request,
             format_html(
-                "New sources: {}. Set their grade and affiliation: until then each "
-                "counts as an origin of its own.",
+                gettext(
+                    "New sources: {}. Set their grade and affiliation: until then each "
+                    "counts as an origin of its own."
+                ),
                 links,
             ),
         )
@@ -856,15 +893,18 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                 refused.append(f"“{claim}”: {error_text(error)}")
         if done:
             claims = ngettext("%(count)d claim", "%(count)d claims", done) % {"count": done}
-            messages.success(request, f"{Action(action).label}: {claims}.")
+            messages.success(
+                request,
+                gettext("%(step)s: %(claims)s.") % {"step": Action(action).label, "claims": claims},
+            )
         for message in refused:
-            messages.error(request, f"Not changed: {message}")
+            messages.error(request, gettext("Not changed: %(reason)s") % {"reason": message})
 
-    @admin.action(description="Start the review of the selected claims")
+    @admin.action(description=_("Start the review of the selected claims"))
     def start_review_action(self, request, queryset):
         self._bulk(request, queryset, Action.START_REVIEW)
 
-    @admin.action(description="Publish the selected claims", permissions=["publish"])
+    @admin.action(description=_("Publish the selected claims"), permissions=["publish"])
     def publish_action(self, request, queryset):
         self._bulk(request, queryset, Action.PUBLISH)
 
@@ -876,6 +916,27 @@ def error_text(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+@admin.register(PendingPurge)
+class PendingPurgeAdmin(admin.ModelAdmin):
+    """
+    The edge purges not yet delivered (claims.purges): while one is listed,
+    readers may still get the pages under its key as they were. The task
+    worker retries each until the edge acknowledges it.
+    """
+
+    list_display = ["key", "queued_at", "attempts", "last_error"]
+    list_display_links = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewEvent)
@@ -952,7 +1013,7 @@ class FigureAdmin(SharedRowAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(estimate_total=Count("estimates"))
 
-    @admin.display(description="estimates", ordering="estimate_total")
+    @admin.display(description=_("estimates"), ordering="estimate_total")
     def estimate_count(self, figure):
         return figure.estimate_total
 

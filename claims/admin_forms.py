@@ -18,6 +18,8 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.analysis import read_number
 from claims.choices import (
@@ -27,6 +29,7 @@ from claims.choices import (
     Credibility,
     RequestState,
     Stance,
+    Withdrawal,
 )
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
@@ -39,7 +42,7 @@ STEP_BUTTON = "_workflow_action"
 # withdrawn), and the edits stay a draft for Publish changes or the verdict.
 STEPS_BEFORE_EDITS = {Action.REOPEN, Action.START_REVIEW, Action.UNPUBLISH}
 
-TOO_LONG = (
+TOO_LONG = _(
     "This has %(show_value)d characters; at most %(limit_value)d fit. Shorten it and save "
     "again: nothing of what you typed was cut."
 )
@@ -182,11 +185,13 @@ class EvidenceForm(forms.ModelForm):
     """
 
     new_source = forms.CharField(
-        label="or a new source",
+        label=_("or a new source"),
         max_length=200,
         required=False,
-        help_text="Not in the list? Type its name: it is added with this item, graded F with "
-        "no affiliation until you set them on its page.",
+        help_text=_(
+            "Not in the list? Type its name: it is added with this item, graded F with "
+            "no affiliation until you set them on its page."
+        ),
     )
 
     # Whether the user may add sources; set by EvidenceInline.get_formset.
@@ -199,7 +204,7 @@ class EvidenceForm(forms.ModelForm):
         # Either this or a new source's name; clean() asks for one of them.
         self.fields["source"].required = self.fields["source"].widget.is_required = False
         credibility = self.fields["credibility"]
-        credibility.choices = [("", "Choose a grade"), *Credibility.choices]
+        credibility.choices = [("", _("Choose a grade")), *Credibility.choices]
         credibility.required = True
         if self.instance.pk is None:
             # A grade of 6 would never count for a verdict, silently: ask instead.
@@ -213,13 +218,14 @@ class EvidenceForm(forms.ModelForm):
         source = cleaned_data.get("source")
         if name and source:
             self.add_error(
-                "new_source", "Choose a source from the list or type a new one, not both."
+                "new_source", gettext("Choose a source from the list or type a new one, not both.")
             )
         elif name:
             self._clean_new_source(name)
         elif source is None and "source" not in self.errors:
             self.add_error(
-                "source", "Choose who published this item, or type the name of a new source."
+                "source",
+                gettext("Choose who published this item, or type the name of a new source."),
             )
         return cleaned_data
 
@@ -232,16 +238,23 @@ class EvidenceForm(forms.ModelForm):
             self.cleaned_data["new_source"] = ""
             return
         if not self.can_add_sources:
-            self.add_error("new_source", "Only staff who may add sources can add one here.")
+            self.add_error(
+                "new_source", gettext("Only staff who may add sources can add one here.")
+            )
             return
         slug = new_source_slug(name)
         if not slug:
-            self.add_error("new_source", "Give the new source a name with letters or digits.")
+            self.add_error(
+                "new_source", gettext("Give the new source a name with letters or digits.")
+            )
         elif similar := Source.objects.filter(slug=slug).first():
             self.add_error(
                 "new_source",
-                f"“{name}” reads like the source on file “{similar.name}”: choose it from the "
-                "list, or type a more distinct name.",
+                gettext(
+                    "“%(name)s” reads like the source on file “%(similar)s”: choose it from the "
+                    "list, or type a more distinct name."
+                )
+                % {"name": name, "similar": similar.name},
             )
         else:
             self.cleaned_data["new_source"] = name
@@ -271,8 +284,10 @@ class EvidenceFormSet(PagedFormSet):
             key = (new_source_slug(source), data.get("title", "").casefold())
             if key in seen:
                 raise ValidationError(
-                    "Two evidence rows have the same source and title: merge them or "
-                    "tell them apart by their title."
+                    gettext(
+                        "Two evidence rows have the same source and title: merge them or "
+                        "tell them apart by their title."
+                    )
                 )
             seen.add(key)
 
@@ -287,26 +302,35 @@ class ClaimAdminForm(forms.ModelForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     workflow_note = forms.CharField(
-        label="Internal note for the audit trail",
+        label=_("Internal note for the audit trail"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Never shown to readers. Required to reopen or unpublish.",
+        help_text=_("Never shown to readers. Required to reopen or unpublish."),
     )
     workflow_public_note = forms.CharField(
-        label="Public note for readers",
+        label=_("Public note for readers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     correction_kind = forms.ChoiceField(
-        label="Listed for readers as",
+        label=_("Listed for readers as"),
         choices=CorrectionKind.choices,
         initial=CorrectionKind.CORRECTION,
         required=False,
-        help_text="How the public note of Publish changes is listed on the verdict page.",
+        help_text=_("How the public note of Publish changes is listed on the verdict page."),
     )
-    keep_summary = forms.BooleanField(label="Keep the summary as it is", required=False)
+    keep_summary = forms.BooleanField(label=_("Keep the summary as it is"), required=False)
     # A claim made from a reader's tip (its id): the tip is put on it when it is saved.
     from_tip = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    withdrawal = forms.ChoiceField(
+        label="If you unpublish, readers find",
+        choices=Withdrawal.choices,
+        initial=Withdrawal.NOTICE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Both answer 410 Gone, with no verdict and no evidence. A legal "
+        "removal shows no headline and no note, in the feed too.",
+    )
 
     class Meta:
         model = Claim
@@ -337,18 +361,26 @@ class ClaimAdminForm(forms.ModelForm):
         if "headline" in self.fields:
             count_characters(self.fields["headline"])
         self.fields["workflow_public_note"].help_text = (
-            "Required to publish changes, issue a verdict, put the claim under review or "
-            "unpublish it, as it is published: it becomes the correction on the verdict page."
+            gettext(
+                "Required to publish changes, issue a verdict, put the claim under review or "
+                "unpublish it, as it is published: it becomes the correction on the verdict page."
+            )
             if claim.is_published
-            else "Shown with this step in the public review timeline once the claim is published."
+            else gettext(
+                "Shown with this step in the public review timeline once the claim is published."
+            )
         )
         if "verdict_summary" in self.fields and claim.is_under_review:
             summary = self.fields["verdict_summary"]
-            summary.label = "Summary for readers"
-            summary.help_text = "Why, in plain words: readers see it with the verdict you issue."
+            summary.label = gettext("Summary for readers")
+            summary.help_text = gettext(
+                "Why, in plain words: readers see it with the verdict you issue."
+            )
         if "slug" in self.fields and claim.pk is None:
             self.fields["slug"].required = False
-            self.fields["slug"].help_text = "Its address: made from the headline if left empty."
+            self.fields["slug"].help_text = gettext(
+                "Its address: made from the headline if left empty."
+            )
 
     @property
     def summary_written_for(self):
@@ -373,9 +405,11 @@ class ClaimAdminForm(forms.ModelForm):
             current = Claim.objects.select_for_update().only("version").get(pk=claim.pk)
             if cleaned_data.get("expected_version") != current.version:
                 raise ValidationError(
-                    "This claim was changed by someone else since you opened it. Your edits "
-                    "were not saved and are still below: open the claim again in another tab "
-                    "to see what changed, then apply them there.",
+                    gettext(
+                        "This claim was changed by someone else since you opened it. Your edits "
+                        "were not saved and are still below: open the claim again in another tab "
+                        "to see what changed, then apply them there."
+                    ),
                     code="stale",
                 )
             claim.version = current.version
@@ -391,7 +425,7 @@ class ClaimAdminForm(forms.ModelForm):
         if not requested:
             return
         if requested not in TRANSITIONS or not self.instance.pk:
-            raise ValidationError("Unknown workflow step; nothing was changed.")
+            raise ValidationError(gettext("Unknown workflow step; nothing was changed."))
         self.step = Action(requested)
         if TRANSITIONS[self.step].is_verdict and "verdict_summary" in cleaned_data:
             self._clean_summary_for(TRANSITIONS[self.step].target, cleaned_data)
@@ -409,8 +443,11 @@ class ClaimAdminForm(forms.ModelForm):
         ):
             self.add_error(
                 "verdict_summary",
-                f"This summary explains the {written_for.label} rating. Rewrite it for "
-                f"{ClaimStatus(target).label}, or tick “Keep the summary as it is”.",
+                gettext(
+                    "This summary explains the %(written_for)s rating. Rewrite it for "
+                    "%(target)s, or tick “Keep the summary as it is”."
+                )
+                % {"written_for": written_for.label, "target": ClaimStatus(target).label},
             )
 
     @property
@@ -477,9 +514,12 @@ class UnchangedSinceOpenedForm(forms.ModelForm):
         if cleaned_data.get("row_digest") != stored_digest(stored, self.inline_relations):
             name = row._meta.verbose_name
             raise ValidationError(
-                f"This {name} was changed by someone else since you opened it. Your edits "
-                f"were not saved and are still below: open the {name} again in another tab "
-                "to see what changed, then apply them there.",
+                gettext(
+                    "This %(row)s was changed by someone else since you opened it. Your edits "
+                    "were not saved and are still below: open the %(row)s again in another tab "
+                    "to see what changed, then apply them there."
+                )
+                % {"row": name},
                 code="stale",
             )
         return cleaned_data
@@ -531,32 +571,34 @@ class PublishVerdictsForm(forms.Form):
     """
 
     verdicts = forms.ModelMultipleChoiceField(
-        label="Verdicts to publish",
+        label=_("Verdicts to publish"),
         queryset=Claim.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one verdict to publish."},
+        error_messages={"required": _("Choose at least one verdict to publish.")},
     )
     public_note = forms.CharField(
-        label="Public note for readers",
+        label=_("Public note for readers"),
         validators=ReviewEvent._meta.get_field("public_note").validators,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Say what changed and why: each verdict shows it as its correction.",
+        help_text=_("Say what changed and why: each verdict shows it as its correction."),
         error_messages={
-            "required": "Write a public note telling readers what changed and why: it becomes "
-            "the correction on each verdict page."
+            "required": _(
+                "Write a public note telling readers what changed and why: it becomes "
+                "the correction on each verdict page."
+            )
         },
     )
     correction_kind = forms.ChoiceField(
-        label="Listed for readers as",
+        label=_("Listed for readers as"),
         choices=CorrectionKind.choices,
         initial=CorrectionKind.UPDATE,
     )
     note = forms.CharField(
-        label="Internal note for the audit trail",
+        label=_("Internal note for the audit trail"),
         required=False,
         validators=ReviewEvent._meta.get_field("note").validators,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Never shown to readers.",
+        help_text=_("Never shown to readers."),
     )
     # The digest of each listed verdict's draft as the page showed it, by key.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -577,7 +619,7 @@ class PublishVerdictsForm(forms.Form):
         except ValueError:
             seen = None
         if not isinstance(seen, dict):
-            raise ValidationError("This page was damaged in transit: open it again.")
+            raise ValidationError(gettext("This page was damaged in transit: open it again."))
         return seen
 
 

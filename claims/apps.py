@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClaimsConfig(AppConfig):
     name = "claims"
-    verbose_name = "Fact-check desk"
+    verbose_name = _("Fact-check desk")
 
     def ready(self):
         from django.db.models.signals import pre_save

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import MAXYEAR, date, timedelta
 
 from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 WIDTH = 400
 HEIGHT = 250
@@ -132,7 +134,7 @@ def estimate_chart(figure, series):
         drawn.append(line)
 
     return Chart(
-        title=f"{figure.name}: every estimate over time",
+        title=gettext("%(figure)s: every estimate over time") % {"figure": figure.name},
         description=describe(figure, series, first, last),
         series=drawn,
         x_ticks=month_labels(month_ticks(start, end), x_of),
@@ -153,8 +155,12 @@ def place(estimate, shape, x_of, y_of):
         x=x,
         y=y,
         marker=marker_path(shape, x, y),
-        label=f"{estimate.origin.name}, {format_date(estimate.stated_on, 'j F Y')}: "
-        f"{estimate.value_text}",
+        label=gettext("%(origin)s, %(date)s: %(value)s")
+        % {
+            "origin": estimate.origin.name,
+            "date": date_format(estimate.stated_on, "DATE_FORMAT"),
+            "value": estimate.value_text,
+        },
     )
     if estimate.is_range:
         mark.range_top, mark.range_bottom = high, low
@@ -259,22 +265,47 @@ def month_labels(days, x_of):
 def describe(figure, series, first, last):
     """The chart in words, for <desc>: what a screen reader hears before the table."""
     count = sum(len(group.estimates) for group in series)
-    origins = "1 independent origin" if len(series) == 1 else f"{len(series)} independent origins"
+    origins = ngettext(
+        "%(count)d independent origin", "%(count)d independent origins", len(series)
+    ) % {"count": len(series)}
     sentences = [
-        f"{count} estimate{'s' if count != 1 else ''} from {origins}, "
-        f"{format_date(first, 'j F Y')} to {format_date(last, 'j F Y')}."
+        ngettext(
+            "%(count)d estimate from %(origins)s, %(first)s to %(last)s.",
+            "%(count)d estimates from %(origins)s, %(first)s to %(last)s.",
+            count,
+        )
+        % {
+            "count": count,
+            "origins": origins,
+            "first": date_format(first, "DATE_FORMAT"),
+            "last": date_format(last, "DATE_FORMAT"),
+        }
     ]
     for group in series:
         opening, current = group.estimates[0], group.current
         if opening is current:
             sentences.append(
-                f"{group.label}: {current.value_text} on {format_date(current.stated_on, 'j F Y')}."
+                gettext("%(origin)s: %(value)s on %(date)s.")
+                % {
+                    "origin": group.label,
+                    "value": current.value_text,
+                    "date": date_format(current.stated_on, "DATE_FORMAT"),
+                }
             )
         else:
             sentences.append(
-                f"{group.label}: {len(group.estimates)} estimates, from {opening.value_text} "
-                f"on {format_date(opening.stated_on, 'j F Y')} to {current.value_text} "
-                f"on {format_date(current.stated_on, 'j F Y')}."
+                gettext(
+                    "%(origin)s: %(count)d estimates, from %(first)s on %(first_date)s "
+                    "to %(last)s on %(last_date)s."
+                )
+                % {
+                    "origin": group.label,
+                    "count": len(group.estimates),
+                    "first": opening.value_text,
+                    "first_date": date_format(opening.stated_on, "DATE_FORMAT"),
+                    "last": current.value_text,
+                    "last_date": date_format(current.stated_on, "DATE_FORMAT"),
+                }
             )
-    sentences.append("The table below lists every estimate with its source.")
+    sentences.append(gettext("The table below lists every estimate with its source."))
     return " ".join(sentences)

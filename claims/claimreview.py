@@ -11,8 +11,10 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, override
 
 from claims.choices import SourceKind
+from claims.languages import record_language
 from claims.ratings import BEST_RATING, RATINGS, WORST_RATING
 
 # Inside <script> only these can end the element or start markup; escaped the
@@ -47,12 +49,20 @@ def claim_review(claim):
     """
     The ClaimReview of one published claim, `claim` a ClaimRecord of its
     current revision, as a JSON-ready dict: `dateModified` is the date of
-    that revision when it is not the claim's first.
+    that revision when it is not the claim's first. It is in the record's
+    language (`inLanguage`), with that language's address and rating names,
+    whatever page carries it.
     """
+    language = record_language(claim)
+    with override(language):
+        return claim_review_in(claim, language)
+
+
+def claim_review_in(claim, language):
     rating = RATINGS[claim.public_status]
     review_rating = {
         "@type": "Rating",
-        "alternateName": rating.label,
+        "alternateName": str(rating.label),
         "ratingExplanation": rating_explanation(claim, rating),
     }
     if rating.value is not None:
@@ -65,6 +75,7 @@ def claim_review(claim):
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute_url(claim.get_absolute_url()),
+        "inLanguage": language,
         "claimReviewed": claim.headline,
         "datePublished": claim.published_at.date().isoformat(),
         **(
@@ -131,9 +142,9 @@ def claim_appearances(claim):
 def rating_explanation(claim, rating):
     """The summary readers see, then what we don't know."""
     caveats = " ".join(caveat.text for caveat in claim.caveats)
-    parts = [claim.verdict_summary or rating.definition]
+    parts = [claim.verdict_summary or str(rating.definition)]
     if caveats:
-        parts.append(f"What we don't know: {caveats}")
+        parts.append(gettext("What we don't know: %(caveats)s") % {"caveats": caveats})
     return " ".join(parts)
 
 

@@ -5,9 +5,12 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext
 
+from claims.choices import Withdrawal
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
+from claims.languages import available_languages
 from claims.models import Revision
 from claims.records import ClaimRecord, CorrectionRecord
 
@@ -42,11 +45,24 @@ class AtomFeed(Atom1Feed):
         return self.feed["last_published"] or EPOCH
 
 
+class WithdrawalRecord:
+    """A withdrawn verdict as the feed tells of it; a legal removal without its headline."""
+
+    def __init__(self, revision, document):
+        self.legal = revision.withdrawal == Withdrawal.LEGAL
+        self.headline = "" if self.legal else document["headline"]
+        self.note = "" if self.legal else revision.withdrawal_note
+        self.published_at = revision.published_at
+        # Its own entry, not the verdict's: the verdict's page is now the notice.
+        self.url = reverse("claim_detail", args=[document["slug"]]) + "#withdrawn"
+
+
 class VerdictFeed(Feed):
     """
-    Published verdicts and the corrections on them, newest first, as Atom,
-    from the current revisions: a verdict is updated when a revision of it
-    is published, never by an edit of its draft.
+    Published verdicts, the corrections on them and the verdicts withdrawn,
+    newest first, as Atom, from the revisions: a verdict is updated when a
+    revision of it is published, never by an edit of its draft. One feed per
+    language (`/feed/`, `/ko/feed/`), of the verdicts published in it.
 
     Stored text is refused with a character XML cannot carry (a control
     character, U+FFFE, U+FFFF: claims.constraints.FORBIDDEN_CHARACTERS): a row
@@ -57,10 +73,14 @@ class VerdictFeed(Feed):
     feed_type = AtomFeed
 
     def title(self):
-        return without_control_characters(f"{settings.NEWSROOM_NAME}: verdicts and corrections")
+        return without_control_characters(
+            gettext("%(name)s: verdicts and corrections") % {"name": settings.NEWSROOM_NAME}
+        )
 
     def subtitle(self):
-        return "Published fact-check verdicts, with what we don't know, and every correction."
+        return gettext(
+            "Published fact-check verdicts, with what we don't know, and every correction."
+        )
 
     def link(self):
         return absolute_url(reverse("claim_list"))
@@ -85,27 +105,50 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
+        language = get_language()
+        entries = newest.showing(ENTRY_PARTS)
         items = [
-            ClaimRecord(document, revision) for revision, document in newest.showing(ENTRY_PARTS)
+            record
+            for record in (ClaimRecord(document, revision) for revision, document in entries)
+            if language in available_languages(record)
         ]
         for revision, document in corrected[:FEED_SIZE].showing(CORRECTED_PARTS):
-            items += ClaimRecord(document, revision).corrections
+            record = ClaimRecord(document, revision)
+            if language in available_languages(record):
+                items += record.corrections
+        withdrawn = Revision.objects.withdrawals().order_by("-published_at", "-id")[:FEED_SIZE]
+        items += [
+            WithdrawalRecord(revision, document)
+            for revision, document in withdrawn.showing(["slug", "headline"])
+        ]
         return sorted(items, key=lambda item: item.published_at, reverse=True)[:FEED_SIZE]
 
     # Atom titles are plain text (the XML writer escapes them), unlike
     # Syndication's RSS-minded default, which escapes them as HTML.
     def item_title(self, item):
+        if isinstance(item, WithdrawalRecord):
+            if item.legal:
+                return "Removed: a verdict was removed"
+            return without_control_characters(f"Withdrawn: {item.headline}")
         if isinstance(item, CorrectionRecord):
-            return without_control_characters(f"{item.get_kind_display()}: {item.claim.headline}")
-        return without_control_characters(f"{item.public_status.label}: {item.headline}")
+            label, headline = item.get_kind_display(), item.claim.headline
+        else:
+            label, headline = item.public_status.label, item.headline
+        return without_control_characters(
+            gettext("%(label)s: %(headline)s") % {"label": label, "headline": headline}
+        )
 
     # Atom summaries are type="html": stored text must be escaped as HTML.
     def item_description(self, item):
+        if isinstance(item, WithdrawalRecord):
+            return escape(without_control_characters(item.note))
         if isinstance(item, CorrectionRecord):
             return escape(without_control_characters(item.note))
         return escape(without_control_characters(item.verdict_summary or item.wording))
 
     def item_link(self, item):
+        if isinstance(item, WithdrawalRecord):
+            return absolute_url(item.url)
         if isinstance(item, CorrectionRecord):
             return absolute_url(f"{item.claim.get_absolute_url()}#correction-{item.number}")
         return absolute_url(item.get_absolute_url())
@@ -114,7 +157,7 @@ class VerdictFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        """A correction's date; a verdict's latest revision's."""
-        if isinstance(item, CorrectionRecord):
+        """A correction's or a withdrawal's date; a verdict's latest revision's."""
+        if isinstance(item, CorrectionRecord | WithdrawalRecord):
             return item.published_at
         return item.revision.published_at

@@ -1,6 +1,8 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.constraints import no_control_characters
 from claims.models import Source, Topic
@@ -76,25 +78,25 @@ class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         max_length=200,
         required=False,
         widget=forms.SearchInput,
         validators=[no_control_characters],
     )
     verdict = forms.ChoiceField(
-        label="Verdict",
+        label=_("Verdict"),
         required=False,
         widget=MenuSelect,
-        choices=[("", "Any verdict")] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
+        choices=[("", _("Any verdict"))] + [(r.slug, r.label) for r in PUBLIC_RATINGS],
     )
     # Only what readers can see: topics and claimants of current revisions,
     # named as published.
     topic = PublishedChoiceField(
         public_topics,
-        label="Topic",
+        label=_("Topic"),
         required=False,
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
         to_field_name="slug",
         widget=MenuSelect,
     )
@@ -102,7 +104,7 @@ class ClaimFilterForm(forms.Form):
     # this filter from a source's page, and the list shows it as removable.
     source = PublishedChoiceField(
         Source.objects.public_claimants,
-        label="Claimant",
+        label=_("Claimant"),
         required=False,
         to_field_name="slug",
         widget=forms.HiddenInput,
@@ -151,11 +153,11 @@ class ClaimFilterForm(forms.Form):
         data = self.cleaned_data
         parts = []
         if data.get("q"):
-            parts.append(f"“{data['q']}”")
+            parts.append(gettext("“%(query)s”") % {"query": data["q"]})
         if data.get("verdict"):
             parts.append(dict(self.fields["verdict"].choices)[data["verdict"]])
         if data.get("topic"):
             parts.append(data["topic"].published_name)
         if data.get("source"):
-            parts.append(f"claimed by {data['source'].published_name}")
-        return ", ".join(parts)
+            parts.append(gettext("claimed by %(name)s") % {"name": data["source"].published_name})
+        return ", ".join(map(str, parts))

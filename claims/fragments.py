@@ -1,30 +1,39 @@
 """
-Parts of public pages rendered once and kept in Django's cache (while
+Parts of the list pages rendered once and kept in Django's cache (while
 settings.PUBLIC_FRAGMENT_CACHE is on): each list card (claims/card.html),
-the list's filter form, each published claim's ClaimReview document, and the
-evidence and origins sections of its verdict page.
+the list's filter menus, each published claim's ClaimReview document, and
+the evidence and origins sections of its verdict page. Kept because
+rendering them is most of what those pages cost: without them, an uncached
+`/` or `/claims.json` took four times the CPU, a verdict page 1.7 times
+(README, Benchmark).
 
 A card, a ClaimReview and the evidence sections show one published revision
-of a claim, which never changes: each is kept under the revision's digest, a
-hash of its content (with the template and the settings it depends on), and
-needs no retirement. Not under its id: a database restored or refilled gives
+of a claim, which never changes: each is kept under the revision's digest, a hash of its content,
+with the code that turns it into HTML or JSON (the templates and
+claims/records.py, claims/claimreview.py) and the settings it depends on, so
+a card that starts showing a new field is a new card, and none needs
+retirement. Not under its id: a database restored or refilled gives
 ids again to other revisions, while pages kept in Redis stay.
 
-The filter form (the #filters partial of claims/claim_list.html) shows the
-query and the topics of current revisions; the number of matches and a
-search's matches depend on the query and the current revisions. All three are
-kept under the query (without its page) and the list's content versions
-(claims.page_versions.LIST), which every published or withdrawn revision
-replaces (ListParts).
+The filter form's menus (the #menus partial of claims/claim_list.html: all
+but the search box) show the topics of current revisions; the number of a
+filter's matches depends on the query and the current revisions. Both are
+kept under the query (without its page or search) and the list's content
+versions (claims.page_versions.LIST), which every published or withdrawn
+revision replaces (ListParts).
+
+Every key names the language the part is rendered in: its labels, dates
+and links differ by language, the revision does not.
 
 Twenty cards cost one cache round trip (get_many) instead of twenty template
-renders. (Their links come from claims.addresses, without a reverse() per link.)
+renders.
 """
 
 import hashlib
 import json
 import logging
 from functools import cache as once
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +41,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from claims import claimreview, records
 from claims.caching import PUBLIC, content_versions
 from claims.claimreview import CLAIM_REVIEW_PARTS, claim_review
 from claims.models import Revision
@@ -50,23 +61,24 @@ CARD_PARTS = ("slug", "headline", "claimant", "topic", "status", "previous_statu
 
 
 @once
-def template_digest():
-    """A hash of the card's templates as this process loaded them."""
+def code_digest():
+    """A hash of what turns a revision into a card or a ClaimReview, as this process loaded it."""
     sources = [get_template(name).template.source for name in CARD_TEMPLATES]
+    sources += [Path(module.__file__).read_text() for module in (records, claimreview)]
     return hashlib.sha256("\x00".join(sources).encode()).hexdigest()[:16]
 
 
 def revision_key(kind, digest, *shown):
     """The cache key of what `kind` shows of the revision with `digest`, under `shown`
-    (templates, settings)."""
-    parts = [digest, *shown]
+    (templates, settings), in the active language."""
+    parts = [digest, get_language(), *shown]
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
     return f"{kind}:{digest[:40]}"
 
 
 def card_key(digest):
     """The cache key of the card of the revision with `digest`."""
-    return revision_key("claim-card", digest, settings.TIME_ZONE, template_digest())
+    return revision_key("claim-card", digest, settings.TIME_ZONE, code_digest())
 
 
 def rendered_cards(revisions):
@@ -121,27 +133,45 @@ def store_many(fragments):
 class ListParts:
     """
     Parts of one list request that depend on the published claims and the
-    query but not on the page: the filter form's HTML, the number of matches,
-    a search's newest matches and the sources and figures listed beside them.
-    Kept under the list's content versions (LIST, which every change to a
-    published claim replaces) and the query without its page, so that every
-    page of one search, and its htmx partial, share them. All four are read
-    in one round trip to the cache, and what was made is written in one
-    (store()).
-    """
+    query but not on the page: the filter form's menus (its #menus partial,
+    everything but the search box), the number of matches, a search's newest
+    matches and the sources and figures listed beside them. Kept under the
+    list's content versions (LIST, which every change to a published claim
+    replaces) and the query without its page, so that every page of one
+    filter, and its htmx partial, share them. All are read in one round trip
+    to the cache, and what was made is written in one (store()).
 
-    KINDS = ("filters", "count", "matches", "beside")
+    What is kept is bounded by what exists: the menus are kept under the
+    query without the search (a filter naming nothing that exists answers 404
+    before anything is stored), and a search's count, matches and what is
+    beside them not at all, since there are as many searches as strings to
+    type.
+    """
 
     def __init__(self, request):
         self.request = request
         self.keys, self.found, self.made = {}, {}, {}
-        if settings.PUBLIC_FRAGMENT_CACHE:
-            query = request.GET.copy()
-            query.pop("page", None)
-            shown = [*list_versions(request), query.urlencode(), list_template_digest()]
-            digest = hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:40]
-            self.keys = {kind: f"list-{kind}:{digest}" for kind in self.KINDS}
-            self.found = cached_values(list(self.keys.values()))
+        if not settings.PUBLIC_FRAGMENT_CACHE:
+            return
+        query = request.GET.copy()
+        query.pop("page", None)
+        searched = query.pop("q", None)
+        self.keys["menus"] = self.key("menus", request, query)
+        if not searched:
+            self.keys |= {kind: self.key(kind, request, query) for kind in ("count", "matches")}
+        self.found = cached_values(list(self.keys.values()))
+
+    @staticmethod
+    def key(kind, request, query):
+        shown = [
+            *list_versions(request),
+            get_language(),
+            query.urlencode(),
+            list_template_digest(),
+        ]
+        return (
+            f"list-{kind}:{hashlib.sha256(chr(31).join(map(str, shown)).encode()).hexdigest()[:40]}"
+        )
 
     def kept(self, kind, make):
         """The part `kind` from the cache, or make() (kept by store())."""
@@ -150,10 +180,10 @@ class ListParts:
             value = self.made[kind] = make()
         return value
 
-    def filters(self, form):
-        """The filter form's HTML (the #filters partial of claims/claim_list.html)."""
+    def menus(self, form):
+        """The filter form's menus' HTML (the #menus partial of claims/claim_list.html)."""
         # The HTML is this module's own render, escaped as it was made.
-        return mark_safe(self.kept("filters", lambda: render_filters(self.request, form)))  # noqa: S308
+        return mark_safe(self.kept("menus", lambda: render_menus(self.request, form)))  # noqa: S308
 
     def counted(self, count):
         """The number count() gives, counted once per query and list version."""
@@ -162,7 +192,8 @@ class ListParts:
     def store(self):
         """Keep what this request made (nothing with the fragment cache off)."""
         if self.keys and self.made:
-            store_many({self.keys[kind]: value for kind, value in self.made.items()})
+            made = {kind: value for kind, value in self.made.items() if kind in self.keys}
+            store_many({self.keys[kind]: value for kind, value in made.items()})
 
 
 def list_versions(request):
@@ -176,8 +207,8 @@ def list_versions(request):
     return content_versions([PUBLIC, LIST])
 
 
-def render_filters(request, form):
-    return render_to_string(f"{LIST_TEMPLATE}#filters", {"form": form}, request)
+def render_menus(request, form):
+    return render_to_string(f"{LIST_TEMPLATE}#menus", {"form": form}, request)
 
 
 @once
@@ -191,7 +222,7 @@ def claim_review_documents(rows):
     The ClaimReview of each revision in `rows` ((pk, digest) pairs), in order,
     as JSON text: from the cache, else built (fetching only those revisions).
     """
-    newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL]
+    newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL, code_digest()]
     keys = [revision_key("claim-review", digest, *newsroom) for _, digest in rows]
     revision_ids = [pk for pk, _ in rows]
     found = cached_many(keys) if settings.PUBLIC_FRAGMENT_CACHE else {}
@@ -230,7 +261,8 @@ def rendered_evidence(request, claim, context_for):
     """
     if not settings.PUBLIC_FRAGMENT_CACHE or claim.revision is None:
         return None
-    key = revision_key("claim-evidence", claim.revision.digest, detail_template_digest())
+    shown = [detail_template_digest(), code_digest(), settings.TIME_ZONE]
+    key = revision_key("claim-evidence", claim.revision.digest, *shown)
     if (html := cached_many([key]).get(key)) is None:
         html = render_to_string(f"{DETAIL_TEMPLATE}#evidence", context_for(claim), request)
         store_many({key: html})

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from claims.choices import Action, ClaimStatus, TipState
+from claims.languages import supported_language
 from claims.models import Claim, Notification, ReaderAddress
 from claims.permissions import PUBLISHER, REVIEWER, told_of_overdue_claims, told_of_step
 
@@ -165,7 +166,7 @@ def reader_notifications(claim, addresses, *, corrected_by=None):
         key = f"reader:{kind}:{claim.pk}:{address.pk}"
         if corrected_by:
             key += f":{corrected_by.pk}"
-        with translation.override(address.language):
+        with translation.override(supported_language(address.language)):
             context = {
                 "headline": revision.document["headline"],
                 "verdict_url": site_url(reverse("claim_detail", args=[revision.slug])),

@@ -13,6 +13,10 @@ may take it.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from claims.choices import Action, ClaimStatus
 from claims.workflow import TRANSITIONS, puts_published_claim_under_review
 
@@ -23,14 +27,14 @@ class Role:
     it, and the permission that marks it."""
 
     group: str
-    one: str  # "a reviewer"
-    many: str  # "reviewers"
+    one: str | Promise  # "a reviewer"
+    many: str | Promise  # "reviewers"
     permission: str
 
 
-EDITOR = Role("Editors", "an editor", "editors", "claims.change_claim")
-REVIEWER = Role("Reviewers", "a reviewer", "reviewers", "claims.review_claim")
-PUBLISHER = Role("Publishers", "a publisher", "publishers", "claims.publish_claim")
+EDITOR = Role("Editors", _("an editor"), _("editors"), "claims.change_claim")
+REVIEWER = Role("Reviewers", _("a reviewer"), _("reviewers"), "claims.review_claim")
+PUBLISHER = Role("Publishers", _("a publisher"), _("publishers"), "claims.publish_claim")
 
 VIEW_CLAIMS = "claims.view_claim"
 ADD_SOURCES = "claims.add_source"
@@ -193,15 +197,17 @@ class ClaimPermissions:
         role = step_role(action, self.claim.is_published)
         if not self.has(role):
             if role != STEP_ROLES[action]:
-                return (
-                    f"Only {role.one} can {spec.phrase} while it is published: "
+                return gettext(
+                    "Only %(role)s can %(step)s while it is published: "
                     "readers then see it under review."
-                )
-            return f"Only {role.one} can {spec.phrase}."
+                ) % {"role": role.one, "step": spec.phrase}
+            return gettext("Only %(role)s can %(step)s.") % {"role": role.one, "step": spec.phrase}
         if spec.is_verdict and self.user.pk == self.claim.created_by_id:
-            return "You entered this claim, so another reviewer must issue its verdict."
+            return gettext("You entered this claim, so another reviewer must issue its verdict.")
         if action == Action.PUBLISH_CHANGES and self.drafted_changes():
-            return "You made some of these changes, so another publisher must publish them."
+            return gettext(
+                "You made some of these changes, so another publisher must publish them."
+            )
         return ""
 
     def drafted_changes(self):

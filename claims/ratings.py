@@ -5,6 +5,9 @@ and ClaimReview all read from RATINGS.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from claims.choices import ClaimStatus
 
 # The ClaimReview truth scale: 1 is false, 5 is corroborated.
@@ -15,7 +18,7 @@ BEST_RATING = 5
 @dataclass(frozen=True)
 class Rating:
     status: ClaimStatus
-    definition: str
+    definition: str | Promise
     # Position on the ClaimReview scale, or None for a rating that says we do
     # not know: a number there would tell machines something we have not found.
     value: int | None = None
@@ -34,37 +37,49 @@ RATINGS = {
     for rating in [
         Rating(
             ClaimStatus.CORROBORATED,
-            "Supporting evidence comes from at least two origins that do not depend on "
-            "each other or on whoever made the claim, each graded credible, and no strong "
-            "evidence contradicts it.",
+            _(
+                "Supporting evidence comes from at least two origins that do not depend on "
+                "each other or on whoever made the claim, each graded credible, and no strong "
+                "evidence contradicts it."
+            ),
             value=5,
         ),
         Rating(
             ClaimStatus.DISPUTED,
-            "Credible evidence points both ways: at least one item supports the claim "
-            "and at least one contradicts it.",
+            _(
+                "Credible evidence points both ways: at least one item supports the claim "
+                "and at least one contradicts it."
+            ),
             value=3,
         ),
         Rating(
             ClaimStatus.FALSE,
-            "Strong evidence from an origin independent of the claimant contradicts it, "
-            "and no strong evidence supports it.",
+            _(
+                "Strong evidence from an origin independent of the claimant contradicts it, "
+                "and no strong evidence supports it."
+            ),
             value=1,
         ),
         Rating(
             ClaimStatus.UNVERIFIED,
-            "We have not been able to confirm or refute it yet. We publish it because it "
-            "is in the news, together with what we don't know.",
+            _(
+                "We have not been able to confirm or refute it yet. We publish it because it "
+                "is in the news, together with what we don't know."
+            ),
         ),
         Rating(
             ClaimStatus.UNVERIFIABLE,
-            "It cannot be checked: it is an opinion, or the information needed to check "
-            "it does not exist or is not available. We say why.",
+            _(
+                "It cannot be checked: it is an opinion, or the information needed to check "
+                "it does not exist or is not available. We say why."
+            ),
         ),
         Rating(
             ClaimStatus.IN_REVIEW,
-            "A reviewer is weighing the evidence now. Readers keep seeing the previous "
-            "verdict, marked as under review, until a new one is issued.",
+            _(
+                "A reviewer is weighing the evidence now. Readers keep seeing the previous "
+                "verdict, marked as under review, until a new one is issued."
+            ),
         ),
     ]
 }

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from claims.addresses import address
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from claims.choices import (
     Action,
     CaveatKind,
@@ -74,7 +77,7 @@ class SourceRecord:
         return self.name
 
     def get_absolute_url(self):
-        return address("source_detail", self.slug)
+        return reverse("source_detail", args=[self.slug])
 
     def get_reliability_display(self):
         return label(Reliability, self.reliability)
@@ -185,7 +188,7 @@ class FigureRecord:
     unit: str
 
     def get_absolute_url(self):
-        return address("figure_detail", self.slug)
+        return reverse("figure_detail", args=[self.slug])
 
 
 class StatedEstimateRecord:
@@ -289,7 +292,7 @@ class ClaimRecord(ClaimState):
         return self.headline
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
     @cached_property
     def caveats(self):
@@ -341,7 +344,7 @@ class ClaimLink:
         return ClaimStatus(self.rating)
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
 
 @dataclass(frozen=True)
@@ -354,29 +357,29 @@ class ArticleRecord:
 # The parts of a record readers see change, in page order, each with the
 # words the admin and the "Earlier versions" pages name it by.
 RECORD_PARTS = [
-    ("headline", "Headline"),
-    ("rating", "Rating"),
-    ("status", "Review state"),
-    ("summary", "Summary for readers"),
-    ("caveats", "What we don't know"),
-    ("wording", "The claim as made"),
-    ("claimant", "Claimed by"),
-    ("made_on", "When"),
-    ("appearance_url", "Where it was first made"),
-    ("appeared_in", "Article carrying it"),
-    ("estimates", "Estimates it states"),
-    ("context", "Context"),
-    ("topic", "Topic"),
-    ("review_by", "Review-by date"),
-    ("evidence", "Evidence"),
-    ("corrections", "Corrections"),
+    ("headline", _("Headline")),
+    ("rating", _("Rating")),
+    ("status", _("Review state")),
+    ("summary", _("Summary for readers")),
+    ("caveats", _("What we don't know")),
+    ("wording", _("The claim as made")),
+    ("claimant", _("Claimed by")),
+    ("made_on", _("When")),
+    ("appearance_url", _("Where it was first made")),
+    ("appeared_in", _("Article carrying it")),
+    ("estimates", _("Estimates it states")),
+    ("context", _("Context")),
+    ("topic", _("Topic")),
+    ("review_by", _("Review-by date")),
+    ("evidence", _("Evidence")),
+    ("corrections", _("Corrections")),
 ]
 
 
 def source_line(data):
     if data is None:
-        return "first-hand"
-    line = f"{data['name']} (reliability {data['reliability']}, {data['kind']}"
+        return gettext("first-hand")
+    line = gettext("%(name)s (reliability %(reliability)s, %(kind)s") % data
     if data["affiliation"]:
         line += f", {data['affiliation']['name']}"
     if data["url"]:
@@ -409,17 +412,29 @@ def part_lines(name, value):
         return [
             f"{item['figure']['name']}: {item['low']}"
             + (f"–{item['high']}" if item["high"] else "")
-            + f" ({item['qualifier'] or 'exact'}), stated {item['stated_on']} by "
-            + source_line(item["origin"])
+            + gettext(" (%(qualifier)s), stated %(date)s by %(origin)s")
+            % {
+                "qualifier": item["qualifier"] or gettext("exact"),
+                "date": item["stated_on"],
+                "origin": source_line(item["origin"]),
+            }
             for item in value
         ]
     if name == "evidence":
         lines = []
         for item in value:
             lines.append(
-                f"{label(Stance, item['stance'])}: {item['title']} — published by "
-                f"{source_line(item['source'])}, relying on {source_line(item['origin'])}; "
-                f"credibility {item['credibility']}"
+                gettext(
+                    "%(stance)s: %(title)s — published by %(source)s, relying on %(origin)s; "
+                    "credibility %(credibility)s"
+                )
+                % {
+                    "stance": label(Stance, item["stance"]),
+                    "title": item["title"],
+                    "source": source_line(item["source"]),
+                    "origin": source_line(item["origin"]),
+                    "credibility": item["credibility"],
+                }
                 + "".join(
                     f"; {key.replace('_', ' ')} {item[key]}"
                     for key in ("url", "archive_url", "published_on", "excerpt", "note")

@@ -28,7 +28,7 @@ as readers expect (claims.analysis says how words are read):
 
 Every text is analysed in Python, when its revision is published and on the
 query, so both databases compare the same words. On PostgreSQL migration
-0019 indexes Revision.search_text as claims_revision.search_document, a
+0021 indexes Revision.search_text as claims_revision.search_document, a
 stored tsvector (the `simple` configuration: the words are already analysed)
 of its headline (weight A), wording (B), summary (C) and the rest (D), with a
 GIN index over current revisions; the query becomes a tsquery of prefixes

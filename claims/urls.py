@@ -8,6 +8,8 @@ from claims.feeds import VerdictFeed
 from claims.page_versions import FEED, SITEMAP
 from claims.sitemaps import SITEMAPS
 
+# Pages in a language: at their address in the newsroom's language, and under
+# each other language's prefix ("/ko/claims/<slug>/"): factcheck.urls.
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
@@ -22,12 +24,18 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("follow/", views.follow, name="follow"),
-    path("claims.json", views.claim_reviews, name="claim_reviews"),
     path("figures/", figure_views.figure_list, name="figure_list"),
     path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
+    path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
+]
+
+# Data in no language, at one address: a figure's numbers, every ClaimReview
+# (each names its own language), and the sitemap, which names every page in
+# every language (claims.sitemaps).
+data_urlpatterns = [
+    path("claims.json", views.claim_reviews, name="claim_reviews"),
     path("figures/<slug:slug>.csv", figure_views.figure_csv, name="figure_csv"),
     path("figures/<slug:slug>.json", figure_views.figure_json, name="figure_json"),
-    path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",

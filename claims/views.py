@@ -9,7 +9,7 @@ preview alone renders the draft.
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
@@ -17,17 +17,27 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from claims.addresses import address
 from claims.caching import public_page
-from claims.choices import Action, CaveatKind, ClaimStatus, Credibility, Reliability, Stance
+from claims.choices import (
+    Action,
+    CaveatKind,
+    ClaimStatus,
+    Credibility,
+    Reliability,
+    Stance,
+    Withdrawal,
+)
 from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
+from claims.languages import available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
@@ -50,9 +60,9 @@ SOURCES_PER_PAGE = 200
 SOURCE_SORTS = {"name": ("name", "slug"), "verdicts": ("-verdicts", "name", "slug")}
 
 STANCE_HEADINGS = {
-    Stance.SUPPORTS: "Supports the claim",
-    Stance.CONTRADICTS: "Contradicts the claim",
-    Stance.CONTEXT: "Context",
+    Stance.SUPPORTS: _("Supports the claim"),
+    Stance.CONTRADICTS: _("Contradicts the claim"),
+    Stance.CONTEXT: _("Context"),
 }
 
 
@@ -97,19 +107,33 @@ class CappedPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
+# Filters that name what exists: any other value is a page that does not exist.
+EXISTING_FILTERS = {"verdict", "topic", "source"}
+
+
+def page_or_404(paginator, number):
+    """The page `number` of `paginator`; 404 for a page past the last or not a number."""
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage:
+        raise Http404("No such page.") from None
+
+
 @require_safe
 @public_page(params=("q", "verdict", "topic", "source", "page"), shows=[LIST])
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def claim_list(request):
     """
-    Published verdicts, newest first, filtered, searched and paginated.
+    Published verdicts, newest first, filtered, searched and paginated. A
+    verdict, topic or claimant that no published claim has, or a page past
+    the last, answers 404: every page kept is one that exists.
 
     Template: claims/claim_list.html, or only its #results partial (the form
     and the results, with the page's <title> for htmx to apply) for an htmx
     request; htmx asks for the whole page when it restores history.
     Context: form (ClaimFilterForm), page_obj (of a CappedPaginator, counting
     through claims.fragments.ListParts), cards (each claim's card on the page,
-    as HTML), filters (the form's HTML: both from claims.fragments),
+    as HTML), menus (the form's menus' HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
     matching_sources and matching_figures ((address, name) pairs of the
     public sources and the figures whose names match the search, on its
@@ -120,10 +144,12 @@ def claim_list(request):
     form = ClaimFilterForm(request.GET)
     parts = ListParts(request)
     claims = form.filter(Revision.objects.current(), kept=parts.kept)
+    if EXISTING_FILTERS & form.errors.keys():
+        raise Http404("No published claim has that verdict, topic or claimant.")
     paginator = CappedPaginator(
         claims, settings.PUBLIC_PAGE_SIZE, LISTED_CLAIMS, counted=parts.counted
     )
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_or_404(paginator, request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     text = form.cleaned_data.get("q")
     figures, sources = [], []
@@ -133,7 +159,7 @@ def claim_list(request):
         "form": form,
         "page_obj": page_obj,
         "cards": rendered_cards(page_obj.object_list),
-        "filters": parts.filters(form),
+        "menus": parts.menus(form),
         "ranked_matches": ranked_matches() if text else None,
         "matching_sources": sources,
         "matching_figures": figures,
@@ -206,6 +232,12 @@ def render_claim_page(request, claim, *, preview=False, version=None):
     carries ClaimReview and is for search engines.
     """
     evidence_html = None if preview else rendered_evidence(request, claim, evidence_context)
+    languages = available_languages(claim)
+    # Where the claim is not published in the page's language, the page shows
+    # the record in its own, and search engines are sent to that page.
+    canonical_language = get_language() if get_language() in languages else languages[0]
+    with override(canonical_language):
+        canonical_url = absolute_url(claim.get_absolute_url())
     return render(
         request,
         "claims/claim_detail.html",
@@ -214,7 +246,9 @@ def render_claim_page(request, claim, *, preview=False, version=None):
             "evidence_html": evidence_html,
             "claim": claim,
             "rating": RATINGS[claim.public_status],
-            "canonical_url": absolute_url(claim.get_absolute_url()),
+            "canonical_url": canonical_url,
+            "available_languages": languages,
+            "record_language": record_language(claim),
             "claimreview": None if preview or version else as_json_ld(claim_review(claim)),
             "preview": preview,
             "version": version,
@@ -231,6 +265,8 @@ def claim_detail(request, slug):
     The verdict page of one published claim, from its current revision; a
     slug it was published under before answers 301.
 
+    A claim withdrawn since answers 410 with a notice (withdrawal_notice).
+
     Template: claims/claim_detail.html. Context: claim (a ClaimRecord),
     rating, evidence_by_stance ((stance, heading, items) for each stance with
     items), origins (independent origins of the supporting evidence),
@@ -242,8 +278,35 @@ def claim_detail(request, slug):
     """
     revision = current_revision(slug)
     if revision is None:
-        return moved(slug, lambda found: address("claim_detail", found))
+        if withdrawn := Revision.objects.withdrawals().filter(slug=slug).order_by("-pk").first():
+            return withdrawal_notice(request, withdrawn)
+        return moved(slug, lambda found: reverse("claim_detail", args=[found]))
     return render_claim_page(request, ClaimRecord(revision.document, revision))
+
+
+def withdrawal_notice(request, revision):
+    """
+    What readers find where a withdrawn verdict was: 410 Gone, with the date
+    and the public note under the headline, or, for a legal removal, the date
+    alone. No verdict, no evidence, not for search engines.
+
+    Template: claims/claim_withdrawn.html. Context: legal, headline,
+    withdrawn_at, note.
+    """
+    legal = revision.withdrawal == Withdrawal.LEGAL
+    response = render(
+        request,
+        "claims/claim_withdrawn.html",
+        {
+            "legal": legal,
+            "headline": "" if legal else revision.document["headline"],
+            "withdrawn_at": revision.published_at,
+            "note": "" if legal else revision.withdrawal_note,
+        },
+        status=410,
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def shown_revisions(claim_id):
@@ -331,7 +394,7 @@ def claim_version(request, slug, number):
 
 
 def revision_url(revision):
-    return address("claim_detail", revision.slug)
+    return reverse("claim_detail", args=[revision.slug])
 
 
 @require_safe
@@ -461,6 +524,7 @@ def methodology(request):
     How the desk rates claims, and who runs it. Template: claims/methodology.html.
     Context: ratings (all), public_ratings (those a published claim can
     show), best_rating, worst_rating, reliability, credibility, caveat_kinds,
+    caveat_list (their names in a line),
     owner, funding, contact_email, corrections_email (each empty when its
     NEWSROOM_* setting is not given, and the page then leaves it out).
     """
@@ -475,6 +539,7 @@ def methodology(request):
             "reliability": Reliability.choices,
             "credibility": Credibility.choices,
             "caveat_kinds": CaveatKind.choices,
+            "caveat_list": ", ".join(str(label).lower() for _, label in CaveatKind.choices),
             "owner": settings.NEWSROOM_OWNER,
             "funding": settings.NEWSROOM_FUNDING,
             "contact_email": settings.NEWSROOM_CONTACT_EMAIL,
@@ -489,15 +554,16 @@ def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
     CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
-    page, or null on the last one. Each document comes ready-encoded from
-    claims.fragments; the JSON is what JsonResponse would write.
+    page, or null on the last one; a page past the last answers 404. Each
+    document comes ready-encoded from claims.fragments; the JSON is what
+    JsonResponse would write.
     """
     revisions = (
         Revision.objects.current()
         .order_by("-first_published_at", "-pk")
         .values_list("pk", "digest")
     )
-    page = Paginator(revisions, CLAIM_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(Paginator(revisions, CLAIM_REVIEWS_PER_PAGE), request.GET.get("page"))
     next_url = None
     if page.has_next():
         next_url = absolute_url(f"{reverse('claim_reviews')}?page={page.next_page_number()}")
@@ -515,7 +581,8 @@ def source_list(request):
     Every public source (Source.objects.public()) with its track record: how
     many of its claims have a published verdict, by rating, as their current
     revisions publish them. Sorted by name (`?sort=name`, the default) or by
-    the number of verdicts (`?sort=verdicts`, most first), SOURCES_PER_PAGE a page.
+    the number of verdicts (`?sort=verdicts`, most first), SOURCES_PER_PAGE a page;
+    a page past the last answers 404.
 
     Template: claims/source_list.html. Context: page_obj (of sources, each
     with `verdicts`, its count, and `record`, (Rating, count) pairs in the
@@ -535,7 +602,7 @@ def source_list(request):
     )
     sources = Source.objects.public().annotate(verdicts=Coalesce(Subquery(verdicts), Value(0)))
     sources = sources.order_by(*SOURCE_SORTS[sort])
-    page_obj = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_or_404(Paginator(sources, SOURCES_PER_PAGE), request.GET.get("page"))
     listed = list(page_obj.object_list)
     counts = (
         Revision.objects.current()
@@ -557,5 +624,9 @@ def source_list(request):
     return render(
         request,
         "claims/source_list.html",
-        {"page_obj": page_obj, "sort": sort, "sorts": [("name", "Name"), ("verdicts", "Verdicts")]},
+        {
+            "page_obj": page_obj,
+            "sort": sort,
+            "sorts": [("name", _("Name")), ("verdicts", _("Verdicts"))],
+        },
     )

@@ -16,10 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus, Stance
 from claims.independence import independent_origins
+from claims.languages import ORIGINAL_LANGUAGE
 
 
 class WorkflowError(ValidationError):
@@ -95,12 +98,17 @@ def corroboration_problems(claim, evidence, caveats):
     problems = []
     if len(counted) < 2:
         named = f" ({', '.join(group.label for group in counted)})" if counted else ""
-        problem = (
+        problem = ngettext(
             "Corroboration needs supporting evidence graded 1–3 from 2 independent "
-            f"origins besides the claimant; this claim has {len(counted)}{named}."
-        )
+            "origins besides the claimant; this claim has %(count)d%(named)s.",
+            "Corroboration needs supporting evidence graded 1–3 from 2 independent "
+            "origins besides the claimant; this claim has %(count)d%(named)s.",
+            len(counted),
+        ) % {"count": len(counted), "named": named}
         if own := [group.label for group in strong if group.is_claimant]:
-            problem += f" Evidence tracing back to the claimant ({own[0]}) does not count."
+            problem += " " + gettext(
+                "Evidence tracing back to the claimant (%(origin)s) does not count."
+            ) % {"origin": own[0]}
         problems.append(problem)
     if strong_against := len(graded(evidence, Stance.CONTRADICTS, 2)):
         problems.append(
@@ -117,12 +125,27 @@ def corroboration_problems(claim, evidence, caveats):
 def dispute_problems(claim, evidence, caveats):
     """At least one supporting and one contradicting item."""
     stances = {item.stance for item in evidence}
-    sides = [(Stance.SUPPORTS, "supporting"), (Stance.CONTRADICTS, "contradicting")]
-    missing = [adjective for stance, adjective in sides if stance not in stances]
-    if missing:
+    missing = [stance for stance in (Stance.SUPPORTS, Stance.CONTRADICTS) if stance not in stances]
+    if len(missing) == 2:
         return [
-            "A dispute needs at least one supporting and one contradicting item; "
-            f"this claim has no {' and no '.join(missing)} evidence."
+            gettext(
+                "A dispute needs at least one supporting and one contradicting item; "
+                "this claim has no supporting and no contradicting evidence."
+            )
+        ]
+    if missing == [Stance.SUPPORTS]:
+        return [
+            gettext(
+                "A dispute needs at least one supporting and one contradicting item; "
+                "this claim has no supporting evidence."
+            )
+        ]
+    if missing == [Stance.CONTRADICTS]:
+        return [
+            gettext(
+                "A dispute needs at least one supporting and one contradicting item; "
+                "this claim has no contradicting evidence."
+            )
         ]
     return []
 
@@ -138,8 +161,10 @@ def refutation_problems(claim, evidence, caveats):
     problems = []
     if not independent:
         problems.append(
-            "A false rating needs contradicting evidence graded 1–2 from an origin "
-            "independent of the claimant."
+            gettext(
+                "A false rating needs contradicting evidence graded 1–2 from an origin "
+                "independent of the claimant."
+            )
         )
     if strong_for := len(graded(evidence, Stance.SUPPORTS, 2)):
         problems.append(
@@ -156,7 +181,7 @@ def refutation_problems(claim, evidence, caveats):
 def unverifiable_problems(claim, evidence, caveats):
     """A caveat saying why the claim cannot be verified."""
     if not caveats:
-        return ["An unverifiable rating needs at least one caveat saying why."]
+        return [gettext("An unverifiable rating needs at least one caveat saying why.")]
     return []
 
 
@@ -169,8 +194,10 @@ def caveat_problems(claim, caveats):
     """
     if claim.public_status == ClaimStatus.UNVERIFIED and not caveats:
         return [
-            "An unverified claim can be published only with at least one caveat "
-            "saying what we don't know."
+            gettext(
+                "An unverified claim can be published only with at least one caveat "
+                "saying what we don't know."
+            )
         ]
     return []
 
@@ -180,7 +207,9 @@ def public_problems(claim, caveats):
     problems = caveat_problems(claim, caveats)
     if claim.status == ClaimStatus.IN_REVIEW and claim.previous_status not in PUBLISHABLE:
         problems.append(
-            "A claim in review is public only while its previous rating could be published."
+            gettext(
+                "A claim in review is public only while its previous rating could be published."
+            )
         )
     return problems
 
@@ -190,19 +219,22 @@ def publication_problems(claim, evidence, caveats):
     readers and a review-by date (if any) after today."""
     problems = []
     if claim.is_published:
-        problems.append("This claim is already published.")
+        problems.append(gettext("This claim is already published."))
     if claim.has_verdict:
         # Evidence, caveats and sources may have changed since the verdict.
         problems += VERDICT_RULES[claim.status](claim, evidence, caveats)
     problems += public_problems(claim, caveats)
     if not claim.verdict_summary.strip():
-        problems.append("Write the summary for readers before publishing.")
+        problems.append(gettext("Write the summary for readers before publishing."))
     # Readers are told a verdict past its review-by date may be outdated:
     # none may go out saying so on the day it is published.
     if claim.review_by is not None and claim.review_by <= timezone.localdate():
         problems.append(
-            f"The review-by date, {date_format(claim.review_by, 'j F Y')}, is not after "
-            "today: set a later date, or clear it, before publishing."
+            gettext(
+                "The review-by date, %(date)s, is not after today: set a later date, "
+                "or clear it, before publishing."
+            )
+            % {"date": date_format(claim.review_by, "DATE_FORMAT")}
         )
     return problems
 
@@ -214,30 +246,32 @@ def change_publication_problems(claim, evidence, caveats):
     readers may see (public_problems) and a summary for readers.
     """
     if not claim.is_published:
-        return ["This claim is not published: publish it, and readers see it as it stands."]
+        return [
+            gettext("This claim is not published: publish it, and readers see it as it stands.")
+        ]
     problems = []
     if not claim.has_draft_changes():
-        problems.append("Nothing to publish: readers already see the claim as it stands.")
+        problems.append(gettext("Nothing to publish: readers already see the claim as it stands."))
     if claim.has_verdict:
         problems += VERDICT_RULES[claim.status](claim, evidence, caveats)
     problems += public_problems(claim, caveats)
     if not claim.verdict_summary.strip():
-        problems.append("A published claim keeps a summary for readers: write one.")
+        problems.append(gettext("A published claim keeps a summary for readers: write one."))
     return problems
 
 
 def unpublication_problems(claim, evidence, caveats):
     """Published."""
-    return [] if claim.is_published else ["This claim is not published."]
+    return [] if claim.is_published else [gettext("This claim is not published.")]
 
 
 @dataclass(frozen=True)
 class Transition:
-    button_text: str
+    button_text: str | Promise
     from_statuses: tuple
     target: str | None  # None: the status stays, only publication changes
     # The step done to a claim, for sentences: "rate a claim as false".
-    phrase: str
+    phrase: str | Promise
     guard: Callable | None = None
     is_verdict: bool = False
     needs_note: bool = False
@@ -258,69 +292,69 @@ PUBLISHABLE = (ClaimStatus.UNVERIFIED, *ClaimStatus.verdicts())
 
 TRANSITIONS = {
     Action.START_REVIEW: Transition(
-        "Start reviewing",
+        _("Start reviewing"),
         (ClaimStatus.UNVERIFIED,),
         ClaimStatus.IN_REVIEW,
-        phrase="start the review of a claim",
+        phrase=_("start the review of a claim"),
     ),
     Action.CORROBORATE: Transition(
-        "Corroborate",
+        _("Corroborate"),
         VERDICT_FROM,
         ClaimStatus.CORROBORATED,
-        phrase="corroborate a claim",
+        phrase=_("corroborate a claim"),
         guard=corroboration_problems,
         is_verdict=True,
     ),
     Action.DISPUTE: Transition(
-        "Dispute",
+        _("Dispute"),
         VERDICT_FROM,
         ClaimStatus.DISPUTED,
-        phrase="dispute a claim",
+        phrase=_("dispute a claim"),
         guard=dispute_problems,
         is_verdict=True,
     ),
     Action.REFUTE: Transition(
-        "Rate as false",
+        _("Rate as false"),
         VERDICT_FROM,
         ClaimStatus.FALSE,
-        phrase="rate a claim as false",
+        phrase=_("rate a claim as false"),
         guard=refutation_problems,
         is_verdict=True,
     ),
     Action.MARK_UNVERIFIABLE: Transition(
-        "Rate as unverifiable",
+        _("Rate as unverifiable"),
         VERDICT_FROM,
         ClaimStatus.UNVERIFIABLE,
-        phrase="rate a claim as unverifiable",
+        phrase=_("rate a claim as unverifiable"),
         guard=unverifiable_problems,
         is_verdict=True,
     ),
     Action.REOPEN: Transition(
-        "Reopen",
+        _("Reopen"),
         REOPENABLE,
         ClaimStatus.IN_REVIEW,
-        phrase="reopen a claim",
+        phrase=_("reopen a claim"),
         needs_note=True,
     ),
     Action.PUBLISH: Transition(
-        "Publish",
+        _("Publish"),
         PUBLISHABLE,
         None,
-        phrase="publish a claim",
+        phrase=_("publish a claim"),
         guard=publication_problems,
     ),
     Action.PUBLISH_CHANGES: Transition(
-        "Publish changes",
+        _("Publish changes"),
         tuple(ClaimStatus),
         None,
-        phrase="publish changes to a claim",
+        phrase=_("publish changes to a claim"),
         guard=change_publication_problems,
     ),
     Action.UNPUBLISH: Transition(
-        "Unpublish",
+        _("Unpublish"),
         tuple(ClaimStatus),
         None,
-        phrase="unpublish a claim",
+        phrase=_("unpublish a claim"),
         guard=unpublication_problems,
         needs_note=True,
     ),
@@ -375,18 +409,27 @@ def step_updates(claim, action, now):
 
 
 def correction_text(claim, action, public_note):
-    """The Correction readers get when `action` changes the published `claim`, or ''."""
+    """
+    The Correction readers get when `action` changes the published `claim`, or ''.
+    Part of the published record, so in the record's language (English), never
+    in the language of the person taking the step.
+    """
     if not changes_public_record(claim, action):
         return ""
+    with override(ORIGINAL_LANGUAGE):
+        return correction_in_record_language(claim, action, public_note)
+
+
+def correction_in_record_language(claim, action, public_note):
     if action == Action.UNPUBLISH:
         return f"Withdrawn from publication: {public_note}"
     if action == Action.PUBLISH_CHANGES:
         return public_note
-    before = ClaimStatus(claim.previous_status or claim.status).label
+    before = str(ClaimStatus(claim.previous_status or claim.status).label)
     if puts_published_claim_under_review(action, claim.is_published):
-        before, after = ClaimStatus(claim.status).label, "under review"
+        before, after = str(ClaimStatus(claim.status).label), "under review"
     else:
-        after = ClaimStatus(TRANSITIONS[Action(action)].target).label
+        after = str(ClaimStatus(TRANSITIONS[Action(action)].target).label)
     if before == after:
         return f"Verdict {after} confirmed after review: {public_note}"
     return f"Verdict changed from {before} to {after}: {public_note}"

@@ -159,6 +159,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (whose slash redirect must see
+    # the language prefix), as Django requires.
+    "factcheck.middleware.DeskLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -234,9 +237,10 @@ else:
 # server: a crash or restart loses nothing that was queued.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Email, through Django's mailers: SMTP at SMTP_HOST, or, where none is
-# given, printed to the console (the worker's output).
-SMTP_HOST = os.environ.get("SMTP_HOST", "").strip()
+# Email, through Django's mailers: SMTP at SMTP_HOST. In production it
+# defaults to the machine's own mail server (localhost); in development,
+# where none is given, email is printed to the console (the worker's output).
+SMTP_HOST = os.environ.get("SMTP_HOST", "").strip() or ("localhost" if PRODUCTION else "")
 if SMTP_HOST:
     MAILERS = {
         "default": {
@@ -285,10 +289,42 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # checks the content version in the database before serving one, so local
 # memory is safe with several processes too; Redis shares the rendering work.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
-# Keep parts of public pages in the same cache while rendering (claims.fragments):
-# list cards, the filter form, ClaimReview documents.
+# Keep parts of list pages in the same cache while rendering (claims.fragments):
+# list cards, the filter form and counts, ClaimReview documents.
 PUBLIC_FRAGMENT_CACHE = env_bool("PUBLIC_FRAGMENT_CACHE", True)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
+
+# The edge cache in front of the desk (claims.edge, deploy/varnish/): how long
+# it keeps a public page (every change purges the pages it retires, so this
+# may be long), how long past that it may serve one while the origin fails,
+# and which edge to purge: none, varnish, fastly or cloudflare.
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 86_400)
+EDGE_GRACE_SECONDS = env_int("EDGE_GRACE_SECONDS", 21_600)
+EDGE_PURGE_BACKEND = env_choice(
+    "EDGE_PURGE_BACKEND", "none", {"none", "varnish", "fastly", "cloudflare"}
+)
+
+
+def edge_purge_options(backend):
+    """The purge backend's options, from its EDGE_* variables; an edge left unnamed fails here."""
+    if backend == "varnish":
+        return {"urls": env_list("EDGE_VARNISH_URLS", ["http://127.0.0.1:6081/"])}
+    names = {
+        "fastly": {"service_id": "EDGE_FASTLY_SERVICE_ID", "api_token": "EDGE_FASTLY_API_TOKEN"},
+        "cloudflare": {
+            "zone_id": "EDGE_CLOUDFLARE_ZONE_ID",
+            "api_token": "EDGE_CLOUDFLARE_API_TOKEN",
+        },
+    }.get(backend, {})
+    options = {option: os.environ.get(name, "").strip() for option, name in names.items()}
+    if missing := [names[option] for option, value in options.items() if not value]:
+        raise ImproperlyConfigured(f"EDGE_PURGE_BACKEND={backend} needs {', '.join(missing)}.")
+    if backend and (api_url := os.environ.get(f"EDGE_{backend.upper()}_API_URL", "").strip()):
+        options["api_url"] = api_url
+    return options
+
+
+EDGE_PURGE_OPTIONS = edge_purge_options(EDGE_PURGE_BACKEND)
 
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -303,7 +339,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The languages of the desk, each with its catalogue in locale/<code>/ (see
+# README: a third language is a line here and a catalogue, no code).
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+# The newsroom's own language: its pages keep unprefixed addresses ("/claims/x/"),
+# the others carry their code ("/ko/claims/x/").
+LANGUAGE_CODE = env_choice("NEWSROOM_LANGUAGE", "en", {code for code, _ in LANGUAGES})
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (factcheck/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["factcheck.formats"]
+# The admin's language when staff choose one (django.views.i18n.set_language).
+LANGUAGE_COOKIE_NAME = "desk_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 # Times on public pages and in the admin are shown in the newsroom's zone,
 # with its name ("14:05 KST"); the database stores UTC.
 TIME_ZONE = env_time_zone("NEWSROOM_TIME_ZONE", "UTC")
@@ -351,6 +400,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-desk_language"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

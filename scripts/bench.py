@@ -29,6 +29,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.edge import Varnish, missing_varnish  # noqa: E402
+
 PYTHON = sys.executable
 HOST = "127.0.0.1"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
@@ -38,6 +42,9 @@ VERDICT_PAGE = "/claims/bench-claim-with-20-evidence/"
 PAGES = [
     ("/", "/"),
     ("search /?q=troops", "/?q=troops"),
+    # The last page `/` offers at full size (10,000 claims, 20 a page); main()
+    # picks one that exists at smaller sizes: a page past the last is a 404.
+    ("deep page", "/?verdict=corroborated&page=500"),
     # Korean: a common word with a particle (파병을, "the deployment"), a
     # number with Korean units and a counter (4천700명), and two words.
     ("Korean search /?q=파병을", "/?q=%ED%8C%8C%EB%B3%91%EC%9D%84"),
@@ -47,12 +54,15 @@ PAGES = [
         "Korean search, two words /?q=북한군 사상자",
         "/?q=%EB%B6%81%ED%95%9C%EA%B5%B0+%EC%82%AC%EC%83%81%EC%9E%90",
     ),
-    ("deep page", "/?verdict=corroborated&page=2000"),
     ("verdict page, 20 evidence", VERDICT_PAGE),
     ("source page", "/sources/bench-source-1/"),
     ("figure page, 40 estimates", "/figures/bench-figure/"),
     ("/claims.json", "/claims.json"),
 ]
+# The edge run: Varnish (deploy/varnish/) in front of gunicorn, loaded with
+# as many connections as the issue's readers, on a port of the bench's own.
+EDGE_PORT = int(os.environ.get("BENCH_EDGE_PORT", "8680"))
+EDGE_CONNECTIONS = 64
 # The cached run's Redis database, emptied before it: the benchmark's own.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 # A verdict page's HTML and CSS together must stay under this weight.
@@ -331,6 +341,49 @@ def measure(env, args, label):
     return [floor, *rows], weight
 
 
+def measure_edge(env, args):
+    """
+    Each page the edge keeps, served by Varnish in front of gunicorn, at
+    EDGE_CONNECTIONS connections, as a multiple of gunicorn's own /healthz at
+    the same connections (measured before and after). Searches are never kept.
+    """
+    if reason := missing_varnish():
+        print(f"  [edge] skipped: {reason}", flush=True)
+        return None
+    edge_args = argparse.Namespace(**{**vars(args), "connections": EDGE_CONNECTIONS})
+    rows = []
+    with Server(env, args) as server, Varnish(EDGE_PORT, [server.port]) as edge:
+        floors = [run_wrk(server.base + FLOOR[1], edge_args)]
+        for name, path in PAGES:
+            if path.startswith("/?q="):
+                continue
+            for _ in range(3):  # the first fills the edge
+                status, size = body_bytes(edge.base + path)
+            result = run_wrk(edge.base + path, edge_args)
+            rows.append({"name": name, "path": path, "status": status, "bytes": size, **result})
+            print(f"  [edge] {name}: {result['rps']:.0f} req/s", flush=True)
+        floors.append(run_wrk(server.base + FLOOR[1], edge_args))
+    floor = statistics.mean(f["rps"] for f in floors)
+    lines = [
+        "| page, through Varnish | status | req/s | p50 ms | p99 ms | errors | "
+        "multiple of gunicorn's /healthz |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} (`{row['path']}`) | {row['status']} | {row['rps']:.0f} | "
+            f"{row['p50']:.1f} | {row['p99']:.1f} | {row['errors']} | "
+            f"{row['rps'] / floor:.1f}× |"
+        )
+    lines.append(
+        f"\ngunicorn's /healthz at {EDGE_CONNECTIONS} connections: {floor:.0f} req/s "
+        f"(mean of a run before and after). Median multiple "
+        f"{statistics.median(row['rps'] / floor for row in rows):.1f}×, highest p99 "
+        f"{max(row['p99'] for row in rows):.1f} ms (targets: at least 5×, p99 under 10 ms)."
+    )
+    return "\n".join(lines)
+
+
 def table(rows):
     lines = [
         "| page | status | req/s | p50 ms | p99 ms | errors | bytes | ratio to floor | "
@@ -393,6 +446,9 @@ def main():
     ensure_wrk()
     env = production_env(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     fill_seconds = fill(env, args)
+    # A corroborated page that exists at this size (about one claim in eight).
+    deep = max(1, min(500, args.claims // 8 // 20))
+    PAGES[2] = ("deep page", f"/?verdict=corroborated&page={deep}")
     manage(env, "collectstatic", "--no-input", "-v0")
     modes = {}
     for label, cache_env in [
@@ -403,6 +459,7 @@ def main():
             flush_page_cache()
         modes[label] = measure({**env, **cache_env}, args, label)
 
+    edge = measure_edge(env, args)
     claims = f"{args.claims:,} claims"
     fill_line = f"Filling {claims} took {fill_seconds:.0f} s." if fill_seconds else ""
     command = "make bench-smoke" if args.smoke else "make bench"
@@ -416,6 +473,8 @@ def main():
     ]
     for label, (rows, weight) in modes.items():
         report += ["", f"### {label.capitalize()}", "", table(rows), summary(rows, weight)]
+    if edge:
+        report += ["", "### Through the edge (Varnish)", "", edge]
     text = "\n".join(report)
     print("\n" + text)
     if not args.smoke:

@@ -1,7 +1,9 @@
 """
 Screenshots for the README: the verdict list, a verdict page (desktop and
 phone width), a figure's page (desktop and phone width), the admin's claim
-list at 1280 px and the workflow steps at the foot of a claim's change page.
+list at 1280 px and the workflow steps at the foot of a claim's change page;
+and in Korean, the list, a verdict page (desktop and phone width) and the
+admin's claim list for a browser that asks for Korean.
 
     .venv/bin/python scripts/screenshots.py      # make screenshots
 
@@ -108,6 +110,23 @@ def shoot(base):
         # The foot of the change form: the summary a verdict carries, the
         # notes and the steps, each unavailable one with the reason.
         admin.locator("#workflow-step").screenshot(path=OUTPUT / "admin-workflow.png")
+
+        desktop.goto("/ko/", wait_until="networkidle")
+        desktop.screenshot(path=OUTPUT / "list-ko.png", full_page=True)
+        desktop.goto("/ko/claims/north-korean-casualties-4700/")
+        desktop.screenshot(path=OUTPUT / "verdict-ko-desktop.png", full_page=True)
+        phone.goto("/ko/claims/north-korean-casualties-4700/")
+        phone.screenshot(path=OUTPUT / "verdict-ko-phone.png", full_page=False)
+        # The admin in the language the browser asks for.
+        korean_admin = browser.new_context(
+            base_url=base, viewport={"width": 1280, "height": 1000}, locale="ko-KR"
+        ).new_page()
+        korean_admin.goto("/admin/login/")
+        korean_admin.locator("#id_username").fill("reviewer")
+        korean_admin.locator("#id_password").fill(PASSWORD)
+        korean_admin.locator("input[type=submit]").click()
+        korean_admin.goto("/admin/claims/claim/")
+        korean_admin.screenshot(path=OUTPUT / "admin-list-ko.png", full_page=False)
         browser.close()
 
 

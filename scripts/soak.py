@@ -3,6 +3,7 @@ The soak: public pages under load while the desk keeps writing.
 
     .venv/bin/python scripts/soak.py            # 60 s a scenario at 64 connections (make soak)
     .venv/bin/python scripts/soak.py --quick    # 10 s a scenario, a smaller fill
+    .venv/bin/python scripts/soak.py --edge     # through Varnish, two origins (make soak-edge)
 
 Fills a PostgreSQL database (SOAK_DATABASE_URL, default the local server's
 factcheck_soak), serves it with gunicorn under production settings with the
@@ -18,14 +19,21 @@ The server counts page cache hits and misses per page (bench.page_cache_counts),
 so the report says how often the verdict pages of claims no writer touched
 were served from the cache. Passes only with zero failed requests and no lost
 update in either scenario; writes docs/soak.md (not with --quick).
+
+With --edge, readers go through Varnish (deploy/varnish/) in front of two
+gunicorns, every workflow step purges the edge through the task worker, and
+one of the two origins is stopped (SIGTERM) a third of the way into each
+scenario: not one read may fail. Writes docs/soak-edge.md.
 """
 
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -34,7 +42,17 @@ from pathlib import Path
 import psycopg
 import redis
 
-from bench import ROOT, Server, ensure_wrk, manage, parse_wrk, production_env, recreate_database
+from bench import (
+    EDGE_PORT,
+    ROOT,
+    Server,
+    ensure_wrk,
+    manage,
+    parse_wrk,
+    production_env,
+    recreate_database,
+)
+from scripts.edge import Varnish, missing_varnish
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_soak"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -73,8 +91,13 @@ def parse_args():
     parser.add_argument(
         "--scenario", choices=[scenario["name"] for scenario in SCENARIOS], help="only this one"
     )
-    parser.add_argument("--output", default=str(ROOT / "docs" / "soak.md"))
+    parser.add_argument("--output", default=None)
+    parser.add_argument(
+        "--edge", action="store_true", help="through Varnish, two origins, one stopped"
+    )
     args = parser.parse_args()
+    if args.output is None:
+        args.output = str(ROOT / "docs" / ("soak-edge.md" if args.edge else "soak.md"))
     if args.quick:
         args.claims, args.duration = 1_000, 10
     return args
@@ -108,12 +131,33 @@ def page_cache_counts(store, paths):
     return hits, misses
 
 
-def run_scenario(scenario, args, env, server, paths, untouched, store):
-    """Reads at full speed and the scenario's writers for args.duration; their figures."""
+def stop_later(origin, seconds):
+    """
+    Stop the gunicorn `origin` (a bench.Server) after `seconds`, as a host is
+    taken out of service: it finishes the requests it has, takes no more.
+    """
+
+    def stop():
+        time.sleep(seconds)
+        if origin.process.poll() is None:
+            os.killpg(origin.process.pid, signal.SIGTERM)
+
+    thread = threading.Thread(target=stop, daemon=True)
+    thread.start()
+    return thread
+
+
+def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=None):
+    """
+    Reads at full speed and the scenario's writers for args.duration; their
+    figures. `stopped`, an origin behind the edge, is stopped a third of the way in.
+    """
     warm(server, paths)
     # Let the warm-up's counts arrive before clearing them.
     time.sleep(COUNTS_ARRIVED_SECONDS)
     store.delete(HITS, MISSES)
+    if stopped is not None:
+        stop_later(stopped, args.duration / 3)
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(ROTATING_PATHS % ", ".join(f'"{path}"' for path in paths))
         script.flush()
@@ -172,7 +216,14 @@ def report(args, results, paths, untouched):
         f"{len(paths)} public pages ({len(untouched)} of them verdict pages of claims no "
         f"writer touches), gunicorn {args.workers} gthread workers × {args.threads} threads "
         f"(factcheck/gunicorn_conf.py), page cache in Redis; {os.cpu_count()} cores, "
-        "shared with other work.",
+        "shared with other work."
+        + (
+            " Through Varnish (deploy/varnish/) in front of two such gunicorns, purged by "
+            "the task worker after every step; one gunicorn stopped a third of the way "
+            "into each scenario."
+            if args.edge
+            else ""
+        ),
         "",
         "| scenario | reads | req/s | p50 ms | p99 ms | failed requests | untouched verdict "
         "pages from cache |",
@@ -221,6 +272,39 @@ def report(args, results, paths, untouched):
     return "\n".join(lines)
 
 
+def soak_through_the_edge(args, env, scenarios, paths, untouched, store):
+    """Each scenario through Varnish in front of two fresh gunicorns, one stopped midway."""
+    if reason := missing_varnish():
+        raise SystemExit(f"Cannot soak through the edge: {reason}.")
+    env = {
+        **env,
+        "EDGE_PURGE_BACKEND": "varnish",
+        "EDGE_VARNISH_URLS": f"http://127.0.0.1:{EDGE_PORT}/",
+    }
+    results = []
+    for scenario in scenarios:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            second_args = argparse.Namespace(**{**vars(args), "port": args.port and args.port + 1})
+            with (
+                Server(env, args) as first,
+                Server(env, second_args) as second,
+                Varnish(EDGE_PORT, [first.port, second.port]) as edge,
+            ):
+                results.append(
+                    run_scenario(scenario, args, env, edge, paths, untouched, store, stopped=second)
+                )
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+    return results
+
+
 def main():
     args = parse_args()
     ensure_wrk()
@@ -241,12 +325,15 @@ def main():
     untouched = untouched_claims(env["DATABASE_URL"])
     paths = read_paths(untouched)
 
-    with Server(env, args) as server:
-        results = [
-            run_scenario(scenario, args, env, server, paths, untouched, store)
-            for scenario in SCENARIOS
-            if args.scenario in (None, scenario["name"])
-        ]
+    scenarios = [s for s in SCENARIOS if args.scenario in (None, s["name"])]
+    if args.edge:
+        results = soak_through_the_edge(args, env, scenarios, paths, untouched, store)
+    else:
+        with Server(env, args) as server:
+            results = [
+                run_scenario(scenario, args, env, server, paths, untouched, store)
+                for scenario in scenarios
+            ]
     text = report(args, results, paths, untouched)
     print("\n" + text)
     passed = all(

@@ -29,7 +29,6 @@ from django_tasks_db.management.commands import db_worker
 
 from claims.abuse import form_token
 from claims.admin_forms import stored_digest
-from claims.caching import RECENT_PAGES
 from claims.choices import Action, ClaimStatus, Stance
 from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
 from claims.models.revisions import listing_columns
@@ -344,13 +343,10 @@ def opened_digest(row):
 
 def forget_cached_pages():
     """
-    Empty the page and fragment caches and this process's memo of pages, as a
-    restart with an empty cache would: the next read of any page renders it whole.
+    Empty the page cache, as a restart with an empty cache would: the next
+    read of any page renders it whole.
     """
     cache.clear()
-    # Every test's seed carries the same content versions, so a page the memo
-    # kept from an earlier test would look current.
-    RECENT_PAGES.clear()
 
 
 def page_text(response):
@@ -497,11 +493,14 @@ def request_data(text="The date of the briefing is wrong: it was on 29 April.", 
     }
 
 
-def send_tip(client, address="203.0.113.7", **fields):
-    """Post a tip from the client address `address` (REMOTE_ADDR), sent as confirmed."""
+def send_tip(client, address="203.0.113.7", path="/ask/", **fields):
+    """
+    Post a tip from the client address `address` (REMOTE_ADDR), sent as
+    confirmed, to the form at `path` (its language's: "/ko/ask/" in Korean).
+    """
     data = tip_data(**fields)
     data.setdefault("confirmed", "1")
-    return client.post("/ask/", data, REMOTE_ADDR=address)
+    return client.post(path, data, REMOTE_ADDR=address)
 
 
 def run_worker():

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("period", models.PositiveIntegerField(unique=True)),
-                ("salt", models.CharField(max_length=64)),
+                ("salt", models.CharField(editable=False, max_length=64)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),

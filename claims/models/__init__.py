@@ -21,7 +21,7 @@ exports its models and nothing else.
 """
 
 from claims.models.claim import Claim
-from claims.models.content_versions import ContentVersion
+from claims.models.content_versions import ContentVersion, PendingPurge
 from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Estimate, Figure
 from claims.models.history import Correction, ReviewEvent
@@ -50,6 +50,7 @@ __all__ = [
     "Evidence",
     "Figure",
     "Notification",
+    "PendingPurge",
     "ReaderAddress",
     "RelatedWords",
     "ReviewEvent",

@@ -14,10 +14,11 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
-from claims.choices import Action, ClaimStatus, CorrectionKind, Stance
+from claims.choices import Action, ClaimStatus, CorrectionKind, Stance, Withdrawal
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -78,21 +79,25 @@ class Claim(ClaimState, SlugNaturalKey):
     slug = models.SlugField(max_length=100, unique=True)
     headline = models.CharField(
         max_length=75,
-        help_text="Short form for readers and ClaimReview, 75 characters at most.",
+        help_text=_("Short form for readers and ClaimReview, 75 characters at most."),
         validators=[no_control_characters],
     )
-    wording = bounded_text("claim as made", limit=5_000)
+    wording = bounded_text(_("claim as made"), limit=5_000)
     claimant = models.ForeignKey("claims.Source", on_delete=models.PROTECT, related_name="claims")
-    made_on = models.DateField("date made", null=True, blank=True, validators=[within_date_bounds])
+    made_on = models.DateField(
+        _("date made"), null=True, blank=True, validators=[within_date_bounds]
+    )
     appeared_in = models.ForeignKey(
         "claims.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
     appearance_url = models.URLField(
-        "appearance URL",
+        _("appearance URL"),
         blank=True,
         validators=[http_url_validator, no_control_characters],
-        help_text="Where the claim was first made or reported (its first appearance); the article "
-        "on file may only relay it.",
+        help_text=_(
+            "Where the claim was first made or reported (its first appearance); the article "
+            "on file may only relay it."
+        ),
     )
     context = bounded_text(blank=True, limit=5_000)
     topic = models.ForeignKey(
@@ -105,7 +110,7 @@ class Claim(ClaimState, SlugNaturalKey):
         max_length=20, choices=ClaimStatus, blank=True, editable=False
     )
     verdict_summary = bounded_text(
-        blank=True, limit=3_000, help_text="Why, in plain words, for readers."
+        blank=True, limit=3_000, help_text=_("Why, in plain words, for readers.")
     )
     is_published = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -113,7 +118,7 @@ class Claim(ClaimState, SlugNaturalKey):
         null=True,
         blank=True,
         validators=[within_date_bounds],
-        help_text="After this date readers are told it may be outdated.",
+        help_text=_("After this date readers are told it may be outdated."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created"
@@ -126,7 +131,7 @@ class Claim(ClaimState, SlugNaturalKey):
         blank=True,
         editable=False,
         related_name="drafts_changed",
-        help_text="Who changed what readers would see since the claim was last published.",
+        help_text=_("Who changed what readers would see since the claim was last published."),
     )
 
     objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()
@@ -199,7 +204,7 @@ class Claim(ClaimState, SlugNaturalKey):
         return self.headline
 
     def get_absolute_url(self):
-        return address("claim_detail", self.slug)
+        return reverse("claim_detail", args=[self.slug])
 
     @property
     def needs_caveats(self):
@@ -235,8 +240,11 @@ class Claim(ClaimState, SlugNaturalKey):
     def publish(self, *, by, note="", public_note=""):
         return self.transition(Action.PUBLISH, by=by, note=note, public_note=public_note)
 
-    def unpublish(self, *, by, note="", public_note=""):
-        return self.transition(Action.UNPUBLISH, by=by, note=note, public_note=public_note)
+    def unpublish(self, *, by, note="", public_note="", withdrawal=Withdrawal.NOTICE):
+        """Withdraw the verdict; `withdrawal` says what readers then find at its address."""
+        return self.transition(
+            Action.UNPUBLISH, by=by, note=note, public_note=public_note, withdrawal=withdrawal
+        )
 
     def transition(
         self,
@@ -248,6 +256,7 @@ class Claim(ClaimState, SlugNaturalKey):
         expected_version=None,
         verdict_summary=None,
         correction_kind=CorrectionKind.UPDATE,
+        withdrawal=None,
     ):
         """
         Take one workflow step, or raise and change nothing.
@@ -271,6 +280,10 @@ class Claim(ClaimState, SlugNaturalKey):
         """
         action = Action(action)
         spec = TRANSITIONS[action]
+        if action == Action.UNPUBLISH:
+            withdrawal = Withdrawal(withdrawal or Withdrawal.NOTICE)
+        elif withdrawal:
+            raise WorkflowError("Only a withdrawal says what readers find in its place.")
         note, public_note = note.strip(), public_note.strip()
         if verdict_summary is not None and not spec.is_verdict:
             raise WorkflowError("Only a verdict carries a new summary: edit the claim instead.")
@@ -306,6 +319,7 @@ class Claim(ClaimState, SlugNaturalKey):
                 public_note=public_note,
                 correction=correction_text(current, action, public_note),
                 correction_kind=correction_kind,
+                withdrawal=withdrawal or "",
             )
         for name, value in updates.items():
             setattr(self, name, value)
@@ -322,6 +336,7 @@ class Claim(ClaimState, SlugNaturalKey):
         public_note,
         correction="",
         correction_kind=CorrectionKind.UPDATE,
+        withdrawal="",
     ):
         """
         Write one audited step to this claim, read under its row lock in the
@@ -351,6 +366,7 @@ class Claim(ClaimState, SlugNaturalKey):
             created_at=now,
             note=note,
             public_note=public_note,
+            withdrawal=withdrawal,
         )
         ReviewEvent.objects.bulk_create([event])
         if correction:
@@ -479,10 +495,10 @@ class Claim(ClaimState, SlugNaturalKey):
         return problems
 
     def _evidence_for_guard(self):
-        if "evidence" in getattr(self, "_prefetched_objects_cache", {}):
-            # check_invariants prefetches every claim's evidence at once; a
-            # transition reads it fresh under the row lock, never from a cache.
-            return list(self.evidence.all())
+        # The admin's workflow panel prefetches it once for every step it
+        # offers (Prefetch to_attr); a transition reads it fresh under the row lock.
+        if (evidence := getattr(self, "evidence_with_origins", None)) is not None:
+            return evidence
         return list(self.evidence.with_origins())
 
     def available_transitions(self, user):

@@ -18,3 +18,28 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+class PendingPurge(models.Model):
+    """
+    A surrogate key whose pages the edge cache must drop, written in the same
+    transaction as the change that retired them, and deleted once the edge
+    has acknowledged the purge. A purge that fails stays here, and is tried
+    again, until it succeeds: neither a crash nor an edge outage loses one.
+    """
+
+    # Written by claims.purges alone, never typed in.
+    key = models.CharField(max_length=250, primary_key=True, editable=False)
+    # The change that retired the key last: a purge delivered for an older
+    # change leaves the row of a newer one in place.
+    token = models.CharField(max_length=32, editable=False)
+    queued_at = models.DateTimeField(editable=False)
+    attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["queued_at", "key"]
+        verbose_name = "pending edge purge"
+
+    def __str__(self):
+        return self.key

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import CaveatKind, Credibility, Stance
 from claims.constraints import (
@@ -62,7 +63,7 @@ class Evidence(ClaimAttachment):
         "claims.Source",
         on_delete=models.PROTECT,
         related_name="evidence_published",
-        help_text="Who published this item.",
+        help_text=_("Who published this item."),
     )
     origin = models.ForeignKey(
         "claims.Source",
@@ -70,22 +71,26 @@ class Evidence(ClaimAttachment):
         blank=True,
         on_delete=models.PROTECT,
         related_name="evidence_originated",
-        help_text="Whom the item relies on. Leave empty when it is first-hand.",
+        help_text=_("Whom the item relies on. Leave empty when it is first-hand."),
     )
     stance = models.CharField(max_length=20, choices=Stance)
     title = models.CharField(max_length=300, validators=[no_control_characters])
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
-    archive_url = models.URLField(
-        "archived URL", blank=True, validators=[http_url_validator, no_control_characters]
+    url = models.URLField(
+        _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
     )
-    excerpt = bounded_text(blank=True, limit=5_000, help_text="The passage quoted, word for word.")
+    archive_url = models.URLField(
+        _("archived URL"), blank=True, validators=[http_url_validator, no_control_characters]
+    )
+    excerpt = bounded_text(
+        blank=True, limit=5_000, help_text=_("The passage quoted, word for word.")
+    )
     published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     accessed_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
     )
     note = bounded_text(
-        blank=True, limit=2_000, help_text="Shown to readers under the item on the verdict page."
+        blank=True, limit=2_000, help_text=_("Shown to readers under the item on the verdict page.")
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,7 +104,7 @@ class Evidence(ClaimAttachment):
     objects = EvidenceManager()
 
     class Meta:
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
         ordering = ["credibility", "added_at", "pk"]
         constraints = [
             choices_constraint("stance", Stance, "claims_evidence_stance_valid"),

@@ -17,8 +17,9 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
 from claims.choices import Qualifier
 from claims.constraints import (
     bounded_text,
@@ -54,15 +55,15 @@ class Figure(SlugNaturalKey):
     short_name = models.CharField(
         max_length=100,
         validators=[no_control_characters],
-        help_text="How a sentence names it: “the death toll”.",
+        help_text=_("How a sentence names it: “the death toll”."),
     )
     unit = models.CharField(
         max_length=50,
         validators=[no_control_characters],
-        help_text="What is counted, in the plural: “soldiers”.",
+        help_text=_("What is counted, in the plural: “soldiers”."),
     )
     definition = bounded_text(
-        limit=NOTE_LIMIT, help_text="What counts and what does not, for readers."
+        limit=NOTE_LIMIT, help_text=_("What counts and what does not, for readers.")
     )
 
     class Meta:
@@ -78,7 +79,7 @@ class Figure(SlugNaturalKey):
         return self.name
 
     def get_absolute_url(self):
-        return address("figure_detail", self.slug)
+        return reverse("figure_detail", args=[self.slug])
 
     def estimates_for_readers(self):
         """
@@ -158,26 +159,28 @@ class Estimate(models.Model):
     """One stated value of a figure: who said it, when, and where it was reported."""
 
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="estimates")
-    low = models.PositiveIntegerField("value", help_text="The value stated, or a range's low end.")
+    low = models.PositiveIntegerField(
+        _("value"), help_text=_("The value stated, or a range's low end.")
+    )
     high = models.PositiveIntegerField(
-        "high end of range", null=True, blank=True, help_text="Only when a range was stated."
+        _("high end of range"), null=True, blank=True, help_text=_("Only when a range was stated.")
     )
     qualifier = models.CharField(
         max_length=20, choices=Qualifier, default=Qualifier.ABOUT, blank=True
     )
-    stated_on = models.DateField("date stated", validators=[within_date_bounds])
+    stated_on = models.DateField(_("date stated"), validators=[within_date_bounds])
     period_start = models.DateField(
         null=True,
         blank=True,
         validators=[within_date_bounds],
-        help_text="The period the figure covers, when it is not cumulative.",
+        help_text=_("The period the figure covers, when it is not cumulative."),
     )
     period_end = models.DateField(null=True, blank=True, validators=[within_date_bounds])
     origin = models.ForeignKey(
         "claims.Source",
         on_delete=models.PROTECT,
         related_name="estimates_originated",
-        help_text="Whose estimate it is. Origins sharing an affiliation are one origin.",
+        help_text=_("Whose estimate it is. Origins sharing an affiliation are one origin."),
     )
     relayed_by = models.ForeignKey(
         "claims.Source",
@@ -185,28 +188,32 @@ class Estimate(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="estimates_relayed",
-        help_text="Who published the report linked below. Leave empty when it is the origin's own.",
+        help_text=_(
+            "Who published the report linked below. Leave empty when it is the origin's own."
+        ),
     )
-    url = models.URLField("URL", validators=[http_url_validator, no_control_characters])
+    url = models.URLField(_("URL"), validators=[http_url_validator, no_control_characters])
     excerpt = bounded_text(
-        limit=EXCERPT_LIMIT, help_text="The passage stating the figure, word for word."
+        limit=EXCERPT_LIMIT, help_text=_("The passage stating the figure, word for word.")
     )
     note = bounded_text(
         limit=NOTE_LIMIT,
         blank=True,
-        help_text="For readers: e.g. how a total was derived from the parts stated.",
+        help_text=_("For readers: e.g. how a total was derived from the parts stated."),
     )
     supersedes_earlier = models.BooleanField(
-        "supersedes the origin's earlier estimates",
+        _("supersedes the origin's earlier estimates"),
         default=True,
-        help_text="Untick for a count of something narrower (one battle, one month) that "
-        "does not revise the running figure.",
+        help_text=_(
+            "Untick for a count of something narrower (one battle, one month) that "
+            "does not revise the running figure."
+        ),
     )
     claims = models.ManyToManyField(
         "claims.Claim",
         blank=True,
         related_name="estimates",
-        help_text="Claims that state this estimate.",
+        help_text=_("Claims that state this estimate."),
     )
 
     objects = EstimateManager()

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from claims.choices import Action, ClaimStatus, CorrectionKind
+from claims.choices import Action, ClaimStatus, CorrectionKind, Withdrawal
 from claims.constraints import (
     bounded_text,
     choices_constraint,
@@ -27,7 +28,7 @@ class ReviewEvent(models.Model):
     """Append-only audit row, written in the same transaction as its transition."""
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="events")
-    version = models.PositiveIntegerField(help_text="The claim's version after this event.")
+    version = models.PositiveIntegerField(help_text=_("The claim's version after this event."))
     action = models.CharField(max_length=20, choices=Action)
     from_status = models.CharField(max_length=20, choices=ClaimStatus)
     to_status = models.CharField(max_length=20, choices=ClaimStatus)
@@ -36,19 +37,27 @@ class ReviewEvent(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     note = bounded_text(
-        "internal note",
+        _("internal note"),
         blank=True,
         limit=5_000,
-        help_text="The audit trail only: never shown to readers.",
+        help_text=_("The audit trail only: never shown to readers."),
     )
     public_note = bounded_text(
-        blank=True, limit=2_000, help_text="Shown to readers in the claim's public review timeline."
+        blank=True,
+        limit=2_000,
+        help_text=_("Shown to readers in the claim's public review timeline."),
+    )
+    withdrawal = models.CharField(
+        max_length=10,
+        choices=Withdrawal,
+        blank=True,
+        help_text="An Unpublish step's: what readers find at the verdict's address.",
     )
     revision_digest = models.CharField(
         max_length=64,
         blank=True,
         editable=False,
-        help_text="The digest of the revision this step published, if it published one.",
+        help_text=_("The digest of the revision this step published, if it published one."),
     )
 
     objects = ReviewEventManager()
@@ -59,6 +68,11 @@ class ReviewEvent(models.Model):
             choices_constraint("action", Action, "claims_reviewevent_action_valid"),
             choices_constraint("from_status", ClaimStatus, "claims_reviewevent_from_valid"),
             choices_constraint("to_status", ClaimStatus, "claims_reviewevent_to_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawal="")
+                | Q(action=Action.UNPUBLISH, withdrawal__in=Withdrawal.values),
+                name="claims_reviewevent_withdrawal_on_unpublish",
+            ),
             models.UniqueConstraint(
                 fields=["claim", "version"], name="claims_reviewevent_unique_version"
             ),

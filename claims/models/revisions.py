@@ -18,12 +18,14 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.translation import gettext_lazy as _
 
 from claims.analysis import search_text
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
+from claims.models.history import ReviewEvent
 from claims.natural_keys import NaturalKeyManager
 from claims.permissions import role_for_step
 from claims.workflow import public_rating
@@ -357,6 +359,28 @@ class RevisionQuerySet(models.QuerySet):
         """Revisions in a claim's own language, not versions translating one."""
         return self.filter(translation_of__isnull=True)
 
+    def withdrawals(self):
+        """
+        The withdrawals readers are told of: each claim's last revision, where
+        it records a withdrawal (published by an Unpublish step, never
+        current), with `withdrawal` (what readers find: claims.choices.Withdrawal,
+        empty for one recorded before there was a choice) and `withdrawal_note`
+        (the step's public note).
+        """
+        step = ReviewEvent.objects.filter(
+            claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
+        )
+        later = self.model.objects.filter(claim=OuterRef("claim"), number__gt=OuterRef("number"))
+        return (
+            self.filter(is_current=False)
+            .annotate(
+                withdrawal=Subquery(step.values("withdrawal")[:1]),
+                withdrawal_note=Subquery(step.values("public_note")[:1]),
+            )
+            .filter(withdrawal__isnull=False)
+            .exclude(Exists(later))
+        )
+
     def naming(self, kinds, key):
         """Revisions whose document names `key` as one of `kinds` (RevisionName)."""
         return self.filter(
@@ -376,10 +400,10 @@ class Revision(models.Model):
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveIntegerField(help_text="1 for the first publication, then 2, 3…")
-    document = models.JSONField(help_text="The record readers see: claims.models.revisions.")
+    number = models.PositiveIntegerField(help_text=_("1 for the first publication, then 2, 3…"))
+    document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
     public_note = bounded_text(
-        blank=True, limit=2_500, help_text="What changed from the revision before, for readers."
+        blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
     )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(

@@ -8,8 +8,9 @@ revisions: a source or topic is public while a current revision names it.
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from claims.addresses import address
 from claims.choices import Reliability, SourceKind
 from claims.constraints import (
     bounded_text,
@@ -102,7 +103,9 @@ class Source(SlugNaturalKey):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=SourceKind, default=SourceKind.OTHER)
     country = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    url = models.URLField(
+        _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
+    )
     reliability = models.CharField(max_length=1, choices=Reliability, default=Reliability.F)
     affiliation = models.ForeignKey(
         Affiliation,
@@ -110,7 +113,7 @@ class Source(SlugNaturalKey):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sources",
-        help_text="Sources with the same affiliation count as one origin.",
+        help_text=_("Sources with the same affiliation count as one origin."),
     )
     description = bounded_text(blank=True, limit=3_000)
 
@@ -142,7 +145,7 @@ class Source(SlugNaturalKey):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return address("source_detail", self.slug)
+        return reverse("source_detail", args=[self.slug])
 
     @property
     def independence_key(self):
@@ -161,7 +164,9 @@ class Article(SlugNaturalKey):
 
     title = models.CharField(max_length=300, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
-    url = models.URLField("URL", blank=True, validators=[http_url_validator, no_control_characters])
+    url = models.URLField(
+        _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
+    )
     publisher = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )

@@ -1,8 +1,8 @@
 """
-The figure page, the verdict page that links it, and the ask-us-to-check
-form pass axe in Chromium at
-desktop and phone widths. (The Nu HTML checker runs over every public page,
-these included, in tests/public/test_html_validity.py.)
+The figure page, the verdict page that links it, the ask-us-to-check form,
+and the Korean list and verdict pages pass axe in Chromium at desktop and
+phone widths. (The Nu HTML checker runs over every public page in both
+languages, these included, in tests/public/test_html_validity.py.)
 
 axe-core comes from npm (`make checkers`). Without it these tests are skipped,
 or fail when FACTCHECK_REQUIRE_BROWSER is set, as in CI.
@@ -26,6 +26,9 @@ DEATHS_VERDICT = f"/claims/{CLAIM.deaths}/"
 DEATHS_VERSION = f"/claims/{CLAIM.deaths}/versions/2/"
 # Ask us to check, with the verdicts that match and the privacy notice.
 ASK = "/ask/?claim=North+Korean+troops+in+Kursk"
+# The Korean interface, over a record published in English (lang="en" on its text).
+KOREAN_LIST = "/ko/"
+KOREAN_VERDICT = f"/ko/claims/{CLAIM.deaths}/"
 WIDTHS = [(1280, 900), (390, 844)]
 
 
@@ -39,7 +42,16 @@ def require(present, what):
 
 
 @pytest.mark.parametrize(
-    "path", [CASUALTIES_FIGURE, DEATHS_FIGURE, DEATHS_VERDICT, DEATHS_VERSION, ASK]
+    "path",
+    [
+        CASUALTIES_FIGURE,
+        DEATHS_FIGURE,
+        DEATHS_VERDICT,
+        DEATHS_VERSION,
+        ASK,
+        KOREAN_LIST,
+        KOREAN_VERDICT,
+    ],
 )
 @pytest.mark.parametrize(("width", "height"), WIDTHS)
 def test_axe_finds_no_violation(desk, browser, live_server, path, width, height):

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from claims.caching import RECENT_PAGES, content_version
+from claims.caching import content_version
 from claims.models import Claim, ContentVersion
 from factcheck.redis_cache import RedisCache, RedisUnreachable
 from tests.seed import CLAIM, FIGURE, SOURCE
@@ -70,7 +70,6 @@ def redis_options(pause):
 @pytest.fixture
 def hanging_redis_cache(settings, silent_server):
     settings.PUBLIC_PAGE_CACHE = True
-    settings.PUBLIC_FRAGMENT_CACHE = True
     settings.CACHES = {
         "default": {
             "BACKEND": "factcheck.redis_cache.RedisCache",
@@ -78,7 +77,6 @@ def hanging_redis_cache(settings, silent_server):
             "OPTIONS": redis_options(pause=5),
         }
     }
-    RECENT_PAGES.clear()
     return cache
 
 

@@ -102,10 +102,11 @@ def test_unpublishing_and_publishing_show_at_once(
         claim.unpublish(
             by=seed_reviewer, note="Pending a second source.", public_note="Withdrawn for checks."
         )
-    assert client.get(CASUALTIES).status_code == 404
+    assert client.get(CASUALTIES).status_code == 410
     assert claim.headline not in page_text(client.get("/"))
     assert claim.headline not in page_text(client.get(f"/sources/{SOURCE.nis}/"))
-    assert claim.headline not in client.get("/feed/").content.decode()
+    # The feed tells of the withdrawal, not of the verdict.
+    assert f"Withdrawn: {claim.headline}" in client.get("/feed/").content.decode()
     assert claim.headline not in claim_reviews(client)
 
     with committed():

@@ -1,7 +1,7 @@
 """
 A takedown takes effect everywhere at once: the seed served by gunicorn with
 two worker processes, each with its own local-memory page cache (or one Redis
-that is down while the claim is unpublished), answers 404 for an unpublished
+that is down while the claim is unpublished), answers 410 for an unpublished
 verdict page from the next request on.
 """
 
@@ -175,7 +175,7 @@ def test_two_workers_with_local_memory_caches_stop_serving_it_at_once(served_see
     # Enough requests that both workers hold the page in their own memory.
     assert site.statuses(KURSK, 30) == [200] * 30
     unpublish_kursk()
-    assert site.statuses(KURSK, 20) == [404] * 20
+    assert site.statuses(KURSK, 20) == [410] * 20
     assert not Claim.objects.get(slug=CLAIM.kursk).is_published
 
 
@@ -193,11 +193,11 @@ def test_an_unpublish_while_redis_is_down_holds_when_redis_returns(served_seed, 
 
         redis_server.stop()
         unpublish_kursk()
-        assert site.statuses(KURSK, 5) == [404] * 5  # rendered, with Redis down
+        assert site.statuses(KURSK, 5) == [410] * 5  # rendered, with Redis down
 
         redis_server.start()
         assert redis_server.pages()  # the old page is back in Redis
-        assert site.statuses(KURSK, 20) == [404] * 20
+        assert site.statuses(KURSK, 20) == [410] * 20
         assert not Claim.objects.get(slug=CLAIM.kursk).is_published
     finally:
         redis_server.stop()

@@ -37,7 +37,13 @@ DOMAIN = {
 }
 # What serves readers from the cache sits above the domain and learns of
 # changes from the models' signals.
-CACHE_LAYER = {"claims.caching", "claims.page_versions", "claims.fragments"}
+CACHE_LAYER = {
+    "claims.caching",
+    "claims.page_versions",
+    "claims.fragments",
+    "claims.edge",
+    "claims.purges",
+}
 
 
 def module_name(path):

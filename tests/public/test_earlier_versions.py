@@ -153,7 +153,9 @@ def test_a_new_slug_redirects_the_old_address_once_published(seed, client, edito
 def test_an_unpublished_claims_old_addresses_are_gone(seed, client, publisher):
     claim = Claim.objects.get(slug=CLAIM.deaths)
     claim.unpublish(by=publisher, note="Legal asked.", public_note="Withdrawn for review.")
-    for path in [DEATHS, f"{DEATHS}versions/", f"{DEATHS}versions/1/"]:
+    # The verdict's own address tells readers it was withdrawn (410); its versions are gone.
+    assert client.get(DEATHS).status_code == 410
+    for path in [f"{DEATHS}versions/", f"{DEATHS}versions/1/"]:
         assert client.get(path).status_code == 404, path
     assert not Revision.objects.current().filter(claim=claim).exists()
 

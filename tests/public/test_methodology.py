@@ -23,7 +23,7 @@ def test_the_claimreview_scale_is_published(db, client):
 def test_both_admiralty_scales_and_the_rules_are_published(db, client):
     text = page_text(client.get("/methodology/"))
     for label in [*Reliability.labels, *Credibility.labels]:
-        assert label in text
+        assert str(label) in text
     assert "Five outlets repeating one agency's briefing are one source, not five." in text
     assert "Corrections policy" in text
     assert "non-partisanship" in text
@@ -31,7 +31,7 @@ def test_both_admiralty_scales_and_the_rules_are_published(db, client):
 
 def test_the_verdict_badge_uses_the_same_definition(seed, client):
     text = page_text(client.get(f"/claims/{CLAIM.sympathisers}/"))
-    assert RATINGS[ClaimStatus.UNVERIFIABLE].definition in text
+    assert str(RATINGS[ClaimStatus.UNVERIFIABLE].definition) in text
 
 
 def test_who_owns_funds_and_answers_the_desk_comes_from_settings(db, client, settings):

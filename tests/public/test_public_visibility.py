@@ -25,9 +25,9 @@ def unpublished_slugs():
 
 def public_urls(client):
     """Every public page and document that lists claims, source pages included."""
-    urls = ["/", "/?page=2", "/feed/", "/sitemap.xml", "/claims.json", "/methodology/"]
+    urls = ["/", "/?page=1", "/feed/", "/sitemap.xml", "/claims.json", "/methodology/"]
     urls += [f"/?q={word}" for word in SEARCHES]
-    urls += [f"/?verdict={verdict}" for verdict in ["unverified", "corroborated", "in_review"]]
+    urls += [f"/?verdict={verdict}" for verdict in ["unverified", "corroborated"]]
     pages = sitemap_pages(client)
     urls += pages
     for page in pages:
@@ -71,9 +71,17 @@ def test_unpublishing_a_claim_takes_it_off_every_page(seed, client, publisher):
         public_note="We withdrew this verdict while we check it again.",
     )
     assert not Claim.objects.get(slug=CLAIM.kursk).is_published
-    assert client.get(f"/claims/{CLAIM.kursk}/").status_code == 404
-    for url in ["/", "/feed/", *sitemap_pages(client), "/claims.json", f"/sources/{SOURCE.nis}/"]:
+    # Its address tells readers it was withdrawn, and nothing of the verdict.
+    notice = client.get(f"/claims/{CLAIM.kursk}/")
+    assert notice.status_code == 410
+    assert "We withdrew this verdict while we check it again." in notice.content.decode()
+    assert "Corroborated" not in notice.content.decode()
+    for url in ["/", *sitemap_pages(client), "/claims.json", f"/sources/{SOURCE.nis}/"]:
         assert CLAIM.kursk not in client.get(url).content.decode(), url
+    # The feed tells its readers of the withdrawal, and of nothing else of it.
+    feed = client.get("/feed/").content.decode()
+    assert feed.count(CLAIM.kursk) == 2  # the withdrawal's link and id
+    assert f"/claims/{CLAIM.kursk}/#withdrawn" in feed
     # North Korea's government backed only that claim: its page goes too.
     assert client.get(f"/sources/{SOURCE.north_korea}/").status_code == 404
 

@@ -63,11 +63,11 @@ def test_a_tip_nothing_matches_is_stored_at_once_with_its_address_and_language(d
     tip = Tip.objects.get()
     assert tip.state == TipState.NEW
     assert tip.where_seen == "https://example.com/post/1"
-    assert tip.language == "en-gb"
+    assert tip.language == "en"
     assert tip.readers_asking == 1
     assert "203.0.113.7" not in tip.submitter and len(tip.submitter) == 64
     address = ReaderAddress.objects.get()
-    assert (address.email, address.tip, address.language) == ("reader@example.com", tip, "en-gb")
+    assert (address.email, address.tip, address.language) == ("reader@example.com", tip, "en")
 
 
 def test_the_same_claim_asked_again_adds_a_reader_not_a_tip(db, client):

@@ -203,8 +203,7 @@ def test_addresses_are_deleted_a_set_time_after_their_last_use(db, client, setti
 def test_a_reader_is_written_to_in_the_language_they_wrote_in(
     seed, client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    with translation.override("ko"):
-        send_tip(client, claim="Is it true?", email="reader@example.com")
+    send_tip(client, path="/ko/ask/", claim="Is it true?", email="reader@example.com")
     address = ReaderAddress.objects.get()
     assert (address.language, Tip.objects.get().language) == ("ko", "ko")
     languages = []

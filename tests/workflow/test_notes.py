@@ -86,7 +86,7 @@ def test_unpublishing_needs_both_notes_and_leaves_a_correction_for_a_return(seed
     claim.unpublish(
         by=reviewer, note="Pulled on lawyer advice.", public_note="Withdrawn while we check."
     )
-    assert client.get(KURSK).status_code == 404
+    assert client.get(KURSK).status_code == 410  # the withdrawal notice
     claim.publish(by=reviewer, public_note="Back after the check.")
     text = page_text(client.get(KURSK))
     assert "Withdrawn from publication: Withdrawn while we check." in text

@@ -87,9 +87,56 @@ def give_editors_related_words(apps, schema_editor):
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
+# Each revision's language, a translation naming the revision it translates,
+# and a current revision per claim and language: kept apart from the search's
+# operations, as one list.
+REVISION_LANGUAGES = [
+    migrations.RemoveConstraint(
+        model_name="revision",
+        name="claims_revision_one_current",
+    ),
+    migrations.RemoveConstraint(
+        model_name="revision",
+        name="claims_revision_current_slug",
+    ),
+    migrations.AddField(
+        model_name="revision",
+        name="language",
+        field=models.CharField(default="en", editable=False, max_length=8),
+    ),
+    migrations.AddField(
+        model_name="revision",
+        name="translation_of",
+        field=models.ForeignKey(
+            blank=True,
+            null=True,
+            on_delete=django.db.models.deletion.PROTECT,
+            related_name="translations",
+            to="claims.revision",
+        ),
+    ),
+    migrations.AddConstraint(
+        model_name="revision",
+        constraint=models.UniqueConstraint(
+            condition=models.Q(("is_current", True)),
+            fields=("claim", "language"),
+            name="claims_revision_one_current",
+        ),
+    ),
+    migrations.AddConstraint(
+        model_name="revision",
+        constraint=models.UniqueConstraint(
+            condition=models.Q(("is_current", True)),
+            fields=("slug", "language"),
+            name="claims_revision_current_slug",
+        ),
+    ),
+]
+
+
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0018_readers_write_in"),
+        ("claims", "0020_withdrawal_kinds_and_pending_purges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -134,51 +181,12 @@ class Migration(migrations.Migration):
                 "ordering": ["language", "wider", "words"],
             },
         ),
-        migrations.RemoveConstraint(
-            model_name="revision",
-            name="claims_revision_one_current",
-        ),
-        migrations.RemoveConstraint(
-            model_name="revision",
-            name="claims_revision_current_slug",
-        ),
-        migrations.AddField(
-            model_name="revision",
-            name="language",
-            field=models.CharField(default="en", editable=False, max_length=8),
-        ),
         migrations.AddField(
             model_name="revision",
             name="search_text",
             field=models.TextField(default="", editable=False),
         ),
-        migrations.AddField(
-            model_name="revision",
-            name="translation_of",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="translations",
-                to="claims.revision",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="revision",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_current", True)),
-                fields=("claim", "language"),
-                name="claims_revision_one_current",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="revision",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_current", True)),
-                fields=("slug", "language"),
-                name="claims_revision_current_slug",
-            ),
-        ),
+        *REVISION_LANGUAGES,
         migrations.RunPython(analyse_existing_revisions, migrations.RunPython.noop),
         migrations.RunPython(OLD.run(SEARCH_SQL), OLD.run(REVERSE_SEARCH_SQL), elidable=False),
         migrations.RunPython(add_related_words, migrations.RunPython.noop),
