@@ -94,7 +94,7 @@ def test_the_sources_list_sorts_by_name_and_by_verdicts_with_each_track_record(s
 @pytest.mark.django_db
 def test_a_figure_without_estimates_is_listed_and_the_lists_follow_changes(editor, client):
     figure = make_figure("Shells fired", slug="shells-fired")
-    assert "No estimate on file yet." in page_text(client.get("/figures/"))
+    assert "No estimates on file yet." in page_text(client.get("/figures/"))
     make_estimate(figure, low=5000)
     assert "about 5,000 soldiers" in page_text(client.get("/figures/"))
 
@@ -108,3 +108,30 @@ def test_the_navigation_and_the_sitemap_link_both_lists(seed, client):
     assert "/figures/</loc>" in sitemap
     assert "/sources/</loc>" in sitemap
     assert CLAIM.kursk not in sitemap
+
+
+def test_both_lists_exist_in_korean_with_korean_navigation(seed, client):
+    figures = client.get("/ko/figures/")
+    sources = client.get("/ko/sources/?sort=verdicts")
+    assert figures.status_code == sources.status_code == 200
+    assert '<h1 class="page-title">수치</h1>' in figures.text
+    assert '<h1 class="page-title">출처</h1>' in sources.text
+    assert '<a href="/ko/figures/">수치</a>' in sources.text
+    assert '<a href="/ko/sources/">출처</a>' in figures.text
+    assert '<strong aria-current="true">판정</strong>' in sources.text
+    # The same rows as in English: the language changes the words, not the list.
+    english = client.get("/sources/?sort=verdicts")
+    assert [s.slug for s in sources.context["page_obj"]] == [
+        s.slug for s in english.context["page_obj"]
+    ]
+    assert len(figures.context["figures"]) == Figure.objects.count() == 2
+    sitemap = client.get("/sitemap-browse.xml").content.decode()
+    assert "/ko/figures/</loc>" in sitemap
+    assert "/ko/sources/</loc>" in sitemap
+
+
+def test_a_page_past_the_last_of_sources_is_not_found(seed, client):
+    assert client.get("/sources/?page=2").status_code == 404
+    assert client.get("/sources/?page=x").status_code == 404
+    assert client.get("/sources/?page=1").status_code == 200
+    assert Source.objects.public().count() < 200
