@@ -323,13 +323,15 @@ class ClaimAdminForm(forms.ModelForm):
     # A claim made from a reader's tip (its id): the tip is put on it when it is saved.
     from_tip = forms.IntegerField(widget=forms.HiddenInput, required=False)
     withdrawal = forms.ChoiceField(
-        label="If you unpublish, readers find",
+        label=_("If you unpublish, readers find"),
         choices=Withdrawal.choices,
         initial=Withdrawal.NOTICE,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Both answer 410 Gone, with no verdict and no evidence. A legal "
-        "removal shows no headline and no note, in the feed too.",
+        help_text=_(
+            "Both answer 410 Gone, with no verdict and no evidence. A legal "
+            "removal shows no headline and no note, in the feed too."
+        ),
     )
 
     class Meta:

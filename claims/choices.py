@@ -154,8 +154,8 @@ VALUE_TEXTS = {
 class Withdrawal(models.TextChoices):
     """What readers find at the address of a verdict the desk unpublished."""
 
-    NOTICE = "notice", "Withdrawn: the headline, the date and the public note"
-    LEGAL = "legal", "Legal removal: the date only, no headline"
+    NOTICE = "notice", _("Withdrawn: the headline, the date and the public note")
+    LEGAL = "legal", _("Legal removal: the date only, no headline")
 
 
 class Language(models.TextChoices):

@@ -128,8 +128,10 @@ class VerdictFeed(Feed):
     def item_title(self, item):
         if isinstance(item, WithdrawalRecord):
             if item.legal:
-                return "Removed: a verdict was removed"
-            return without_control_characters(f"Withdrawn: {item.headline}")
+                return gettext("Removed: a verdict was removed")
+            return without_control_characters(
+                gettext("Withdrawn: %(headline)s") % {"headline": item.headline}
+            )
         if isinstance(item, CorrectionRecord):
             label, headline = item.get_kind_display(), item.claim.headline
         else:
