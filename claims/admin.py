@@ -15,13 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,6 +47,7 @@ from claims.admin_forms import (
     FigureForm,
     PagedFormSet,
     PublishVerdictsForm,
+    TranslationForm,
     UnchangedSinceOpenedForm,
     draft_digest,
 )
@@ -71,15 +74,18 @@ from claims.models import (
     PendingPurge,
     RelatedWords,
     ReviewEvent,
+    Revision,
     Source,
     Tip,
     Topic,
+    Translation,
 )
 from claims.page_versions import claim_page
 from claims.permissions import (
     can_add_sources,
     can_ban_submitters,
     can_publish,
+    can_translate,
     can_triage_requests,
     can_triage_tips,
     permissions_for,
@@ -492,6 +498,88 @@ QUEUES = [
 ]
 
 
+def lacks_translation():
+    """A published claim not yet published in some language of the desk but its own."""
+    lacking = Q()
+    for code, _name in settings.LANGUAGES:
+        translated = Revision.objects.current_translations(code).filter(claim=OuterRef("pk"))
+        lacking |= ~Q(language=code) & ~Exists(translated)
+    return Q(is_published=True) & lacking
+
+
+def translation_awaiting_publication():
+    """A draft translation changed since it was last published (or never published)."""
+    drafts = Translation.objects.awaiting_publication().filter(claim=OuterRef("pk"))
+    return Q(Exists(drafts))
+
+
+def translation_out_of_date():
+    """
+    A published claim with a translation of an earlier original revision
+    than readers see now: its translation's original is no longer current.
+    """
+    stale = Revision.objects.current_translations().filter(
+        claim=OuterRef("pk"), translation_of__is_current=False
+    )
+    return Q(is_published=True) & Q(Exists(stale))
+
+
+QUEUES += [
+    Queue("needs_translation", "Needs translation", lambda request: lacks_translation()),
+    Queue(
+        "translation_awaiting_publication",
+        "Translation awaiting publication",
+        lambda request: translation_awaiting_publication(),
+    ),
+    Queue(
+        "translation_out_of_date",
+        "Translation out of date",
+        lambda request: translation_out_of_date(),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """A published claim in one other language, as its change page lists it."""
+
+    code: str
+    name: str
+    url: str
+    state: str
+
+
+def translation_states(claim):
+    """Each other language of a published claim: where its translation stands."""
+    if not claim.is_published:
+        return []
+    current = {
+        row.language: row for row in Revision.objects.current_translations().filter(claim=claim)
+    }
+    original = claim.current_revision()
+    drafts = set(
+        Translation.objects.awaiting_publication()
+        .filter(claim=claim)
+        .values_list("language", flat=True)
+    )
+    states = []
+    for code, name in settings.LANGUAGES:
+        if code == claim.language:
+            continue
+        published = current.get(code)
+        if published is None:
+            state = "not published"
+        elif original is not None and published.translation_of_id != original.pk:
+            state = "out of date: it translates an earlier revision"
+        else:
+            state = "up to date"
+        if code in drafts:
+            state += "; a draft awaits publication"
+        url = reverse("admin:claims_claim_translate", args=[claim.pk, code])
+        states.append(TranslationState(code, name, url, state))
+    return states
+
+
 def queue_counts(request):
     """Each queue with how many claims are in it and its address, counted in one query."""
     counts = Claim.objects.aggregate(
@@ -700,7 +788,14 @@ def ungraded_sources(claim, evidence):
 @admin.register(Claim)
 class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
     form = ClaimAdminForm
-    list_display = ["headline_cell", "state", "claimant_cell", "created_by", "review_by"]
+    list_display = [
+        "headline_cell",
+        "state",
+        "claimant_cell",
+        "created_by",
+        "review_by",
+        "translations_cell",
+    ]
     list_filter = [QueueFilter, "status", PublicationFilter, "topic", "claimant"]
     list_select_related = ["claimant", "created_by"]
     # Claims not yet published first, newest entered first: the model's
@@ -740,6 +835,89 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
     def claimant_cell(self, claim):
         return format_html('<span title="{}">{}</span>', claim.claimant, claim.claimant)
 
+    @admin.display(description="translations")
+    def translations_cell(self, claim):
+        """A link to the side-by-side page in each other language, for a published claim."""
+        if not claim.is_published:
+            return ""
+        return format_html_join(
+            " ",
+            '<a href="{}" hreflang="{}">{}</a>',
+            (
+                (reverse("admin:claims_claim_translate", args=[claim.pk, code]), code, name)
+                for code, name in settings.LANGUAGES
+                if code != claim.language
+            ),
+        )
+
+    def get_urls(self):
+        translate = self.admin_site.admin_view(self.translate_view)
+        return [
+            path(
+                "<path:object_id>/translate/<str:language>/",
+                translate,
+                name="claims_claim_translate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def translate_view(self, request, object_id, language):
+        """
+        The current original and its translation into `language` side by
+        side: a translator saves the draft; a publisher who did not draft it
+        publishes it (Translation.publish), from the same page.
+        """
+        if not (can_translate(request.user) or can_publish(request.user)):
+            raise PermissionDenied
+        claim = self.get_object(request, unquote(object_id))
+        languages = dict(settings.LANGUAGES)
+        if claim is None or language not in languages or language == claim.language:
+            raise Http404("No such translation.")
+        original = claim.revisions.current().first()
+        if original is None:
+            raise Http404("The claim is not published: there is nothing to translate.")
+        # A GET changes nothing: the draft row is written by its first save.
+        draft = Translation.objects.filter(claim=claim, language=language).first()
+        draft = draft or Translation(claim=claim, language=language)
+        # Names the desk already gave in other drafts are offered, not saved.
+        texts = Translation.objects.glossary(language) | draft.texts
+        form = TranslationForm(original.document, request.POST or None, texts=texts)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if "_publish" in request.POST:
+                    typed = {key: text.strip() for key, text in form.texts().items()}
+                    if {key: text for key, text in typed.items() if text} != draft.texts:
+                        # What was typed is drafted first, and its typist may not
+                        # publish it: someone else must.
+                        draft.save_texts(typed, by=request.user)
+                    draft.publish(by=request.user, note=request.POST.get("public_note", ""))
+                    self.message_user(request, f"The {languages[language]} version is published.")
+                else:
+                    draft.save_texts(form.texts(), by=request.user)
+                    self.message_user(request, "The translation is saved as a draft.")
+                return HttpResponseRedirect(request.path)
+            except (WorkflowError, WorkflowForbidden, ValidationError) as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+        published = Revision.objects.current_translations(language).filter(claim=claim).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "claim": claim,
+            "title": f"Translate into {languages[language]}",
+            "language": language,
+            "language_name": languages[language],
+            "original": original,
+            "draft": draft,
+            "form": form,
+            "published": published,
+            "out_of_date": published is not None and published.translation_of_id != original.pk,
+            "publish_problem": permissions_for(request.user, claim).translation_problem(draft)
+            or " ".join(draft.publication_problems(original)),
+            "awaiting": draft.pk is not None
+            and Translation.objects.awaiting_publication().filter(pk=draft.pk).exists(),
+        }
+        return TemplateResponse(request, "admin/claims/claim/translate.html", context)
+
     def changelist_view(self, request, extra_context=None):
         # The desk's busiest page gets the whole width: at 1280 px the
         # navigation sidebar would leave the list some 700 px.
@@ -759,6 +937,9 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             ["review_by"] if obj and obj.is_under_review else ["verdict_summary", "review_by"]
         )
         first = {"fields": ["headline", "slug", "wording", "claimant", "topic"]}
+        if obj is None:
+            # Its revisions are numbered in it: set once, when the claim is entered.
+            first["fields"].insert(3, "language")
         if obj is not None and obj.is_published:
             first["description"] = gettext(
                 "Readers see this claim as it was last published. What you save here, "
@@ -773,6 +954,19 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             ),
             (_("For readers"), {"fields": for_readers}),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            return forms.TypedChoiceField(
+                label="Language it was made in",
+                choices=settings.LANGUAGES,
+                initial=settings.LANGUAGE_CODE,
+                # Left out, it is the newsroom's own.
+                required=False,
+                empty_value=settings.LANGUAGE_CODE,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # A claim being added has no review events yet: no empty table for them.
@@ -810,6 +1004,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         groups = claim.independent_origins(evidence=evidence)
         draft_changes = claim.draft_changes()
         return {
+            "translations": translation_states(claim),
             "workflow_steps": offered_steps(claim, request.user, bool(draft_changes)),
             "draft_changes": draft_changes,
             "origin_groups": groups,

@@ -33,6 +33,7 @@ from claims.choices import (
 )
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
+from claims.models.translations import TEXT_LIMIT, is_required, translatable_texts
 from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
@@ -630,6 +631,38 @@ def draft_digest(claim):
     return hashlib.sha256(canonical_json(claim.draft_document())).hexdigest()
 
 
+class TranslationForm(forms.Form):
+    """
+    One text box for each text of the current original (translatable_texts),
+    keyed as the draft keeps it, beside the original's words: the side-by-side
+    page of ClaimAdmin.translate_view.
+    """
+
+    def __init__(self, original, *args, texts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        texts = texts or {}
+        for number, (key, label, text) in enumerate(translatable_texts(original), start=1):
+            name = f"text-{number}"
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                initial=texts.get(key, ""),
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea(attrs={"rows": 2 if len(text) < 120 else 4}),
+            )
+            self.rows.append((key, label, text, name))
+
+    def bound_rows(self):
+        """(key, label, original text, bound field, required) for the template."""
+        return [
+            (key, label, text, self[name], is_required(key)) for key, label, text, name in self.rows
+        ]
+
+    def texts(self):
+        return {key: self.cleaned_data[name] for key, _label, _text, name in self.rows}
+
+
 class CorrectionRequestForm(forms.ModelForm):
     """
     A correction request answered: accepted only with the published revision
@@ -660,7 +693,11 @@ class CorrectionRequestForm(forms.ModelForm):
         number = data.get("revision_number")
         revision = None
         if number:
-            revision = Revision.objects.filter(claim=self.instance.claim_id, number=number).first()
+            revision = (
+                Revision.objects.originals()
+                .filter(claim=self.instance.claim_id, number=number)
+                .first()
+            )
             if revision is None:
                 self.add_error("revision_number", f"This claim has no published revision {number}.")
         if (

@@ -37,6 +37,11 @@ class Action(models.TextChoices):
     # Before published revisions, a claim's text was revised in place.
     REVISE = "revise", pgettext_lazy("review step", "Revised")
     PUBLISH_CHANGES = "publish_changes", pgettext_lazy("review step", "Changes published")
+    # A translation of the record published; the claim's state stays.
+    PUBLISH_TRANSLATION = (
+        "publish_translation",
+        pgettext_lazy("review step", "Translation published"),
+    )
 
 
 class Stance(models.TextChoices):

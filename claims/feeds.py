@@ -10,9 +10,8 @@ from django.utils.translation import get_language, gettext
 from claims.choices import Withdrawal
 from claims.claimreview import absolute_url
 from claims.constraints import without_control_characters
-from claims.languages import available_languages
 from claims.models import Revision
-from claims.records import ClaimRecord, CorrectionRecord
+from claims.records import CorrectionRecord, language_record
 
 FEED_SIZE = 30
 # What an entry shows of a revision's document, a verdict's or a correction's
@@ -105,17 +104,11 @@ class VerdictFeed(Feed):
         current = Revision.objects.current()
         newest = current.order_by("-first_published_at", "-id")[:FEED_SIZE]
         corrected = current.filter(corrected_at__isnull=False).order_by("-corrected_at", "-id")
+        # Each claim in the feed's language, where it is published in it.
         language = get_language()
-        entries = newest.showing(ENTRY_PARTS)
-        items = [
-            record
-            for record in (ClaimRecord(document, revision) for revision, document in entries)
-            if language in available_languages(record)
-        ]
-        for revision, document in corrected[:FEED_SIZE].showing(CORRECTED_PARTS):
-            record = ClaimRecord(document, revision)
-            if language in available_languages(record):
-                items += record.corrections
+        items = records_in(language, newest.showing(ENTRY_PARTS))
+        for record in records_in(language, corrected[:FEED_SIZE].showing(CORRECTED_PARTS)):
+            items += record.corrections
         withdrawn = Revision.objects.withdrawals().order_by("-published_at", "-id")[:FEED_SIZE]
         items += [
             WithdrawalRecord(revision, document)
@@ -163,3 +156,32 @@ class VerdictFeed(Feed):
         if isinstance(item, CorrectionRecord | WithdrawalRecord):
             return item.published_at
         return item.revision.published_at
+
+
+def records_in(language, shown):
+    """
+    The ClaimRecords of the current original revisions `shown` ((revision,
+    document) pairs, RevisionQuerySet.showing) that are published in
+    `language`, in their order, each in it: one query for the translations,
+    however many revisions.
+    """
+    wanted = [original.claim_id for original, _doc in shown if original.language != language]
+    translated = (
+        {
+            translation.claim_id: translation
+            for translation in Revision.objects.current_translations(language)
+            .filter(claim__in=wanted)
+            .order_by()
+        }
+        if wanted
+        else {}
+    )
+    records = []
+    for original, document in shown:
+        if original.language == language:
+            records.append(language_record(original, None, [language], document))
+        elif original.claim_id in translated:
+            translation = translated[original.claim_id]
+            languages = [original.language, language]
+            records.append(language_record(original, translation, languages, document))
+    return records

@@ -48,7 +48,7 @@ from claims.caching import PUBLIC, content_versions
 from claims.claimreview import CLAIM_REVIEW_PARTS, claim_review
 from claims.models import Revision
 from claims.page_versions import LIST
-from claims.records import ClaimRecord
+from claims.records import ClaimRecord, language_record
 
 logger = logging.getLogger(__name__)
 
@@ -76,34 +76,70 @@ def revision_key(kind, digest, *shown):
     return f"{kind}:{digest[:40]}"
 
 
-def card_key(digest):
-    """The cache key of the card of the revision with `digest`."""
-    return revision_key("claim-card", digest, settings.TIME_ZONE, code_digest())
+def card_key(digest, translation_digest=""):
+    """The cache key of the card of the revision with `digest` (in its translation's words)."""
+    return revision_key("claim-card", digest, settings.TIME_ZONE, code_digest(), translation_digest)
 
 
 def rendered_cards(revisions):
     """
-    The card of each revision in the queryset `revisions`, in order, as safe
-    HTML: from the cache, or rendered (fetching only those revisions' documents)
-    and stored.
+    The card of each revision in the queryset `revisions` (current originals),
+    in order, as safe HTML, in the active language: a claim published in it
+    shows its translation there (claims.languages.language_record), others
+    their original. From the cache, or rendered (fetching only those
+    revisions' documents) and stored. A list in another language than its
+    claims' reads their translations in one more query.
     """
+    language = get_language()
     if not settings.PUBLIC_FRAGMENT_CACHE:
-        return [render_card(*shown) for shown in revisions.showing(CARD_PARTS)]
-    rows = list(revisions.values_list("pk", "digest"))
-    keys = [card_key(digest) for _, digest in rows]
+        shown = revisions.showing(CARD_PARTS)
+        translations = translations_of(
+            [(revision.claim_id, revision.language) for revision, _document in shown], language
+        )
+        return [
+            render_card(revision, document, translations.get(revision.claim_id))
+            for revision, document in shown
+        ]
+    rows = list(revisions.values_list("pk", "digest", "claim_id", "language"))
+    translations = translations_of([(claim, lang) for _pk, _d, claim, lang in rows], language)
+    keys = [
+        card_key(digest, translations[claim].digest if claim in translations else "")
+        for _pk, digest, claim, _language in rows
+    ]
     found = cached_many(keys)
-    missing = {pk: key for (pk, _), key in zip(rows, keys, strict=True) if key not in found}
+    missing = {pk: key for (pk, *_), key in zip(rows, keys, strict=True) if key not in found}
     rendered = {}
     if missing:
         for revision, document in Revision.objects.filter(pk__in=missing).showing(CARD_PARTS):
-            rendered[missing[revision.pk]] = render_card(revision, document)
+            translation = translations.get(revision.claim_id)
+            rendered[missing[revision.pk]] = render_card(revision, document, translation)
         store_many(rendered)
     return [found.get(key) or rendered[key] for key in keys]
 
 
-def render_card(revision, document):
-    """The card of `revision`, from `document`: its CARD_PARTS."""
-    claim = ClaimRecord(document, revision)
+def translations_of(claims, language):
+    """
+    The current translations into `language` of `claims` ((claim id, its
+    original's language) pairs), by claim id: no query when every one of
+    them is in `language` already.
+    """
+    wanted = [claim for claim, original_language in claims if original_language != language]
+    if not wanted:
+        return {}
+    return {
+        translation.claim_id: translation
+        for translation in Revision.objects.current_translations(language)
+        .filter(claim__in=wanted)
+        .order_by()
+    }
+
+
+def render_card(revision, document, translation=None):
+    """
+    The card of `revision`, from `document` (its CARD_PARTS), in the words of
+    its `translation` where the list is in the translation's language.
+    """
+    claim = language_record(revision, translation, document=document)
     return get_template(CARD_TEMPLATE).render({"claim": claim, "list_url": reverse("claim_list")})
 
 

@@ -45,6 +45,7 @@ from claims.constraints import (
 )
 from claims.models import Claim, Correction, ReviewEvent, Revision, RevisionName
 from claims.models.revisions import as_document, listing_columns, names_in
+from claims.models.translations import untranslated_parts
 from claims.records import ClaimRecord
 from claims.workflow import VERDICT_RULES, public_problems
 
@@ -209,8 +210,13 @@ def record_violations(using):
     are those its latest revision published.
     """
     revisions = defaultdict(list)
-    for revision in Revision.objects.using(using).order_by("claim_id", "number"):
-        revisions[revision.claim_id].append(revision)
+    translations = defaultdict(lambda: defaultdict(list))
+    rows = Revision.objects.using(using).select_related("translation_of")
+    for revision in rows.order_by("claim_id", "language", "number"):
+        if revision.translation_of_id is None:
+            revisions[revision.claim_id].append(revision)
+        else:
+            translations[revision.claim_id][revision.language].append(revision)
     corrections = defaultdict(list)
     for correction in Correction.objects.using(using).order_by("published_at", "pk"):
         corrections[correction.claim_id].append(
@@ -241,6 +247,12 @@ def record_violations(using):
         chain = revisions.pop(claim_id, [])
         for problem in chain_problems(claim_id, chain, steps, names):
             yield Violation("claims.Claim", slug, problem)
+        for language, translated in sorted(translations.pop(claim_id, {}).items()):
+            for problem in chain_problems(claim_id, translated, steps, names, language):
+                yield Violation("claims.Claim", slug, problem)
+            for revision in translated:
+                for problem in translation_problems(claim_id, revision):
+                    yield Violation("claims.Claim", slug, problem)
         current = [revision for revision in chain if revision.is_current]
         if is_published and not current:
             yield Violation(
@@ -263,11 +275,16 @@ def record_violations(using):
             )
 
 
-def chain_problems(claim_id, chain, steps, names):
-    """What is wrong with one claim's revisions, in order of number."""
+def chain_problems(claim_id, chain, steps, names, language=None):
+    """
+    What is wrong with one claim's revisions in one language, in order of
+    number: its originals, or its translations into `language`.
+    """
     previous_digest = ""
     for expected, revision in enumerate(chain, start=1):
         name = f"Its revision {revision.number}"
+        if language is not None:
+            name = f"Its {language} translation {revision.number}"
         if revision.number != expected:
             yield f"{name} is out of sequence: revision {expected} is missing."
         if revision.previous_digest != previous_digest:
@@ -289,10 +306,35 @@ def chain_problems(claim_id, chain, steps, names):
 
 
 def revision_columns_match(revision, names):
-    """Whether the columns and names copied from a revision's document are its own."""
+    """
+    Whether the columns and names copied from a revision's document are its
+    own. A translation names nothing: pages find its claim by the original.
+    """
     columns = listing_columns(revision.document)
     stored = {name: getattr(revision, name) for name in columns}
-    return stored == columns and names == names_in(revision.document)
+    expected = set() if revision.translation_of_id else names_in(revision.document)
+    return stored == columns and names == expected
+
+
+def translation_problems(claim_id, revision):
+    """
+    What is wrong with a published translation: it translates an original
+    revision of its own claim, into another language, and changes only the
+    words of the record (untranslated_parts), never its rating, evidence or
+    figures.
+    """
+    name = f"Its {revision.language} translation {revision.number}"
+    original = revision.translation_of
+    if original.claim_id != claim_id or original.translation_of_id is not None:
+        yield f"{name} does not translate an original revision of this claim."
+        return
+    if original.language == revision.language:
+        yield f"{name} is in the language of the original it translates."
+    if untranslated_parts(revision.document) != untranslated_parts(original.document):
+        yield (
+            f"{name} says more than words of its original: its rating, state, evidence or "
+            "figures differ from those of the revision it translates."
+        )
 
 
 def published_record_problems(revision, status):

@@ -24,12 +24,16 @@ ORIGINAL_LANGUAGE = "en"
 
 def record_language(record):
     """The language `record` (a claims.records.ClaimRecord) was published in."""
-    return record.document.get("language") or ORIGINAL_LANGUAGE
+    return record.language or ORIGINAL_LANGUAGE
 
 
 def available_languages(record):
-    """The codes of the languages `record`'s claim is published in, in settings order."""
-    published = {record_language(record)}
+    """
+    The codes of the languages `record`'s claim is published in, in settings
+    order: those its page read with it (`published_languages`, set by
+    claims.views.language_versions), else its own.
+    """
+    published = set(record.published_languages) | {record_language(record)}
     return [code for code, _ in settings.LANGUAGES if code in published]
 
 

@@ -130,7 +130,7 @@ def revision_with_predecessor(revision, using):
     """`revision` and the claim's revision before it, which it replaced."""
     before = (
         Revision.objects.using(using)
-        .filter(claim=revision.claim_id, number__lt=revision.number)
+        .filter(claim=revision.claim_id, language=revision.language, number__lt=revision.number)
         .order_by("-number")
         .first()
     )

@@ -35,6 +35,7 @@ class Role:
 EDITOR = Role("Editors", _("an editor"), _("editors"), "claims.change_claim")
 REVIEWER = Role("Reviewers", _("a reviewer"), _("reviewers"), "claims.review_claim")
 PUBLISHER = Role("Publishers", _("a publisher"), _("publishers"), "claims.publish_claim")
+TRANSLATOR = Role("Translators", _("a translator"), _("translators"), "claims.change_translation")
 
 VIEW_CLAIMS = "claims.view_claim"
 ADD_SOURCES = "claims.add_source"
@@ -95,12 +96,37 @@ EDITOR_PERMISSIONS = [
     "claims.view_relatedwords",
 ]
 REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission, BAN_SUBMITTERS]
-PUBLISHER_PERMISSIONS = [*REVIEWER_PERMISSIONS, PUBLISHER.permission]
+# Drafting a translation of a claim's published record: a publisher may too,
+# but never publish one they drafted.
+TRANSLATION_PERMISSIONS = [
+    "claims.add_translation",
+    TRANSLATOR.permission,
+    "claims.view_translation",
+]
+PUBLISHER_PERMISSIONS = [
+    *REVIEWER_PERMISSIONS,
+    PUBLISHER.permission,
+    *TRANSLATION_PERMISSIONS,
+]
+# Translators read what they translate, and change nothing else.
+TRANSLATOR_PERMISSIONS = [
+    VIEW_CLAIMS,
+    "claims.view_evidence",
+    "claims.view_caveat",
+    "claims.view_source",
+    "claims.view_topic",
+    "claims.view_figure",
+    "claims.view_revision",
+    "claims.view_correction",
+    "claims.view_reviewevent",
+    *TRANSLATION_PERMISSIONS,
+]
 
 ROLES = {
     EDITOR.group: EDITOR_PERMISSIONS,
     REVIEWER.group: REVIEWER_PERMISSIONS,
     PUBLISHER.group: PUBLISHER_PERMISSIONS,
+    TRANSLATOR.group: TRANSLATOR_PERMISSIONS,
 }
 
 # Who takes each step of the workflow (claims.workflow.TRANSITIONS), and who
@@ -116,6 +142,7 @@ STEP_ROLES = {
     Action.PUBLISH: PUBLISHER,
     Action.PUBLISH_CHANGES: PUBLISHER,
     Action.UNPUBLISH: PUBLISHER,
+    Action.PUBLISH_TRANSLATION: PUBLISHER,
 }
 
 
@@ -126,7 +153,7 @@ def step_role(action, is_published):
     is a reviewer's step whichever button does it, as Reopen is.
     """
     action = Action(action)
-    if puts_published_claim_under_review(action, is_published):
+    if action in TRANSITIONS and puts_published_claim_under_review(action, is_published):
         return REVIEWER
     return STEP_ROLES[action]
 
@@ -150,7 +177,7 @@ def was_published_before(event):
     return published
 
 
-ROLE_BY_GROUP = {role.group: role for role in (EDITOR, REVIEWER, PUBLISHER)}
+ROLE_BY_GROUP = {role.group: role for role in (EDITOR, REVIEWER, PUBLISHER, TRANSLATOR)}
 
 
 def role_for_step(action, from_status, was_published):
@@ -214,6 +241,20 @@ class ClaimPermissions:
         """Whether the user changed what readers would see since the last publication."""
         return self.claim.draft_authors.filter(pk=self.user.pk).exists()
 
+    def translation_problem(self, translation):
+        """
+        Why the user may not publish `translation` (a draft of this claim's
+        record in another language), or '': a publisher who did not draft it.
+        """
+        if not self.has(PUBLISHER):
+            return "Only a publisher can publish a translation."
+        if translation.pk is not None and translation.drafted_by.filter(pk=self.user.pk).exists():
+            return "You drafted this translation, so another publisher must publish it."
+        return ""
+
+    def can_draft_translation(self):
+        return can_translate(self.user)
+
     def can_take(self, action):
         return not self.step_problem(action)
 
@@ -245,6 +286,11 @@ def can_publish(user):
 def can_review(user):
     """Whether `user` may issue and reopen verdicts."""
     return user.has_perm(REVIEWER.permission)
+
+
+def can_translate(user):
+    """Whether `user` may draft translations of published records."""
+    return user.has_perm(TRANSLATOR.permission)
 
 
 def can_add_sources(user):

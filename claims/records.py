@@ -108,6 +108,8 @@ class EvidenceRecord:
         self.url = data["url"]
         self.archive_url = data["archive_url"]
         self.excerpt = data["excerpt"]
+        # The desk's translation of the quote, beside it (a translation's record).
+        self.excerpt_translation = data.get("excerpt_translation", "")
         self.published_on = parse_date(data["published_on"])
         self.credibility = data["credibility"]
         self.note = data["note"]
@@ -157,6 +159,13 @@ class CorrectionRecord:
         self.published_at = parse_datetime(data["published_at"])
         self.number = number
         self.claim = claim
+        # In a translation's record, the note's language: the original's
+        # until the note is translated.
+        self.language = data.get("language", "")
+
+    @property
+    def is_untranslated(self):
+        return bool(self.language) and self.language != self.claim.language
 
     def get_kind_display(self):
         return label(CorrectionKind, self.kind)
@@ -171,6 +180,7 @@ class EventRecord:
         self.to_status = data["to_status"]
         self.created_at = parse_datetime(data["created_at"])
         self.public_note = data["public_note"]
+        self.language = data.get("language", "")
         self.actor_first_name = data["actor_first_name"]
         self.role = ROLE_BY_GROUP[data["role"]]
 
@@ -227,6 +237,18 @@ class ClaimRecord(ClaimState):
     def __init__(self, document, revision=None):
         self.document = document
         self.revision = revision
+        # Every language its claim is published in, where the page read them.
+        self.published_languages = ()
+
+    @cached_property
+    def language(self):
+        """The record's language: a translation's own, else its revision's."""
+        return self.document.get("language") or (self.revision.language if self.revision else "")
+
+    @cached_property
+    def wording_translation(self):
+        """A translation's wording, shown beside the wording as made, labelled as the desk's."""
+        return self.document.get("wording_translation", "")
 
     @cached_property
     def slug(self):
@@ -294,6 +316,10 @@ class ClaimRecord(ClaimState):
     def get_absolute_url(self):
         return reverse("claim_detail", args=[self.slug])
 
+    @property
+    def is_translation(self):
+        return self.revision is not None and self.revision.translation_of_id is not None
+
     @cached_property
     def caveats(self):
         return [CaveatRecord(data) for data in self.document["caveats"]]
@@ -329,6 +355,56 @@ class ClaimRecord(ClaimState):
         return independent_origins(
             self.claimant, self.evidence if evidence is None else evidence, stance
         )
+
+
+def in_language(original, translation):
+    """
+    The document readers see of a claim in a translation's language: the
+    `translation`'s words (a published document), under the state of the
+    current `original` (its rating, review state, timeline and corrections),
+    so that a new verdict never stands under an old translation's summary
+    unmarked and every correction shows in every language. Corrections and
+    timeline notes the translation has words for are shown in them; the
+    rest in the original's language, each saying which it is in. `original`
+    may hold only some parts (RevisionQuerySet.showing): those it holds are
+    taken from it.
+    """
+    language = translation["language"]
+    original_language = original.get("language", "")
+    document = translation | {
+        part: original[part] for part in ("status", "previous_status", "rating") if part in original
+    }
+    if "corrections" in original:
+        notes = {
+            item["published_at"]: item["note"]
+            for item in translation["corrections"]
+            if item.get("language") == language
+        }
+        document["corrections"] = [
+            item
+            | {
+                "note": notes.get(item["published_at"], item["note"]),
+                "language": language if item["published_at"] in notes else original_language,
+            }
+            for item in original["corrections"]
+        ]
+    if "events" in original:
+        public_notes = {
+            event["created_at"]: event["public_note"]
+            for event in translation["events"]
+            if event.get("language") == language
+        }
+        document["events"] = [
+            event
+            | {
+                "public_note": public_notes.get(event["created_at"], event["public_note"]),
+                "language": language
+                if event["created_at"] in public_notes or not event["public_note"]
+                else original_language,
+            }
+            for event in original["events"]
+        ]
+    return document
 
 
 @dataclass(frozen=True)
@@ -476,3 +552,22 @@ def record_differences(before, after):
         if old != new:
             changes.append(PartChange(name, words, old, new))
     return changes
+
+
+def language_record(original, translation, languages=(), document=None):
+    """
+    The ClaimRecord readers see of a claim whose current original revision is
+    `original` (`document`: the parts of its document read, else all of it),
+    in the language of `translation` (its current translation, or None for
+    the original's own language): the translation's words under the
+    original's current state (in_language). `languages`: those it is
+    published in, for the switcher.
+    """
+    document = original.document if document is None else document
+    if translation is None:
+        record = ClaimRecord(document, original)
+    else:
+        shown = in_language(document | {"language": original.language}, translation.document)
+        record = ClaimRecord(shown, translation)
+    record.published_languages = tuple(languages)
+    return record

@@ -28,7 +28,7 @@ as readers expect (claims.analysis says how words are read):
 
 Every text is analysed in Python, when its revision is published and on the
 query, so both databases compare the same words. On PostgreSQL migration
-0021 indexes Revision.search_text as claims_revision.search_document, a
+0022 indexes Revision.search_text as claims_revision.search_document, a
 stored tsvector (the `simple` configuration: the words are already analysed)
 of its headline (weight A), wording (B), summary (C) and the rest (D), with a
 GIN index over current revisions; the query becomes a tsquery of prefixes
@@ -229,7 +229,7 @@ def matches(document, term):
 
 def claims_with(term):
     """The claims one of whose current revisions, in any language, contains `term`."""
-    found = Revision.objects.current().alias(document_text=search_document())
+    found = Revision.objects.current_in_every_language().alias(document_text=search_document())
     return found.filter(matches("document_text", term)).values("claim_id")
 
 

@@ -7,17 +7,18 @@ preview alone renders the draft.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, get_supported_language_variant, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -37,14 +38,20 @@ from claims.claimreview import absolute_url, as_json_ld, claim_review
 from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
-from claims.languages import available_languages, record_language
+from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
 from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
-from claims.records import ClaimLink, ClaimRecord, EvidenceRecord, record_differences
+from claims.records import (
+    ClaimLink,
+    ClaimRecord,
+    EvidenceRecord,
+    language_record,
+    record_differences,
+)
 from claims.search import matching_figures, matching_sources, ranked_matches
 from claims.sitemaps import section_pages
 
@@ -143,7 +150,7 @@ def claim_list(request):
     """
     form = ClaimFilterForm(request.GET)
     parts = ListParts(request)
-    claims = form.filter(Revision.objects.current(), kept=parts.kept)
+    claims = form.filter(Revision.objects.current_in_every_language(), kept=parts.kept)
     if EXISTING_FILTERS & form.errors.keys():
         raise Http404("No published claim has that verdict, topic or claimant.")
     paginator = CappedPaginator(
@@ -188,6 +195,66 @@ def current_revision(slug):
     return Revision.objects.current().filter(slug=slug).first()
 
 
+def page_language():
+    """The language the request is served in, as LANGUAGES names it ("en", "ko")."""
+    return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class LanguageVersions:
+    """
+    What a verdict page in one language reads: the claim's current original
+    revision, its current translation into the page's language (None when
+    the page is in the original's language or no translation is published),
+    and every language the claim is published in, the original's first.
+    """
+
+    original: Revision
+    translation: Revision | None
+    languages: tuple
+
+    @property
+    def is_out_of_date(self):
+        """Whether the translation translates an earlier revision than readers see now."""
+        return self.translation is not None and (
+            self.translation.translation_of_id != self.original.pk
+        )
+
+    def record(self):
+        """The ClaimRecord the page shows (claims.records.language_record)."""
+        return language_record(self.original, self.translation, self.languages)
+
+
+def language_versions(slug, language):
+    """
+    The LanguageVersions of the claim readers see under `slug`, for a page
+    in `language`, in one query however many languages the desk publishes
+    in; None when no published claim is under `slug`.
+    """
+    claim = Revision.objects.current().filter(slug=slug).values("claim")[:1]
+    published_in = {
+        f"in_{code}": Exists(
+            Revision.objects.current_translations(code).filter(claim=OuterRef("claim"))
+        )
+        for code, _name in settings.LANGUAGES
+    }
+    rows = list(
+        Revision.objects.filter(claim__in=claim, is_current=True)
+        .filter(Q(translation_of__isnull=True) | Q(language=language))
+        .annotate(**published_in)
+    )
+    original = next((row for row in rows if row.translation_of_id is None), None)
+    if original is None:
+        return None
+    translation = next((row for row in rows if row.translation_of_id is not None), None)
+    languages = (original.language,) + tuple(
+        code
+        for code, _name in settings.LANGUAGES
+        if code != original.language and getattr(original, f"in_{code}")
+    )
+    return LanguageVersions(original, translation, languages)
+
+
 def moved(slug, to):
     """
     A 301 to where a claim once published under `slug` is now, `to(new
@@ -224,7 +291,7 @@ def evidence_context(claim):
     }
 
 
-def render_claim_page(request, claim, *, preview=False, version=None):
+def render_claim_page(request, claim, *, preview=False, version=None, translation=None):
     """
     The verdict page of `claim`, a ClaimRecord: of its current revision, of
     an earlier one (`version`: what claims/claim_detail.html's version
@@ -254,6 +321,11 @@ def render_claim_page(request, claim, *, preview=False, version=None):
             "version": version,
             "stated_estimates": claim.estimates,
             "revisions": revisions_since(claim.estimates),
+            # For a page in another language than the original's: whether its
+            # translation is out of date, and where the original is.
+            "translation": translation
+            if claim.is_translation or (translation and translation["missing"])
+            else None,
         },
     )
 
@@ -276,12 +348,22 @@ def claim_detail(request, slug):
     (the estimates the revision states), revisions (LaterEstimates: later
     live estimates from the same origin).
     """
-    revision = current_revision(slug)
-    if revision is None:
+    language = page_language()
+    versions = language_versions(slug, language)
+    if versions is None:
         if withdrawn := Revision.objects.withdrawals().filter(slug=slug).order_by("-pk").first():
             return withdrawal_notice(request, withdrawn)
         return moved(slug, lambda found: reverse("claim_detail", args=[found]))
-    return render_claim_page(request, ClaimRecord(revision.document, revision))
+    original = versions.original
+    # Not published in the page's language: the record in its own language,
+    # saying so, with its canonical address there (render_claim_page).
+    translation = {
+        "out_of_date": versions.is_out_of_date,
+        "missing": language != original.language and versions.translation is None,
+        "original_language": original.language,
+        "original_url": address_in(original.language, "claim_detail", [slug]),
+    }
+    return render_claim_page(request, versions.record(), translation=translation)
 
 
 def withdrawal_notice(request, revision):
@@ -318,7 +400,12 @@ def shown_revisions(claim_id):
     withdrawal = ReviewEvent.objects.filter(
         claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
     )
-    return Revision.objects.filter(claim=claim_id).exclude(Exists(withdrawal)).order_by("number")
+    return (
+        Revision.objects.originals()
+        .filter(claim=claim_id)
+        .exclude(Exists(withdrawal))
+        .order_by("number")
+    )
 
 
 @require_safe
@@ -593,7 +680,6 @@ def source_list(request):
         sort = "name"
     verdicts = (
         Revision.objects.current()
-        .originals()
         .filter(claimant_slug=OuterRef("slug"))
         .order_by()
         .values("claimant_slug")
@@ -606,7 +692,6 @@ def source_list(request):
     listed = list(page_obj.object_list)
     counts = (
         Revision.objects.current()
-        .originals()
         .filter(claimant_slug__in=[source.slug for source in listed])
         .values_list("claimant_slug", "rating")
         .annotate(total=Count("pk"))

@@ -44,6 +44,12 @@ def publisher(db):
     return make_user("publisher", "Publishers")
 
 
+@pytest.fixture
+def translator(db):
+    """A translator: drafts the record in another language, publishes nothing."""
+    return make_user("translator", "Translators")
+
+
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker):
     """The rows fixtures/seed.json adds, loaded once through the guarded loaddata."""

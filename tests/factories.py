@@ -30,8 +30,17 @@ from django_tasks_db.management.commands import db_worker
 from claims.abuse import form_token
 from claims.admin_forms import stored_digest
 from claims.choices import Action, ClaimStatus, Stance
-from claims.models import Affiliation, Claim, Evidence, ReviewEvent, Revision, Source
+from claims.models import (
+    Affiliation,
+    Claim,
+    Evidence,
+    ReviewEvent,
+    Revision,
+    Source,
+    Translation,
+)
 from claims.models.revisions import listing_columns
+from claims.models.translations import translatable_texts
 from claims.permissions import ROLES
 from claims.roles import sync_roles
 
@@ -136,7 +145,7 @@ def publish_draft(claim, by):
         actor=by,
         created_at=now,
     )
-    Revision.objects.filter(claim=claim, is_current=True).update(is_current=False)
+    Revision.objects.current().filter(claim=claim).update(is_current=False)
     revision = Revision.publish(claim, by=by, at=now)
     ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
     return revision
@@ -159,9 +168,11 @@ def publish_translation(claim, by, language="ko", **texts):
     document with `texts` in place (headline, wording, summary; claimant_name;
     evidence_titles, evidence_excerpts and evidence_sources (names), lists in
     the evidence's order;
-    correction_notes, likewise), numbered after the claim's latest revision.
+    correction_notes, likewise), numbered after the claim's latest revision in
+    `language` (claims.models.translations publishes one from a draft; this
+    one puts any text in any part).
     """
-    original = Revision.objects.current().originals().get(claim=claim)
+    original = Revision.objects.current().get(claim=claim)
     document = json.loads(json.dumps(original.document))
     for part in ("headline", "wording", "summary"):
         if part in texts:
@@ -176,22 +187,43 @@ def publish_translation(claim, by, language="ko", **texts):
         item["source"]["name"] = name
     for item, note in zip(document["corrections"], texts.get("correction_notes", ()), strict=False):
         item["note"] = note
-    latest = Revision.objects.filter(claim=claim).order_by("-number").first()
+    document["language"] = language
+    previous = Revision.objects.filter(claim=claim, language=language).order_by("-number").first()
     revision = Revision(
         claim_id=claim.pk,
-        number=latest.number + 1,
+        number=previous.number + 1 if previous else 1,
         document=document,
         published_at=timezone.now(),
         published_by=by,
-        previous_digest=latest.digest,
+        previous_digest=previous.digest if previous else "",
         first_published_at=original.first_published_at,
         language=language,
         translation_of=original,
         **listing_columns(document),
     )
+    Revision.objects.current_translations(language).filter(claim=claim).update(is_current=False)
     revision.digest = revision.computed_digest()
     revision.save(force_insert=True)
     return revision
+
+
+def korean_texts(claim, **overrides):
+    """A complete Korean draft of `claim`'s current record: each text marked as translated."""
+    original = Revision.objects.current().get(claim=claim)
+    texts = {key: f"[한국어] {text}" for key, _label, text in translatable_texts(original.document)}
+    return texts | overrides
+
+
+def translate(claim, drafted_by, published_by=None, **overrides):
+    """
+    Draft `claim`'s record in Korean as `drafted_by` (every text, korean_texts)
+    and, given `published_by`, publish it: the Translation draft.
+    """
+    draft, _ = Translation.objects.get_or_create(claim=claim, language="ko")
+    draft.save_texts(korean_texts(claim, **overrides), by=drafted_by)
+    if published_by is not None:
+        draft.publish(by=published_by)
+    return draft
 
 
 def make_evidence(claim, source, origin=None, **overrides):

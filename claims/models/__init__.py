@@ -5,6 +5,8 @@ The desk's models, one module each, importing one another in one direction:
 - revisions: the published revisions of claims, all that readers see of them;
 - claim: the claim and its workflow verbs, which write the history and
   publish the revisions;
+- translations: drafts of a claim's record in another language, published
+  as revisions in that language;
 - evidence: evidence and caveats, what a verdict rests on;
 - sources: sources, affiliations, articles and topics, and which of them
   readers may see (through the claims and evidence that name them);
@@ -36,6 +38,7 @@ from claims.models.tips import (
     SubmitterSalt,
     Tip,
 )
+from claims.models.translations import Translation
 
 __all__ = [
     "Affiliation",
@@ -60,4 +63,5 @@ __all__ = [
     "SubmitterSalt",
     "Tip",
     "Topic",
+    "Translation",
 ]

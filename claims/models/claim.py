@@ -100,6 +100,12 @@ class Claim(ClaimState, SlugNaturalKey):
         ),
     )
     context = bounded_text(blank=True, limit=5_000)
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        validators=[no_control_characters],
+        help_text="The language the claim was made in: its record is published in it first.",
+    )
     topic = models.ForeignKey(
         "claims.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
@@ -159,6 +165,7 @@ class Claim(ClaimState, SlugNaturalKey):
                 name="claims_claim_headline_length",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="claims_claim_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(language=""), name="claims_claim_language"),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="claims_claim_version_positive"
             ),
@@ -373,7 +380,7 @@ class Claim(ClaimState, SlugNaturalKey):
             Correction.objects.bulk_create(
                 [Correction(claim=self, kind=correction_kind, note=correction, published_at=now)]
             )
-        self.revisions.filter(is_current=True).update(is_current=False)
+        self.revisions.current().update(is_current=False)
         if self.is_published or action == Action.UNPUBLISH:
             # Publishing and a verdict go out with the draft they were checked
             # against; any other step changes only the claim's state on the
@@ -400,7 +407,7 @@ class Claim(ClaimState, SlugNaturalKey):
 
     def current_revision(self):
         """The revision readers see, or None when the claim is not published."""
-        return self.revisions.filter(is_current=True).first()
+        return self.revisions.current().first()
 
     def draft_document(self):
         """The record readers would see if the claim were published now."""

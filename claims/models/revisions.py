@@ -46,18 +46,22 @@ def canonical_json(value):
     ).encode()
 
 
-def chain_digest(previous_digest, number, published_at, public_note, document):
-    """The digest of a revision: its content and the digest of the one before."""
-    content = canonical_json(
-        {
-            "previous": previous_digest,
-            "number": number,
-            "published_at": published_at.isoformat(),
-            "public_note": public_note,
-            "document": document,
-        }
-    )
-    return hashlib.sha256(content).hexdigest()
+def chain_digest(previous_digest, number, published_at, public_note, document, translates=""):
+    """
+    The digest of a revision: its content and the digest of the one before,
+    and for a translation the digest of the original it translates (so that
+    neither can be swapped for another).
+    """
+    content = {
+        "previous": previous_digest,
+        "number": number,
+        "published_at": published_at.isoformat(),
+        "public_note": public_note,
+        "document": document,
+    }
+    if translates:
+        content["translates"] = translates
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def source_record(source):
@@ -266,6 +270,8 @@ def names_in(document):
     return names
 
 
+ORIGINAL = Q(translation_of__isnull=True)
+ORIGINAL_REVISION = Q(revision__translation_of__isnull=True)
 # The parts of a document (claim_record) that hold a number, an object or a
 # list, read as JSON; every other part holds text or null, read as text.
 STRUCTURED_PARTS = frozenset(
@@ -273,7 +279,7 @@ STRUCTURED_PARTS = frozenset(
     + ["caveats", "evidence", "estimates", "corrections", "events"]
 )
 # What a record (claims.records.ClaimRecord) reads of its revision's own columns.
-RECORD_REVISION_COLUMNS = ("number", "published_at")
+RECORD_REVISION_COLUMNS = ("number", "published_at", "claim", "language", "translation_of")
 
 
 class TextPart(KeyTextTransform):
@@ -335,8 +341,37 @@ def analyse_for_search(sender, instance, update_fields=None, **kwargs):
 
 class RevisionQuerySet(models.QuerySet):
     def current(self):
-        """The revision readers see of each published claim: the one visibility rule."""
+        """
+        The revision readers see of each published claim, in the language it
+        was made in: the one visibility rule. A translation is never current
+        in this sense; its own claim's current revision says whether it is seen.
+        """
+        return self.filter(ORIGINAL, is_current=True)
+
+    def originals(self):
+        """Revisions in the language their claim was made in (not translations)."""
+        return self.filter(ORIGINAL)
+
+    def translations(self):
+        return self.exclude(ORIGINAL)
+
+    def current_in_every_language(self):
+        """
+        The current revision of each claim in each language: its original's
+        and its current translations' (of a claim readers may not see, too:
+        narrow to current() originals for what is listed). What reader search
+        reads, so that a claim is found in any language it is published in.
+        """
         return self.filter(is_current=True)
+
+    def current_translations(self, language=None):
+        """
+        The latest published translation of each claim in each language (or
+        in `language`): readers see one only while its claim's original has a
+        current revision, and it is out of date unless it translates that one.
+        """
+        rows = self.exclude(ORIGINAL).filter(is_current=True)
+        return rows if language is None else rows.filter(language=language)
 
     def showing(self, parts):
         """
@@ -355,24 +390,23 @@ class RevisionQuerySet(models.QuerySet):
             for revision in rows
         ]
 
-    def originals(self):
-        """Revisions in a claim's own language, not versions translating one."""
-        return self.filter(translation_of__isnull=True)
-
     def withdrawals(self):
         """
-        The withdrawals readers are told of: each claim's last revision, where
-        it records a withdrawal (published by an Unpublish step, never
-        current), with `withdrawal` (what readers find: claims.choices.Withdrawal,
-        empty for one recorded before there was a choice) and `withdrawal_note`
-        (the step's public note).
+        The withdrawals readers are told of: each claim's last original
+        revision (a translation is never withdrawn on its own), where it
+        records a withdrawal (published by an Unpublish step, never current),
+        with `withdrawal` (what readers find: claims.choices.Withdrawal, empty
+        for one recorded before there was a choice) and `withdrawal_note` (the
+        step's public note).
         """
         step = ReviewEvent.objects.filter(
             claim=OuterRef("claim"), action=Action.UNPUBLISH, created_at=OuterRef("published_at")
         )
-        later = self.model.objects.filter(claim=OuterRef("claim"), number__gt=OuterRef("number"))
+        later = self.model.objects.filter(
+            ORIGINAL, claim=OuterRef("claim"), number__gt=OuterRef("number")
+        )
         return (
-            self.filter(is_current=False)
+            self.filter(ORIGINAL, is_current=False)
             .annotate(
                 withdrawal=Subquery(step.values("withdrawal")[:1]),
                 withdrawal_note=Subquery(step.values("public_note")[:1]),
@@ -389,7 +423,14 @@ class RevisionQuerySet(models.QuerySet):
 
 
 class RevisionManager(NaturalKeyManager.from_queryset(RevisionQuerySet)):
-    key_lookups = ("claim__slug", "number")
+    key_lookups = ("claim__slug", "language", "number")
+
+    def get_by_natural_key(self, *key):
+        if len(key) == 2:
+            # Dumps made before languages name an original by claim and number.
+            slug, number = key
+            return self.originals().get(claim__slug=slug, number=number)
+        return super().get_by_natural_key(*key)
 
 
 class Revision(models.Model):
@@ -397,10 +438,33 @@ class Revision(models.Model):
     One published version of a claim's reader-facing record. Written once, by
     the workflow step that published it; never changed but for `is_current`,
     which the next revision of the claim, or its withdrawal, clears.
+
+    A revision is in one `language`. An original (no `translation_of`) is in
+    the language the claim was made in; a translation records the original
+    revision it translates, and each language's revisions are numbered and
+    chained on their own. `is_current` is per claim and language: the
+    current original is what readers see (current()); the current
+    translation in a language is the latest published one (current_translations()).
     """
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
-    number = models.PositiveIntegerField(help_text=_("1 for the first publication, then 2, 3…"))
+    number = models.PositiveIntegerField(
+        help_text=_("1 for the first publication in its language, then 2, 3…")
+    )
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        editable=False,
+        help_text=_("The language the record is written in."),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text=_("The original-language revision this translates; empty for an original."),
+    )
     document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
     public_note = bounded_text(
         blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
@@ -420,13 +484,6 @@ class Revision(models.Model):
     claimant_slug = models.SlugField(max_length=200, editable=False)
     first_published_at = models.DateTimeField(editable=False)
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The language readers read this revision in; a version in another
-    # language names the revision it translates. Each language has its own
-    # current revision of a claim.
-    language = models.CharField(max_length=8, default="en", editable=False)
-    translation_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="translations"
-    )
     # What reader search reads of the document, analysed in Python when the
     # revision is published (claims.analysis.search_text); PostgreSQL
     # indexes it as the stored tsvector claims.search names.
@@ -438,7 +495,7 @@ class Revision(models.Model):
         ordering = ["claim", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["claim", "number"], name="claims_revision_unique_number"
+                fields=["claim", "language", "number"], name="claims_revision_unique_number"
             ),
             models.UniqueConstraint(
                 fields=["claim", "language"],
@@ -451,6 +508,7 @@ class Revision(models.Model):
                 name="claims_revision_current_slug",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="claims_revision_number"),
+            models.CheckConstraint(condition=~Q(language=""), name="claims_revision_language"),
             choices_constraint("rating", ClaimStatus, "claims_revision_rating_valid"),
             length_constraint("public_note", 2_500, "claims_revision_public_note_length"),
         ]
@@ -461,27 +519,27 @@ class Revision(models.Model):
             models.Index(
                 fields=["-first_published_at", "-id"],
                 name="claims_revision_recent",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["rating", "-first_published_at", "-id"],
                 name="claims_revision_by_rating",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["topic_slug", "-first_published_at", "-id"],
                 name="claims_revision_by_topic",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 fields=["claimant_slug", "-first_published_at", "-id"],
                 name="claims_revision_by_claimant",
-                condition=Q(is_current=True),
+                condition=Q(ORIGINAL, is_current=True),
             ),
             models.Index(
                 F("corrected_at").desc(),
                 name="claims_revision_corrected",
-                condition=Q(is_current=True, corrected_at__isnull=False),
+                condition=Q(ORIGINAL, is_current=True, corrected_at__isnull=False),
             ),
             models.Index(fields=["slug"], name="claims_revision_slug"),
         ]
@@ -500,9 +558,13 @@ class Revision(models.Model):
         raise ValidationError("A published revision is never deleted.")
 
     def natural_key(self):
-        return (*self.claim.natural_key(), self.number)
+        return (*self.claim.natural_key(), self.language, self.number)
 
     natural_key.dependencies = ["claims.claim", "claims.reviewevent", "claims.correction"]
+
+    @property
+    def is_translation(self):
+        return self.translation_of_id is not None
 
     @classmethod
     def publish(cls, claim, *, by, at, public_note="", current=True, with_draft=True):
@@ -515,7 +577,7 @@ class Revision(models.Model):
         step that publishes it (Claim.write_step), under the claim's row lock,
         after any earlier revision stopped being current.
         """
-        previous = cls.objects.filter(claim=claim).order_by("-number").first()
+        previous = cls.objects.originals().filter(claim=claim).order_by("-number").first()
         fresh = for_records(type(claim).objects.filter(pk=claim.pk)).get()
         base = None if with_draft or previous is None else previous.document
         revision = cls.following(previous, fresh, by=by, at=at, public_note=public_note, base=base)
@@ -538,6 +600,7 @@ class Revision(models.Model):
         revision = cls(
             claim=claim,
             number=previous.number + 1 if previous else 1,
+            language=claim.language,
             document=document,
             public_note=public_note,
             published_at=at,
@@ -559,12 +622,30 @@ class Revision(models.Model):
 
     def computed_digest(self):
         return chain_digest(
-            self.previous_digest, self.number, self.published_at, self.public_note, self.document
+            self.previous_digest,
+            self.number,
+            self.published_at,
+            self.public_note,
+            self.document,
+            translates=self.translation_of.digest if self.translation_of_id else "",
         )
 
 
 class RevisionNameManager(NaturalKeyManager):
-    key_lookups = ("revision__claim__slug", "revision__number", "kind", "key")
+    key_lookups = ("revision__claim__slug", "revision__language", "revision__number", "kind", "key")
+
+    def get_by_natural_key(self, *key):
+        if len(key) == 4:
+            # Dumps made before languages name an original's by claim and number.
+            slug, number, kind, name = key
+            return self.get(
+                ORIGINAL_REVISION,
+                revision__claim__slug=slug,
+                revision__number=number,
+                kind=kind,
+                key=name,
+            )
+        return super().get_by_natural_key(*key)
 
 
 class RevisionName(models.Model):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Revision
+from claims.models import Revision, Translation
 from tests.seed import CLAIM
 
 pytestmark = pytest.mark.browser
@@ -13,9 +13,8 @@ VERDICT = f"/claims/{CLAIM.casualties}/"
 HEADLINE = "About 4,700 North Korean soldiers"
 
 
-def test_a_reader_switches_a_verdict_between_korean_and_english(desk, new_page, monkeypatch):
-    # As the claim's Korean version, once published, will make it.
-    monkeypatch.setattr("claims.views.available_languages", lambda record: ["en", "ko"])
+def test_a_reader_switches_a_verdict_between_korean_and_english(desk, new_page):
+    korean = Revision.objects.current_translations("ko").get(slug=CLAIM.casualties)
     page = new_page(**PHONE)
     page.goto(VERDICT)
     languages = page.get_by_role("navigation", name="Language")
@@ -26,7 +25,7 @@ def test_a_reader_switches_a_verdict_between_korean_and_english(desk, new_page, 
     languages.get_by_role("link", name="한국어").click()
     page.wait_for_url(f"**/ko{VERDICT}")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(HEADLINE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(korean.document["headline"])
     expect(page.locator(".verdict__name")).to_contain_text("판정: 미확인")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -39,6 +38,9 @@ def test_a_reader_switches_a_verdict_between_korean_and_english(desk, new_page, 
 
 
 def test_a_verdict_not_published_in_korean_says_so_without_a_link(desk, new_page):
+    # The claim's Korean version taken away, as if never published.
+    Translation.objects.filter(claim__slug=CLAIM.casualties).update(published=None)
+    Revision.objects.filter(claim__slug=CLAIM.casualties, language="ko").delete()
     page = new_page(**PHONE)
     page.goto(VERDICT)
     languages = page.get_by_role("navigation", name="Language")

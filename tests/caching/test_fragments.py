@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.fragments import ListParts
-from claims.models import Claim, Revision, RevisionName, Source, Topic
+from claims.models import Claim, Revision, RevisionName, Source, Topic, Translation
 from tests.factories import make_published_claim, page_text, publish_changes
 from tests.seed import CLAIM, SOURCE
 
@@ -145,6 +145,9 @@ def test_a_fragment_is_never_served_for_another_revision_given_its_id_again(
     client.get("/claims.json")
     client.get(revision.claim.get_absolute_url())
     RevisionName.objects.filter(revision=revision).delete()
+    # Its translations go with it, and the draft's link to them.
+    Translation.objects.filter(published__translation_of=revision).update(published=None)
+    Revision.objects.filter(translation_of=revision).delete()
     Revision.objects.filter(pk=revision.pk).delete()
     other = make_published_claim(
         editor, slug="reused", headline="Another claim under a reused id", topic=None

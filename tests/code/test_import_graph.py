@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "claims.models.history",
     "claims.models.revisions",
     "claims.models.claim",
+    "claims.models.translations",
     "claims.models.evidence",
     "claims.models.sources",
     "claims.models.figures",

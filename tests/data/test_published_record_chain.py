@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from claims.choices import Action, CorrectionKind
 from claims.invariants import find_violations
-from claims.models import Claim, Correction, Revision, RevisionName
+from claims.models import Claim, Correction, Revision, RevisionName, Translation
 from tests.seed import CLAIM
 
 
@@ -26,8 +26,12 @@ def delete_in_sql(row):
     """Delete `row` as a hand-written statement would: no model code runs."""
     if isinstance(row, Revision):
         # What the database's foreign keys would make a hand-written delete
-        # remove first.
+        # remove first: what it names, and its translations (with the drafts
+        # that published them).
         RevisionName.objects.filter(revision=row).delete()
+        for translation in Revision.objects.filter(translation_of=row):
+            Translation.objects.filter(published=translation).update(published=None)
+            delete_in_sql(translation)
     table = connection.ops.quote_name(row._meta.db_table)
     with connection.cursor() as cursor:
         # The table name is the model's own, not input.
@@ -36,7 +40,7 @@ def delete_in_sql(row):
 
 
 def test_the_seeds_revisions_form_one_unbroken_chain_each(seed):
-    deaths = Revision.objects.filter(claim__slug=CLAIM.deaths).order_by("number")
+    deaths = Revision.objects.originals().filter(claim__slug=CLAIM.deaths).order_by("number")
     first, second = deaths
     assert (first.previous_digest, second.previous_digest) == ("", first.digest)
     assert [revision.digest == revision.computed_digest() for revision in deaths] == [True, True]
@@ -46,7 +50,7 @@ def test_the_seeds_revisions_form_one_unbroken_chain_each(seed):
 
 
 def test_a_revision_rewritten_in_sql_is_named(seed):
-    revision = Revision.objects.get(claim__slug=CLAIM.casualties, number=1)
+    revision = Revision.objects.originals().get(claim__slug=CLAIM.casualties, number=1)
     document = revision.document | {"headline": "About 47,000 North Korean soldiers"}
     Revision.objects.filter(pk=revision.pk).update(document=document)
     assert rules_broken_by(CLAIM.casualties) == [
@@ -56,7 +60,7 @@ def test_a_revision_rewritten_in_sql_is_named(seed):
 
 
 def test_a_revision_rewritten_with_a_digest_to_match_is_still_named(seed):
-    revision = Revision.objects.get(claim__slug=CLAIM.casualties, number=1)
+    revision = Revision.objects.originals().get(claim__slug=CLAIM.casualties, number=1)
     revision.document = revision.document | {"summary": "Confirmed by everyone."}
     revision.digest = revision.computed_digest()
     Revision.objects.filter(pk=revision.pk).update(
@@ -64,12 +68,15 @@ def test_a_revision_rewritten_with_a_digest_to_match_is_still_named(seed):
     )
     assert rules_broken_by(CLAIM.casualties) == [
         "Its revision 1 was published by no review event of the claim: it was written or "
-        "rewritten outside the workflow."
+        "rewritten outside the workflow.",
+        # Its translation's digest covers the original it translates.
+        "Its ko translation 1 is not what was published: its content does not match its "
+        "digest, so it was changed outside the workflow.",
     ]
 
 
 def test_an_earlier_revision_deleted_in_sql_breaks_the_chain(seed):
-    first = Revision.objects.get(claim__slug=CLAIM.deaths, number=1)
+    first = Revision.objects.originals().get(claim__slug=CLAIM.deaths, number=1)
     assert delete_in_sql(first) == 1
     assert rules_broken_by(CLAIM.deaths) == [
         "Its revision 2 is out of sequence: revision 1 is missing.",
@@ -168,7 +175,7 @@ def test_publishing_changes_appends_a_revision_and_its_correction(seed, editor, 
         correction_kind=CorrectionKind.CLARIFICATION,
     )
     third = Revision.objects.current().get(slug=CLAIM.deaths)
-    second = Revision.objects.get(claim=deaths, number=2)
+    second = Revision.objects.originals().get(claim=deaths, number=2)
     assert (third.number, third.previous_digest, second.is_current) == (3, second.digest, False)
     assert third.document["context"].endswith("as lawmakers relayed it.")
     assert third.document["corrections"][-1]["kind"] == CorrectionKind.CLARIFICATION

@@ -82,7 +82,7 @@ def test_demo_logins_give_the_fixture_users_working_passwords(seed, client, caps
     lines = {
         line.split()[0]: line.split()[1] for line in output.splitlines() if line.startswith("  ")
     }
-    assert set(lines) == {"editor", "reviewer"}
+    assert set(lines) == {"editor", "reviewer", "translator"}
     # Login throttling needs a request to know whom to throttle; the test
     # client's login() passes none unless given one.
     assert client.login(request=HttpRequest(), username="editor", password=lines["editor"])

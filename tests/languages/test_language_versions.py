@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from claims.models import Revision
+from claims.models import Revision, Translation
 from tests.seed import CLAIM, SOURCE
 
 SITE = "https://desk.example.org"
@@ -28,9 +28,16 @@ def site_url(settings):
 
 
 @pytest.fixture
-def published_in_both(monkeypatch):
-    """Every claim published in English and Korean, as its translations will make it."""
-    monkeypatch.setattr("claims.views.available_languages", lambda record: ["en", "ko"])
+def published_in_both():
+    """The seed publishes every published claim in English and Korean."""
+    assert Revision.objects.current_translations("ko").filter(slug=CLAIM.deaths).exists()
+
+
+@pytest.fixture
+def deaths_in_english_only(seed):
+    """The deaths claim with its Korean version taken away, as if never published."""
+    Translation.objects.filter(claim__slug=CLAIM.deaths).update(published=None)
+    Revision.objects.filter(claim__slug=CLAIM.deaths, language="ko").delete()
 
 
 def page(client, path):
@@ -69,7 +76,9 @@ def test_the_list_switches_to_the_same_list_in_the_other_language(client, seed):
     assert Revision.objects.current().filter(rating="unverified").count() == 2
 
 
-def test_a_verdict_published_in_english_only_says_so_and_does_not_link(client, seed):
+def test_a_verdict_published_in_english_only_says_so_and_does_not_link(
+    client, deaths_in_english_only
+):
     english = page(client, DEATHS)
     assert switcher(english) == [("English", None), ("한국어: not published in Korean", None)]
     assert 'href="/ko/claims/' not in english
@@ -151,9 +160,16 @@ def test_there_is_a_feed_per_language(client, seed):
     assert korean.find(f"{ATOM}title").text == "Factcheck Desk: 판정과 정정"
     assert korean.get("{http://www.w3.org/XML/1998/namespace}lang") == "ko"
     assert korean.find(f"{ATOM}link[@rel='alternate']").get("href") == f"{SITE}/ko/"
-    # A verdict is in the feed of each language it is published in: English only, so far.
-    assert len(english.findall(f"{ATOM}entry")) >= 4
-    assert korean.findall(f"{ATOM}entry") == []
+    # A verdict is in the feed of each language it is published in: the seed's
+    # are in both, each in its language's words and at its address.
+    english_links = {
+        entry.find(f"{ATOM}link").get("href") for entry in english.findall(f"{ATOM}entry")
+    }
+    korean_links = {
+        entry.find(f"{ATOM}link").get("href") for entry in korean.findall(f"{ATOM}entry")
+    }
+    assert len(english_links) >= 4
+    assert korean_links == {link.replace(SITE, f"{SITE}/ko", 1) for link in english_links}
     assert '<link rel="alternate" type="application/atom+xml"' in page(client, "/ko/")
     assert 'href="/ko/feed/"' in page(client, "/ko/")
 
@@ -162,6 +178,12 @@ def test_claimreview_names_the_records_language_and_its_address(client, seed):
     korean = page(client, f"/ko{DEATHS}")
     document = json.loads(
         re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', korean, re.S)[1]
+    )
+    assert document["inLanguage"] == "ko"
+    assert document["url"] == f"{SITE}/ko{DEATHS}"
+    english = page(client, DEATHS)
+    document = json.loads(
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', english, re.S)[1]
     )
     assert document["inLanguage"] == "en"
     assert document["url"] == f"{SITE}{DEATHS}"
@@ -184,4 +206,6 @@ def test_the_sitemap_names_each_page_in_each_language_with_its_alternates(client
     claims = ET.fromstring(client.get("/sitemap-claims.xml").content)  # noqa: S314
     locations = [url.find(f"{SITEMAP}loc").text for url in claims.findall(f"{SITEMAP}url")]
     assert f"{SITE}{DEATHS}" in locations
-    assert not [location for location in locations if "/ko/" in location]
+    # Each claim in the languages it is published in: the seed's in both.
+    assert f"{SITE}/ko{DEATHS}" in locations
+    assert len(locations) == 2 * Revision.objects.current_translations("ko").count()

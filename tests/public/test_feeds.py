@@ -62,6 +62,16 @@ def published_urls():
     return {claim_url(slug) for slug in Claim.objects.published().values_list("slug", flat=True)}
 
 
+def published_addresses():
+    """Every published claim's address in each language it is published in."""
+    translated = set(
+        Revision.objects.current_translations("ko").values_list("claim__slug", flat=True)
+    )
+    return published_urls() | {
+        claim_url(slug).replace(SITE, f"{SITE}/ko", 1) for slug in translated
+    }
+
+
 def test_the_feed_lists_exactly_the_published_claims_newest_first(seed, client, site_url):
     entries = feed_entries(client)
     verdicts = [(title, link) for title, link in entries if "#correction-" not in link]
@@ -112,7 +122,7 @@ def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, 
     }
     sources = {url for url in locations if "/sources/" in url} - browse
     figures = {url for url in locations if "/figures/" in url} - browse
-    assert claims == published_urls()
+    assert claims == published_addresses()
     assert browse <= set(locations)
     assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures) + 4
     # Sources, figures and their lists have a page in every language; a claim
@@ -180,7 +190,8 @@ def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
 ):
     # Two addresses a page here, as 5,000 on a desk with more claims.
     monkeypatch.setattr(ClaimSitemap, "limit", 2)
-    published = Claim.objects.published().count()
+    # An address a claim has in each language it is published in.
+    published = len(published_addresses())
     pages = sitemap_pages(client)
     claim_pages = [page for page in pages if page.startswith("/sitemap-claims.xml")]
     assert len(claim_pages) == -(-published // 2) >= 2
@@ -192,7 +203,7 @@ def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
     ]
     locations = sitemap_locations(client)
     assert len(locations) == len(set(locations))
-    assert {url for url in locations if "/claims/" in url} == published_urls()
+    assert {url for url in locations if "/claims/" in url} == published_addresses()
     # A page past the last, or a section that does not exist, is not found.
     assert client.get(f"/sitemap-claims.xml?p={len(claim_pages) + 1}").status_code == 404
     assert client.get("/sitemap-notes.xml").status_code == 404

@@ -104,7 +104,7 @@ def test_the_search_index_exists_and_the_search_uses_it(editor):
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert constraints["claims_revision_search"]["type"] == "gin"
     assert constraints["claims_revision_search"]["columns"] == ["search_document"]
-    plan = matching(Revision.objects.current(), parse("rare")).explain()
+    plan = matching(Revision.objects.current_in_every_language(), parse("rare")).explain()
     assert "Bitmap Index Scan on claims_revision_search" in plan
 
 

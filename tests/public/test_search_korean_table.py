@@ -297,7 +297,7 @@ def test_a_korean_query_finds_the_claim_through_its_korean_version(story, db, cl
     [revision] = response.context["page_obj"]
     assert revision.slug == STORY[A]
     assert revision.language == "en"
-    assert Revision.objects.current().filter(claim=revision.claim_id, language="ko").exists()
+    assert Revision.objects.current_translations("ko").filter(claim=revision.claim_id).exists()
     # The card shows the claim's own headline.
     assert "About 4,700 North Korean soldiers killed or wounded" in response.text
 

@@ -153,7 +153,7 @@ def test_the_review_timeline_names_first_names_or_roles_never_emails(seed, clien
     claim = Claim.objects.get(slug=CLAIM.kursk)
     ReviewEvent.objects.create(
         claim=claim,
-        version=5,
+        version=claim.version + 1,
         action=Action.UNPUBLISH,
         from_status=claim.status,
         to_status=claim.status,

@@ -160,7 +160,7 @@ def test_a_request_is_accepted_only_with_the_revision_that_corrected_it(seed, cl
     assert "Name the published revision that corrected the verdict" in page_text(response)
     response = answer(client, request, state=RequestState.ACCEPTED, revision_number=9)
     assert "This claim has no published revision 9." in page_text(response)
-    revision = Revision.objects.get(claim__slug=CLAIM.kursk, is_current=True)
+    revision = Revision.objects.current().get(claim__slug=CLAIM.kursk)
     response = answer(client, request, state=RequestState.ACCEPTED, revision_number=revision.number)
     assert response.status_code == 302
     request.refresh_from_db()

@@ -244,6 +244,7 @@ def test_the_claim_list_shows_whole_headlines_in_their_title(seed, client, edito
     assert columns == ["action_checkbox", "headline_cell", "state", "claimant_cell"] + [
         "created_by",
         "review_by",
+        "translations_cell",
     ]
     assert "Corroborated · published" in page_text(response)
     assert not response.context["is_nav_sidebar_enabled"]

@@ -16,10 +16,12 @@ from claims.permissions import (
     PUBLISHER,
     REVIEWER,
     ROLES,
+    TRANSLATOR,
     can_add_sources,
     can_preview_claims,
     can_publish,
     can_review,
+    can_translate,
     permissions_for,
 )
 from tests.factories import make_claim, make_published_claim
@@ -46,7 +48,7 @@ def test_no_module_but_claims_permissions_names_a_permission():
 def test_each_role_group_holds_the_permission_that_marks_it_and_those_below(
     editor, reviewer, publisher
 ):
-    assert set(ROLES) == {"Editors", "Reviewers", "Publishers"}
+    assert set(ROLES) == {"Editors", "Reviewers", "Publishers", "Translators"}
     holders = {EDITOR: editor, REVIEWER: reviewer, PUBLISHER: publisher}
     ladder = [EDITOR, REVIEWER, PUBLISHER]
     for rank, role in enumerate(ladder):
@@ -57,6 +59,18 @@ def test_each_role_group_holds_the_permission_that_marks_it_and_those_below(
     assert [can_review(user) for user in (editor, reviewer, publisher)] == [False, True, True]
     assert [can_publish(user) for user in (editor, reviewer, publisher)] == [False, False, True]
     assert all(can_add_sources(user) for user in (editor, reviewer, publisher))
+
+
+@pytest.mark.django_db
+def test_translators_draft_translations_and_nothing_else(editor, publisher, translator):
+    assert [can_translate(user) for user in (editor, publisher, translator)] == [
+        False,
+        True,
+        True,
+    ]
+    assert not any(translator.has_perm(role.permission) for role in (EDITOR, REVIEWER, PUBLISHER))
+    assert translator.has_perm(TRANSLATOR.permission)
+    assert not can_add_sources(translator)
 
 
 @pytest.mark.django_db

@@ -230,7 +230,7 @@ def test_a_publisher_publishes_the_draft_with_a_public_note_as_its_correction(
     stored = kursk()
     current = stored.current_revision()
     assert current.number == shown.number + 1
-    assert list(stored.revisions.values_list("number", "is_current")) == [
+    assert list(stored.revisions.originals().values_list("number", "is_current")) == [
         *[(number, False) for number in range(1, current.number)],
         (current.number, True),
     ]

@@ -138,14 +138,16 @@ class Command(BaseCommand):
             "headline": self.korean_sentence(5)[:75],
             "wording": self.korean_sentence(25),
             "summary": self.korean_sentence(30),
+            "language": "ko",
         }
+        # The first of its language's chain (claims.models.translations).
         return Revision(
             claim_id=revision.claim_id,
-            number=revision.number + 1,
+            number=1,
             document=document,
             published_at=revision.published_at,
             published_by_id=revision.published_by_id,
-            previous_digest=revision.digest,
+            previous_digest="",
             digest=revision.digest,
             first_published_at=revision.first_published_at,
             language="ko",

@@ -1,13 +1,12 @@
 """
 Search in Korean and English, and by what readers remember of a story.
 
-Each revision gets its language (a version in another language names the
-revision it translates, and each language has its own current revision of a
-claim) and its search text, analysed in Python (claims.analysis.search_text)
-from its document: existing revisions get theirs here. On PostgreSQL the
-stored tsvector that search reads is rebuilt from that text with the
-`simple` configuration (the words are already analysed), weights A–D by the
-text's four runs, with its GIN index over current revisions. Editors' related
+Each revision, in every language, gets its search text, analysed in Python
+(claims.analysis.search_text) from its document: existing revisions get
+theirs here. On PostgreSQL the stored tsvector that search reads is rebuilt
+from that text with the `simple` configuration (the words are already
+analysed), weights A–D by the text's four runs, with its GIN index over
+current revisions. Editors' related
 words start with the desk's recurring ones, and Editors may change them.
 """
 
@@ -15,7 +14,6 @@ words start with the desk's recurring ones, and Editors may change them.
 
 from importlib import import_module
 
-import django.db.models.deletion
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
@@ -87,56 +85,9 @@ def give_editors_related_words(apps, schema_editor):
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
-# Each revision's language, a translation naming the revision it translates,
-# and a current revision per claim and language: kept apart from the search's
-# operations, as one list.
-REVISION_LANGUAGES = [
-    migrations.RemoveConstraint(
-        model_name="revision",
-        name="claims_revision_one_current",
-    ),
-    migrations.RemoveConstraint(
-        model_name="revision",
-        name="claims_revision_current_slug",
-    ),
-    migrations.AddField(
-        model_name="revision",
-        name="language",
-        field=models.CharField(default="en", editable=False, max_length=8),
-    ),
-    migrations.AddField(
-        model_name="revision",
-        name="translation_of",
-        field=models.ForeignKey(
-            blank=True,
-            null=True,
-            on_delete=django.db.models.deletion.PROTECT,
-            related_name="translations",
-            to="claims.revision",
-        ),
-    ),
-    migrations.AddConstraint(
-        model_name="revision",
-        constraint=models.UniqueConstraint(
-            condition=models.Q(("is_current", True)),
-            fields=("claim", "language"),
-            name="claims_revision_one_current",
-        ),
-    ),
-    migrations.AddConstraint(
-        model_name="revision",
-        constraint=models.UniqueConstraint(
-            condition=models.Q(("is_current", True)),
-            fields=("slug", "language"),
-            name="claims_revision_current_slug",
-        ),
-    ),
-]
-
-
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0020_withdrawal_kinds_and_pending_purges"),
+        ("claims", "0021_languages_and_translations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -186,7 +137,6 @@ class Migration(migrations.Migration):
             name="search_text",
             field=models.TextField(default="", editable=False),
         ),
-        *REVISION_LANGUAGES,
         migrations.RunPython(analyse_existing_revisions, migrations.RunPython.noop),
         migrations.RunPython(OLD.run(SEARCH_SQL), OLD.run(REVERSE_SEARCH_SQL), elidable=False),
         migrations.RunPython(add_related_words, migrations.RunPython.noop),
