@@ -891,10 +891,14 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                         # publish it: someone else must.
                         draft.save_texts(typed, by=request.user)
                     draft.publish(by=request.user, note=request.POST.get("public_note", ""))
-                    self.message_user(request, f"The {languages[language]} version is published.")
+                    self.message_user(
+                        request,
+                        gettext("The %(language)s version is published.")
+                        % {"language": languages[language]},
+                    )
                 else:
                     draft.save_texts(form.texts(), by=request.user)
-                    self.message_user(request, "The translation is saved as a draft.")
+                    self.message_user(request, gettext("The translation is saved as a draft."))
                 return HttpResponseRedirect(request.path)
             except (WorkflowError, WorkflowForbidden, ValidationError) as error:
                 self.message_user(request, error_text(error), messages.ERROR)
@@ -903,7 +907,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "claim": claim,
-            "title": f"Translate into {languages[language]}",
+            "title": gettext("Translate into %(language)s") % {"language": languages[language]},
             "language": language,
             "language_name": languages[language],
             "original": original,

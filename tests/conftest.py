@@ -8,12 +8,27 @@ tests/factories.py.
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from django.utils import translation
 
 from claims.abuse import local_counter
 from tests.factories import forget_cached_pages, make_user
 from tests.seed import SeedRows
+
+
+@receiver(setting_changed)
+def forget_addresses_of_the_old_default_language(setting, **kwargs):
+    """
+    The URL resolver builds each language's addresses once, with the
+    default language's prefix left out (i18n_patterns): a test that changes
+    LANGUAGE_CODE would otherwise leave, for every later test in its
+    process, Korean addresses without their /ko/ prefix.
+    """
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()
 
 
 def pytest_collection_modifyitems(config, items):

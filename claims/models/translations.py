@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from claims.choices import Action
 from claims.constraints import no_control_characters
@@ -45,41 +46,53 @@ def text_slots(document):
     revision of the original.
     """
     slots = [
-        ("headline", document, "headline", "headline", "Headline"),
-        ("wording", document, "wording", "wording_translation", "The claim as made"),
-        ("summary", document, "summary", "summary", "Summary for readers"),
-        ("context", document, "context", "context", "Context"),
+        ("headline", document, "headline", "headline", gettext("Headline")),
+        ("wording", document, "wording", "wording_translation", gettext("The claim as made")),
+        ("summary", document, "summary", "summary", gettext("Summary for readers")),
+        ("context", document, "context", "context", gettext("Context")),
     ]
     if document["topic"]:
         slug = document["topic"]["slug"]
-        slots.append((f"topic.{slug}", document["topic"], "name", "name", "Topic"))
+        slots.append((f"topic.{slug}", document["topic"], "name", "name", gettext("Topic")))
     for number, caveat in enumerate(document["caveats"], start=1):
-        slots.append((f"caveat.{number}", caveat, "text", "text", f"What we don't know {number}"))
+        slots.append(
+            (
+                f"caveat.{number}",
+                caveat,
+                "text",
+                "text",
+                gettext("What we don't know %(number)s") % {"number": number},
+            )
+        )
     sources = [document["claimant"]]
     for item in document["evidence"]:
         key = f"evidence.{item['id']}"
-        slots.append((f"{key}.excerpt", item, "excerpt", "excerpt_translation", "Quote"))
-        slots.append((f"{key}.note", item, "note", "note", "Note on evidence"))
+        slots.append((f"{key}.excerpt", item, "excerpt", "excerpt_translation", gettext("Quote")))
+        slots.append((f"{key}.note", item, "note", "note", gettext("Note on evidence")))
         sources += [item["source"], item["origin"]]
     for estimate in document["estimates"]:
         figure = estimate["figure"]
-        for field, words in [("name", "Figure"), ("short_name", "Figure, short"), ("unit", "Unit")]:
+        for field, words in [
+            ("name", gettext("Figure")),
+            ("short_name", gettext("Figure, short")),
+            ("unit", gettext("Unit")),
+        ]:
             slots.append((f"figure.{figure['slug']}.{field}", figure, field, field, words))
         sources.append(estimate["origin"])
     for source in sources:
         if source is None:
             continue
-        slots.append((f"source.{source['slug']}", source, "name", "name", "Source"))
+        slots.append((f"source.{source['slug']}", source, "name", "name", gettext("Source")))
         if affiliation := source["affiliation"]:
             key = f"affiliation.{affiliation['slug']}"
-            slots.append((key, affiliation, "name", "name", "Affiliation"))
+            slots.append((key, affiliation, "name", "name", gettext("Affiliation")))
     for correction in document["corrections"]:
         key = f"correction.{correction['published_at']}"
-        slots.append((key, correction, "note", "note", "Correction"))
+        slots.append((key, correction, "note", "note", gettext("Correction")))
     for event in document["events"]:
         if event["public_note"]:
             key = f"event.{event['created_at']}"
-            slots.append((key, event, "public_note", "public_note", "Review note"))
+            slots.append((key, event, "public_note", "public_note", gettext("Review note")))
     return [slot for slot in slots if slot[1][slot[2]]]
 
 
