@@ -41,6 +41,7 @@ from claims.admin_forms import (
     CaveatFormSet,
     ClaimAdminForm,
     CorrectionRequestForm,
+    EstimateForm,
     EvidenceForm,
     EvidenceFormSet,
     FigureForm,
@@ -71,6 +72,7 @@ from claims.models import (
     Evidence,
     Figure,
     PendingPurge,
+    RelatedWords,
     ReviewEvent,
     Revision,
     Source,
@@ -377,6 +379,19 @@ class TopicAdmin(SharedRowAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RelatedWords)
+class RelatedWordsAdmin(admin.ModelAdmin):
+    """
+    The words reader search takes as standing for others. A change reaches
+    readers' searches at once: nothing is published, and no claim changes.
+    """
+
+    list_display = ["__str__", "language"]
+    list_filter = ["language"]
+    search_fields = ["words", "wider"]
+    fields = ["language", "words", "wider"]
 
 
 @admin.register(Source)
@@ -1166,6 +1181,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 class EstimateInline(PagedInlineMixin, admin.StackedInline):
     model = Estimate
+    form = EstimateForm
     formset = PagedFormSet
     extra = 1
     fields = [

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from claims.analysis import read_number
 from claims.choices import (
     Action,
     ClaimStatus,
@@ -30,7 +31,7 @@ from claims.choices import (
     Stance,
     Withdrawal,
 )
-from claims.models import Claim, CorrectionRequest, ReviewEvent, Revision, Source
+from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
 from claims.models.translations import TEXT_LIMIT, is_required, translatable_texts
 from claims.workflow import TRANSITIONS
@@ -531,6 +532,38 @@ class FigureForm(UnchangedSinceOpenedForm):
     """A figure with its estimates, which its page edits inline."""
 
     inline_relations = ("estimates",)
+
+
+class StatedNumberField(forms.IntegerField):
+    """
+    A whole number however the desk types it: 4700, 4,700, 4천700, 4천700명,
+    1만5천 (claims.analysis.read_number), stored as its value.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": "Enter a whole number, in digits or with Korean units: 4700, 4,700, "
+        "4천700명 or 1만5천. Nothing was saved."
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        number = read_number(str(value))
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class EstimateForm(forms.ModelForm):
+    """An estimate's row on its figure's page: its numbers as the desk types them."""
+
+    class Meta:
+        model = Estimate
+        fields = ["low", "high"]
+        field_classes = {"low": StatedNumberField, "high": StatedNumberField}
 
 
 class PublishVerdictsForm(forms.Form):

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,16 +7,18 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Fact-check desk")
 
     def ready(self):
-        from claims import page_versions, tasks
-        from claims.search import register_sqlite_function
+        from django.db.models.signals import pre_save
+
+        from claims import checks, page_versions, tasks  # noqa: F401 (checks registers on import)
+        from claims.models.revisions import Revision, analyse_for_search
         from claims.workflow import step_taken
 
         # The one place that retires cached pages, whoever saves the row:
         # the admin, the shell, a restore.
         page_versions.connect()
 
-        # SQLite computes the search document in Python (claims.search).
-        connection_created.connect(register_sqlite_function, dispatch_uid="claims-search")
+        # Every revision written is analysed for search, however it is written.
+        pre_save.connect(analyse_for_search, sender=Revision, dispatch_uid="claims-search-text")
 
         # The emails a step calls for are queued once it commits.
         step_taken.connect(tasks.queue_after_commit, dispatch_uid="claims-step-emails")

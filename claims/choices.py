@@ -161,3 +161,10 @@ class Withdrawal(models.TextChoices):
 
     NOTICE = "notice", _("Withdrawn: the headline, the date and the public note")
     LEGAL = "legal", _("Legal removal: the date only, no headline")
+
+
+class Language(models.TextChoices):
+    """The languages the desk publishes in: a revision's, a list of related words'."""
+
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "Korean"

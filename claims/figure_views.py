@@ -17,9 +17,9 @@ from django.views.decorators.http import require_safe
 from claims.caching import public_page
 from claims.charts import estimate_chart
 from claims.claimreview import absolute_url
-from claims.models import Figure
+from claims.models import Estimate, Figure
 from claims.models.figures import RECORD_COLUMNS
-from claims.page_versions import figure_page
+from claims.page_versions import BROWSE, figure_page
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -123,3 +123,24 @@ def spreadsheet_safe(value):
     if value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value
+
+
+@require_safe
+@public_page(shows=[BROWSE])
+def figure_list(request):
+    """
+    Every figure (all are public: each estimate is a public statement) with
+    the latest estimate from each independent origin, as its page shows them.
+
+    Template: claims/figure_list.html. Context: figures (each with `series_list`,
+    one OriginSeries per independent origin, and `estimate_count`).
+    """
+    figures = list(Figure.objects.order_by("name"))
+    estimates = {}
+    for estimate in Estimate.objects.select_related("origin__affiliation").order_by("pk"):
+        estimates.setdefault(estimate.figure_id, []).append(estimate)
+    for figure in figures:
+        found = estimates.get(figure.pk, [])
+        figure.series_list = figure.series(found) if found else []
+        figure.estimate_count = len(found)
+    return render(request, "claims/figure_list.html", {"figures": figures})

@@ -1,12 +1,13 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.constraints import no_control_characters
 from claims.models import Source, Topic
 from claims.ratings import PUBLIC_RATINGS
-from claims.search import search_claims
+from claims.search import parse, search_claims
 
 
 class MenuSelect(forms.Select):
@@ -111,8 +112,9 @@ class ClaimFilterForm(forms.Form):
 
     def filter(self, revisions, kept=None):
         """
-        Apply the valid filters and the search to `revisions` (current ones),
-        ignoring invalid ones.
+        Apply the valid filters and the search to `revisions` (current ones,
+        in every language), ignoring invalid ones: each claim once, in its
+        own language.
 
         Newest first, or best match first when searching (`kept`: see
         claims.search.search_claims).
@@ -127,8 +129,14 @@ class ClaimFilterForm(forms.Form):
             revisions = revisions.filter(claimant_slug=source.slug)
         revisions = revisions.order_by("-first_published_at", "-pk")
         if text := data.get("q"):
-            revisions = search_claims(revisions, text, kept)
-        return revisions
+            # Every language's version is searched; each claim is listed once.
+            return search_claims(revisions, text, kept, lambda: self.search_terms)
+        return revisions.originals()
+
+    @cached_property
+    def search_terms(self):
+        """The search's terms (claims.search.parse), read once for the page's every use."""
+        return parse(self.cleaned_data.get("q") or "")
 
     @property
     def active(self):

@@ -170,17 +170,18 @@ class ListParts:
     """
     Parts of one list request that depend on the published claims and the
     query but not on the page: the filter form's menus (its #menus partial,
-    everything but the search box), the number of matches and a search's
-    newest matches. Kept under the list's content versions (LIST, which every
-    change to a published claim replaces) and the query without its page, so
-    that every page of one filter, and its htmx partial, share them. All are
-    read in one round trip to the cache, and what was made is written in one
-    (store()).
+    everything but the search box), the number of matches, a search's newest
+    matches and the sources and figures listed beside them. Kept under the
+    list's content versions (LIST, which every change to a published claim
+    replaces) and the query without its page, so that every page of one
+    filter, and its htmx partial, share them. All are read in one round trip
+    to the cache, and what was made is written in one (store()).
 
     What is kept is bounded by what exists: the menus are kept under the
     query without the search (a filter naming nothing that exists answers 404
-    before anything is stored), and a search's count and matches not at all,
-    since there are as many searches as strings to type.
+    before anything is stored), and a search's count, matches and what is
+    beside them not at all, since there are as many searches as strings to
+    type.
     """
 
     def __init__(self, request):

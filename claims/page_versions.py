@@ -8,7 +8,9 @@ Each public page reads the site-wide content version and one of its own
 - a source's page, `source_page(slug)`;
 - a figure's page and its CSV and JSON, `figure_page(slug)`;
 - the listings, which count or list every published claim: LIST (`/`, its
-  search and filters), FEED, SITEMAP and CLAIM_REVIEWS (`/claims.json`).
+  search and filters), FEED, SITEMAP, CLAIM_REVIEWS (`/claims.json`) and
+  BROWSE (`/figures/` and `/sources/`, which list every figure and every
+  public source with its record).
 
 Readers see claims only as their current revisions publish them, so editing
 a claim, its evidence, caveats, article or the estimates it states (the
@@ -23,9 +25,10 @@ changed, worked out in the change's own transaction:
   its page and its siblings', and the pages of the figures it gave or relayed
   estimates of, with the verdict pages stating those figures (below);
 - an affiliation: as a change to each of its sources;
-- a figure or estimate: the figure's page, the sitemap, and the verdict
-  pages of current revisions stating any of its estimates (they compare the
-  figure's later live estimates: "Since then ...");
+- a figure or estimate: the figure's page, the sitemap, the list of
+  figures, and the verdict pages of current revisions stating any of its
+  estimates (they compare the figure's later live estimates: "Since then ...");
+- related words (RelatedWords): the list, which holds the searches;
 - any row a restore (loaddata) writes: every page.
 
 The receivers below are connected in ClaimsConfig.ready, so that the admin,
@@ -58,6 +61,7 @@ from claims.models import (
     Estimate,
     Evidence,
     Figure,
+    RelatedWords,
     ReviewEvent,
     Revision,
     RevisionName,
@@ -70,7 +74,8 @@ LIST = "pages:list"
 FEED = "pages:feed"
 SITEMAP = "pages:sitemap"
 CLAIM_REVIEWS = "pages:claims.json"
-LISTINGS = frozenset({LIST, FEED, SITEMAP, CLAIM_REVIEWS})
+BROWSE = "pages:browse"
+LISTINGS = frozenset({LIST, FEED, SITEMAP, CLAIM_REVIEWS, BROWSE})
 # A user's save that changes nothing readers see (a login stamps last_login).
 UNSEEN_USER_FIELDS = frozenset({"last_login", "password"})
 # Where a pre_save or pre_delete receiver leaves the pages the row showed before.
@@ -155,8 +160,10 @@ def pages_showing_sources(source_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
         .filter(Q(origin__in=source_ids) | Q(relayed_by__in=source_ids))
         .values_list("figure", flat=True)
     )
-    return source_pages_with_siblings(source_ids, using) | pages_showing_figures(
-        set(figures), using=using
+    return (
+        {BROWSE}
+        | source_pages_with_siblings(source_ids, using)
+        | pages_showing_figures(set(figures), using=using)
     )
 
 
@@ -182,13 +189,17 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
         )
         .values_list("slug", flat=True)
     )
-    return {SITEMAP} | {figure_page(slug) for slug in figures} | {claim_page(s) for s in claims}
+    return (
+        {SITEMAP, BROWSE}
+        | {figure_page(slug) for slug in figures}
+        | {claim_page(s) for s in claims}
+    )
 
 
 # The rows whose pages are worked out from the database. Any other (the
 # draft: claims, evidence, caveats, corrections, review events, topics,
 # articles, staff) is seen by readers only once a revision publishes it.
-FOLLOWED_ROWS = {"revision", "source", "affiliation", "figure", "estimate"}
+FOLLOWED_ROWS = {"revision", "source", "affiliation", "figure", "estimate", "relatedwords"}
 
 
 # Rows readers see only through a published claim that names them: a source
@@ -210,6 +221,8 @@ def pages_showing(instance, using, *, lock):
         return pages_showing_figures([instance.pk], lock=lock, using=using)
     if name == "estimate":
         return pages_showing_figures([instance.figure_id], lock=lock, using=using)
+    if name == "relatedwords":
+        return {LIST}
     return set()
 
 
@@ -269,6 +282,7 @@ SHOWN_MODELS = [
     Article,
     Figure,
     Estimate,
+    RelatedWords,
 ]
 
 

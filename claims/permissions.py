@@ -89,6 +89,11 @@ EDITOR_PERMISSIONS = [
     "claims.delete_estimate",
     "claims.view_estimate",
     *TRIAGE_PERMISSIONS,
+    # The words reader search takes as standing for others.
+    "claims.add_relatedwords",
+    "claims.change_relatedwords",
+    "claims.delete_relatedwords",
+    "claims.view_relatedwords",
 ]
 REVIEWER_PERMISSIONS = [*EDITOR_PERMISSIONS, REVIEWER.permission, BAN_SUBMITTERS]
 # Drafting a translation of a claim's published record: a publisher may too,

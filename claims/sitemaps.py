@@ -72,7 +72,24 @@ class FigureSitemap(SiteUrlSitemap):
         return Figure.objects.only("slug").order_by("slug")
 
 
-SITEMAPS = {"claims": ClaimSitemap, "sources": SourceSitemap, "figures": FigureSitemap}
+class BrowseSitemap(SiteUrlSitemap):
+    """The lists readers browse: every figure, every public source."""
+
+    def items(self):
+        """Each list that has anything in it."""
+        lists = [("figure_list", Figure.objects), ("source_list", Source.objects.public())]
+        return [url_name for url_name, rows in lists if rows.exists()]
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+
+SITEMAPS = {
+    "claims": ClaimSitemap,
+    "sources": SourceSitemap,
+    "figures": FigureSitemap,
+    "browse": BrowseSitemap,
+}
 
 
 def section_pages():

@@ -20,9 +20,11 @@ urlpatterns = [
     path("ask/", tip_views.ask, name="ask"),
     path("ask/sent/", tip_views.ask_sent, name="ask_sent"),
     path("unsubscribe/<str:token>/", tip_views.unsubscribe, name="unsubscribe"),
+    path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("follow/", views.follow, name="follow"),
+    path("figures/", figure_views.figure_list, name="figure_list"),
     path("figures/<slug:slug>/", figure_views.figure_detail, name="figure_detail"),
     path("feed/", require_safe(public_page(VerdictFeed(), shows=[FEED])), name="feed"),
 ]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -41,7 +42,7 @@ from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
-from claims.page_versions import CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
+from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
 from claims.records import (
@@ -51,7 +52,7 @@ from claims.records import (
     language_record,
     record_differences,
 )
-from claims.search import ranked_matches
+from claims.search import matching_figures, matching_sources, ranked_matches
 from claims.sitemaps import section_pages
 
 # One document per published claim would run to hundreds of megabytes at
@@ -61,6 +62,9 @@ CLAIM_REVIEWS_PER_PAGE = 100
 LISTED_CLAIMS = 10_000
 # How many items of evidence a source's page lists.
 SOURCE_EVIDENCE_LIMIT = 100
+# /sources/: how many a page lists, and its orders (name breaks ties).
+SOURCES_PER_PAGE = 200
+SOURCE_SORTS = {"name": ("name", "slug"), "verdicts": ("-verdicts", "name", "slug")}
 
 STANCE_HEADINGS = {
     Stance.SUPPORTS: _("Supports the claim"),
@@ -138,11 +142,15 @@ def claim_list(request):
     through claims.fragments.ListParts), cards (each claim's card on the page,
     as HTML), menus (the form's menus' HTML: both from claims.fragments),
     ranked_matches (how many matches a search ranks; None when not searching),
+    matching_sources and matching_figures ((address, name) pairs of the
+    public sources and the figures whose names match the search, on its
+    first page; else empty: kept with the list, and so brought up to date by
+    the next publication),
     partial (whether only the partial is rendered).
     """
     form = ClaimFilterForm(request.GET)
     parts = ListParts(request)
-    claims = form.filter(Revision.objects.current(), kept=parts.kept)
+    claims = form.filter(Revision.objects.current_in_every_language(), kept=parts.kept)
     if EXISTING_FILTERS & form.errors.keys():
         raise Http404("No published claim has that verdict, topic or claimant.")
     paginator = CappedPaginator(
@@ -150,17 +158,35 @@ def claim_list(request):
     )
     page_obj = page_or_404(paginator, request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
+    text = form.cleaned_data.get("q")
+    figures, sources = [], []
+    if text and page_obj.number == 1:
+        figures, sources = parts.kept("beside", lambda: names_beside(form.search_terms))
     context = {
         "form": form,
         "page_obj": page_obj,
         "cards": rendered_cards(page_obj.object_list),
         "menus": parts.menus(form),
-        "ranked_matches": ranked_matches() if form.cleaned_data.get("q") else None,
+        "ranked_matches": ranked_matches() if text else None,
+        "matching_sources": sources,
+        "matching_figures": figures,
         "partial": partial,
     }
     parts.store()
     return render(
         request, "claims/claim_list.html#results" if partial else "claims/claim_list.html", context
+    )
+
+
+def names_beside(terms):
+    """
+    The figures and public sources matching a search's `terms`, as
+    (address, name) pairs, to list beside its claims: plain values, for the
+    cache to keep with the list.
+    """
+    return (
+        [(figure.get_absolute_url(), figure.name) for figure in matching_figures(terms)],
+        [(source.get_absolute_url(), source.name) for source in matching_sources(terms)],
     )
 
 
@@ -632,4 +658,60 @@ def claim_reviews(request):
     documents = ", ".join(claim_review_documents(list(page)))
     return HttpResponse(
         f'{head[:-1]}, "claimReviews": [{documents}]}}', content_type="application/json"
+    )
+
+
+@require_safe
+@public_page(params=("sort", "page"), shows=[BROWSE])
+def source_list(request):
+    """
+    Every public source (Source.objects.public()) with its track record: how
+    many of its claims have a published verdict, by rating, as their current
+    revisions publish them. Sorted by name (`?sort=name`, the default) or by
+    the number of verdicts (`?sort=verdicts`, most first), SOURCES_PER_PAGE a page;
+    a page past the last answers 404.
+
+    Template: claims/source_list.html. Context: page_obj (of sources, each
+    with `verdicts`, its count, and `record`, (Rating, count) pairs in the
+    ratings' order), sort, sorts.
+    """
+    sort = request.GET.get("sort")
+    if sort not in SOURCE_SORTS:
+        sort = "name"
+    verdicts = (
+        Revision.objects.current()
+        .filter(claimant_slug=OuterRef("slug"))
+        .order_by()
+        .values("claimant_slug")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    sources = Source.objects.public().annotate(verdicts=Coalesce(Subquery(verdicts), Value(0)))
+    sources = sources.order_by(*SOURCE_SORTS[sort])
+    page_obj = page_or_404(Paginator(sources, SOURCES_PER_PAGE), request.GET.get("page"))
+    listed = list(page_obj.object_list)
+    counts = (
+        Revision.objects.current()
+        .filter(claimant_slug__in=[source.slug for source in listed])
+        .values_list("claimant_slug", "rating")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    by_source = {}
+    for slug, rating, total in counts:
+        by_source.setdefault(slug, {})[rating] = total
+    for source in listed:
+        ratings = by_source.get(source.slug, {})
+        source.record = [
+            (RATINGS[status], ratings[status]) for status in ClaimStatus if status in ratings
+        ]
+    page_obj.object_list = listed
+    return render(
+        request,
+        "claims/source_list.html",
+        {
+            "page_obj": page_obj,
+            "sort": sort,
+            "sorts": [("name", _("Name")), ("verdicts", _("Verdicts"))],
+        },
     )

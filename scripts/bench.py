@@ -45,6 +45,15 @@ PAGES = [
     # The last page `/` offers at full size (10,000 claims, 20 a page); main()
     # picks one that exists at smaller sizes: a page past the last is a 404.
     ("deep page", "/?verdict=corroborated&page=500"),
+    # Korean: a common word with a particle (파병을, "the deployment"), a
+    # number with Korean units and a counter (4천700명), and two words.
+    ("Korean search /?q=파병을", "/?q=%ED%8C%8C%EB%B3%91%EC%9D%84"),
+    ("Korean search /?q=4천700명", "/?q=4%EC%B2%9C700%EB%AA%85"),
+    ("search, two words /?q=troops border", "/?q=troops+border"),
+    (
+        "Korean search, two words /?q=북한군 사상자",
+        "/?q=%EB%B6%81%ED%95%9C%EA%B5%B0+%EC%82%AC%EC%83%81%EC%9E%90",
+    ),
     ("verdict page, 20 evidence", VERDICT_PAGE),
     ("source page", "/sources/bench-source-1/"),
     ("figure page, 40 estimates", "/figures/bench-figure/"),

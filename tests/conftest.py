@@ -6,11 +6,13 @@ tests/factories.py.
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import connection
 from django.dispatch import receiver
 from django.urls import clear_url_caches
+from django.utils import translation
 
 from claims.abuse import local_counter
 from tests.factories import forget_cached_pages, make_user
@@ -85,6 +87,19 @@ def seed(db, seed_rows):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s a user; the suite creates hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def newsroom_language():
+    """
+    Each test starts in the newsroom's language: a request activates its
+    page's language for the thread and leaves it active (as a server does until
+    the next request), so a test after one that ended on a Korean page would
+    otherwise read Korean messages.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

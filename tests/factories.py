@@ -39,6 +39,7 @@ from claims.models import (
     Source,
     Translation,
 )
+from claims.models.revisions import listing_columns
 from claims.models.translations import translatable_texts
 from claims.permissions import ROLES
 from claims.roles import sync_roles
@@ -158,6 +159,52 @@ def publish_changes(claim, by, public_note="We updated this fact-check.", **kwar
     claim = Claim.objects.get(pk=claim.pk)
     claim.transition(Action.PUBLISH_CHANGES, by=by, public_note=public_note, **kwargs)
     return Claim.objects.get(pk=claim.pk)
+
+
+def publish_translation(claim, by, language="ko", **texts):
+    """
+    A version of `claim`'s current revision in `language`, current beside
+    it, as the content-translation workflow will publish one: the same
+    document with `texts` in place (headline, wording, summary; claimant_name;
+    evidence_titles, evidence_excerpts and evidence_sources (names), lists in
+    the evidence's order;
+    correction_notes, likewise), numbered after the claim's latest revision in
+    `language` (claims.models.translations publishes one from a draft; this
+    one puts any text in any part).
+    """
+    original = Revision.objects.current().get(claim=claim)
+    document = json.loads(json.dumps(original.document))
+    for part in ("headline", "wording", "summary"):
+        if part in texts:
+            document[part] = texts[part]
+    if "claimant_name" in texts:
+        document["claimant"]["name"] = texts["claimant_name"]
+    for item, title in zip(document["evidence"], texts.get("evidence_titles", ()), strict=False):
+        item["title"] = title
+    for item, quote in zip(document["evidence"], texts.get("evidence_excerpts", ()), strict=False):
+        item["excerpt"] = quote
+    for item, name in zip(document["evidence"], texts.get("evidence_sources", ()), strict=False):
+        item["source"]["name"] = name
+    for item, note in zip(document["corrections"], texts.get("correction_notes", ()), strict=False):
+        item["note"] = note
+    document["language"] = language
+    previous = Revision.objects.filter(claim=claim, language=language).order_by("-number").first()
+    revision = Revision(
+        claim_id=claim.pk,
+        number=previous.number + 1 if previous else 1,
+        document=document,
+        published_at=timezone.now(),
+        published_by=by,
+        previous_digest=previous.digest if previous else "",
+        first_published_at=original.first_published_at,
+        language=language,
+        translation_of=original,
+        **listing_columns(document),
+    )
+    Revision.objects.current_translations(language).filter(claim=claim).update(is_current=False)
+    revision.digest = revision.computed_digest()
+    revision.save(force_insert=True)
+    return revision
 
 
 def korean_texts(claim, **overrides):

@@ -13,7 +13,8 @@ The desk's models, one module each, importing one another in one direction:
 - figures: figures and their estimates, which claims state;
 - content_versions: the versions public pages are cached under;
 - tips: what readers send the desk (tips, correction requests, their
-  addresses) and the emails queued for delivery, none of it public.
+  addresses) and the emails queued for delivery, none of it public;
+- search_words: the words reader search takes as standing for others.
 
 Each imports only the modules listed before it, and the rules below them all
 (claims.choices, claims.constraints, claims.workflow, claims.independence).
@@ -27,6 +28,7 @@ from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Estimate, Figure
 from claims.models.history import Correction, ReviewEvent
 from claims.models.revisions import Revision, RevisionName
+from claims.models.search_words import RelatedWords
 from claims.models.sources import Affiliation, Article, Source, Topic
 from claims.models.tips import (
     BannedSubmitter,
@@ -51,8 +53,9 @@ __all__ = [
     "Evidence",
     "Figure",
     "Notification",
-    "ReaderAddress",
     "PendingPurge",
+    "ReaderAddress",
+    "RelatedWords",
     "ReviewEvent",
     "Revision",
     "RevisionName",

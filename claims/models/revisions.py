@@ -22,6 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext_lazy as _
 
+from claims.analysis import search_text
 from claims.choices import Action, ClaimStatus
 from claims.constraints import bounded_text, choices_constraint, length_constraint
 from claims.models.history import ReviewEvent
@@ -327,6 +328,17 @@ class EvidenceNaming(models.Func):
         return picked % evidence, (*params, self.PATH, self.slug)
 
 
+def analyse_for_search(sender, instance, update_fields=None, **kwargs):
+    """
+    pre_save of a Revision: its search text, from its document, whoever
+    writes it (the workflow, a restore's loaddata, which saves raw), so that
+    search reads every revision as this analysis reads it. Connected in
+    ClaimsConfig.ready.
+    """
+    if update_fields is None:
+        instance.search_text = search_text(instance.document)
+
+
 class RevisionQuerySet(models.QuerySet):
     def current(self):
         """
@@ -342,6 +354,15 @@ class RevisionQuerySet(models.QuerySet):
 
     def translations(self):
         return self.exclude(ORIGINAL)
+
+    def current_in_every_language(self):
+        """
+        The current revision of each claim in each language: its original's
+        and its current translations' (of a claim readers may not see, too:
+        narrow to current() originals for what is listed). What reader search
+        reads, so that a claim is found in any language it is published in.
+        """
+        return self.filter(is_current=True)
 
     def current_translations(self, language=None):
         """
@@ -463,6 +484,10 @@ class Revision(models.Model):
     claimant_slug = models.SlugField(max_length=200, editable=False)
     first_published_at = models.DateTimeField(editable=False)
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What reader search reads of the document, analysed in Python when the
+    # revision is published (claims.analysis.search_text); PostgreSQL
+    # indexes it as the stored tsvector claims.search names.
+    search_text = models.TextField(editable=False, default="")
 
     objects = RevisionManager()
 
@@ -582,6 +607,7 @@ class Revision(models.Model):
             published_by=by,
             previous_digest=previous.digest if previous else "",
             first_published_at=claim.published_at,
+            search_text=search_text(document),
             **listing_columns(document),
         )
         revision.digest = revision.computed_digest()

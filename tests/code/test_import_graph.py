@@ -25,8 +25,10 @@ MODEL_MODULES = [
     "claims.models.figures",
     "claims.models.content_versions",
     "claims.models.tips",
+    "claims.models.search_words",
 ]
 DOMAIN = {
+    "claims.analysis",
     "claims.choices",
     "claims.constraints",
     "claims.independence",

@@ -117,12 +117,16 @@ def test_the_feed_carries_published_corrections_only(seed, client, site_url, pub
 def test_the_sitemap_lists_exactly_the_published_claims_and_their_sources(seed, client, site_url):
     locations = sitemap_locations(client)
     claims = {url for url in locations if "/claims/" in url}
-    sources = {url for url in locations if "/sources/" in url}
-    figures = {url for url in locations if "/figures/" in url}
+    browse = {
+        f"{SITE}{prefix}/{page}/" for page in ["figures", "sources"] for prefix in ["", "/ko"]
+    }
+    sources = {url for url in locations if "/sources/" in url} - browse
+    figures = {url for url in locations if "/figures/" in url} - browse
     assert claims == published_addresses()
-    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures)
-    # Sources and figures have a page in every language; a claim only in
-    # those it is published in.
+    assert browse <= set(locations)
+    assert len(locations) == len(set(locations)) == len(claims) + len(sources) + len(figures) + 4
+    # Sources, figures and their lists have a page in every language; a claim
+    # only in those it is published in.
     assert figures == {
         f"{SITE}{prefix}/figures/{slug}/"
         for slug in [FIGURE.casualties, FIGURE.deaths]
@@ -157,6 +161,8 @@ def test_the_sitemap_leaves_out_sources_seen_only_on_unpublished_claims(editor, 
         f"{SITE}/claims/public-claim/",
         f"{SITE}/sources/claimant/",
         f"{SITE}/ko/sources/claimant/",
+        f"{SITE}/sources/",
+        f"{SITE}/ko/sources/",
     ]
 
 
@@ -190,7 +196,11 @@ def test_the_sitemap_index_lists_a_page_for_every_5000_addresses(
     claim_pages = [page for page in pages if page.startswith("/sitemap-claims.xml")]
     assert len(claim_pages) == -(-published // 2) >= 2
     assert claim_pages[1] == "/sitemap-claims.xml?p=2"
-    assert pages[len(claim_pages) :] == ["/sitemap-sources.xml", "/sitemap-figures.xml"]
+    assert pages[len(claim_pages) :] == [
+        "/sitemap-sources.xml",
+        "/sitemap-figures.xml",
+        "/sitemap-browse.xml",
+    ]
     locations = sitemap_locations(client)
     assert len(locations) == len(set(locations))
     assert {url for url in locations if "/claims/" in url} == published_addresses()

@@ -40,6 +40,12 @@ PAGES = [
     "/?q=" + "x" * 201,
     f"/?source={SOURCE.nis}&verdict=unverified",
     "/?page=1",
+    # Sources and figures listed beside the claims; a Korean query.
+    "/?q=Zelensky",
+    "/?q=%EB%B6%81%ED%95%9C%EA%B5%B0%EC%9D%B4",
+    "/figures/",
+    "/sources/",
+    "/sources/?sort=verdicts",
     "/methodology/",
     "/follow/",
     "/ask/",

@@ -48,7 +48,8 @@ def test_search_understands_phrases_exclusions_and_word_forms(seed, client):
     assert found(client, "deployed troops") == [CLAIM.kursk]
     assert found(client, "deploying") == [CLAIM.kursk]
     assert CLAIM.casualties not in found(client, "soldiers -wounded")
-    assert found(client, '"killed or wounded"') == [CLAIM.casualties]
+    # The 600 claim's evidence quotes the 4,700 figure: "have been killed or wounded".
+    assert CLAIM.casualties in found(client, '"killed or wounded"')
     assert found(client, '"wounded or killed"') == []
 
 
@@ -103,7 +104,7 @@ def test_the_search_index_exists_and_the_search_uses_it(editor):
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert constraints["claims_revision_search"]["type"] == "gin"
     assert constraints["claims_revision_search"]["columns"] == ["search_document"]
-    plan = matching(Revision.objects.current(), parse("rare")).explain()
+    plan = matching(Revision.objects.current_in_every_language(), parse("rare")).explain()
     assert "Bitmap Index Scan on claims_revision_search" in plan
 
 

@@ -33,6 +33,36 @@ def test_an_editor_adds_a_figure_with_its_estimates_and_the_claim_stating_one(ed
     )
 
 
+def test_an_estimate_typed_with_korean_numerals_is_stored_as_its_number(editor, client):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:claims_figure_add"),
+        figure_form(
+            estimate_row(0, low="4천700명", excerpt="북한군 사상자 4천700명"),
+            estimate_row(1, stated_on="2025-09-02", low="1만", high="1만5천", excerpt="1만~1만5천"),
+        ),
+    )
+    assert response.status_code == 302
+    stored = Estimate.objects.order_by("stated_on").values_list("low", "high", "excerpt")
+    assert list(stored) == [(4700, None, "북한군 사상자 4천700명"), (10000, 15000, "1만~1만5천")]
+    # The form shows the number back as digits.
+    figure = Figure.objects.get()
+    page = client.get(reverse("admin:claims_figure_change", args=[figure.pk])).content.decode()
+    assert 'value="4700"' in page
+
+
+def test_an_estimate_typed_in_words_is_refused_with_how_to_type_it(editor, client):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:claims_figure_add"), figure_form(estimate_row(0, low="사천칠백 명"))
+    )
+    assert response.status_code == 200
+    assert "Enter a whole number, in digits or with Korean units" in response.content.decode()
+    assert 'value="사천칠백 명"' in response.content.decode()
+    assert not Figure.objects.exists()
+    assert not Estimate.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

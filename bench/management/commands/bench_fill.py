@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.models import SyntheticFill
+from claims.analysis import search_text
 from claims.choices import Action, CaveatKind, ClaimStatus, SourceKind, Stance
 from claims.models import (
     Affiliation,
@@ -22,13 +23,22 @@ from claims.models import (
     Source,
     Topic,
 )
-from claims.models.revisions import for_records
+from claims.models.revisions import for_records, listing_columns
 
 WORDS = (
     "army border budget ceasefire drone election energy export famine frontline grain "
     "inflation minister missile navy nuclear oil parliament pension police port refugee "
     "sanction satellite soldier strike tanker tariff troops vaccine village wage water"
 ).split()
+# Korean words as news copy has them, with the particle or counter glued on:
+# the Korean version of every other published claim is written from these.
+KOREAN_WORDS = (
+    "북한군 국정원 러시아 파병 사상자 사망 전사 부상 병력 미사일 제재 휴전 국경 선거 예산 "
+    "장관 의회 정부 대통령 병사 장교 전투 포로 송환 유해 화장 조약 무기 지원 식량 경제 "
+    "우크라이나 쿠르스크"
+).split()
+KOREAN_PARTICLES = ["", "", "이", "가", "은", "는", "을", "를", "의", "에", "에서", "으로", "과"]
+KOREAN_NUMBERS = ["4천700명이", "1만5천명", "600명", "2천 명", "3,000명의", "1만1천명"]
 PLACES = (
     "Kursk Seoul Pyongyang Kyiv Moscow Odesa Kharkiv Busan Donetsk Minsk Tokyo Beijing"
 ).split()
@@ -113,6 +123,38 @@ class Command(BaseCommand):
 
     def sentence(self, words):
         return " ".join(self.random.choice(WORDS) for _ in range(words))
+
+    def korean_sentence(self, words):
+        chosen = [
+            self.random.choice(KOREAN_WORDS) + self.random.choice(KOREAN_PARTICLES)
+            for _ in range(words)
+        ]
+        chosen.insert(self.random.randrange(len(chosen)), self.random.choice(KOREAN_NUMBERS))
+        return " ".join(chosen) + "고 밝혔다."
+
+    def korean_version(self, revision):
+        """The Korean version of `revision`, unsaved, as translators publish one."""
+        document = revision.document | {
+            "headline": self.korean_sentence(5)[:75],
+            "wording": self.korean_sentence(25),
+            "summary": self.korean_sentence(30),
+            "language": "ko",
+        }
+        # The first of its language's chain (claims.models.translations).
+        return Revision(
+            claim_id=revision.claim_id,
+            number=1,
+            document=document,
+            published_at=revision.published_at,
+            published_by_id=revision.published_by_id,
+            previous_digest="",
+            digest=revision.digest,
+            first_published_at=revision.first_published_at,
+            language="ko",
+            translation_of=revision,
+            search_text=search_text(document),
+            **listing_columns(document),
+        )
 
     def make_claims(self, count, source_ids, users):
         editor, reviewer = users
@@ -204,7 +246,8 @@ class Command(BaseCommand):
         """
         The first published revision of each published claim, built from its
         rows as the workflow builds one, a few thousand claims at a time: the
-        public pages read nothing else.
+        public pages read nothing else. Every other one has a Korean version
+        beside it, for Korean searches.
         """
         _, reviewer = users
         published = for_records(Claim.objects.filter(is_published=True).order_by("pk"))
@@ -216,6 +259,9 @@ class Command(BaseCommand):
             )
             RevisionName.objects.bulk_create(
                 name for revision in revisions for name in revision.name_rows()
+            )
+            Revision.objects.bulk_create(
+                self.korean_version(revision) for revision in revisions[::2]
             )
 
     def make_figure(self, source_ids):
