@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 
+from claims.analysis import search_text
 from claims.models import Claim, Revision, Source
 from claims.search import matching, parse
 from tests.factories import make_claim, make_published_claim, make_source, publish_changes
@@ -92,6 +93,9 @@ def test_the_search_index_exists_and_the_search_uses_it(editor):
             rating=first.rating,
             claimant_slug=first.claimant_slug,
             first_published_at=first.published_at,
+            # Words of their own, as published revisions have: the statistics
+            # then tell the planner how rare a word is.
+            search_text=search_text({**first.document, "headline": claim.headline}),
         )
         for claim in claims
     )
@@ -106,6 +110,16 @@ def test_the_search_index_exists_and_the_search_uses_it(editor):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_nestloop = off")
+        # Other partial indexes cover `is_current` too; on a table this small
+        # the planner may read all current rows through one and filter them.
+        # Inside this test's transaction (rolled back after it) the text index
+        # is left as the one way to find a rare word.
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'claims_revision'"
+            " AND indexname <> 'claims_revision_search' AND indexdef LIKE '%WHERE%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
     assert constraints["claims_revision_search"]["type"] == "gin"
     assert constraints["claims_revision_search"]["columns"] == ["search_document"]
     # The search's own condition, without the listing's order (which joins
