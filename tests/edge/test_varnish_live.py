@@ -29,10 +29,12 @@ TRIALS = 20
 # How long the edge may take to show a change once it has committed.
 FRESH_WITHIN_SECONDS = 1.0
 
+# A varnishd of its own per test worker: not in make test-quick.
+pytestmark = [pytest.mark.processes]
 if reason := missing_varnish():
     if os.environ.get("FACTCHECK_REQUIRE_VARNISH") == "1":
         pytest.fail(f"FACTCHECK_REQUIRE_VARNISH=1, but {reason}.", pytrace=False)
-    pytestmark = pytest.mark.skip(reason=reason)
+    pytestmark.append(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="module")

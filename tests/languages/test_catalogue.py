@@ -87,6 +87,7 @@ def test_the_compiled_catalogue_carries_every_translation(catalogue):
     assert stale == [], "compile it: manage.py compilemessages"
 
 
+@pytest.mark.processes  # makemessages runs xgettext once per source file
 @pytest.mark.skipif(
     shutil.which("xgettext") is None,
     reason="makemessages needs xgettext (Debian's gettext package), which CI installs",
