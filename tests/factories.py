@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
@@ -41,14 +41,6 @@ from claims.models import (
 )
 from claims.models.revisions import listing_columns
 from claims.models.translations import translatable_texts
-from claims.permissions import ROLES
-from claims.roles import sync_roles
-
-
-def ensure_roles():
-    """Transactional tests flush the roles the migration made; bring them back."""
-    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
-        sync_roles(Group, Permission)
 
 
 def password_for(username):
@@ -65,7 +57,6 @@ def make_user(username, *roles):
     user.is_staff = True
     user.set_password(password_for(username))
     user.save()
-    ensure_roles()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
 

@@ -30,8 +30,6 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from tests.factories import ensure_roles
-
 SEED_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
 
 # The seed's claims, by what each says; whether readers see it, and its verdict.
@@ -137,7 +135,6 @@ class SeedRows:
         """Load `fixture` through the guarded loaddata, keep the rows it added, roll back."""
         models = stored_models()
         with transaction.atomic():
-            ensure_roles()
             before = {
                 model: set(model._base_manager.values_list("pk", flat=True)) for model in models
             }
@@ -193,7 +190,6 @@ class SeedRows:
 
     def insert(self):
         """Write the seed's rows into the current database, as the guarded loaddata left them."""
-        ensure_roles()
         found = {}
         for target, attname, key in self.outside_references.values():
             if (target, key) not in found:

@@ -1,25 +1,10 @@
-from django.contrib.auth.management import create_permissions
+"""
+Created the role groups. Since 0022 the roles are given their permissions
+after every migrate (claims.roles.sync_roles_after_migrate), so this
+migration no longer does anything of its own.
+"""
+
 from django.db import migrations
-
-from claims.roles import sync_roles
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations have run; the
-    # groups need them now. The migration state's app config lacks
-    # models_module, which create_permissions uses only as an "app has models"
-    # flag.
-    app_config = apps.get_app_config("claims")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(
-        name__in=["Editors", "Reviewers", "Publishers"]
-    ).delete()
 
 
 class Migration(migrations.Migration):
@@ -29,4 +14,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = []

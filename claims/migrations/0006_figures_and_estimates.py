@@ -4,20 +4,9 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import claims.constraints
-from claims.roles import sync_roles
-
-
-def give_roles_the_figures(apps, schema_editor):
-    """Editors and the roles above them enter figures and estimates (see 0002_roles)."""
-    app_config = apps.get_app_config("claims")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -333,5 +322,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(give_roles_the_figures, migrations.RunPython.noop),
     ]

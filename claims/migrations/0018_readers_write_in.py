@@ -6,20 +6,9 @@ import django.db.models.functions.text
 import django.db.models.lookups
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import claims.constraints
-from claims.roles import sync_roles
-
-
-def give_roles_their_permissions(apps, schema_editor):
-    """Editors triage tips and correction requests; reviewers may also ban a submitter."""
-    app_config = apps.get_app_config("claims")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -484,5 +473,4 @@ class Migration(migrations.Migration):
                 name="claims_readeraddress_about_something",
             ),
         ),
-        migrations.RunPython(give_roles_their_permissions, migrations.RunPython.noop),
     ]

@@ -15,12 +15,10 @@ words start with the desk's recurring ones, and Editors may change them.
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import claims.constraints
 from claims.analysis import search_text
-from claims.roles import sync_roles
 
 OLD = import_module("claims.migrations.0003_claim_search_index")
 
@@ -74,15 +72,6 @@ def add_related_words(apps, schema_editor):
     RelatedWords = apps.get_model("claims", "RelatedWords")
     for language, words, wider in RELATED_WORDS:
         RelatedWords.objects.get_or_create(language=language, words=words, wider=wider)
-
-
-def give_editors_related_words(apps, schema_editor):
-    # As in 0017: the new model's permissions exist once create_permissions has run.
-    app_config = apps.get_app_config("claims")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -140,5 +129,4 @@ class Migration(migrations.Migration):
         migrations.RunPython(analyse_existing_revisions, migrations.RunPython.noop),
         migrations.RunPython(OLD.run(SEARCH_SQL), OLD.run(REVERSE_SEARCH_SQL), elidable=False),
         migrations.RunPython(add_related_words, migrations.RunPython.noop),
-        migrations.RunPython(give_editors_related_words, migrations.RunPython.noop),
     ]

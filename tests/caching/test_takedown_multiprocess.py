@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from claims.models import Claim
-from tests.factories import ensure_roles
 from tests.seed import CLAIM
 
 pytestmark = pytest.mark.processes
@@ -148,7 +147,6 @@ class RedisServer:
 def served_seed(transactional_db, tmp_path):
     if not GUNICORN.exists():
         pytest.fail(f"gunicorn is not installed at {GUNICORN}: run `make setup`.")
-    ensure_roles()
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
     servers = []
     log = (tmp_path / "gunicorn.log").open("w")

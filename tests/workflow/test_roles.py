@@ -1,7 +1,13 @@
-"""Roles are created by a migration, each with exactly its permissions."""
+"""
+The roles exist after every migrate and flush, each with exactly the
+permissions claims.permissions.ROLES lists for it.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from claims.permissions import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +55,34 @@ def test_review_events_are_read_only_for_every_role(editor, reviewer, publisher)
         assert not user.has_perm("claims.change_reviewevent")
         assert not user.has_perm("claims.delete_reviewevent")
         assert not user.has_perm("claims.add_reviewevent")
+
+
+def role_permissions():
+    return {
+        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        for group in Group.objects.filter(name__in=ROLES).prefetch_related(
+            "permissions__content_type"
+        )
+    }
+
+
+def test_every_role_holds_exactly_the_permissions_its_list_names():
+    assert role_permissions() == {name: set(names) for name, names in ROLES.items()}
+
+
+def test_a_role_changed_by_hand_is_put_back_by_the_next_migrate():
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.remove(*editors.permissions.filter(codename="add_claim"))
+    editors.permissions.add(*Group.objects.get(name="Publishers").permissions.all())
+    Group.objects.filter(name="Translators").delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert role_permissions() == {name: set(names) for name, names in ROLES.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_has_its_roles_again():
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert role_permissions() == {name: set(names) for name, names in ROLES.items()}
