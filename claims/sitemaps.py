@@ -48,7 +48,7 @@ class ClaimSitemap(SiteUrlSitemap):
     def items(self):
         published = Revision.objects.current().values("claim")
         return (
-            Revision.objects.filter(is_current=True)
+            Revision.objects.current_in_every_language()
             .filter(Q(translation_of__isnull=True) | Q(claim__in=published))
             .only("slug", "published_at", "language")
             .order_by("-first_published_at", "-pk")

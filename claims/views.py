@@ -239,7 +239,8 @@ def language_versions(slug, language):
         for code, _name in settings.LANGUAGES
     }
     rows = list(
-        Revision.objects.filter(claim__in=claim, is_current=True)
+        Revision.objects.current_in_every_language()
+        .filter(claim__in=claim)
         .filter(Q(translation_of__isnull=True) | Q(language=language))
         .annotate(**published_in)
     )
