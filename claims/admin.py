@@ -60,6 +60,7 @@ from claims.choices import (
     TipState,
     Withdrawal,
 )
+from claims.languages import supported_language
 from claims.models import (
     Affiliation,
     Article,
@@ -1027,6 +1028,8 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                 headline=tip.headline_suggestion(),
                 wording=tip.text,
                 appearance_url=tip.where_seen,
+                # The reader's words are the claim's: it is made in their language.
+                language=supported_language(tip.language),
             )
         return initial
 

@@ -34,8 +34,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from claims.choices import Action, ClaimStatus, TipState
-from claims.languages import supported_language
-from claims.models import Claim, Notification, ReaderAddress
+from claims.languages import address_in, supported_language
+from claims.models import Claim, Notification, ReaderAddress, Revision
 from claims.permissions import PUBLISHER, REVIEWER, told_of_overdue_claims, told_of_step
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,30 @@ def readers_of(claim):
     ).order_by("pk")
 
 
+def verdict_in(revision, language):
+    """
+    The headline and address of the verdict `revision` (a current original)
+    for a reader of `language`: its page in that language where the claim is
+    published in it, else its page in the language it was made in, which
+    holds the whole verdict (a page in another language would only say it
+    is not published there).
+    """
+    shown = revision
+    if language != revision.language:
+        shown = (
+            Revision.objects.current_translations(language)
+            .filter(claim=revision.claim_id)
+            .only("slug", "language", "document")
+            .first()
+        )
+        if shown is None:
+            shown, language = revision, revision.language
+    return {
+        "headline": shown.document["headline"],
+        "verdict_url": site_url(address_in(language, "claim_detail", [revision.slug])),
+    }
+
+
 def reader_notifications(claim, addresses, *, corrected_by=None):
     """
     Tell `addresses` that `claim` is published, or, given `corrected_by`
@@ -166,10 +190,10 @@ def reader_notifications(claim, addresses, *, corrected_by=None):
         key = f"reader:{kind}:{claim.pk}:{address.pk}"
         if corrected_by:
             key += f":{corrected_by.pk}"
-        with translation.override(supported_language(address.language)):
+        language = supported_language(address.language)
+        with translation.override(language):
             context = {
-                "headline": revision.document["headline"],
-                "verdict_url": site_url(reverse("claim_detail", args=[revision.slug])),
+                **verdict_in(revision, language),
                 "correction": corrected_by.public_note if corrected_by else "",
             }
             notification = queue(

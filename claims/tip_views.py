@@ -45,19 +45,28 @@ MATCHES_A_WORD = 200
 
 
 def checked_already(text):
-    """The current revisions of published verdicts matching `text`, best first (claims.search)."""
+    """
+    The current revisions of published verdicts matching `text`, best first
+    (claims.search), each claim once, as its original: a reader writing in
+    Korean finds a claim through its Korean version.
+    """
     current = Revision.objects.current()
-    found = search_claims(current, text)[:MATCHES_SHOWN]
+    every_language = Revision.objects.current_in_every_language()
+    found = search_claims(every_language, text)[:MATCHES_SHOWN]
     terms = [term for term in parse(text) if not term.negated][:WORDS_TRIED]
     if found or len(terms) < 2:
         return found
     shared = Counter()
     for term in terms:
-        matches = matching(current, [term]).order_by("-first_published_at", "-pk")
-        shared.update(matches.values_list("pk", flat=True)[:MATCHES_A_WORD])
-    best = [pk for pk, count in shared.most_common(MATCHES_SHOWN) if count >= 2]
-    order = Case(*(When(pk=pk, then=place) for place, pk in enumerate(best)))
-    return current.filter(pk__in=best).order_by(order) if best else current.none()
+        matches = matching(every_language, [term]).order_by("-first_published_at", "-pk")
+        # A claim found in two languages shares the word once.
+        shared.update(set(matches.values_list("claim_id", flat=True)[:MATCHES_A_WORD]))
+    # A withdrawn claim's translation may match: more are read than shown.
+    best = [claim for claim, count in shared.most_common(MATCHES_SHOWN * 4) if count >= 2]
+    if not best:
+        return current.none()
+    order = Case(*(When(claim_id=claim, then=place) for place, claim in enumerate(best)))
+    return current.filter(claim_id__in=best).order_by(order)[:MATCHES_SHOWN]
 
 
 def privacy(context):
