@@ -81,7 +81,7 @@ from claims.models import (
     Topic,
     Translation,
 )
-from claims.page_versions import claim_page
+from claims.page_versions import claim_page, retire_pages_of_tips
 from claims.permissions import (
     can_add_sources,
     can_ban_submitters,
@@ -1337,7 +1337,10 @@ class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
 
     @admin.action(description="Mark the selected tips as spam")
     def mark_spam(self, request, queryset):
-        count = queryset.update(state=TipState.SPAM)
+        with transaction.atomic():
+            # Spam counts on no verdict page: retire those it counted on.
+            retire_pages_of_tips(queryset)
+            count = queryset.update(state=TipState.SPAM)
         messages.success(
             request,
             ngettext("%(count)d tip marked spam.", "%(count)d tips marked spam.", count)

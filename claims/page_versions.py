@@ -29,6 +29,10 @@ changed, worked out in the change's own transaction:
   figures, and the verdict pages of current revisions stating any of its
   estimates (they compare the figure's later live estimates: "Since then ...");
 - related words (RelatedWords): the list, which holds the searches;
+- a tip put on a claim, taken off it, asked again or quarantined: the
+  claim's verdict pages, which say how many readers asked us to check it
+  (Tip.receive, Tip.attach and the desk's bulk actions change tips with
+  update(), and retire those pages themselves: pages_showing_tips);
 - any row a restore (loaddata) writes: every page.
 
 The receivers below are connected in ClaimsConfig.ready, so that the admin,
@@ -51,6 +55,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from claims.caching import PUBLIC, public_content_changed
+from claims.choices import TipState
 from claims.models import (
     Affiliation,
     Article,
@@ -66,6 +71,7 @@ from claims.models import (
     Revision,
     RevisionName,
     Source,
+    Tip,
     Topic,
 )
 from claims.models.revisions import names_in
@@ -196,10 +202,43 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     )
 
 
+def pages_showing_tips(claim_ids, using=DEFAULT_DB_ALIAS):
+    """The verdict pages of `claim_ids`, which count the readers asking through their tips."""
+    claim_ids = {pk for pk in claim_ids if pk is not None}
+    if not claim_ids:
+        return set()
+    slugs = (
+        Revision.objects.using(using)
+        .current()
+        .filter(claim__in=claim_ids)
+        .values_list("slug", flat=True)
+    )
+    return {claim_page(slug) for slug in slugs}
+
+
+def retire_pages_of_tips(tips):
+    """
+    Retire the verdict pages counting any of `tips` (a queryset, read as it
+    stands): for a change made with update(), which sends no signal. Call it
+    before a change that takes tips off their claims, and after one putting
+    them on.
+    """
+    claims = tips.filter(state=TipState.ON_CLAIM).values_list("claim", flat=True)
+    public_content_changed(pages_showing_tips(set(claims), tips.db), tips.db)
+
+
 # The rows whose pages are worked out from the database. Any other (the
 # draft: claims, evidence, caveats, corrections, review events, topics,
 # articles, staff) is seen by readers only once a revision publishes it.
-FOLLOWED_ROWS = {"revision", "source", "affiliation", "figure", "estimate", "relatedwords"}
+FOLLOWED_ROWS = {
+    "revision",
+    "source",
+    "affiliation",
+    "figure",
+    "estimate",
+    "relatedwords",
+    "tip",
+}
 
 
 # Rows readers see only through a published claim that names them: a source
@@ -223,6 +262,9 @@ def pages_showing(instance, using, *, lock):
         return pages_showing_figures([instance.figure_id], lock=lock, using=using)
     if name == "relatedwords":
         return {LIST}
+    if name == "tip":
+        on_claim = instance.state == TipState.ON_CLAIM
+        return pages_showing_tips([instance.claim_id] if on_claim else [], using)
     return set()
 
 
@@ -283,6 +325,8 @@ SHOWN_MODELS = [
     Figure,
     Estimate,
     RelatedWords,
+    # A verdict page counts the readers asking through tips on its claim.
+    Tip,
 ]
 
 

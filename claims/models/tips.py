@@ -32,6 +32,14 @@ REQUEST_TEXT_LIMIT = 3_000
 URL_LIMIT = 500
 
 
+def retire_pages_of_tips(tips):
+    """claims.page_versions.retire_pages_of_tips: the verdict pages counting `tips`."""
+    # Imported here: claims.page_versions reads every model, these included.
+    from claims.page_versions import retire_pages_of_tips as retire
+
+    retire(tips)
+
+
 class SubmitterSalt(models.Model):
     """The salt submitters' addresses are hashed with during one period of days."""
 
@@ -59,6 +67,8 @@ class BannedSubmitter(models.Model):
         """Ban `submitter` and quarantine everything they sent; returns how many rows."""
         with transaction.atomic():
             cls.objects.get_or_create(submitter=submitter, defaults={"banned_by": by})
+            # Their tips no longer count on the verdict pages of the claims they are on.
+            retire_pages_of_tips(Tip.objects.filter(submitter=submitter))
             tips = Tip.objects.filter(submitter=submitter).update(state=TipState.QUARANTINED)
             requests = CorrectionRequest.objects.filter(submitter=submitter).update(
                 state=RequestState.QUARANTINED
@@ -148,12 +158,20 @@ class Tip(models.Model):
                 updates = {"readers_asking": F("readers_asking") + 1, "last_asked_at": now}
                 if not tip.where_seen and where_seen:
                     updates["where_seen"] = where_seen
-                cls.objects.filter(pk=tip.pk).update(**updates)
+                tips = cls.objects.filter(pk=tip.pk)
+                tips.update(**updates)
+                # Its claim's verdict page counts one more reader asking.
+                retire_pages_of_tips(tips)
         return tip
 
     def attach(self, claim):
         """Put the tip on `claim`: its readers hear about that claim from now on."""
-        Tip.objects.filter(pk=self.pk).update(claim=claim, state=TipState.ON_CLAIM)
+        tips = Tip.objects.filter(pk=self.pk)
+        with transaction.atomic():
+            # The pages of the claim it leaves, and of the one it joins, count its readers.
+            retire_pages_of_tips(tips)
+            tips.update(claim=claim, state=TipState.ON_CLAIM)
+            retire_pages_of_tips(tips)
         self.claim, self.state = claim, TipState.ON_CLAIM
 
     def headline_suggestion(self):
