@@ -92,7 +92,7 @@ from claims.permissions import (
     permissions_for,
 )
 from claims.records import record_differences
-from claims.tasks import tell_readers_of_tip
+from claims.tasks import tell_reader_of_answer, tell_readers_of_tip
 from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError, WorkflowForbidden
 
 
@@ -1352,7 +1352,8 @@ class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
 class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
     """
     Readers' correction requests, oldest open first: each answered, accepted
-    with the revision that corrected the verdict, or declined with a note.
+    with the revision that corrected the verdict, or declined with a note; the
+    reader, if they left an address, is emailed the answer.
     """
 
     form = CorrectionRequestForm
@@ -1401,7 +1402,11 @@ class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if "state" in form.changed_data and obj.state in RequestState.closed():
+        answered = "state" in form.changed_data and obj.state in RequestState.closed()
+        if answered:
             obj.answered_at = timezone.now()
             obj.answered_by = request.user
         super().save_model(request, obj, form, change)
+        if answered:
+            # The reader, if they left an address, hears the answer once it is committed.
+            transaction.on_commit(partial(tell_reader_of_answer.enqueue, obj.pk))

@@ -159,7 +159,7 @@ def ask(request):
 def report_error(request, slug):
     """
     Report an error on a published verdict: what is wrong, a link to the
-    evidence, an email address to hear of a correction.
+    evidence, an email address to hear the desk's answer and of a correction.
 
     Template: claims/report_error.html. Context: form (CorrectionRequestForm), claim (its
     current Revision).
@@ -191,7 +191,7 @@ def report_error(request, slug):
     data = form.cleaned_data
     language = get_language()
     with transaction.atomic():
-        CorrectionRequest.objects.create(
+        correction_request = CorrectionRequest.objects.create(
             claim=revision.claim,
             text=data["text"],
             evidence_url=data["evidence_url"],
@@ -204,8 +204,12 @@ def report_error(request, slug):
             ),
         )
         if data["email"]:
+            # The reader hears of the desk's answer, and of any correction to the verdict.
             ReaderAddress.objects.create(
-                email=data["email"], language=language, claim=revision.claim
+                email=data["email"],
+                language=language,
+                claim=revision.claim,
+                request=correction_request,
             )
     return redirect("ask_sent")
 

@@ -243,9 +243,9 @@ class CorrectionRequest(models.Model):
 class ReaderAddress(models.Model):
     """
     A reader's email address, given to hear about a tip's claim or a
-    claim they asked to correct, and the language to write in. Deleted
-    READER_EMAIL_RETENTION_DAYS after its last use, or at once when the
-    reader unsubscribes.
+    claim they asked to correct (and the desk's answer to their request),
+    and the language to write in. Deleted READER_EMAIL_RETENTION_DAYS after
+    its last use, or at once when the reader unsubscribes.
     """
 
     email = models.EmailField(validators=[no_control_characters])
@@ -255,6 +255,14 @@ class ReaderAddress(models.Model):
     )
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_addresses"
+    )
+    # The correction request the reader gave it with: they hear the desk's answer.
+    request = models.ForeignKey(
+        CorrectionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="addresses",
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(default=timezone.now)

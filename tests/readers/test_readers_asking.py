@@ -110,4 +110,3 @@ def test_the_edge_is_asked_to_purge_the_verdict_page_when_a_tip_joins_it(seed, c
     PendingPurge.objects.all().delete()
     Tip.objects.get().attach(kursk())
     assert set(PendingPurge.objects.values_list("key", flat=True)) == {f"claim:{CLAIM.kursk}"}
-
