@@ -81,7 +81,8 @@ from claims.models import (
     Topic,
     Translation,
 )
-from claims.page_versions import claim_page, retire_pages_of_tips
+from claims.models.tips import announce_counted_tips
+from claims.page_versions import claim_page
 from claims.permissions import (
     can_add_sources,
     can_ban_submitters,
@@ -1339,7 +1340,7 @@ class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         with transaction.atomic():
             # Spam counts on no verdict page: retire those it counted on.
-            retire_pages_of_tips(queryset)
+            announce_counted_tips(queryset)
             count = queryset.update(state=TipState.SPAM)
         messages.success(
             request,

@@ -32,7 +32,7 @@ changed, worked out in the change's own transaction:
 - a tip put on a claim, taken off it, asked again or quarantined: the
   claim's verdict pages, which say how many readers asked us to check it
   (Tip.receive, Tip.attach and the desk's bulk actions change tips with
-  update(), and retire those pages themselves: pages_showing_tips);
+  update(), and send counted_tips_changed instead of post_save);
 - any row a restore (loaddata) writes: every page.
 
 The receivers below are connected in ClaimsConfig.ready, so that the admin,
@@ -75,6 +75,7 @@ from claims.models import (
     Topic,
 )
 from claims.models.revisions import names_in
+from claims.models.tips import counted_tips_changed
 
 LIST = "pages:list"
 FEED = "pages:feed"
@@ -216,15 +217,9 @@ def pages_showing_tips(claim_ids, using=DEFAULT_DB_ALIAS):
     return {claim_page(slug) for slug in slugs}
 
 
-def retire_pages_of_tips(tips):
-    """
-    Retire the verdict pages counting any of `tips` (a queryset, read as it
-    stands): for a change made with update(), which sends no signal. Call it
-    before a change that takes tips off their claims, and after one putting
-    them on.
-    """
-    claims = tips.filter(state=TipState.ON_CLAIM).values_list("claim", flat=True)
-    public_content_changed(pages_showing_tips(set(claims), tips.db), tips.db)
+def retire_pages_of_counted_tips(sender, claims, using=DEFAULT_DB_ALIAS, **kwargs):
+    """counted_tips_changed (claims.models.tips): retire the verdict pages of `claims`."""
+    public_content_changed(pages_showing_tips(claims, using), using)
 
 
 # The rows whose pages are worked out from the database. Any other (the
@@ -339,6 +334,9 @@ def connect():
         pre_delete.connect(remember_pages_before, sender=sender, dispatch_uid=f"{uid}-pre-delete")
         post_save.connect(retire_pages_of_change, sender=sender, dispatch_uid=f"{uid}-save")
         post_delete.connect(retire_pages_of_change, sender=sender, dispatch_uid=f"{uid}-delete")
+    counted_tips_changed.connect(
+        retire_pages_of_counted_tips, sender=Tip, dispatch_uid="page-versions-counted-tips"
+    )
     post_save.connect(
         retire_restored_version,
         sender=ContentVersion,

@@ -13,6 +13,7 @@ TIP_SALT_ROTATION_DAYS and the old ones deleted.
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from claims.choices import RequestState, TipState
@@ -32,12 +33,18 @@ REQUEST_TEXT_LIMIT = 3_000
 URL_LIMIT = 500
 
 
-def retire_pages_of_tips(tips):
-    """claims.page_versions.retire_pages_of_tips: the verdict pages counting `tips`."""
-    # Imported here: claims.page_versions reads every model, these included.
-    from claims.page_versions import retire_pages_of_tips as retire
+# Sent with `claims` (ids) when tips on them change through update(), which
+# sends no post_save: their verdict pages count the readers asking, and the
+# cache (claims.page_versions) retires them. Sent before a change taking tips
+# off their claims and after one putting them on.
+counted_tips_changed = Signal()
 
-    retire(tips)
+
+def announce_counted_tips(tips):
+    """Send counted_tips_changed for the claims `tips` (a queryset, as it stands) are on."""
+    claims = set(tips.filter(state=TipState.ON_CLAIM).values_list("claim", flat=True))
+    if claims:
+        counted_tips_changed.send(sender=Tip, claims=claims, using=tips.db)
 
 
 class SubmitterSalt(models.Model):
@@ -68,7 +75,7 @@ class BannedSubmitter(models.Model):
         with transaction.atomic():
             cls.objects.get_or_create(submitter=submitter, defaults={"banned_by": by})
             # Their tips no longer count on the verdict pages of the claims they are on.
-            retire_pages_of_tips(Tip.objects.filter(submitter=submitter))
+            announce_counted_tips(Tip.objects.filter(submitter=submitter))
             tips = Tip.objects.filter(submitter=submitter).update(state=TipState.QUARANTINED)
             requests = CorrectionRequest.objects.filter(submitter=submitter).update(
                 state=RequestState.QUARANTINED
@@ -161,7 +168,7 @@ class Tip(models.Model):
                 tips = cls.objects.filter(pk=tip.pk)
                 tips.update(**updates)
                 # Its claim's verdict page counts one more reader asking.
-                retire_pages_of_tips(tips)
+                announce_counted_tips(tips)
         return tip
 
     def attach(self, claim):
@@ -169,9 +176,9 @@ class Tip(models.Model):
         tips = Tip.objects.filter(pk=self.pk)
         with transaction.atomic():
             # The pages of the claim it leaves, and of the one it joins, count its readers.
-            retire_pages_of_tips(tips)
+            announce_counted_tips(tips)
             tips.update(claim=claim, state=TipState.ON_CLAIM)
-            retire_pages_of_tips(tips)
+            announce_counted_tips(tips)
         self.claim, self.state = claim, TipState.ON_CLAIM
 
     def headline_suggestion(self):
