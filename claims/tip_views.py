@@ -11,6 +11,7 @@ reader's language with status 429, never an error.
 """
 
 from collections import Counter
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -27,12 +28,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.abuse import form_token, refusal, submitter_of, too_fast_or_stale
-from claims.choices import RequestState
+from claims.choices import RequestState, TipState
 from claims.fragments import rendered_cards
 from claims.models import BannedSubmitter, CorrectionRequest, ReaderAddress, Revision, Tip
 from claims.models.tips import TIP_TEXT_LIMIT
 from claims.notifications import UNSUBSCRIBE_SALT
 from claims.search import matching, parse, search_claims
+from claims.tasks import tell_readers_of_tip
 from claims.tips import CorrectionRequestForm, TipForm, text_key
 
 # How many published verdicts the form offers as already checked.
@@ -140,6 +142,7 @@ def ask(request):
     if why := refusal(submitter):
         return refused(request, why)
     language = get_language()
+    banned = BannedSubmitter.is_banned(submitter)
     with transaction.atomic():
         tip = Tip.receive(
             text=data["claim"],
@@ -147,10 +150,14 @@ def ask(request):
             where_seen=data["where_seen"],
             language=language,
             submitter=submitter,
-            quarantined=BannedSubmitter.is_banned(submitter),
+            quarantined=banned,
         )
         if data["email"]:
             ReaderAddress.objects.create(email=data["email"], language=language, tip=tip)
+            if tip.state == TipState.ON_CLAIM and not banned:
+                # Asked again about a claim already checked: the verdict, if
+                # published, is sent now rather than at its next correction.
+                transaction.on_commit(partial(tell_readers_of_tip.enqueue, tip.pk))
     return redirect("ask_sent")
 
 

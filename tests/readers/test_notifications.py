@@ -275,3 +275,25 @@ def test_an_email_the_server_cannot_take_is_kept_and_tried_again_later(db, setti
     )
     daily_round.call()
     assert DBTaskResult.objects.ready().filter(task_path="claims.tasks.deliver_email").exists()
+
+
+def test_a_reader_asking_about_a_claim_already_published_hears_of_its_verdict_at_once(
+    seed, client, django_capture_on_commit_callbacks
+):
+    send_tip(client, address="203.0.113.1", claim="Is it true?", email="first@example.com")
+    Tip.objects.get().attach(Claim.objects.get(slug=CLAIM.kursk))
+    run_worker()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send_tip(
+            client, address="203.0.113.2", claim="Is it true?", email="second@example.com"
+        )
+    assert response.status_code == 302
+    run_worker()
+    # The first reader's address was on the tip before: told now too, once.
+    assert recipients() == ["first@example.com", "second@example.com"]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_tip(client, address="203.0.113.3", claim="Is it true?", email="third@example.com")
+    run_worker()
+    assert recipients() == ["first@example.com", "second@example.com", "third@example.com"]
+    assert Tip.objects.get().readers_asking == 3
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 3
