@@ -144,5 +144,13 @@ def test_a_readers_tip_becomes_a_verdict_and_the_reader_hears_of_it(
     reader.goto(verdict_url)
     expect(reader.locator("html")).to_have_attribute("lang", "ko")
     expect(reader.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    # The page counts the reader who asked.
+    with translation.override("ko"):
+        asked = translation.ngettext(
+            "%(counter)s reader asked us to check this.",
+            "%(counter)s readers asked us to check this.",
+            1,
+        ) % {"counter": 1}
+    expect(reader.locator(".readers-asking")).to_contain_text(asked)
     assert CLAIM.kursk != claim.slug
     assert new_page.problems == []
