@@ -60,6 +60,7 @@ from claims.choices import (
     TipState,
     Withdrawal,
 )
+from claims.languages import supported_language
 from claims.models import (
     Affiliation,
     Article,
@@ -80,6 +81,7 @@ from claims.models import (
     Topic,
     Translation,
 )
+from claims.models.tips import announce_counted_tips
 from claims.page_versions import claim_page
 from claims.permissions import (
     can_add_sources,
@@ -91,7 +93,7 @@ from claims.permissions import (
     permissions_for,
 )
 from claims.records import record_differences
-from claims.tasks import tell_readers_of_tip
+from claims.tasks import tell_reader_of_answer, tell_readers_of_tip
 from claims.workflow import TRANSITIONS, StaleClaim, WorkflowError, WorkflowForbidden
 
 
@@ -1027,6 +1029,8 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                 headline=tip.headline_suggestion(),
                 wording=tip.text,
                 appearance_url=tip.where_seen,
+                # The reader's words are the claim's: it is made in their language.
+                language=supported_language(tip.language),
             )
         return initial
 
@@ -1334,7 +1338,10 @@ class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
 
     @admin.action(description="Mark the selected tips as spam")
     def mark_spam(self, request, queryset):
-        count = queryset.update(state=TipState.SPAM)
+        with transaction.atomic():
+            # Spam counts on no verdict page: retire those it counted on.
+            announce_counted_tips(queryset)
+            count = queryset.update(state=TipState.SPAM)
         messages.success(
             request,
             ngettext("%(count)d tip marked spam.", "%(count)d tips marked spam.", count)
@@ -1346,7 +1353,8 @@ class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
 class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
     """
     Readers' correction requests, oldest open first: each answered, accepted
-    with the revision that corrected the verdict, or declined with a note.
+    with the revision that corrected the verdict, or declined with a note; the
+    reader, if they left an address, is emailed the answer.
     """
 
     form = CorrectionRequestForm
@@ -1395,7 +1403,11 @@ class CorrectionRequestAdmin(BanSubmitterMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if "state" in form.changed_data and obj.state in RequestState.closed():
+        answered = "state" in form.changed_data and obj.state in RequestState.closed()
+        if answered:
             obj.answered_at = timezone.now()
             obj.answered_by = request.user
         super().save_model(request, obj, form, change)
+        if answered:
+            # The reader, if they left an address, hears the answer once it is committed.
+            transaction.on_commit(partial(tell_reader_of_answer.enqueue, obj.pk))

@@ -7,8 +7,9 @@ task worker (claims.tasks): what each is, who gets it, and delivering it once.
 - The staff who enter claims get a daily digest of claims past their
   review-by date.
 - Readers who left an address hear when the claim they asked about is
-  published, and when it is corrected, in the language they wrote in, with
-  a signed one-click unsubscribe (a link and List-Unsubscribe headers).
+  published, and when it is corrected, and how the desk answered the
+  correction request they sent, in the language they wrote in, with a
+  signed one-click unsubscribe (a link and List-Unsubscribe headers).
 
 Each email is a Notification row whose key says what it is about and for
 whom, so that the same news queued twice is one email. It is sent under a
@@ -33,9 +34,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from claims.choices import Action, ClaimStatus, TipState
-from claims.languages import supported_language
-from claims.models import Claim, Notification, ReaderAddress
+from claims.choices import Action, ClaimStatus, RequestState, TipState
+from claims.languages import address_in, supported_language
+from claims.models import Claim, Notification, ReaderAddress, Revision
 from claims.permissions import PUBLISHER, REVIEWER, told_of_overdue_claims, told_of_step
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,30 @@ def readers_of(claim):
     ).order_by("pk")
 
 
+def verdict_in(revision, language):
+    """
+    The headline and address of the verdict `revision` (a current original)
+    for a reader of `language`: its page in that language where the claim is
+    published in it, else its page in the language it was made in, which
+    holds the whole verdict (a page in another language would only say it
+    is not published there).
+    """
+    shown = revision
+    if language != revision.language:
+        shown = (
+            Revision.objects.current_translations(language)
+            .filter(claim=revision.claim_id)
+            .only("slug", "language", "document")
+            .first()
+        )
+        if shown is None:
+            shown, language = revision, revision.language
+    return {
+        "headline": shown.document["headline"],
+        "verdict_url": site_url(address_in(language, "claim_detail", [revision.slug])),
+    }
+
+
 def reader_notifications(claim, addresses, *, corrected_by=None):
     """
     Tell `addresses` that `claim` is published, or, given `corrected_by`
@@ -166,10 +191,10 @@ def reader_notifications(claim, addresses, *, corrected_by=None):
         key = f"reader:{kind}:{claim.pk}:{address.pk}"
         if corrected_by:
             key += f":{corrected_by.pk}"
-        with translation.override(supported_language(address.language)):
+        language = supported_language(address.language)
+        with translation.override(language):
             context = {
-                "headline": revision.document["headline"],
-                "verdict_url": site_url(reverse("claim_detail", args=[revision.slug])),
+                **verdict_in(revision, language),
                 "correction": corrected_by.public_note if corrected_by else "",
             }
             notification = queue(
@@ -177,6 +202,41 @@ def reader_notifications(claim, addresses, *, corrected_by=None):
                 address.email,
                 f"claims/email/reader_{kind}.txt",
                 context,
+                to_reader=True,
+                unsubscribe=unsubscribe_url(address),
+            )
+        if notification:
+            found.append(notification)
+            ReaderAddress.objects.filter(pk=address.pk).update(last_used_at=timezone.now())
+    return found
+
+
+def readers_told_of_answer(correction_request):
+    """
+    Tell the reader who left an address with `correction_request` how the
+    desk answered it: the state, the desk's note and the verdict's address,
+    in their language. Each answer is told once; an answer changed later
+    (declined, then accepted) is told again.
+    """
+    state = correction_request.state
+    if state not in RequestState.closed():
+        return []
+    revision = correction_request.claim.current_revision()
+    if revision is None:
+        return []
+    found = []
+    for address in correction_request.addresses.order_by("pk"):
+        language = supported_language(address.language)
+        with translation.override(language):
+            notification = queue(
+                f"reader:answer:{correction_request.pk}:{state}:{address.pk}",
+                address.email,
+                "claims/email/reader_answer.txt",
+                {
+                    **verdict_in(revision, language),
+                    "state": state,
+                    "note": correction_request.response_note,
+                },
                 to_reader=True,
                 unsubscribe=unsubscribe_url(address),
             )

@@ -29,6 +29,10 @@ changed, worked out in the change's own transaction:
   figures, and the verdict pages of current revisions stating any of its
   estimates (they compare the figure's later live estimates: "Since then ...");
 - related words (RelatedWords): the list, which holds the searches;
+- a tip put on a claim, taken off it, asked again or quarantined: the
+  claim's verdict pages, which say how many readers asked us to check it
+  (Tip.receive, Tip.attach and the desk's bulk actions change tips with
+  update(), and send counted_tips_changed instead of post_save);
 - any row a restore (loaddata) writes: every page.
 
 The receivers below are connected in ClaimsConfig.ready, so that the admin,
@@ -51,6 +55,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from claims.caching import PUBLIC, public_content_changed
+from claims.choices import TipState
 from claims.models import (
     Affiliation,
     Article,
@@ -66,9 +71,11 @@ from claims.models import (
     Revision,
     RevisionName,
     Source,
+    Tip,
     Topic,
 )
 from claims.models.revisions import names_in
+from claims.models.tips import counted_tips_changed
 
 LIST = "pages:list"
 FEED = "pages:feed"
@@ -196,10 +203,37 @@ def pages_showing_figures(figure_ids, *, lock=False, using=DEFAULT_DB_ALIAS):
     )
 
 
+def pages_showing_tips(claim_ids, using=DEFAULT_DB_ALIAS):
+    """The verdict pages of `claim_ids`, which count the readers asking through their tips."""
+    claim_ids = {pk for pk in claim_ids if pk is not None}
+    if not claim_ids:
+        return set()
+    slugs = (
+        Revision.objects.using(using)
+        .current()
+        .filter(claim__in=claim_ids)
+        .values_list("slug", flat=True)
+    )
+    return {claim_page(slug) for slug in slugs}
+
+
+def retire_pages_of_counted_tips(sender, claims, using=DEFAULT_DB_ALIAS, **kwargs):
+    """counted_tips_changed (claims.models.tips): retire the verdict pages of `claims`."""
+    public_content_changed(pages_showing_tips(claims, using), using)
+
+
 # The rows whose pages are worked out from the database. Any other (the
 # draft: claims, evidence, caveats, corrections, review events, topics,
 # articles, staff) is seen by readers only once a revision publishes it.
-FOLLOWED_ROWS = {"revision", "source", "affiliation", "figure", "estimate", "relatedwords"}
+FOLLOWED_ROWS = {
+    "revision",
+    "source",
+    "affiliation",
+    "figure",
+    "estimate",
+    "relatedwords",
+    "tip",
+}
 
 
 # Rows readers see only through a published claim that names them: a source
@@ -223,6 +257,9 @@ def pages_showing(instance, using, *, lock):
         return pages_showing_figures([instance.figure_id], lock=lock, using=using)
     if name == "relatedwords":
         return {LIST}
+    if name == "tip":
+        on_claim = instance.state == TipState.ON_CLAIM
+        return pages_showing_tips([instance.claim_id] if on_claim else [], using)
     return set()
 
 
@@ -283,6 +320,8 @@ SHOWN_MODELS = [
     Figure,
     Estimate,
     RelatedWords,
+    # A verdict page counts the readers asking through tips on its claim.
+    Tip,
 ]
 
 
@@ -295,6 +334,9 @@ def connect():
         pre_delete.connect(remember_pages_before, sender=sender, dispatch_uid=f"{uid}-pre-delete")
         post_save.connect(retire_pages_of_change, sender=sender, dispatch_uid=f"{uid}-save")
         post_delete.connect(retire_pages_of_change, sender=sender, dispatch_uid=f"{uid}-delete")
+    counted_tips_changed.connect(
+        retire_pages_of_counted_tips, sender=Tip, dispatch_uid="page-versions-counted-tips"
+    )
     post_save.connect(
         retire_restored_version,
         sender=ContentVersion,

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from claims.abuse import forget_old_salts
-from claims.models import Notification, ReviewEvent, Tip
+from claims.models import CorrectionRequest, Notification, ReviewEvent, Tip
 from claims.notifications import (
     deliver,
     forget_reader_addresses,
     overdue_digest,
+    readers_told_of_answer,
     readers_told_of_step,
     readers_told_of_tip,
     retry_delay,
@@ -67,6 +68,14 @@ def tell_readers_of_tip(tip_id):
     tip = Tip.objects.select_related("claim").filter(pk=tip_id).first()
     if tip is not None:
         send_each(readers_told_of_tip(tip))
+
+
+@task
+def tell_reader_of_answer(request_id):
+    """A correction request answered: the reader who sent it hears the answer."""
+    found = CorrectionRequest.objects.select_related("claim").filter(pk=request_id).first()
+    if found is not None:
+        send_each(readers_told_of_answer(found))
 
 
 def next_daily_run(now):

@@ -11,6 +11,7 @@ reader's language with status 429, never an error.
 """
 
 from collections import Counter
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -27,12 +28,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from claims.abuse import form_token, refusal, submitter_of, too_fast_or_stale
-from claims.choices import RequestState
+from claims.choices import RequestState, TipState
 from claims.fragments import rendered_cards
 from claims.models import BannedSubmitter, CorrectionRequest, ReaderAddress, Revision, Tip
 from claims.models.tips import TIP_TEXT_LIMIT
 from claims.notifications import UNSUBSCRIBE_SALT
 from claims.search import matching, parse, search_claims
+from claims.tasks import tell_readers_of_tip
 from claims.tips import CorrectionRequestForm, TipForm, text_key
 
 # How many published verdicts the form offers as already checked.
@@ -45,19 +47,28 @@ MATCHES_A_WORD = 200
 
 
 def checked_already(text):
-    """The current revisions of published verdicts matching `text`, best first (claims.search)."""
+    """
+    The current revisions of published verdicts matching `text`, best first
+    (claims.search), each claim once, as its original: a reader writing in
+    Korean finds a claim through its Korean version.
+    """
     current = Revision.objects.current()
-    found = search_claims(current, text)[:MATCHES_SHOWN]
+    every_language = Revision.objects.current_in_every_language()
+    found = search_claims(every_language, text)[:MATCHES_SHOWN]
     terms = [term for term in parse(text) if not term.negated][:WORDS_TRIED]
     if found or len(terms) < 2:
         return found
     shared = Counter()
     for term in terms:
-        matches = matching(current, [term]).order_by("-first_published_at", "-pk")
-        shared.update(matches.values_list("pk", flat=True)[:MATCHES_A_WORD])
-    best = [pk for pk, count in shared.most_common(MATCHES_SHOWN) if count >= 2]
-    order = Case(*(When(pk=pk, then=place) for place, pk in enumerate(best)))
-    return current.filter(pk__in=best).order_by(order) if best else current.none()
+        matches = matching(every_language, [term]).order_by("-first_published_at", "-pk")
+        # A claim found in two languages shares the word once.
+        shared.update(set(matches.values_list("claim_id", flat=True)[:MATCHES_A_WORD]))
+    # A withdrawn claim's translation may match: more are read than shown.
+    best = [claim for claim, count in shared.most_common(MATCHES_SHOWN * 4) if count >= 2]
+    if not best:
+        return current.none()
+    order = Case(*(When(claim_id=claim, then=place) for place, claim in enumerate(best)))
+    return current.filter(claim_id__in=best).order_by(order)[:MATCHES_SHOWN]
 
 
 def privacy(context):
@@ -131,6 +142,7 @@ def ask(request):
     if why := refusal(submitter):
         return refused(request, why)
     language = get_language()
+    banned = BannedSubmitter.is_banned(submitter)
     with transaction.atomic():
         tip = Tip.receive(
             text=data["claim"],
@@ -138,10 +150,14 @@ def ask(request):
             where_seen=data["where_seen"],
             language=language,
             submitter=submitter,
-            quarantined=BannedSubmitter.is_banned(submitter),
+            quarantined=banned,
         )
         if data["email"]:
             ReaderAddress.objects.create(email=data["email"], language=language, tip=tip)
+            if tip.state == TipState.ON_CLAIM and not banned:
+                # Asked again about a claim already checked: the verdict, if
+                # published, is sent now rather than at its next correction.
+                transaction.on_commit(partial(tell_readers_of_tip.enqueue, tip.pk))
     return redirect("ask_sent")
 
 
@@ -150,7 +166,7 @@ def ask(request):
 def report_error(request, slug):
     """
     Report an error on a published verdict: what is wrong, a link to the
-    evidence, an email address to hear of a correction.
+    evidence, an email address to hear the desk's answer and of a correction.
 
     Template: claims/report_error.html. Context: form (CorrectionRequestForm), claim (its
     current Revision).
@@ -182,7 +198,7 @@ def report_error(request, slug):
     data = form.cleaned_data
     language = get_language()
     with transaction.atomic():
-        CorrectionRequest.objects.create(
+        correction_request = CorrectionRequest.objects.create(
             claim=revision.claim,
             text=data["text"],
             evidence_url=data["evidence_url"],
@@ -195,8 +211,12 @@ def report_error(request, slug):
             ),
         )
         if data["email"]:
+            # The reader hears of the desk's answer, and of any correction to the verdict.
             ReaderAddress.objects.create(
-                email=data["email"], language=language, claim=revision.claim
+                email=data["email"],
+                language=language,
+                claim=revision.claim,
+                request=correction_request,
             )
     return redirect("ask_sent")
 

@@ -136,5 +136,8 @@ class CorrectionRequestForm(ReaderForm):
     )
     email = EmailField(
         label=_("Your email address (optional)"),
-        help_text=_("Only if you want us to tell you when we correct this verdict."),
+        help_text=_(
+            "Only if you want us to tell you how we answer your request and when we correct "
+            "this verdict."
+        ),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -32,6 +32,7 @@ from claims.choices import (
     Credibility,
     Reliability,
     Stance,
+    TipState,
     Withdrawal,
 )
 from claims.claimreview import absolute_url, as_json_ld, claim_review
@@ -39,7 +40,7 @@ from claims.feeds import FEED_SIZE
 from claims.forms import ClaimFilterForm
 from claims.fragments import ListParts, claim_review_documents, rendered_cards, rendered_evidence
 from claims.languages import address_in, available_languages, record_language
-from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source
+from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source, Tip
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
 from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
@@ -212,6 +213,8 @@ class LanguageVersions:
     original: Revision
     translation: Revision | None
     languages: tuple
+    # How many readers asked us to check the claim (Tip.readers_asking).
+    readers_asking: int = 0
 
     @property
     def is_out_of_date(self):
@@ -238,11 +241,19 @@ def language_versions(slug, language):
         )
         for code, _name in settings.LANGUAGES
     }
+    # Read in the same query: the count is the page's, like its languages.
+    asking = (
+        Tip.objects.filter(claim=OuterRef("claim"), state=TipState.ON_CLAIM)
+        .order_by()
+        .values("claim")
+        .annotate(total=Sum("readers_asking"))
+        .values("total")
+    )
     rows = list(
         Revision.objects.current_in_every_language()
         .filter(claim__in=claim)
         .filter(Q(translation_of__isnull=True) | Q(language=language))
-        .annotate(**published_in)
+        .annotate(**published_in, readers_asking=Coalesce(Subquery(asking), 0))
     )
     original = next((row for row in rows if row.translation_of_id is None), None)
     if original is None:
@@ -253,7 +264,7 @@ def language_versions(slug, language):
         for code, _name in settings.LANGUAGES
         if code != original.language and getattr(original, f"in_{code}")
     )
-    return LanguageVersions(original, translation, languages)
+    return LanguageVersions(original, translation, languages, original.readers_asking)
 
 
 def moved(slug, to):
@@ -292,7 +303,9 @@ def evidence_context(claim):
     }
 
 
-def render_claim_page(request, claim, *, preview=False, version=None, translation=None):
+def render_claim_page(
+    request, claim, *, preview=False, version=None, translation=None, readers_asking=0
+):
     """
     The verdict page of `claim`, a ClaimRecord: of its current revision, of
     an earlier one (`version`: what claims/claim_detail.html's version
@@ -327,6 +340,8 @@ def render_claim_page(request, claim, *, preview=False, version=None, translatio
             "translation": translation
             if claim.is_translation or (translation and translation["missing"])
             else None,
+            # Counted, never shown: what readers wrote stays with the desk.
+            "readers_asking": readers_asking,
         },
     )
 
@@ -347,7 +362,9 @@ def claim_detail(request, slug):
     same, rendered, when the fragment cache has it), canonical_url,
     claimreview (JSON-LD), preview (False), version (None), stated_estimates
     (the estimates the revision states), revisions (LaterEstimates: later
-    live estimates from the same origin).
+    live estimates from the same origin), readers_asking (how many readers
+    asked us to check the claim: their tips on it, quarantined and spam ones
+    aside; a new one retires the page, claims.page_versions).
     """
     language = page_language()
     versions = language_versions(slug, language)
@@ -364,7 +381,12 @@ def claim_detail(request, slug):
         "original_language": original.language,
         "original_url": address_in(original.language, "claim_detail", [slug]),
     }
-    return render_claim_page(request, versions.record(), translation=translation)
+    return render_claim_page(
+        request,
+        versions.record(),
+        translation=translation,
+        readers_asking=versions.readers_asking,
+    )
 
 
 def withdrawal_notice(request, revision):

@@ -13,6 +13,7 @@ TIP_SALT_ROTATION_DAYS and the old ones deleted.
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from claims.choices import RequestState, TipState
@@ -30,6 +31,20 @@ from claims.models.claim import Claim
 TIP_TEXT_LIMIT = 2_000
 REQUEST_TEXT_LIMIT = 3_000
 URL_LIMIT = 500
+
+
+# Sent with `claims` (ids) when tips on them change through update(), which
+# sends no post_save: their verdict pages count the readers asking, and the
+# cache (claims.page_versions) retires them. Sent before a change taking tips
+# off their claims and after one putting them on.
+counted_tips_changed = Signal()
+
+
+def announce_counted_tips(tips):
+    """Send counted_tips_changed for the claims `tips` (a queryset, as it stands) are on."""
+    claims = set(tips.filter(state=TipState.ON_CLAIM).values_list("claim", flat=True))
+    if claims:
+        counted_tips_changed.send(sender=Tip, claims=claims, using=tips.db)
 
 
 class SubmitterSalt(models.Model):
@@ -59,6 +74,8 @@ class BannedSubmitter(models.Model):
         """Ban `submitter` and quarantine everything they sent; returns how many rows."""
         with transaction.atomic():
             cls.objects.get_or_create(submitter=submitter, defaults={"banned_by": by})
+            # Their tips no longer count on the verdict pages of the claims they are on.
+            announce_counted_tips(Tip.objects.filter(submitter=submitter))
             tips = Tip.objects.filter(submitter=submitter).update(state=TipState.QUARANTINED)
             requests = CorrectionRequest.objects.filter(submitter=submitter).update(
                 state=RequestState.QUARANTINED
@@ -148,12 +165,20 @@ class Tip(models.Model):
                 updates = {"readers_asking": F("readers_asking") + 1, "last_asked_at": now}
                 if not tip.where_seen and where_seen:
                     updates["where_seen"] = where_seen
-                cls.objects.filter(pk=tip.pk).update(**updates)
+                tips = cls.objects.filter(pk=tip.pk)
+                tips.update(**updates)
+                # Its claim's verdict page counts one more reader asking.
+                announce_counted_tips(tips)
         return tip
 
     def attach(self, claim):
         """Put the tip on `claim`: its readers hear about that claim from now on."""
-        Tip.objects.filter(pk=self.pk).update(claim=claim, state=TipState.ON_CLAIM)
+        tips = Tip.objects.filter(pk=self.pk)
+        with transaction.atomic():
+            # The pages of the claim it leaves, and of the one it joins, count its readers.
+            announce_counted_tips(tips)
+            tips.update(claim=claim, state=TipState.ON_CLAIM)
+            announce_counted_tips(tips)
         self.claim, self.state = claim, TipState.ON_CLAIM
 
     def headline_suggestion(self):
@@ -225,9 +250,9 @@ class CorrectionRequest(models.Model):
 class ReaderAddress(models.Model):
     """
     A reader's email address, given to hear about a tip's claim or a
-    claim they asked to correct, and the language to write in. Deleted
-    READER_EMAIL_RETENTION_DAYS after its last use, or at once when the
-    reader unsubscribes.
+    claim they asked to correct (and the desk's answer to their request),
+    and the language to write in. Deleted READER_EMAIL_RETENTION_DAYS after
+    its last use, or at once when the reader unsubscribes.
     """
 
     email = models.EmailField(validators=[no_control_characters])
@@ -237,6 +262,14 @@ class ReaderAddress(models.Model):
     )
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_addresses"
+    )
+    # The correction request the reader gave it with: they hear the desk's answer.
+    request = models.ForeignKey(
+        CorrectionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="addresses",
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(default=timezone.now)

@@ -39,6 +39,18 @@ def test_a_long_sentence_finds_verdicts_by_its_telling_words(seed, client):
     assert f'href="/claims/{CLAIM.kursk}/"' in response.text
 
 
+def test_a_korean_sentence_finds_the_korean_version_of_a_verdict(seed, client):
+    response = client.get(
+        "/ko/ask/",
+        {"claim": "11월에 북한군 1만2천 명이 쿠르스크에 추가로 파병됐다는 글을 봤어요"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert f'href="/ko/claims/{CLAIM.kursk}/"' in response.text
+    assert "쿠르스크" in page_text(response)
+    assert Tip.objects.count() == 0
+
+
 def test_without_javascript_a_matching_tip_is_shown_its_verdicts_before_it_is_stored(seed, client):
     data = tip_data(claim="North Korean troops are in Kursk")
     response = client.post("/ask/", data, REMOTE_ADDR="203.0.113.7")

@@ -221,6 +221,31 @@ def test_a_reader_is_written_to_in_the_language_they_wrote_in(
     run_worker()
     assert languages == ["ko"]
     assert recipients() == ["reader@example.com"]
+    # The Kursk verdict is published in Korean: the reader gets its Korean page.
+    [message] = mail.outbox
+    assert f"http://127.0.0.1:8000/ko/claims/{CLAIM.kursk}/" in message.body
+    assert (
+        message.subject == "판정이 나왔습니다: 북한, 쿠르스크 지역에서 러시아를 위해 싸울 병력 파병"
+    )
+    assert Notification.objects.get().sent_at is not None
+
+
+def test_a_reader_is_sent_the_page_in_the_claims_language_where_it_is_not_in_theirs(
+    cast, steps, client
+):
+    editor, reviewer, publisher, other = cast
+    send_tip(client, path="/ko/ask/", claim="Is it true?", email="reader@example.com")
+    claim = steps(rated_claim(editor), Action.START_REVIEW, by=editor)
+    claim = steps(claim, Action.MARK_UNVERIFIABLE, by=reviewer)
+    Tip.objects.get().attach(claim)
+    mail.outbox.clear()
+    claim = steps(claim, Action.PUBLISH, by=publisher)
+    [message] = [message for message in mail.outbox if message.to == ["reader@example.com"]]
+    # In Korean, about the English page: a Korean one would only say it is not published there.
+    assert message.subject == f"판정이 나왔습니다: {claim.headline}"
+    assert f"http://127.0.0.1:8000/claims/{claim.slug}/" in message.body
+    assert "/ko/claims/" not in message.body
+    assert Notification.objects.get(to_reader=True).sent_at is not None
 
 
 def test_an_email_the_server_cannot_take_is_kept_and_tried_again_later(db, settings):
@@ -250,3 +275,25 @@ def test_an_email_the_server_cannot_take_is_kept_and_tried_again_later(db, setti
     )
     daily_round.call()
     assert DBTaskResult.objects.ready().filter(task_path="claims.tasks.deliver_email").exists()
+
+
+def test_a_reader_asking_about_a_claim_already_published_hears_of_its_verdict_at_once(
+    seed, client, django_capture_on_commit_callbacks
+):
+    send_tip(client, address="203.0.113.1", claim="Is it true?", email="first@example.com")
+    Tip.objects.get().attach(Claim.objects.get(slug=CLAIM.kursk))
+    run_worker()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send_tip(
+            client, address="203.0.113.2", claim="Is it true?", email="second@example.com"
+        )
+    assert response.status_code == 302
+    run_worker()
+    # The first reader's address was on the tip before: told now too, once.
+    assert recipients() == ["first@example.com", "second@example.com"]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_tip(client, address="203.0.113.3", claim="Is it true?", email="third@example.com")
+    run_worker()
+    assert recipients() == ["first@example.com", "second@example.com", "third@example.com"]
+    assert Tip.objects.get().readers_asking == 3
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 3
