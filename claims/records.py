@@ -407,13 +407,22 @@ def in_language(original, translation):
     return document
 
 
-@dataclass(frozen=True)
+@dataclass
 class ClaimLink:
-    """A published claim as a list links to it: address, headline and rating."""
+    """
+    A published claim as a list links to it: address, headline and rating;
+    with `claim_id` and the headline's `language` where a page in another
+    language looks for the claim's headline in it (claims.views.headlines_in),
+    and `lang`, the language to mark the headline with where it is not the
+    page's.
+    """
 
     slug: str
     headline: str
     rating: str
+    claim_id: int | None = None
+    language: str = ""
+    lang: str = ""
 
     @property
     def public_status(self):

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, get_supported_language_variant, override
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -43,6 +43,7 @@ from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source, Tip
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
+from claims.names import headlines_in, in_page_language, newsroom_language, page_language
 from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
@@ -185,20 +186,17 @@ def names_beside(terms):
     (address, name) pairs, to list beside its claims: plain values, for the
     cache to keep with the list.
     """
+    figures, sources = list(matching_figures(terms)), list(matching_sources(terms))
+    in_page_language(page_language(), sources=sources, figures=figures)
     return (
-        [(figure.get_absolute_url(), figure.name) for figure in matching_figures(terms)],
-        [(source.get_absolute_url(), source.name) for source in matching_sources(terms)],
+        [(figure.get_absolute_url(), figure.name) for figure in figures],
+        [(source.get_absolute_url(), source.name) for source in sources],
     )
 
 
 def current_revision(slug):
     """The revision readers see under `slug`, or None."""
     return Revision.objects.current().filter(slug=slug).first()
-
-
-def page_language():
-    """The language the request is served in, as LANGUAGES names it ("en", "ko")."""
-    return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)
@@ -545,18 +543,23 @@ def source_detail(request, slug):
     claims = [
         ClaimLink(*row)
         for row in current.filter(claimant_slug=slug).values_list(
-            "slug", KT("document__headline"), "rating"
+            "slug", KT("document__headline"), "rating", "claim", "language"
         )[:50]
     ]
+    evidence = evidence_naming(current, slug)
+    siblings = public_siblings(source)
+    language = page_language()
+    in_page_language(language, sources=[source, *siblings])
+    # Staff write a source's description in the newsroom's language only.
+    source.description_lang = "" if language == newsroom_language() else newsroom_language()
+    for item in evidence:
+        # An item's title is not translated: it stays in its claim's language.
+        item.lang = "" if item.claim.language == language else item.claim.language
+    headlines_in(language, claims + [item.claim for item in evidence])
     return render(
         request,
         "claims/source_detail.html",
-        {
-            "source": source,
-            "claims": claims,
-            "evidence": evidence_naming(current, slug),
-            "siblings": public_siblings(source),
-        },
+        {"source": source, "claims": claims, "evidence": evidence, "siblings": siblings},
     )
 
 
@@ -570,11 +573,13 @@ def evidence_naming(revisions, slug):
         "slug",
         KT("document__headline"),
         "rating",
+        "claim",
+        "language",
         EvidenceNaming(slug),
     )
     found = []
-    for claim_slug, headline, rating, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
-        link = ClaimLink(claim_slug, headline, rating)
+    for *columns, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
+        link = ClaimLink(*columns)
         for data in evidence:
             # Read as a record only when it names the source: most items do not.
             if slug in {data["source"]["slug"], data["origin"] and data["origin"]["slug"]}:
@@ -728,6 +733,7 @@ def source_list(request):
         source.record = [
             (RATINGS[status], ratings[status]) for status in ClaimStatus if status in ratings
         ]
+    in_page_language(page_language(), sources=listed)
     page_obj.object_list = listed
     return render(
         request,

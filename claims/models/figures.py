@@ -104,10 +104,12 @@ class Figure(SlugNaturalKey):
                 "revision__slug",
                 "revision__rating",
                 KeyTextTransform("headline", "revision__document"),
+                "revision__claim",
+                "revision__language",
             )
         )
-        for key, slug, rating, headline in stating:
-            keys[key].published_claims.append(ClaimLink(slug, headline, rating))
+        for key, *columns in stating:
+            keys[key].published_claims.append(ClaimLink(*columns))
         return estimates
 
     def series(self, estimates=None):

@@ -5,10 +5,13 @@ are filed under. What readers may see of them follows from the published
 revisions: a source or topic is public while a current revision names it.
 """
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Reliability, SourceKind
@@ -30,10 +33,22 @@ def published_name(path, **naming):
     """
     The name readers see of a row, as the newest current revision naming it
     (`naming`: its filter, e.g. topic_slug=OuterRef("slug")) has it at `path`
-    in its document: a rename shows once a revision publishes it.
+    in its document: a rename shows once a revision publishes it. On a page
+    in another language than the newsroom's, the newest current revision in
+    the page's language gives it, where one of a claim readers see names it
+    (a translation carries its original's listing columns): see claims.names.
     """
     newest = Revision.objects.current().filter(**naming).order_by("-first_published_at", "-id")
-    return Subquery(newest.values(name=KT(path))[:1])
+    original = Subquery(newest.values(name=KT(path))[:1])
+    language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    if language == settings.LANGUAGE_CODE:
+        return original
+    in_language = (
+        Revision.objects.filter(is_current=True, language=language, **naming)
+        .filter(Exists(Revision.objects.current().filter(claim=OuterRef("claim"))))
+        .order_by("-first_published_at", "-id")
+    )
+    return Coalesce(Subquery(in_language.values(name=KT(path))[:1]), original)
 
 
 class Grouping(SlugNaturalKey):
