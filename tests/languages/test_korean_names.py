@@ -42,12 +42,13 @@ def test_a_korean_source_page_names_the_source_as_its_korean_versions_publish_it
     assert Source.objects.get(slug=SOURCE.nis).name == "National Intelligence Service (NIS)"
 
 
-def test_a_name_no_korean_version_translates_is_shown_as_it_is_in_english(client, seed):
+def test_a_name_the_korean_versions_keep_as_it_is_is_marked_as_english(client, seed):
     page = html(client, "/ko/sources/")
     assert re.search(r'lang="en">Business Recorder</a>', page)
     assert re.search(r'<a href="/ko/sources/nis/">국가정보원', page)
-    # No Korean version gives it a Korean name: it keeps its own.
-    assert not Translation.objects.filter(texts__has_key="source.business-recorder").exists()
+    # The Korean versions keep its own name: it is in English, and says so.
+    names = Translation.objects.filter(texts__has_key="source.business-recorder")
+    assert {draft.texts["source.business-recorder"] for draft in names} == {"Business Recorder"}
     assert Source.objects.get(slug="business-recorder").name == "Business Recorder"
 
 
