@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -429,34 +429,81 @@ def shown_revisions(claim_id):
     )
 
 
+def history(original, language):
+    """
+    The versions of the claim whose current original revision is `original`
+    that a page in `language` lists, oldest first, as a queryset: its
+    versions in that language (translations, each published and numbered on
+    its own) where it has any, else the original's (shown_revisions). A
+    reader of the Korean page follows the Korean text's history; the
+    original's is a link away, in its language.
+    """
+    if language != original.language:
+        translated = Revision.objects.translations().filter(
+            claim=original.claim_id, language=language
+        )
+        if translated.exists():
+            return translated.order_by("number")
+    return shown_revisions(original.claim_id)
+
+
+def other_history(original, language):
+    """
+    Where a page listing the versions of `original`'s claim in `language`
+    sends readers for the versions in the original's language (its name, in
+    the page's, and address), or None when the page lists those.
+    """
+    if language == original.language:
+        return None
+    return {
+        "language": original.language,
+        "name": get_language_info(original.language)["name_translated"],
+        "url": address_in(original.language, "claim_versions", [original.slug]),
+    }
+
+
 @require_safe
 @public_page(shows=lambda slug: [claim_page(slug)])
 def claim_versions(request, slug):
     """
     Every version of a published claim readers were shown, newest first, each
-    with its date, its public note and its own address. Not for search
-    engines: the verdict page is.
+    with its date, its public note and its own address: in the page's
+    language where the claim is published in it (history()), with a link to
+    the original's versions. Not for search engines: the verdict page is.
 
-    Template: claims/claim_versions.html. Context: claim (the current
-    revision's ClaimRecord), versions (Revisions, newest first, each with
-    `link`, a ClaimLink as it published the claim).
+    Template: claims/claim_versions.html. Context: claim (the ClaimRecord of
+    the newest version listed), versions (Revisions, newest first, each with
+    `link`, a ClaimLink as it published the claim), original_history (see
+    other_history(); None where the versions listed are the original's),
+    in_other_language (the name of the language of the versions listed,
+    where they are not in the page's: the claim is not published in it).
     """
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_versions", args=[found]))
+    language = page_language()
     # Each version's headline, not its whole record: a claim revised daily has hundreds.
     versions = (
-        shown_revisions(revision.claim_id)
+        history(revision, language)
         .defer("document")
         .annotate(headline=TextPart("headline", "document"))
     )
     versions = list(versions)[::-1]
     for version in versions:
         version.link = ClaimLink(version.slug, version.headline, version.rating)
+    translated = versions[0].is_translation
+    shown = Revision.objects.get(pk=versions[0].pk) if translated else revision
     response = render(
         request,
         "claims/claim_versions.html",
-        {"claim": ClaimRecord(revision.document, revision), "versions": versions},
+        {
+            "claim": ClaimRecord(shown.document, shown),
+            "versions": versions,
+            "original_history": other_history(revision, language) if translated else None,
+            "in_other_language": None
+            if translated or revision.language == language
+            else get_language_info(revision.language)["name_translated"],
+        },
     )
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -468,8 +515,9 @@ def claim_version(request, slug, number):
     """
     One version of a published claim as readers saw it, at its permanent
     address, with its date, its public note and what changed from the
-    version before (claims.records.record_differences). Not for search
-    engines, and without ClaimReview.
+    version before (claims.records.record_differences): in the page's
+    language, the version of that number in it where the claim is published
+    in it (history()). Not for search engines, and without ClaimReview.
 
     Template: claims/claim_detail.html, with version: number, published_at,
     public_note, changes (PartChanges from the version before), previous
@@ -479,7 +527,7 @@ def claim_version(request, slug, number):
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_version", args=[found, number]))
-    versions = list(shown_revisions(revision.claim_id))
+    versions = list(history(revision, page_language()))
     index = next((i for i, shown in enumerate(versions) if shown.number == number), None)
     if index is None:
         raise Http404("No such version of this claim.")

@@ -108,8 +108,8 @@ class Figure(SlugNaturalKey):
                 "revision__language",
             )
         )
-        for key, *columns in stating:
-            keys[key].published_claims.append(ClaimLink(*columns))
+        for key, slug, rating, headline, claim, language in stating:
+            keys[key].published_claims.append(ClaimLink(slug, headline, rating, claim, language))
         return estimates
 
     def series(self, estimates=None):
