@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -717,14 +717,20 @@ def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
     CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
-    page, or null on the last one; a page past the last answers 404. Each
-    document comes ready-encoded from claims.fragments; the JSON is what
-    JsonResponse would write.
+    page, or null on the last one; a page past the last answers 404. A claim
+    published in several languages has one in each (`inLanguage`, with that
+    language's address), the original's first; a translation's is of the
+    claim as its page shows it, under the current rating. Each document
+    comes ready-encoded from claims.fragments; the JSON is what JsonResponse
+    would write.
     """
+    original = Revision.objects.current().filter(claim=OuterRef("claim"))
     revisions = (
-        Revision.objects.current()
-        .order_by("-first_published_at", "-pk")
-        .values_list("pk", "digest")
+        Revision.objects.current_in_every_language()
+        .filter(Exists(original))
+        .annotate(original_digest=Subquery(original.values("digest")[:1]))
+        .order_by("-first_published_at", "claim", F("translation_of").asc(nulls_first=True), "pk")
+        .values_list("pk", "digest", "original_digest")
     )
     page = page_or_404(Paginator(revisions, CLAIM_REVIEWS_PER_PAGE), request.GET.get("page"))
     next_url = None
