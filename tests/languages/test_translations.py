@@ -223,7 +223,8 @@ def test_claims_json_lists_each_language_under_the_current_rating_and_no_withdra
     review = korean_review(CLAIM.kursk)
     assert review == claimreview_of(client, CLAIM.kursk, language="ko")
     # The translation is of the earlier revision; the review is the page's, under the new state.
-    assert not Revision.objects.current_translations("ko").get(claim=claim).translation_of.is_current
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert not korean.translation_of.is_current
     assert review["datePublished"] and review["inLanguage"] == "ko"
     assert korean_review(CLAIM.deaths) is not None
     claim = Claim.objects.get(slug=CLAIM.deaths)
