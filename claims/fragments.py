@@ -292,18 +292,21 @@ def claim_review_records(revision_ids):
     rows = Revision.objects.filter(pk__in=revision_ids)
     shown = rows.originals().showing(CLAIM_REVIEW_PARTS)
     records = [(revision, ClaimRecord(document, revision)) for revision, document in shown]
-    translations = list(rows.translations())
+    translations = rows.translations().showing(CLAIM_REVIEW_PARTS)
     if translations:
-        claims = {translation.claim_id for translation in translations}
+        claims = {translation.claim_id for translation, _document in translations}
         originals = {
             revision.claim_id: (revision, document)
             for revision, document in Revision.objects.current()
             .filter(claim__in=claims)
             .showing(CLAIM_REVIEW_PARTS)
         }
-        for translation in translations:
+        for translation, translated in translations:
             original, document = originals[translation.claim_id]
-            records.append((translation, language_record(original, translation, document=document)))
+            record = language_record(
+                original, translation, document=document, translated=translated
+            )
+            records.append((translation, record))
     return records
 
 
