@@ -181,6 +181,8 @@ class Claim(ClaimState, SlugNaturalKey):
     objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-published_at", "-created_at"]
         permissions = [
             ("review_claim", "Can issue and reopen verdicts"),

@@ -41,8 +41,9 @@ class PendingPurge(models.Model):
     )
 
     class Meta:
+        verbose_name = _("pending edge purge")
+        verbose_name_plural = _("pending edge purges")
         ordering = ["queued_at", "key"]
-        verbose_name = "pending edge purge"
 
     def __str__(self):
         return self.key

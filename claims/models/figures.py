@@ -244,6 +244,8 @@ class Estimate(models.Model):
     objects = EstimateManager()
 
     class Meta:
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
         ordering = ["stated_on", "pk"]
         constraints = [
             choices_constraint("qualifier", Qualifier, "claims_estimate_qualifier_valid"),

@@ -75,6 +75,8 @@ class ReviewEvent(models.Model):
     objects = ReviewEventManager()
 
     class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
         ordering = ["created_at", "version"]
         constraints = [
             choices_constraint("action", Action, "claims_reviewevent_action_valid"),
@@ -139,6 +141,8 @@ class Correction(models.Model):
     objects = CorrectionManager()
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["published_at", "pk"]
         constraints = [
             choices_constraint("kind", CorrectionKind, "claims_correction_kind_valid"),

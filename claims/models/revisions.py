@@ -515,6 +515,8 @@ class Revision(models.Model):
     objects = RevisionManager()
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["claim", "number"]
         constraints = [
             models.UniqueConstraint(

@@ -49,8 +49,8 @@ class RelatedWords(models.Model):
     )
 
     class Meta:
-        verbose_name = "related words"
-        verbose_name_plural = "related words"
+        verbose_name = _("related words")
+        verbose_name_plural = _("related words")
         ordering = ["language", "wider", "words"]
 
     def __str__(self):

@@ -133,6 +133,8 @@ class Tip(models.Model):
     )
 
     class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
         ordering = ["-readers_asking", "-last_asked_at"]
         permissions = [("ban_tip", "Can ban the submitter of a tip or request")]
         constraints = [
@@ -258,6 +260,8 @@ class CorrectionRequest(models.Model):
     )
 
     class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
         ordering = ["created_at"]
         constraints = [
             choices_constraint("state", RequestState, "claims_correctionrequest_state_valid"),

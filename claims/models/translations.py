@@ -211,6 +211,8 @@ class Translation(models.Model):
     objects = TranslationManager()
 
     class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "language"], name="claims_translation_one_per_language"
