@@ -71,6 +71,9 @@ def test_a_korean_figure_page_names_the_figure_and_its_origins_in_korean(client,
     assert f'<p class="lede" lang="en">{figure.definition}' in page
     assert "국가정보원" in page_text(client.get(f"/ko/figures/{FIGURE.deaths}/"))
     assert "러시아를 위해 싸우다 숨진 북한군" in html(client, "/ko/figures/")
+    # The verdicts stating its estimates are linked under their Korean headlines.
+    korean = Revision.objects.current_translations("ko").get(slug=CLAIM.deaths)
+    assert f">{korean.document['headline']}</a>" in page
     english = html(client, f"/figures/{FIGURE.deaths}/")
     assert figure.name in heading(english)
     assert Figure.objects.get(slug=FIGURE.deaths).name == figure.name
