@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 HTTP_URL_CONDITION = r"^https?://"
 
@@ -123,7 +125,9 @@ def bounded_text(verbose_name=None, *, limit, help_text="", **options):
     by a maxlength attribute, with which a browser cuts a long paste silently.
     The database holds it too (length_constraint).
     """
-    help_text = f"{help_text} At most {limit:,} characters.".strip()
+    # Lazy, so that the admin states it in the staff member's language.
+    limit_text = format_lazy(_("At most {limit} characters."), limit=f"{limit:,}")
+    help_text = format_lazy("{} {}", help_text, limit_text) if help_text else limit_text
     return models.TextField(
         verbose_name,
         validators=[MaxLengthValidator(limit), no_control_characters],

@@ -19,6 +19,7 @@ from claims.charts import estimate_chart
 from claims.claimreview import absolute_url
 from claims.models import Estimate, Figure
 from claims.models.figures import RECORD_COLUMNS
+from claims.names import headlines_in, in_page_language, newsroom_language, page_language
 from claims.page_versions import BROWSE, figure_page
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -33,6 +34,22 @@ FORMULA_AFTER_SEPARATOR = re.compile(r'(?<=[,;\t\r\n])("*)(?=[=+\-@\t]|\r(?!\n))
 def figure_with_estimates(slug):
     figure = get_object_or_404(Figure, slug=slug)
     return figure, figure.estimates_for_readers()
+
+
+def name_figure_page(figure, estimates):
+    """
+    Name the figure, its estimates' origins and reporters and the claims
+    stating them in the page's language, where it is published in it
+    (claims.names): two queries on a page in another language than the
+    newsroom's, whatever the number of estimates. The definition is not
+    translated: it is marked as in the newsroom's language.
+    """
+    language = page_language()
+    sources = [estimate.origin for estimate in estimates]
+    sources += [estimate.relayed_by for estimate in estimates]
+    in_page_language(language, sources=sources, figures=[figure])
+    figure.definition_lang = "" if language == newsroom_language() else newsroom_language()
+    headlines_in(language, [claim for estimate in estimates for claim in estimate.published_claims])
 
 
 def claim_urls(estimate):
@@ -50,6 +67,7 @@ def figure_detail(request, slug):
     layout, None without estimates), canonical_url.
     """
     figure, estimates = figure_with_estimates(slug)
+    name_figure_page(figure, estimates)
     series = figure.series(estimates)
     return render(
         request,
@@ -139,6 +157,11 @@ def figure_list(request):
     estimates = {}
     for estimate in Estimate.objects.select_related("origin__affiliation").order_by("pk"):
         estimates.setdefault(estimate.figure_id, []).append(estimate)
+    in_page_language(
+        page_language(),
+        sources=[estimate.origin for found in estimates.values() for estimate in found],
+        figures=figures,
+    )
     for figure in figures:
         found = estimates.get(figure.pk, [])
         figure.series_list = figure.series(found) if found else []

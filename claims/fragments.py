@@ -255,28 +255,59 @@ def list_template_digest():
 
 def claim_review_documents(rows):
     """
-    The ClaimReview of each revision in `rows` ((pk, digest) pairs), in order,
-    as JSON text: from the cache, else built (fetching only those revisions).
+    The ClaimReview of each revision in `rows` ((pk, digest, its claim's
+    current original's digest) triples), in order, as JSON text: from the
+    cache, else built (fetching only those revisions, and for translations
+    their originals). A translation's is kept under its original's digest
+    too: a new verdict changes the rating it carries.
     """
     newsroom = [settings.SITE_URL, settings.NEWSROOM_NAME, settings.NEWSROOM_URL, code_digest()]
-    keys = [revision_key("claim-review", digest, *newsroom) for _, digest in rows]
-    revision_ids = [pk for pk, _ in rows]
+    keys = [
+        revision_key("claim-review", digest, *newsroom, "" if original == digest else original)
+        for _, digest, original in rows
+    ]
+    revision_ids = [pk for pk, *_digests in rows]
     found = cached_many(keys) if settings.PUBLIC_FRAGMENT_CACHE else {}
     missing = {pk for pk, key in zip(revision_ids, keys, strict=True) if key not in found}
     built = {}
     if missing:
-        shown = Revision.objects.filter(pk__in=missing).showing(CLAIM_REVIEW_PARTS)
         built = {
-            revision.pk: json.dumps(
-                claim_review(ClaimRecord(document, revision)), cls=DjangoJSONEncoder
-            )
-            for revision, document in shown
+            revision.pk: json.dumps(claim_review(record), cls=DjangoJSONEncoder)
+            for revision, record in claim_review_records(missing)
         }
         if settings.PUBLIC_FRAGMENT_CACHE:
             store_many(
                 {key: built[pk] for pk, key in zip(revision_ids, keys, strict=True) if pk in built}
             )
     return [found.get(key) or built[pk] for pk, key in zip(revision_ids, keys, strict=True)]
+
+
+def claim_review_records(revision_ids):
+    """
+    (revision, ClaimRecord) for each revision of `revision_ids`: an
+    original's record from its CLAIM_REVIEW_PARTS, a translation's in its
+    words under its claim's current original (language_record), in three
+    queries at most however many languages are listed.
+    """
+    rows = Revision.objects.filter(pk__in=revision_ids)
+    shown = rows.originals().showing(CLAIM_REVIEW_PARTS)
+    records = [(revision, ClaimRecord(document, revision)) for revision, document in shown]
+    translations = rows.translations().showing(CLAIM_REVIEW_PARTS)
+    if translations:
+        claims = {translation.claim_id for translation, _document in translations}
+        originals = {
+            revision.claim_id: (revision, document)
+            for revision, document in Revision.objects.current()
+            .filter(claim__in=claims)
+            .showing(CLAIM_REVIEW_PARTS)
+        }
+        for translation, translated in translations:
+            original, document = originals[translation.claim_id]
+            record = language_record(
+                original, translation, document=document, translated=translated
+            )
+            records.append((translation, record))
+    return records
 
 
 DETAIL_TEMPLATE = "claims/claim_detail.html"

@@ -407,13 +407,22 @@ def in_language(original, translation):
     return document
 
 
-@dataclass(frozen=True)
+@dataclass
 class ClaimLink:
-    """A published claim as a list links to it: address, headline and rating."""
+    """
+    A published claim as a list links to it: address, headline and rating;
+    with `claim_id` and the headline's `language` where a page in another
+    language looks for the claim's headline in it (claims.views.headlines_in),
+    and `lang`, the language to mark the headline with where it is not the
+    page's.
+    """
 
     slug: str
     headline: str
     rating: str
+    claim_id: int | None = None
+    language: str = ""
+    lang: str = ""
 
     @property
     def public_status(self):
@@ -554,20 +563,25 @@ def record_differences(before, after):
     return changes
 
 
-def language_record(original, translation, languages=(), document=None):
+def language_record(original, translation, languages=(), document=None, translated=None):
     """
     The ClaimRecord readers see of a claim whose current original revision is
     `original` (`document`: the parts of its document read, else all of it),
     in the language of `translation` (its current translation, or None for
-    the original's own language): the translation's words under the
-    original's current state (in_language). `languages`: those it is
-    published in, for the switcher.
+    the original's own language; `translated`: the same parts of its
+    document, else all of it): the translation's words under the original's
+    current state (in_language). `languages`: those it is published in, for
+    the switcher.
     """
     document = original.document if document is None else document
     if translation is None:
         record = ClaimRecord(document, original)
     else:
-        shown = in_language(document | {"language": original.language}, translation.document)
+        translated = translation.document if translated is None else translated
+        shown = in_language(
+            document | {"language": original.language},
+            translated | {"language": translation.language},
+        )
         record = ClaimRecord(shown, translation)
     record.published_languages = tuple(languages)
     return record

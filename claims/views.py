@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, get_supported_language_variant, override
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -43,6 +43,7 @@ from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source, Tip
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
+from claims.names import headlines_in, in_page_language, newsroom_language, page_language
 from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
@@ -185,20 +186,17 @@ def names_beside(terms):
     (address, name) pairs, to list beside its claims: plain values, for the
     cache to keep with the list.
     """
+    figures, sources = list(matching_figures(terms)), list(matching_sources(terms))
+    in_page_language(page_language(), sources=sources, figures=figures)
     return (
-        [(figure.get_absolute_url(), figure.name) for figure in matching_figures(terms)],
-        [(source.get_absolute_url(), source.name) for source in matching_sources(terms)],
+        [(figure.get_absolute_url(), figure.name) for figure in figures],
+        [(source.get_absolute_url(), source.name) for source in sources],
     )
 
 
 def current_revision(slug):
     """The revision readers see under `slug`, or None."""
     return Revision.objects.current().filter(slug=slug).first()
-
-
-def page_language():
-    """The language the request is served in, as LANGUAGES names it ("en", "ko")."""
-    return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)
@@ -431,34 +429,81 @@ def shown_revisions(claim_id):
     )
 
 
+def history(original, language):
+    """
+    The versions of the claim whose current original revision is `original`
+    that a page in `language` lists, oldest first, as a queryset: its
+    versions in that language (translations, each published and numbered on
+    its own) where it has any, else the original's (shown_revisions). A
+    reader of the Korean page follows the Korean text's history; the
+    original's is a link away, in its language.
+    """
+    if language != original.language:
+        translated = Revision.objects.translations().filter(
+            claim=original.claim_id, language=language
+        )
+        if translated.exists():
+            return translated.order_by("number")
+    return shown_revisions(original.claim_id)
+
+
+def other_history(original, language):
+    """
+    Where a page listing the versions of `original`'s claim in `language`
+    sends readers for the versions in the original's language (its name, in
+    the page's, and address), or None when the page lists those.
+    """
+    if language == original.language:
+        return None
+    return {
+        "language": original.language,
+        "name": get_language_info(original.language)["name_translated"],
+        "url": address_in(original.language, "claim_versions", [original.slug]),
+    }
+
+
 @require_safe
 @public_page(shows=lambda slug: [claim_page(slug)])
 def claim_versions(request, slug):
     """
     Every version of a published claim readers were shown, newest first, each
-    with its date, its public note and its own address. Not for search
-    engines: the verdict page is.
+    with its date, its public note and its own address: in the page's
+    language where the claim is published in it (history()), with a link to
+    the original's versions. Not for search engines: the verdict page is.
 
-    Template: claims/claim_versions.html. Context: claim (the current
-    revision's ClaimRecord), versions (Revisions, newest first, each with
-    `link`, a ClaimLink as it published the claim).
+    Template: claims/claim_versions.html. Context: claim (the ClaimRecord of
+    the newest version listed), versions (Revisions, newest first, each with
+    `link`, a ClaimLink as it published the claim), original_history (see
+    other_history(); None where the versions listed are the original's),
+    in_other_language (the name of the language of the versions listed,
+    where they are not in the page's: the claim is not published in it).
     """
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_versions", args=[found]))
+    language = page_language()
     # Each version's headline, not its whole record: a claim revised daily has hundreds.
     versions = (
-        shown_revisions(revision.claim_id)
+        history(revision, language)
         .defer("document")
         .annotate(headline=TextPart("headline", "document"))
     )
     versions = list(versions)[::-1]
     for version in versions:
         version.link = ClaimLink(version.slug, version.headline, version.rating)
+    translated = versions[0].is_translation
+    shown = Revision.objects.get(pk=versions[0].pk) if translated else revision
     response = render(
         request,
         "claims/claim_versions.html",
-        {"claim": ClaimRecord(revision.document, revision), "versions": versions},
+        {
+            "claim": ClaimRecord(shown.document, shown),
+            "versions": versions,
+            "original_history": other_history(revision, language) if translated else None,
+            "in_other_language": None
+            if translated or revision.language == language
+            else get_language_info(revision.language)["name_translated"],
+        },
     )
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -470,8 +515,9 @@ def claim_version(request, slug, number):
     """
     One version of a published claim as readers saw it, at its permanent
     address, with its date, its public note and what changed from the
-    version before (claims.records.record_differences). Not for search
-    engines, and without ClaimReview.
+    version before (claims.records.record_differences): in the page's
+    language, the version of that number in it where the claim is published
+    in it (history()). Not for search engines, and without ClaimReview.
 
     Template: claims/claim_detail.html, with version: number, published_at,
     public_note, changes (PartChanges from the version before), previous
@@ -481,7 +527,7 @@ def claim_version(request, slug, number):
     revision = current_revision(slug)
     if revision is None:
         return moved(slug, lambda found: reverse("claim_version", args=[found, number]))
-    versions = list(shown_revisions(revision.claim_id))
+    versions = list(history(revision, page_language()))
     index = next((i for i, shown in enumerate(versions) if shown.number == number), None)
     if index is None:
         raise Http404("No such version of this claim.")
@@ -545,18 +591,23 @@ def source_detail(request, slug):
     claims = [
         ClaimLink(*row)
         for row in current.filter(claimant_slug=slug).values_list(
-            "slug", KT("document__headline"), "rating"
+            "slug", KT("document__headline"), "rating", "claim", "language"
         )[:50]
     ]
+    evidence = evidence_naming(current, slug)
+    siblings = public_siblings(source)
+    language = page_language()
+    in_page_language(language, sources=[source, *siblings])
+    # Staff write a source's description in the newsroom's language only.
+    source.description_lang = "" if language == newsroom_language() else newsroom_language()
+    for item in evidence:
+        # An item's title is not translated: it stays in its claim's language.
+        item.lang = "" if item.claim.language == language else item.claim.language
+    headlines_in(language, claims + [item.claim for item in evidence])
     return render(
         request,
         "claims/source_detail.html",
-        {
-            "source": source,
-            "claims": claims,
-            "evidence": evidence_naming(current, slug),
-            "siblings": public_siblings(source),
-        },
+        {"source": source, "claims": claims, "evidence": evidence, "siblings": siblings},
     )
 
 
@@ -570,11 +621,13 @@ def evidence_naming(revisions, slug):
         "slug",
         KT("document__headline"),
         "rating",
+        "claim",
+        "language",
         EvidenceNaming(slug),
     )
     found = []
-    for claim_slug, headline, rating, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
-        link = ClaimLink(claim_slug, headline, rating)
+    for *columns, evidence in named[:SOURCE_EVIDENCE_LIMIT]:
+        link = ClaimLink(*columns)
         for data in evidence:
             # Read as a record only when it names the source: most items do not.
             if slug in {data["source"]["slug"], data["origin"] and data["origin"]["slug"]}:
@@ -664,14 +717,20 @@ def claim_reviews(request):
     """
     Every published ClaimReview, newest first, for aggregators, in pages of
     CLAIM_REVIEWS_PER_PAGE: `next` is the absolute address of the following
-    page, or null on the last one; a page past the last answers 404. Each
-    document comes ready-encoded from claims.fragments; the JSON is what
-    JsonResponse would write.
+    page, or null on the last one; a page past the last answers 404. A claim
+    published in several languages has one in each (`inLanguage`, with that
+    language's address), the original's first; a translation's is of the
+    claim as its page shows it, under the current rating. Each document
+    comes ready-encoded from claims.fragments; the JSON is what JsonResponse
+    would write.
     """
+    original = Revision.objects.current().filter(claim=OuterRef("claim"))
     revisions = (
-        Revision.objects.current()
-        .order_by("-first_published_at", "-pk")
-        .values_list("pk", "digest")
+        Revision.objects.current_in_every_language()
+        .filter(Exists(original))
+        .annotate(original_digest=Subquery(original.values("digest")[:1]))
+        .order_by("-first_published_at", "claim", F("translation_of").asc(nulls_first=True), "pk")
+        .values_list("pk", "digest", "original_digest")
     )
     page = page_or_404(Paginator(revisions, CLAIM_REVIEWS_PER_PAGE), request.GET.get("page"))
     next_url = None
@@ -728,6 +787,7 @@ def source_list(request):
         source.record = [
             (RATINGS[status], ratings[status]) for status in ClaimStatus if status in ratings
         ]
+    in_page_language(page_language(), sources=listed)
     page_obj.object_list = listed
     return render(
         request,

@@ -21,6 +21,8 @@ def embedded_claimreviews(response):
     return [json.loads(block) for block in blocks]
 
 
-def claimreview_of(client, slug):
-    [document] = embedded_claimreviews(client.get(f"/claims/{slug}/"))
+def claimreview_of(client, slug, language=""):
+    """The ClaimReview on the verdict page of `slug`: in `language` ("ko"), else the newsroom's."""
+    prefix = f"/{language}" if language else ""
+    [document] = embedded_claimreviews(client.get(f"{prefix}/claims/{slug}/"))
     return document

@@ -76,19 +76,27 @@ class ClaimQuerySet(models.QuerySet):
 
 
 class Claim(ClaimState, SlugNaturalKey):
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
     headline = models.CharField(
         max_length=75,
         help_text=_("Short form for readers and ClaimReview, 75 characters at most."),
         validators=[no_control_characters],
+        verbose_name=_("headline"),
     )
     wording = bounded_text(_("claim as made"), limit=5_000)
-    claimant = models.ForeignKey("claims.Source", on_delete=models.PROTECT, related_name="claims")
+    claimant = models.ForeignKey(
+        "claims.Source", on_delete=models.PROTECT, related_name="claims", verbose_name=_("claimant")
+    )
     made_on = models.DateField(
         _("date made"), null=True, blank=True, validators=[within_date_bounds]
     )
     appeared_in = models.ForeignKey(
-        "claims.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        "claims.Article",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("appeared in"),
     )
     appearance_url = models.URLField(
         _("appearance URL"),
@@ -99,50 +107,82 @@ class Claim(ClaimState, SlugNaturalKey):
             "on file may only relay it."
         ),
     )
-    context = bounded_text(blank=True, limit=5_000)
+    context = bounded_text(blank=True, limit=5_000, verbose_name=_("context"))
     language = models.CharField(
         max_length=8,
         default="en",
         validators=[no_control_characters],
         help_text="The language the claim was made in: its record is published in it first.",
+        verbose_name=_("language"),
     )
     topic = models.ForeignKey(
-        "claims.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        "claims.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("topic"),
     )
     status = models.CharField(
-        max_length=20, choices=ClaimStatus, default=ClaimStatus.UNVERIFIED, editable=False
+        max_length=20,
+        choices=ClaimStatus,
+        default=ClaimStatus.UNVERIFIED,
+        editable=False,
+        verbose_name=_("status"),
     )
     previous_status = models.CharField(
-        max_length=20, choices=ClaimStatus, blank=True, editable=False
+        max_length=20,
+        choices=ClaimStatus,
+        blank=True,
+        editable=False,
+        verbose_name=_("previous status"),
     )
     verdict_summary = bounded_text(
-        blank=True, limit=3_000, help_text=_("Why, in plain words, for readers.")
+        blank=True,
+        limit=3_000,
+        help_text=_("Why, in plain words, for readers."),
+        verbose_name=_("verdict summary"),
     )
-    is_published = models.BooleanField(default=False, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_published = models.BooleanField(
+        default=False, editable=False, verbose_name=_("is published")
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published at")
+    )
     review_by = models.DateField(
         null=True,
         blank=True,
         validators=[within_date_bounds],
         help_text=_("After this date readers are told it may be outdated."),
+        verbose_name=_("review by"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="claims_created",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated at")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
     draft_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         editable=False,
         related_name="drafts_changed",
         help_text=_("Who changed what readers would see since the claim was last published."),
+        verbose_name=_("draft authors"),
     )
 
     objects = SlugNaturalKeyManager.from_queryset(ClaimQuerySet)()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-published_at", "-created_at"]
         permissions = [
             ("review_claim", "Can issue and reopen verdicts"),

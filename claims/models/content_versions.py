@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
@@ -13,8 +14,8 @@ class ContentVersion(models.Model):
     "pages:list"...: claims.page_versions).
     """
 
-    name = models.CharField(max_length=250, primary_key=True)
-    token = models.CharField(max_length=32)
+    name = models.CharField(max_length=250, primary_key=True, verbose_name=_("name"))
+    token = models.CharField(max_length=32, verbose_name=_("token"))
 
     def __str__(self):
         return f"{self.name}: {self.token}"
@@ -29,17 +30,20 @@ class PendingPurge(models.Model):
     """
 
     # Written by claims.purges alone, never typed in.
-    key = models.CharField(max_length=250, primary_key=True, editable=False)
+    key = models.CharField(max_length=250, primary_key=True, editable=False, verbose_name=_("key"))
     # The change that retired the key last: a purge delivered for an older
     # change leaves the row of a newer one in place.
-    token = models.CharField(max_length=32, editable=False)
-    queued_at = models.DateTimeField(editable=False)
-    attempts = models.PositiveIntegerField(default=0, editable=False)
-    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    token = models.CharField(max_length=32, editable=False, verbose_name=_("token"))
+    queued_at = models.DateTimeField(editable=False, verbose_name=_("queued at"))
+    attempts = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("attempts"))
+    last_error = models.CharField(
+        max_length=500, blank=True, editable=False, verbose_name=_("last error")
+    )
 
     class Meta:
+        verbose_name = _("pending edge purge")
+        verbose_name_plural = _("pending edge purges")
         ordering = ["queued_at", "key"]
-        verbose_name = "pending edge purge"
 
     def __str__(self):
         return self.key

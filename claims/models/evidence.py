@@ -58,12 +58,15 @@ class EvidenceManager(NaturalKeyManager.from_queryset(EvidenceQuerySet)):
 class Evidence(ClaimAttachment):
     """One item bearing on one claim."""
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="evidence", verbose_name=_("claim")
+    )
     source = models.ForeignKey(
         "claims.Source",
         on_delete=models.PROTECT,
         related_name="evidence_published",
         help_text=_("Who published this item."),
+        verbose_name=_("source"),
     )
     origin = models.ForeignKey(
         "claims.Source",
@@ -72,9 +75,12 @@ class Evidence(ClaimAttachment):
         on_delete=models.PROTECT,
         related_name="evidence_originated",
         help_text=_("Whom the item relies on. Leave empty when it is first-hand."),
+        verbose_name=_("origin"),
     )
-    stance = models.CharField(max_length=20, choices=Stance)
-    title = models.CharField(max_length=300, validators=[no_control_characters])
+    stance = models.CharField(max_length=20, choices=Stance, verbose_name=_("stance"))
+    title = models.CharField(
+        max_length=300, validators=[no_control_characters], verbose_name=_("title")
+    )
     url = models.URLField(
         _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
     )
@@ -82,15 +88,25 @@ class Evidence(ClaimAttachment):
         _("archived URL"), blank=True, validators=[http_url_validator, no_control_characters]
     )
     excerpt = bounded_text(
-        blank=True, limit=5_000, help_text=_("The passage quoted, word for word.")
+        blank=True,
+        limit=5_000,
+        help_text=_("The passage quoted, word for word."),
+        verbose_name=_("excerpt"),
     )
-    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
-    accessed_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
+    published_on = models.DateField(
+        null=True, blank=True, validators=[within_date_bounds], verbose_name=_("published on")
+    )
+    accessed_on = models.DateField(
+        null=True, blank=True, validators=[within_date_bounds], verbose_name=_("accessed on")
+    )
     credibility = models.PositiveSmallIntegerField(
-        choices=Credibility, default=Credibility.CANNOT_BE_JUDGED
+        choices=Credibility, default=Credibility.CANNOT_BE_JUDGED, verbose_name=_("credibility")
     )
     note = bounded_text(
-        blank=True, limit=2_000, help_text=_("Shown to readers under the item on the verdict page.")
+        blank=True,
+        limit=2_000,
+        help_text=_("Shown to readers under the item on the verdict page."),
+        verbose_name=_("note"),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,12 +114,16 @@ class Evidence(ClaimAttachment):
         blank=True,
         on_delete=models.PROTECT,
         related_name="evidence_added",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added at")
+    )
 
     objects = EvidenceManager()
 
     class Meta:
+        verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["credibility", "added_at", "pk"]
         constraints = [
@@ -145,13 +165,19 @@ class CaveatManager(NaturalKeyManager):
 class Caveat(ClaimAttachment):
     """One 'what we don't know' point on a claim."""
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="caveats")
-    kind = models.CharField(max_length=20, choices=CaveatKind)
-    text = models.CharField(max_length=500, validators=[no_control_characters])
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="caveats", verbose_name=_("claim")
+    )
+    kind = models.CharField(max_length=20, choices=CaveatKind, verbose_name=_("kind"))
+    text = models.CharField(
+        max_length=500, validators=[no_control_characters], verbose_name=_("text")
+    )
 
     objects = CaveatManager()
 
     class Meta:
+        verbose_name = _("caveat")
+        verbose_name_plural = _("caveats")
         ordering = ["pk"]
         constraints = [
             choices_constraint("kind", CaveatKind, "claims_caveat_kind_valid"),

@@ -50,23 +50,31 @@ def length_constraint(field_name, limit, name):
 class Figure(SlugNaturalKey):
     """A quantity the news keeps estimating, e.g. soldiers killed or wounded."""
 
-    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200, unique=True, validators=[no_control_characters], verbose_name=_("name")
+    )
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
     short_name = models.CharField(
         max_length=100,
         validators=[no_control_characters],
         help_text=_("How a sentence names it: “the death toll”."),
+        verbose_name=_("short name"),
     )
     unit = models.CharField(
         max_length=50,
         validators=[no_control_characters],
         help_text=_("What is counted, in the plural: “soldiers”."),
+        verbose_name=_("unit"),
     )
     definition = bounded_text(
-        limit=NOTE_LIMIT, help_text=_("What counts and what does not, for readers.")
+        limit=NOTE_LIMIT,
+        help_text=_("What counts and what does not, for readers."),
+        verbose_name=_("definition"),
     )
 
     class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="claims_figure_slug_not_empty"),
@@ -104,10 +112,12 @@ class Figure(SlugNaturalKey):
                 "revision__slug",
                 "revision__rating",
                 KeyTextTransform("headline", "revision__document"),
+                "revision__claim",
+                "revision__language",
             )
         )
-        for key, slug, rating, headline in stating:
-            keys[key].published_claims.append(ClaimLink(slug, headline, rating))
+        for key, slug, rating, headline, claim, language in stating:
+            keys[key].published_claims.append(ClaimLink(slug, headline, rating, claim, language))
         return estimates
 
     def series(self, estimates=None):
@@ -158,7 +168,9 @@ RECORD_COLUMNS = (
 class Estimate(models.Model):
     """One stated value of a figure: who said it, when, and where it was reported."""
 
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="estimates")
+    figure = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, related_name="estimates", verbose_name=_("figure")
+    )
     low = models.PositiveIntegerField(
         _("value"), help_text=_("The value stated, or a range's low end.")
     )
@@ -166,7 +178,11 @@ class Estimate(models.Model):
         _("high end of range"), null=True, blank=True, help_text=_("Only when a range was stated.")
     )
     qualifier = models.CharField(
-        max_length=20, choices=Qualifier, default=Qualifier.ABOUT, blank=True
+        max_length=20,
+        choices=Qualifier,
+        default=Qualifier.ABOUT,
+        blank=True,
+        verbose_name=_("qualifier"),
     )
     stated_on = models.DateField(_("date stated"), validators=[within_date_bounds])
     period_start = models.DateField(
@@ -174,13 +190,17 @@ class Estimate(models.Model):
         blank=True,
         validators=[within_date_bounds],
         help_text=_("The period the figure covers, when it is not cumulative."),
+        verbose_name=_("period start"),
     )
-    period_end = models.DateField(null=True, blank=True, validators=[within_date_bounds])
+    period_end = models.DateField(
+        null=True, blank=True, validators=[within_date_bounds], verbose_name=_("period end")
+    )
     origin = models.ForeignKey(
         "claims.Source",
         on_delete=models.PROTECT,
         related_name="estimates_originated",
         help_text=_("Whose estimate it is. Origins sharing an affiliation are one origin."),
+        verbose_name=_("origin"),
     )
     relayed_by = models.ForeignKey(
         "claims.Source",
@@ -191,15 +211,19 @@ class Estimate(models.Model):
         help_text=_(
             "Who published the report linked below. Leave empty when it is the origin's own."
         ),
+        verbose_name=_("relayed by"),
     )
     url = models.URLField(_("URL"), validators=[http_url_validator, no_control_characters])
     excerpt = bounded_text(
-        limit=EXCERPT_LIMIT, help_text=_("The passage stating the figure, word for word.")
+        limit=EXCERPT_LIMIT,
+        help_text=_("The passage stating the figure, word for word."),
+        verbose_name=_("excerpt"),
     )
     note = bounded_text(
         limit=NOTE_LIMIT,
         blank=True,
         help_text=_("For readers: e.g. how a total was derived from the parts stated."),
+        verbose_name=_("note"),
     )
     supersedes_earlier = models.BooleanField(
         _("supersedes the origin's earlier estimates"),
@@ -214,11 +238,14 @@ class Estimate(models.Model):
         blank=True,
         related_name="estimates",
         help_text=_("Claims that state this estimate."),
+        verbose_name=_("claims"),
     )
 
     objects = EstimateManager()
 
     class Meta:
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
         ordering = ["stated_on", "pk"]
         constraints = [
             choices_constraint("qualifier", Qualifier, "claims_estimate_qualifier_valid"),

@@ -27,15 +27,24 @@ class ReviewEventManager(NaturalKeyManager):
 class ReviewEvent(models.Model):
     """Append-only audit row, written in the same transaction as its transition."""
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="events")
-    version = models.PositiveIntegerField(help_text=_("The claim's version after this event."))
-    action = models.CharField(max_length=20, choices=Action)
-    from_status = models.CharField(max_length=20, choices=ClaimStatus)
-    to_status = models.CharField(max_length=20, choices=ClaimStatus)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.PROTECT, related_name="events", verbose_name=_("claim")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        help_text=_("The claim's version after this event."), verbose_name=_("version")
+    )
+    action = models.CharField(max_length=20, choices=Action, verbose_name=_("action"))
+    from_status = models.CharField(
+        max_length=20, choices=ClaimStatus, verbose_name=_("from status")
+    )
+    to_status = models.CharField(max_length=20, choices=ClaimStatus, verbose_name=_("to status"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_events",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     note = bounded_text(
         _("internal note"),
         blank=True,
@@ -46,23 +55,28 @@ class ReviewEvent(models.Model):
         blank=True,
         limit=2_000,
         help_text=_("Shown to readers in the claim's public review timeline."),
+        verbose_name=_("public note"),
     )
     withdrawal = models.CharField(
         max_length=10,
         choices=Withdrawal,
         blank=True,
         help_text="An Unpublish step's: what readers find at the verdict's address.",
+        verbose_name=_("withdrawal"),
     )
     revision_digest = models.CharField(
         max_length=64,
         blank=True,
         editable=False,
         help_text=_("The digest of the revision this step published, if it published one."),
+        verbose_name=_("revision digest"),
     )
 
     objects = ReviewEventManager()
 
     class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
         ordering = ["created_at", "version"]
         constraints = [
             choices_constraint("action", Action, "claims_reviewevent_action_valid"),
@@ -109,15 +123,26 @@ class CorrectionManager(NaturalKeyManager):
 class Correction(models.Model):
     """A public note on a published claim."""
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="corrections")
-    kind = models.CharField(max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE)
+    claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("claim"),
+    )
+    kind = models.CharField(
+        max_length=20, choices=CorrectionKind, default=CorrectionKind.UPDATE, verbose_name=_("kind")
+    )
     # Room for a public note (2,000 characters) and the verdict change it explains.
-    note = bounded_text(limit=2_500)
-    published_at = models.DateTimeField(default=timezone.now, validators=[within_date_bounds])
+    note = bounded_text(limit=2_500, verbose_name=_("note"))
+    published_at = models.DateTimeField(
+        default=timezone.now, validators=[within_date_bounds], verbose_name=_("published at")
+    )
 
     objects = CorrectionManager()
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["published_at", "pk"]
         constraints = [
             choices_constraint("kind", CorrectionKind, "claims_correction_kind_valid"),

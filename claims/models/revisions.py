@@ -447,15 +447,19 @@ class Revision(models.Model):
     translation in a language is the latest published one (current_translations()).
     """
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="revisions")
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.PROTECT, related_name="revisions", verbose_name=_("claim")
+    )
     number = models.PositiveIntegerField(
-        help_text=_("1 for the first publication in its language, then 2, 3…")
+        help_text=_("1 for the first publication in its language, then 2, 3…"),
+        verbose_name=_("number"),
     )
     language = models.CharField(
         max_length=8,
         default="en",
         editable=False,
         help_text=_("The language the record is written in."),
+        verbose_name=_("language"),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -464,34 +468,55 @@ class Revision(models.Model):
         on_delete=models.PROTECT,
         related_name="translations",
         help_text=_("The original-language revision this translates; empty for an original."),
+        verbose_name=_("translation of"),
     )
-    document = models.JSONField(help_text=_("The record readers see: claims.models.revisions."))
+    document = models.JSONField(
+        help_text=_("The record readers see: claims.models.revisions."), verbose_name=_("document")
+    )
     public_note = bounded_text(
-        blank=True, limit=2_500, help_text=_("What changed from the revision before, for readers.")
+        blank=True,
+        limit=2_500,
+        help_text=_("What changed from the revision before, for readers."),
+        verbose_name=_("public note"),
     )
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(verbose_name=_("published at"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions_published"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="revisions_published",
+        verbose_name=_("published by"),
     )
-    is_current = models.BooleanField(default=True)
-    previous_digest = models.CharField(max_length=64, blank=True, editable=False)
-    digest = models.CharField(max_length=64, editable=False)
+    is_current = models.BooleanField(default=True, verbose_name=_("is current"))
+    previous_digest = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("previous digest")
+    )
+    digest = models.CharField(max_length=64, editable=False, verbose_name=_("digest"))
     # What the public lists filter and order by, copied from the document so
     # that an index can serve them.
-    slug = models.SlugField(max_length=100, editable=False)
-    rating = models.CharField(max_length=20, choices=ClaimStatus, editable=False)
-    topic_slug = models.SlugField(max_length=100, blank=True, editable=False)
-    claimant_slug = models.SlugField(max_length=200, editable=False)
-    first_published_at = models.DateTimeField(editable=False)
-    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    slug = models.SlugField(max_length=100, editable=False, verbose_name=_("slug"))
+    rating = models.CharField(
+        max_length=20, choices=ClaimStatus, editable=False, verbose_name=_("rating")
+    )
+    topic_slug = models.SlugField(
+        max_length=100, blank=True, editable=False, verbose_name=_("topic slug")
+    )
+    claimant_slug = models.SlugField(
+        max_length=200, editable=False, verbose_name=_("claimant slug")
+    )
+    first_published_at = models.DateTimeField(editable=False, verbose_name=_("first published at"))
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("corrected at")
+    )
     # What reader search reads of the document, analysed in Python when the
     # revision is published (claims.analysis.search_text); PostgreSQL
     # indexes it as the stored tsvector claims.search names.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
 
     objects = RevisionManager()
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["claim", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -668,10 +693,12 @@ class RevisionName(models.Model):
         (ESTIMATE, "estimate"),
     ]
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="names")
-    kind = models.CharField(max_length=20, choices=KINDS, editable=False)
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="names", verbose_name=_("revision")
+    )
+    kind = models.CharField(max_length=20, choices=KINDS, editable=False, verbose_name=_("kind"))
     # A slug, or for an estimate its natural key (estimate_key).
-    key = models.CharField(max_length=450, editable=False)
+    key = models.CharField(max_length=450, editable=False, verbose_name=_("key"))
 
     objects = RevisionNameManager()
 

@@ -6,6 +6,7 @@ words (killed, died, dead, deaths; casualties for the killed or wounded;
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Language
 from claims.constraints import no_control_characters
@@ -29,11 +30,14 @@ class RelatedWords(models.Model):
     but "killed" does not find "casualties".
     """
 
-    language = models.CharField(max_length=8, choices=Language, default=Language.ENGLISH)
+    language = models.CharField(
+        max_length=8, choices=Language, default=Language.ENGLISH, verbose_name=_("language")
+    )
     words = models.CharField(
         max_length=500,
         validators=[no_control_characters],
         help_text="Single words, separated by commas: “killed, died, dead, deaths”.",
+        verbose_name=_("words"),
     )
     wider = models.CharField(
         "wider word",
@@ -45,8 +49,8 @@ class RelatedWords(models.Model):
     )
 
     class Meta:
-        verbose_name = "related words"
-        verbose_name_plural = "related words"
+        verbose_name = _("related words")
+        verbose_name_plural = _("related words")
         ordering = ["language", "wider", "words"]
 
     def __str__(self):

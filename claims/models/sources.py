@@ -5,10 +5,13 @@ are filed under. What readers may see of them follows from the published
 revisions: a source or topic is public while a current revision names it.
 """
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Reliability, SourceKind
@@ -30,17 +33,31 @@ def published_name(path, **naming):
     """
     The name readers see of a row, as the newest current revision naming it
     (`naming`: its filter, e.g. topic_slug=OuterRef("slug")) has it at `path`
-    in its document: a rename shows once a revision publishes it.
+    in its document: a rename shows once a revision publishes it. On a page
+    in another language than the newsroom's, the newest current revision in
+    the page's language gives it, where one of a claim readers see names it
+    (a translation carries its original's listing columns): see claims.names.
     """
     newest = Revision.objects.current().filter(**naming).order_by("-first_published_at", "-id")
-    return Subquery(newest.values(name=KT(path))[:1])
+    original = Subquery(newest.values(name=KT(path))[:1])
+    language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    if language == settings.LANGUAGE_CODE:
+        return original
+    in_language = (
+        Revision.objects.filter(is_current=True, language=language, **naming)
+        .filter(Exists(Revision.objects.current().filter(claim=OuterRef("claim"))))
+        .order_by("-first_published_at", "-id")
+    )
+    return Coalesce(Subquery(in_language.values(name=KT(path))[:1]), original)
 
 
 class Grouping(SlugNaturalKey):
     """A name rows are grouped under: an affiliation groups sources, a topic claims."""
 
-    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200, unique=True, validators=[no_control_characters], verbose_name=_("name")
+    )
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
 
     class Meta:
         abstract = True
@@ -52,6 +69,10 @@ class Grouping(SlugNaturalKey):
 
 class Affiliation(Grouping):
     """Who stands behind a source. Sources sharing one are not independent."""
+
+    class Meta(Grouping.Meta):
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
 
 
 class TopicQuerySet(models.QuerySet):
@@ -67,10 +88,16 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(Grouping):
-    name = models.CharField(max_length=100, unique=True, validators=[no_control_characters])
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(
+        max_length=100, unique=True, validators=[no_control_characters], verbose_name=_("name")
+    )
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
 
     objects = SlugNaturalKeyManager.from_queryset(TopicQuerySet)()
+
+    class Meta(Grouping.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -99,14 +126,22 @@ class SourceQuerySet(models.QuerySet):
 class Source(SlugNaturalKey):
     """A person or organisation that originates or relays information."""
 
-    name = models.CharField(max_length=200, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=30, choices=SourceKind, default=SourceKind.OTHER)
-    country = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
+    name = models.CharField(
+        max_length=200, validators=[no_control_characters], verbose_name=_("name")
+    )
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
+    kind = models.CharField(
+        max_length=30, choices=SourceKind, default=SourceKind.OTHER, verbose_name=_("kind")
+    )
+    country = models.CharField(
+        max_length=100, blank=True, validators=[no_control_characters], verbose_name=_("country")
+    )
     url = models.URLField(
         _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
     )
-    reliability = models.CharField(max_length=1, choices=Reliability, default=Reliability.F)
+    reliability = models.CharField(
+        max_length=1, choices=Reliability, default=Reliability.F, verbose_name=_("reliability")
+    )
     affiliation = models.ForeignKey(
         Affiliation,
         null=True,
@@ -114,12 +149,15 @@ class Source(SlugNaturalKey):
         on_delete=models.PROTECT,
         related_name="sources",
         help_text=_("Sources with the same affiliation count as one origin."),
+        verbose_name=_("affiliation"),
     )
-    description = bounded_text(blank=True, limit=3_000)
+    description = bounded_text(blank=True, limit=3_000, verbose_name=_("description"))
 
     objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
         constraints = [
             choices_constraint("reliability", Reliability, "claims_source_reliability_valid"),
@@ -162,18 +200,29 @@ class Source(SlugNaturalKey):
 class Article(SlugNaturalKey):
     """A published piece that carries claims."""
 
-    title = models.CharField(max_length=300, validators=[no_control_characters])
-    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(
+        max_length=300, validators=[no_control_characters], verbose_name=_("title")
+    )
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
     url = models.URLField(
         _("URL"), blank=True, validators=[http_url_validator, no_control_characters]
     )
     publisher = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("publisher"),
     )
-    published_on = models.DateField(null=True, blank=True, validators=[within_date_bounds])
-    body = bounded_text(blank=True, limit=100_000)
+    published_on = models.DateField(
+        null=True, blank=True, validators=[within_date_bounds], verbose_name=_("published on")
+    )
+    body = bounded_text(blank=True, limit=100_000, verbose_name=_("body"))
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_on", "title"]
         constraints = [
             http_url_constraint("url", "claims_article_url_http"),

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import RequestState, TipState
 from claims.constraints import (
@@ -50,10 +51,10 @@ def announce_counted_tips(tips):
 class SubmitterSalt(models.Model):
     """The salt submitters' addresses are hashed with during one period of days."""
 
-    period = models.PositiveIntegerField(unique=True)
+    period = models.PositiveIntegerField(unique=True, verbose_name=_("period"))
     # Made by the desk, never typed: see claims.abuse.
-    salt = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    salt = models.CharField(max_length=64, editable=False, verbose_name=_("salt"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     def __str__(self):
         return f"salt of period {self.period}"
@@ -62,9 +63,13 @@ class SubmitterSalt(models.Model):
 class BannedSubmitter(models.Model):
     """A submitter (by hash) whose tips and requests are quarantined, silently."""
 
-    submitter = models.CharField(max_length=64, unique=True, editable=False)
-    banned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    banned_at = models.DateTimeField(default=timezone.now)
+    submitter = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("submitter")
+    )
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("banned by")
+    )
+    banned_at = models.DateTimeField(default=timezone.now, verbose_name=_("banned at"))
 
     def __str__(self):
         return f"submitter {self.submitter[:12]}…"
@@ -95,24 +100,41 @@ class Tip(models.Model):
     """
 
     text = bounded_text("claim to check", limit=TIP_TEXT_LIMIT)
-    text_key = models.CharField(max_length=64, unique=True, editable=False)
+    text_key = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("text key")
+    )
     where_seen = models.URLField(
         "where it was seen",
         max_length=URL_LIMIT,
         blank=True,
         validators=[http_url_validator, no_control_characters],
     )
-    language = models.CharField(max_length=10, editable=False)
-    readers_asking = models.PositiveIntegerField(default=1, editable=False)
-    submitter = models.CharField(max_length=64, editable=False)
-    state = models.CharField(max_length=20, choices=TipState, default=TipState.NEW)
-    claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="tips"
+    language = models.CharField(max_length=10, editable=False, verbose_name=_("language"))
+    readers_asking = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("readers asking")
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_asked_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitter = models.CharField(max_length=64, editable=False, verbose_name=_("submitter"))
+    state = models.CharField(
+        max_length=20, choices=TipState, default=TipState.NEW, verbose_name=_("state")
+    )
+    claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tips",
+        verbose_name=_("claim"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    last_asked_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("last asked at")
+    )
 
     class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
         ordering = ["-readers_asking", "-last_asked_at"]
         permissions = [("ban_tip", "Can ban the submitter of a tip or request")]
         constraints = [
@@ -192,7 +214,9 @@ class Tip(models.Model):
 class CorrectionRequest(models.Model):
     """A reader's report of an error on a published verdict, in the desk's queue."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="correction_requests")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="correction_requests", verbose_name=_("claim")
+    )
     text = bounded_text("what is wrong", limit=REQUEST_TEXT_LIMIT)
     evidence_url = models.URLField(
         "evidence",
@@ -200,9 +224,11 @@ class CorrectionRequest(models.Model):
         blank=True,
         validators=[http_url_validator, no_control_characters],
     )
-    language = models.CharField(max_length=10, editable=False)
-    submitter = models.CharField(max_length=64, editable=False)
-    state = models.CharField(max_length=20, choices=RequestState, default=RequestState.OPEN)
+    language = models.CharField(max_length=10, editable=False, verbose_name=_("language"))
+    submitter = models.CharField(max_length=64, editable=False, verbose_name=_("submitter"))
+    state = models.CharField(
+        max_length=20, choices=RequestState, default=RequestState.OPEN, verbose_name=_("state")
+    )
     response_note = bounded_text(
         "note",
         limit=2_000,
@@ -216,14 +242,26 @@ class CorrectionRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="correction_requests",
         help_text="The published revision that corrected the verdict (required to accept).",
+        verbose_name=_("revision"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    answered_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("answered at")
+    )
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        editable=False,
+        verbose_name=_("answered by"),
     )
 
     class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
         ordering = ["created_at"]
         constraints = [
             choices_constraint("state", RequestState, "claims_correctionrequest_state_valid"),
@@ -255,13 +293,23 @@ class ReaderAddress(models.Model):
     its last use, or at once when the reader unsubscribes.
     """
 
-    email = models.EmailField(validators=[no_control_characters])
-    language = models.CharField(max_length=10, editable=False)
+    email = models.EmailField(validators=[no_control_characters], verbose_name=_("email"))
+    language = models.CharField(max_length=10, editable=False, verbose_name=_("language"))
     tip = models.ForeignKey(
-        Tip, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses"
+        Tip,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        verbose_name=_("tip"),
     )
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_addresses"
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reader_addresses",
+        verbose_name=_("claim"),
     )
     # The correction request the reader gave it with: they hear the desk's answer.
     request = models.ForeignKey(
@@ -270,9 +318,10 @@ class ReaderAddress(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="addresses",
+        verbose_name=_("correction request"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(default=timezone.now, verbose_name=_("last used at"))
 
     class Meta:
         constraints = [
@@ -295,16 +344,18 @@ class Notification(models.Model):
     a retry never sends it again, and a failed send leaves it to be retried.
     """
 
-    key = models.CharField(max_length=200, unique=True, editable=False)
-    recipient = models.EmailField(validators=[no_control_characters])
-    to_reader = models.BooleanField(default=False)
-    subject = models.CharField(max_length=200, editable=False)
-    body = bounded_text(limit=20_000)
-    unsubscribe_url = models.URLField(max_length=1000, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = bounded_text(blank=True, limit=1_000)
+    key = models.CharField(max_length=200, unique=True, editable=False, verbose_name=_("key"))
+    recipient = models.EmailField(validators=[no_control_characters], verbose_name=_("recipient"))
+    to_reader = models.BooleanField(default=False, verbose_name=_("to reader"))
+    subject = models.CharField(max_length=200, editable=False, verbose_name=_("subject"))
+    body = bounded_text(limit=20_000, verbose_name=_("body"))
+    unsubscribe_url = models.URLField(
+        max_length=1000, blank=True, editable=False, verbose_name=_("unsubscribe url")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = bounded_text(blank=True, limit=1_000, verbose_name=_("last error"))
 
     class Meta:
         constraints = [

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action
 from claims.constraints import no_control_characters
@@ -183,16 +184,19 @@ class Translation(models.Model):
     changes nothing public; publishing (by another person) does.
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="translation_drafts")
-    language = models.CharField(max_length=8, editable=False)
-    texts = models.JSONField(default=dict, blank=True)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="translation_drafts", verbose_name=_("claim")
+    )
+    language = models.CharField(max_length=8, editable=False, verbose_name=_("language"))
+    texts = models.JSONField(default=dict, blank=True, verbose_name=_("texts"))
     drafted_by = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="translations_drafted",
         help_text="Who changed the draft since it was last published.",
+        verbose_name=_("drafted by"),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
     published = models.ForeignKey(
         Revision,
         null=True,
@@ -200,12 +204,15 @@ class Translation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The revision that last published this draft.",
+        verbose_name=_("published"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
 
     objects = TranslationManager()
 
     class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "language"], name="claims_translation_one_per_language"

@@ -44,3 +44,15 @@ def lang_attr(record):
     if language == get_language():
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def named(row, field="name"):
+    """
+    `row`'s `field` (a name claims.names gave in the page's language), in a
+    span marking its language where it is not the page's; else the text alone.
+    """
+    text = getattr(row, field)
+    if language := getattr(row, f"{field}_lang", ""):
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.seed import CLAIM, FIGURE
+from tests.seed import CLAIM, FIGURE, SOURCE
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,9 @@ ASK = "/ask/?claim=North+Korean+troops+in+Kursk"
 # The Korean interface, over a record published in English (lang="en" on its text).
 KOREAN_LIST = "/ko/"
 KOREAN_VERDICT = f"/ko/claims/{CLAIM.deaths}/"
+# Names published in Korean beside names kept in English (lang="en").
+KOREAN_SOURCE = f"/ko/sources/{SOURCE.nis}/"
+KOREAN_FIGURE = f"/ko/figures/{FIGURE.deaths}/"
 WIDTHS = [(1280, 900), (390, 844)]
 
 
@@ -51,6 +54,8 @@ def require(present, what):
         ASK,
         KOREAN_LIST,
         KOREAN_VERDICT,
+        KOREAN_SOURCE,
+        KOREAN_FIGURE,
     ],
 )
 @pytest.mark.parametrize(("width", "height"), WIDTHS)

@@ -188,8 +188,13 @@ def test_claimreview_names_the_records_language_and_its_address(client, seed):
     assert document["inLanguage"] == "en"
     assert document["url"] == f"{SITE}{DEATHS}"
     assert document["reviewRating"]["alternateName"] == "Unverified"
-    listed = client.get("/claims.json").json()
-    assert {item["inLanguage"] for item in listed["claimReviews"]} == {"en"}
+    listed = client.get("/claims.json").json()["claimReviews"]
+    assert {item["inLanguage"] for item in listed} == {"en", "ko"}
+    assert document in listed
+    korean = next(item for item in listed if item["url"] == f"{SITE}/ko{DEATHS}")
+    assert korean["inLanguage"] == "ko"
+    assert korean["reviewRating"]["alternateName"] == "미확인"
+    assert korean["claimReviewed"] != document["claimReviewed"]
 
 
 def test_the_sitemap_names_each_page_in_each_language_with_its_alternates(client, seed):

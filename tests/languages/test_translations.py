@@ -15,6 +15,7 @@ from claims.invariants import find_violations
 from claims.models import Claim, ReviewEvent, Revision, Translation
 from claims.views import language_versions
 from claims.workflow import WorkflowError, WorkflowForbidden
+from tests.claimreview_documents import claimreview_of
 from tests.factories import (
     forget_cached_pages,
     make_published_claim,
@@ -204,3 +205,30 @@ def test_a_withdrawn_claim_is_withdrawn_once_in_every_language(
         content = client.get(feed).content.decode()
         assert content.count(f'claims/{CLAIM.kursk}/#withdrawn"') == 1, feed
         assert korean_headline not in content, feed
+
+
+def test_claims_json_lists_each_language_under_the_current_rating_and_no_withdrawn_claim(
+    client, seed, publisher, reviewer
+):
+    def korean_review(slug):
+        listed = client.get("/claims.json").json()["claimReviews"]
+        found = [item for item in listed if item["url"].endswith(f"/ko/claims/{slug}/")]
+        return found[0] if found else None
+
+    assert korean_review(CLAIM.kursk)["reviewRating"]["alternateName"] == "사실 확인됨"
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    # A new state of the original changes the rating the old translation's carries.
+    claim.reopen(by=reviewer, note="New reports.", public_note="We are looking again.")
+    forget_cached_pages()
+    review = korean_review(CLAIM.kursk)
+    assert review == claimreview_of(client, CLAIM.kursk, language="ko")
+    # The translation is of the earlier revision; the review is the page's, under the new state.
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert not korean.translation_of.is_current
+    assert review["datePublished"] and review["inLanguage"] == "ko"
+    assert korean_review(CLAIM.deaths) is not None
+    claim = Claim.objects.get(slug=CLAIM.deaths)
+    claim.unpublish(by=publisher, note="Legal asked.", public_note="We are checking.")
+    forget_cached_pages()
+    assert korean_review(CLAIM.deaths) is None
+    assert Revision.objects.current_translations("ko").filter(claim=claim).exists()

@@ -4,6 +4,8 @@ from datetime import date
 
 import jsonschema
 import pytest
+from django.conf import settings
+from django.utils.translation import override
 
 from claims.choices import ClaimStatus, SourceKind
 from claims.models import Article, Claim, Correction
@@ -78,7 +80,12 @@ def test_the_rating_scale_is_one_mapping_and_the_schema_knows_every_public_verdi
     assert all(WORST_RATING <= value <= BEST_RATING for value in values)
     assert set(RATINGS) == set(ClaimStatus)
     names = SCHEMA["properties"]["reviewRating"]["properties"]["alternateName"]["enum"]
-    assert names == [rating.label for rating in PUBLIC_RATINGS]
+    # Each language's names, in the order of the public ratings.
+    in_each_language = []
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            in_each_language += [str(rating.label) for rating in PUBLIC_RATINGS]
+    assert names == in_each_language
 
 
 @pytest.mark.django_db
@@ -136,10 +143,16 @@ def test_claims_json_lists_the_claimreview_of_exactly_the_published_claims(seed,
     reviews = response.json()["claimReviews"]
     for document in reviews:
         validator.validate(document)
-    urls = {document["url"].rsplit("/claims/", 1)[1].strip("/") for document in reviews}
-    assert urls == set(Claim.objects.published().values_list("slug", flat=True))
-    assert len(reviews) == 4
+    published = set(Claim.objects.published().values_list("slug", flat=True))
+    # One in each language a claim is published in: the seed's are in English and Korean.
+    for language, prefix in [("en", "/claims/"), ("ko", "/ko/claims/")]:
+        shown = [document for document in reviews if document["inLanguage"] == language]
+        urls = {document["url"].rsplit(prefix, 1)[1].strip("/") for document in shown}
+        assert urls == published
+        assert len(shown) == 4
+    assert len(reviews) == response.json()["count"] == 8
     assert reviews[0] == claimreview_of(client, CLAIM.sympathisers)
+    assert reviews[1] == claimreview_of(client, CLAIM.sympathisers, language="ko")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,56 @@
+"""
+A Korean staff member reads the admin in Korean: the models and their
+fields, the desk's queues and states, and the words Django's own Korean
+catalogue lacks, which the desk's catalogue gives.
+"""
+
+from claims.models import Claim, Revision, Source
+from tests.factories import page_text
+from tests.seed import CLAIM, SOURCE
+
+
+def korean(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 200, path
+    assert response.headers["Content-Language"] == "ko"
+    return page_text(response)
+
+
+def test_the_admins_models_and_queues_are_named_in_korean(client, seed, publisher):
+    client.force_login(publisher)
+    text = korean(client, "/admin/")
+    queues = ["번역이 필요함", "발행을 기다리는 번역", "최신이 아닌 번역"]
+    for words in ["주장", "출처", "수치", *queues]:
+        assert words in text, words
+    for words in ["Claims", "Sources", "Needs translation", "Translation out of date"]:
+        assert words not in text, words
+    assert Claim.objects.published().count() == 4
+
+
+def test_a_claims_and_a_sources_fields_are_labelled_in_korean(client, seed, publisher):
+    client.force_login(publisher)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    text = korean(client, f"/admin/claims/claim/{claim.pk}/change/")
+    for label in ["맥락:", "처음 나온 곳:", "슬러그:", "최대 5,000자."]:
+        assert label in text, label
+    for label in ["Context:", "Appeared in:", "Slug:", "At most 5,000 characters."]:
+        assert label not in text, label
+    # A published claim's translations are described in Korean.
+    assert "최신" in text
+    source = Source.objects.get(slug=SOURCE.nis)
+    text = korean(client, f"/admin/claims/source/{source.pk}/change/")
+    assert "국가:" in text and "Country:" not in text
+    assert "신뢰도:" in text
+    # The English admin is as it was.
+    english = page_text(client.get(f"/admin/claims/source/{source.pk}/change/"))
+    assert "Country:" in english
+    assert Source.objects.get(pk=source.pk).country == source.country
+    assert Revision.objects.current().filter(claim=claim).count() == 1
+
+
+def test_words_djangos_korean_catalogue_lacks_are_in_korean(client, seed, publisher):
+    client.force_login(publisher)
+    text = korean(client, "/admin/claims/claim/")
+    assert "- 선택하세요 -" in text
+    assert "- Select an option -" not in text
+    assert Claim.objects.count() >= 4
