@@ -47,8 +47,8 @@ from claims.admin_forms import (
     FigureForm,
     PagedFormSet,
     PublishVerdictsForm,
+    SharedRowForm,
     TranslationForm,
-    UnchangedSinceOpenedForm,
     draft_digest,
 )
 from claims.choices import (
@@ -188,15 +188,16 @@ def verdicts_with_draft_changes(claims):
 class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     """
     The admin of a row claims share (a source, an affiliation, an article, a
-    topic, a figure with its estimates). Its form refuses a stale save
-    (UnchangedSinceOpenedForm). A save is drafting for every published claim
-    whose record shows the row: after it, the page lists the verdicts whose
-    draft it changed, records the editor as a draft author of each (so that
-    someone else publishes them), and links to a page that publishes their
-    updated revisions together, one by one, through Publish changes.
+    topic, a figure with its estimates). Its form (SharedRowForm) refuses a
+    stale save and gives a new row its address from its name. A save is
+    drafting for every published claim whose record shows the row: after
+    it, the page lists the verdicts whose draft it changed, records the
+    editor as a draft author of each (so that someone else publishes them),
+    and links to a page that publishes their updated revisions together, one
+    by one, through Publish changes.
     """
 
-    form = UnchangedSinceOpenedForm
+    form = SharedRowForm
     change_form_template = "admin/claims/shared_row_change_form.html"
 
     class Media:

@@ -10,6 +10,7 @@ that use them are in claims.admin.
 import hashlib
 import json
 
+from anyascii import anyascii
 from django import forms
 from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -171,9 +172,35 @@ class CaveatFormSet(forms.BaseInlineFormSet):
     unverified keeps one (claims.workflow.caveat_problems)."""
 
 
+def slug_for(text, model):
+    """
+    The public address `text` (a name, a headline) gives a row of `model`
+    when none is typed: its words in Latin letters, as a slug. A Korean
+    name is romanised (연합뉴스 gives yeonhabnyuseu) rather than dropped:
+    Django's slugify keeps only ASCII, and addresses in Hangul would be
+    percent-encoded in every link and feed.
+    """
+    return slugify(anyascii(text))[: model._meta.get_field("slug").max_length].strip("-")
+
+
 def new_source_slug(name):
     """The address a source typed by name gets: its name as a slug."""
-    return slugify(name)[: Source._meta.get_field("slug").max_length]
+    return slug_for(name, Source)
+
+
+def unused_claim_slug(headline):
+    """
+    A claim's address from its headline, numbered (-2, -3…) where another
+    claim has it: typing nothing must not be refused for a clash the editor
+    never typed. "" where the headline has no letter or digit.
+    """
+    base = slug = slug_for(headline, Claim)
+    number = 2
+    while slug and Claim.objects.filter(slug=slug).exists():
+        suffix = f"-{number}"
+        slug = base[: Claim._meta.get_field("slug").max_length - len(suffix)].rstrip("-") + suffix
+        number += 1
+    return slug
 
 
 class EvidenceForm(forms.ModelForm):
@@ -417,7 +444,15 @@ class ClaimAdminForm(forms.ModelForm):
                 )
             claim.version = current.version
         elif not cleaned_data.get("slug") and (headline := cleaned_data.get("headline")):
-            cleaned_data["slug"] = slugify(headline)[: Claim._meta.get_field("slug").max_length]
+            cleaned_data["slug"] = unused_claim_slug(headline)
+            if not cleaned_data["slug"]:
+                self.add_error(
+                    "slug",
+                    gettext(
+                        "The headline has no letter or digit to make an address of: type "
+                        "one (Latin letters, digits and hyphens)."
+                    ),
+                )
         self._clean_step(cleaned_data)
         if self.step_refusal:
             raise ValidationError(self.step_refusal, code="step_refused")
@@ -528,7 +563,35 @@ class UnchangedSinceOpenedForm(forms.ModelForm):
         return cleaned_data
 
 
-class FigureForm(UnchangedSinceOpenedForm):
+class SharedRowForm(UnchangedSinceOpenedForm):
+    """
+    A shared row's form, whose new row gets its address from its name (or an
+    article's title) when none is typed: the admin's script fills the slug in
+    the browser from Latin letters only, so a Korean name arrives without one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None and "slug" in self.fields and not cleaned_data.get("slug"):
+            named = cleaned_data.get("name") or cleaned_data.get("title") or ""
+            cleaned_data["slug"] = slug_for(named, self._meta.model)
+            if not cleaned_data["slug"]:
+                self.add_error(
+                    "slug",
+                    gettext(
+                        "Type an address (Latin letters, digits and hyphens): the name has no "
+                        "letter or digit to make one of."
+                    ),
+                )
+        return cleaned_data
+
+
+class FigureForm(SharedRowForm):
     """A figure with its estimates, which its page edits inline."""
 
     inline_relations = ("estimates",)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Source
-from tests.factories import make_source, page_text
+from tests.factories import make_claim, make_source, page_text
 
 ADD_URL = reverse("admin:claims_claim_add")
 
@@ -77,6 +77,55 @@ def test_the_slug_is_made_from_the_headline_when_left_empty(editor, client, nis)
     response = client.post(ADD_URL, new_claim(nis, {"source": nis.pk, "title": "Briefing"}))
     assert response.status_code == 302
     assert Claim.objects.get().slug == "seoul-says-pyongyang-sent-more-troops"
+
+
+def test_a_korean_headline_gives_a_romanised_address(editor, client, nis):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        new_claim(
+            nis, {"source": nis.pk, "title": "Briefing"}, headline="북한 동조자가 많다는 주장"
+        ),
+    )
+    assert response.status_code == 302
+    assert Claim.objects.get().slug == "bughan-dongjojaga-manhdaneun-jujang"
+
+
+def test_a_headline_whose_address_is_taken_gets_the_next_number(editor, client, nis):
+    make_claim(editor, slug="seoul-says-pyongyang-sent-more-troops")
+    make_claim(editor, slug="seoul-says-pyongyang-sent-more-troops-2")
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_claim(nis, {"source": nis.pk, "title": "Briefing"}))
+    assert response.status_code == 302
+    assert Claim.objects.latest("pk").slug == "seoul-says-pyongyang-sent-more-troops-3"
+
+
+def test_a_headline_with_no_letter_asks_for_an_address_and_keeps_the_typing(editor, client, nis):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        new_claim(
+            nis,
+            {"source": nis.pk, "title": "Briefing", "excerpt": "Typed quote."},
+            headline="?!…",
+        ),
+    )
+    assert response.status_code == 200
+    assert "The headline has no letter or digit to make an address of" in page_text(response)
+    assert "Typed quote." in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_source_typed_in_korean_gets_a_romanised_address(editor, client, nis):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        new_claim(nis, {"new_source": "연합뉴스", "title": "연합뉴스 보도"}),
+    )
+    assert response.status_code == 302
+    yonhap = Source.objects.get(name="연합뉴스")
+    assert yonhap.slug == "yeonhabnyuseu"
+    assert Claim.objects.get().evidence.get().source == yonhap
 
 
 def test_two_rows_naming_one_new_source_share_it(editor, client, nis):

@@ -80,3 +80,25 @@ def test_a_posted_claim_slug_is_ignored_after_adding(client, editor):
     assert response.status_code == 302
     stored = Claim.objects.get(pk=claim.pk)
     assert (stored.slug, stored.context) == (claim.slug, "Edited.")
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "slug"),
+    [
+        (Topic, {"name": "북한과 러시아"}, "bughangwa-leosia"),
+        (Affiliation, {"name": "대한민국 정부"}, "daehanmingug-jeongbu"),
+    ],
+)
+def test_a_row_named_in_korean_gets_its_address_from_its_name(admin_client, model, fields, slug):
+    response = admin_client.post(
+        reverse(f"admin:claims_{model._meta.model_name}_add"), {**fields, "slug": ""}
+    )
+    assert response.status_code == 302
+    assert model.objects.get(**fields).slug == slug
+
+
+def test_a_name_with_no_letter_asks_for_an_address_and_adds_nothing(admin_client):
+    response = admin_client.post(reverse("admin:claims_topic_add"), {"name": "…", "slug": ""})
+    assert response.status_code == 200
+    assert "the name has no letter or digit to make one of" in response.content.decode()
+    assert not Topic.objects.filter(name="…").exists()
