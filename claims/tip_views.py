@@ -85,9 +85,14 @@ def matches_context(text):
     return {"text": text, "matches": rendered_cards(checked_already(text)) if text else None}
 
 
-def refused(request, why):
-    """The page a reader over a limit gets: in their language, 429, with when to try again."""
-    response = render(request, "claims/refused.html", {"refusal": why}, status=429)
+def refused(request, why, written):
+    """
+    The page a reader over a limit gets: in their language, 429, with when to
+    try again and what they wrote, to copy (nothing of it is kept).
+    """
+    response = render(
+        request, "claims/refused.html", {"refusal": why, "written": written}, status=429
+    )
     response["Retry-After"] = str(why.retry_after)
     return response
 
@@ -96,7 +101,14 @@ def retry_form(form):
     """The form again, with a fresh serving time: the time trap caught it, perhaps a person."""
     fresh = type(form)(data={**form.data.dict(), "served": form_token()})
     fresh.is_valid()
-    fresh.add_error(None, _("Please check what you wrote and send it again."))
+    fresh.add_error(
+        None,
+        _(
+            "Please send it again: nothing is wrong with what you wrote, but it came "
+            "within seconds of the form opening (or the form was opened a day ago), and "
+            "we check that a person is writing. Everything you typed is still here."
+        ),
+    )
     return fresh
 
 
@@ -140,7 +152,7 @@ def ask(request):
             return render(request, "claims/ask.html", context)
     submitter = submitter_of(request)
     if why := refusal(submitter):
-        return refused(request, why)
+        return refused(request, why, data["claim"])
     language = get_language()
     banned = BannedSubmitter.is_banned(submitter)
     with transaction.atomic():
@@ -194,7 +206,7 @@ def report_error(request, slug):
         return render(request, "claims/report_error.html", {"form": retry_form(form), **context})
     submitter = submitter_of(request)
     if why := refusal(submitter):
-        return refused(request, why)
+        return refused(request, why, form.cleaned_data["text"])
     data = form.cleaned_data
     language = get_language()
     with transaction.atomic():

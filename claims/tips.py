@@ -44,8 +44,36 @@ def text_key(text):
     return hashlib.sha256(" ".join(re.findall(r"\w+", folded)).encode()).hexdigest()
 
 
+class FirstReasonMixin:
+    """
+    A field that names only the first rule a value breaks. Django's rules
+    and the desk's overlap (a javascript: address is no web address to both;
+    a NUL is a control character and a null character), and one reason said
+    twice reads as two problems.
+    """
+
+    def run_validators(self, value):
+        if value in self.empty_values:
+            return
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as error:
+                if getattr(error, "code", None) in self.error_messages:
+                    error.message = self.error_messages[error.code]
+                raise
+
+
+class PlainTextField(FirstReasonMixin, forms.CharField):
+    pass
+
+
+class WebAddressField(FirstReasonMixin, forms.URLField):
+    pass
+
+
 def plain_text_field(label, limit, **options):
-    return forms.CharField(
+    return PlainTextField(
         label=label,
         strip=True,
         validators=[MaxLengthValidator(limit, TOO_LONG), no_control_characters, no_html],
@@ -74,7 +102,7 @@ class ReaderForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
-class EmailField(forms.EmailField):
+class EmailField(FirstReasonMixin, forms.EmailField):
     def __init__(self, **kwargs):
         super().__init__(
             required=False,
@@ -92,7 +120,7 @@ class TipForm(ReaderForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In your own words or copied from where you saw it."),
     )
-    where_seen = forms.URLField(
+    where_seen = WebAddressField(
         label=_("Where you saw it (optional)"),
         required=False,
         max_length=URL_LIMIT,
@@ -127,7 +155,7 @@ class CorrectionRequestForm(ReaderForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Tell us what you think is wrong and why."),
     )
-    evidence_url = forms.URLField(
+    evidence_url = WebAddressField(
         label=_("A link to your evidence (optional)"),
         required=False,
         max_length=URL_LIMIT,

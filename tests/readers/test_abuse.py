@@ -87,9 +87,14 @@ def test_one_address_over_its_limit_does_not_use_up_everyones(
     response = send_tip(client, claim="Someone else", address="192.0.2.1")
     assert response.status_code == 302
     assert Tip.objects.count() == 4
-    response = send_tip(client, claim="Over the hour", address="192.0.2.66")
+    response = send_tip(client, claim="Over the hour <3", address="192.0.2.66")
     assert response.status_code == 429
     assert "many messages from your connection" in page_text(response)
+    # What the reader wrote comes back to copy, escaped, though none of it is kept.
+    assert '<textarea id="written" class="written" rows="6" readonly>Over the hour &lt;3' in (
+        response.text
+    )
+    assert not Tip.objects.filter(text__startswith="Over the hour").exists()
 
 
 def test_with_redis_down_each_process_counts_and_the_limits_still_hold(
@@ -117,7 +122,7 @@ def test_a_filled_honeypot_stores_nothing_and_looks_like_success(db, client):
 def test_a_form_posted_within_seconds_of_being_served_is_refused_and_offered_again(db, client):
     response = send_tip(client, served=served_earlier(1))
     assert response.status_code == 200
-    assert "Please check what you wrote and send it again." in page_text(response)
+    assert "Please send it again: nothing is wrong with what you wrote" in page_text(response)
     assert "Kim Jong Un said the moon is made of cheese." in response.text
     assert Tip.objects.count() == 0
 
