@@ -45,7 +45,7 @@ def missing_varnish():
 
 
 def origins_vcl(ports, host=HOST, probe_interval="1s"):
-    """origins.vcl for gunicorns on `ports`, each probed on /healthz, served in turn."""
+    """origins.vcl for gunicorns on `ports`, each probed on /healthz, for the shard director."""
     backends = "".join(
         f'backend origin_{n} {{\n    .host = "{host}";\n    .port = "{port}";\n'
         f"    .probe = desk_health;\n}}\n\n"
@@ -55,7 +55,8 @@ def origins_vcl(ports, host=HOST, probe_interval="1s"):
     return (
         f'probe desk_health {{\n    .url = "/healthz";\n    .interval = {probe_interval};\n'
         "    .timeout = 1s;\n    .window = 3;\n    .threshold = 2;\n}\n\n"
-        f"{backends}sub vcl_init {{\n    new origins = directors.round_robin();\n{added}}}\n"
+        f"{backends}sub vcl_init {{\n    new origins = directors.shard();\n{added}"
+        "    origins.reconfigure();\n}\n"
     )
 
 
@@ -110,7 +111,27 @@ class Varnish:
         if not wait_for_port(self.port):
             self.__exit__()
             raise RuntimeError(f"Varnish did not listen on {self.port} within 30 s.")
+        # Origins start sick until their probes pass: readers arriving before
+        # then would get 503s from an edge whose origins are all up.
+        self.wait_until_healthy()
         return self
+
+    def healthy(self):
+        """How many origins Varnish counts healthy now."""
+        return sum(
+            1
+            for line in self.admin("backend.list").splitlines()
+            if ".origin_" in line and line.split()[3] == "healthy"
+        )
+
+    def wait_until_healthy(self, seconds=10):
+        """Wait (up to `seconds`) until every origin's probe has passed; whether they did."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.healthy() == len(self.origin_ports):
+                return True
+            time.sleep(0.1)
+        return False
 
     def admin(self, *command):
         """A varnishadm command's output (raises when it fails)."""

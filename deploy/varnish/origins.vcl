@@ -1,5 +1,6 @@
 # The desk's origins (gunicorn), each with a health probe: Varnish sends
-# readers to the healthy ones in turn. List every app host here.
+# each address to one healthy origin, and to the next when that one fails.
+# List every app host here.
 probe desk_health {
     .url = "/healthz";
     .interval = 1s;
@@ -21,7 +22,8 @@ backend origin_2 {
 }
 
 sub vcl_init {
-    new origins = directors.round_robin();
+    new origins = directors.shard();
     origins.add_backend(origin_1);
     origins.add_backend(origin_2);
+    origins.reconfigure();
 }
