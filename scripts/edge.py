@@ -54,7 +54,7 @@ def origins_vcl(ports, host=HOST, probe_interval="1s"):
     added = "".join(f"    origins.add_backend(origin_{n});\n" for n in range(1, len(ports) + 1))
     return (
         f'probe desk_health {{\n    .url = "/healthz";\n    .interval = {probe_interval};\n'
-        "    .timeout = 1s;\n    .window = 3;\n    .threshold = 2;\n}\n\n"
+        "    .timeout = 2s;\n    .window = 5;\n    .threshold = 3;\n}\n\n"
         f"{backends}sub vcl_init {{\n    new origins = directors.shard();\n{added}"
         "    origins.reconfigure();\n}\n"
     )
@@ -149,15 +149,23 @@ class Varnish:
 
     def objects(self):
         """How many objects Varnish holds now."""
-        for line in subprocess.run(
-            ["varnishstat", "-n", self.workdir, "-1", "-f", "MAIN.n_object"],
+        return self.counters("n_object").get("n_object", 0)
+
+    def counters(self, *names):
+        """Varnish's MAIN counters now, by name: those asked for, or all."""
+        fields = [arg for name in names for arg in ("-f", f"MAIN.{name}")] or ["-f", "MAIN.*"]
+        output = subprocess.run(
+            ["varnishstat", "-n", self.workdir, "-1", *fields],
             check=True,
             capture_output=True,
             text=True,
             timeout=10,
-        ).stdout.splitlines():
-            return int(line.split()[1])
-        return 0
+        ).stdout
+        return {
+            line.split()[0].removeprefix("MAIN."): int(line.split()[1])
+            for line in output.splitlines()
+            if line.startswith("MAIN.")
+        }
 
     def __exit__(self, *exc):
         if self.process.poll() is None:

@@ -67,15 +67,9 @@ sub vcl_recv {
 # Each address has its origin (the shard director hashes the URL), and each
 # retry the next one: a request the first could not answer goes to another,
 # never back to the same one, whatever other readers are asking meanwhile.
-# A sick origin is skipped. When every origin is sick (a probe times out on
-# an origin too busy to answer it in time, as the last one standing can be),
-# the last two tries ignore health: a slow answer rather than a 503.
+# A sick origin is skipped.
 sub vcl_backend_fetch {
-    if (bereq.retries < 2) {
-        set bereq.backend = origins.backend(by=URL, alt=bereq.retries, healthy=ALL);
-    } else {
-        set bereq.backend = origins.backend(by=URL, alt=bereq.retries - 2, healthy=IGNORE);
-    }
+    set bereq.backend = origins.backend(by=URL, alt=bereq.retries, healthy=ALL);
 }
 
 sub vcl_backend_response {
@@ -117,7 +111,7 @@ sub vcl_backend_response {
 # connection: stopped or stopping, before its probe says so): ask the next
 # origin (vcl_backend_fetch). Only reads: a form sent once is not sent twice.
 sub vcl_backend_error {
-    if (bereq.retries < 3 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
 }
