@@ -4,6 +4,7 @@ production settings, drive each page with wrk, and compare it with the floor.
 
     .venv/bin/python scripts/bench.py                 # 100,000 claims (make bench)
     .venv/bin/python scripts/bench.py --smoke         # ~1,000 claims, seconds (make bench-smoke)
+    .venv/bin/python scripts/bench.py --smoke --edge-only   # the edge's table alone
 
 Writes the table to docs/benchmarks.md (not in --smoke mode) and prints it.
 """
@@ -88,6 +89,9 @@ def parse_args():
         "--cpu-requests", type=int, default=300, help="requests a page for the CPU column"
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--edge-only", action="store_true", help="only the edge's table (printed, not written)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.claims, args.duration, args.floor_duration, args.connections = 1_000, 2, 1, 8
@@ -472,10 +476,14 @@ def main():
     PAGES[2] = ("deep page", f"/?verdict=corroborated&page={deep}")
     manage(env, "collectstatic", "--no-input", "-v0")
     modes = {}
-    for label, cache_env in [
-        ("uncached", {"PUBLIC_PAGE_CACHE": "0"}),
-        ("page cache on", {"PUBLIC_PAGE_CACHE": "1", "REDIS_URL": REDIS_URL}),
-    ]:
+    for label, cache_env in (
+        []
+        if args.edge_only
+        else [
+            ("uncached", {"PUBLIC_PAGE_CACHE": "0"}),
+            ("page cache on", {"PUBLIC_PAGE_CACHE": "1", "REDIS_URL": REDIS_URL}),
+        ]
+    ):
         if cache_env["PUBLIC_PAGE_CACHE"] == "1":
             flush_page_cache()
         modes[label] = measure({**env, **cache_env}, args, label)
@@ -498,7 +506,7 @@ def main():
         report += ["", "### Through the edge (Varnish)", "", edge]
     text = "\n".join(report)
     print("\n" + text)
-    if not args.smoke:
+    if not args.smoke and not args.edge_only:
         output = Path(args.output)
         previous = output.read_text() if output.exists() else ""
         marker = "<!-- latest run -->"
