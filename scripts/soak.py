@@ -80,6 +80,12 @@ request = function()
   return wrk.format(nil, paths[(counter %% #paths) + 1])
 end
 """
+# With --reader-pause: each connection waits this long after each answer.
+READER_PAUSE = """
+delay = function()
+  return %d
+end
+"""
 
 
 def parse_args():
@@ -95,6 +101,13 @@ def parse_args():
         "--scenario", choices=[scenario["name"] for scenario in SCENARIOS], help="only this one"
     )
     parser.add_argument("--output", default=None)
+    parser.add_argument(
+        "--reader-pause",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="each page reader's pause after each answer (default none: full speed)",
+    )
     parser.add_argument(
         "--edge", action="store_true", help="through Varnish, two origins, one stopped"
     )
@@ -212,6 +225,8 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
         tempfile.NamedTemporaryFile("w", suffix=".lua") as search_script,
     ):
         script.write(ROTATING_PATHS % ", ".join(f'"{path}"' for path in pages))
+        if args.reader_pause:
+            script.write(READER_PAUSE % args.reader_pause)
         script.flush()
         load = wrk(server.base, script.name, args.connections, args.duration, edge=edge)
         if searches:
@@ -255,10 +270,23 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
     }
 
 
+def command(args):
+    """The make target (or the script's options) this run was."""
+    target = "make soak-edge" if args.edge else "make soak"
+    if args.quick and not args.edge:
+        target = "make soak-quick"
+    elif args.quick:
+        target = "scripts/soak.py --edge --quick"
+    if args.reader_pause:
+        target = f"scripts/soak.py{' --edge' * args.edge}{' --quick' * args.quick}"
+        target += f" --reader-pause {args.reader_pause}"
+    return target
+
+
 def report(args, results, paths, untouched):
     lines = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
-        f"`{'make soak-quick' if args.quick else 'make soak'}`: {args.claims:,} claims, "
+        f"`{command(args)}`: {args.claims:,} claims, "
         f"{args.duration} s a scenario, wrk at {args.connections} connections over "
         f"{len(paths)} public pages ({len(untouched)} of them verdict pages of claims no "
         f"writer touches), gunicorn {args.workers} gthread workers × {args.threads} threads "
@@ -271,6 +299,11 @@ def report(args, results, paths, untouched):
             f"{SEARCH_CONNECTIONS} connections of its own, the others at "
             f"{args.connections}, asking for gzip; a read not answered in 10 s fails."
             if args.edge
+            else ""
+        )
+        + (
+            f" Each page reader pauses {args.reader_pause} ms after each answer."
+            if args.reader_pause
             else ""
         ),
         "",
@@ -421,13 +454,14 @@ def main():
         for result in results
     )
     # The record is of both scenarios in full.
-    if not args.quick and not args.scenario:
+    if not args.quick and not args.scenario and not args.reader_pause:
         output = Path(args.output)
         previous = output.read_text() if output.exists() else ""
         marker = "<!-- latest run -->"
         head, _, _ = previous.partition(marker)
+        title = "# Soak through the edge" if args.edge else "# Soak"
         output.write_text(
-            (head or "# Soak: reads under load while the desk writes\n\n")
+            (head or f"{title}: reads under load while the desk writes\n\n")
             + marker
             + "\n\n"
             + text
