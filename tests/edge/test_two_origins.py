@@ -25,7 +25,6 @@ from django.db import connection
 from claims.models import Claim
 from scripts.edge import Varnish, missing_varnish, wait_for_port
 from tests.edge.test_varnish_live import free_port
-from tests.factories import ensure_roles
 from tests.seed import CLAIM
 
 pytestmark = pytest.mark.processes
@@ -90,7 +89,6 @@ def start_gunicorn(port, log):
 
 @pytest.fixture
 def two_origins(transactional_db, tmp_path):
-    ensure_roles()
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
     ports = [free_port(), free_port()]
     log = (tmp_path / "gunicorn.log").open("w")
