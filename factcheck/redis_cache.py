@@ -1,4 +1,4 @@
-"""Django's Redis cache backend, reusing its redis-py clients and pausing while Redis fails."""
+"""Django's Redis cache backend, pausing while Redis fails."""
 
 import threading
 import time
@@ -45,13 +45,8 @@ def paused_while_unreachable(call):
     return wrapper
 
 
-class ReusingRedisCacheClient(redis.RedisCacheClient):
+class PausingRedisCacheClient(redis.RedisCacheClient):
     """
-    Django builds a new redis-py client for every cache call, and building one
-    costs more than the round trip to a local Redis (it copies the client's
-    table of response callbacks). A client is only a handle on its connection
-    pool, safe to share between threads, so keep one per pool.
-
     A call that cannot connect or times out (settings: socket_connect_timeout,
     socket_timeout) makes every call in this process fail at once for the next
     `unreachable_pause` seconds, without asking Redis. The site's callers treat
@@ -61,21 +56,14 @@ class ReusingRedisCacheClient(redis.RedisCacheClient):
 
     def __init__(self, *args, unreachable_pause=5.0, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients = {}
         self.unreachable_pause = unreachable_pause
         self.unreachable_until = 0.0
         self.lock = threading.Lock()
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if (client := self._clients.get(id(pool))) is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
 
 for name in CACHE_CALLS:
     setattr(
-        ReusingRedisCacheClient,
+        PausingRedisCacheClient,
         name,
         paused_while_unreachable(getattr(redis.RedisCacheClient, name)),
     )
@@ -84,4 +72,4 @@ for name in CACHE_CALLS:
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
+        self._class = PausingRedisCacheClient

@@ -45,7 +45,7 @@ def missing_varnish():
 
 
 def origins_vcl(ports, host=HOST, probe_interval="1s"):
-    """origins.vcl for gunicorns on `ports`, each probed on /healthz, served in turn."""
+    """origins.vcl for gunicorns on `ports`, each probed on /healthz, for the shard director."""
     backends = "".join(
         f'backend origin_{n} {{\n    .host = "{host}";\n    .port = "{port}";\n'
         f"    .probe = desk_health;\n}}\n\n"
@@ -54,8 +54,9 @@ def origins_vcl(ports, host=HOST, probe_interval="1s"):
     added = "".join(f"    origins.add_backend(origin_{n});\n" for n in range(1, len(ports) + 1))
     return (
         f'probe desk_health {{\n    .url = "/healthz";\n    .interval = {probe_interval};\n'
-        "    .timeout = 1s;\n    .window = 3;\n    .threshold = 2;\n}\n\n"
-        f"{backends}sub vcl_init {{\n    new origins = directors.round_robin();\n{added}}}\n"
+        "    .timeout = 2s;\n    .window = 5;\n    .threshold = 3;\n}\n\n"
+        f"{backends}sub vcl_init {{\n    new origins = directors.shard();\n{added}"
+        "    origins.reconfigure();\n}\n"
     )
 
 
@@ -110,7 +111,27 @@ class Varnish:
         if not wait_for_port(self.port):
             self.__exit__()
             raise RuntimeError(f"Varnish did not listen on {self.port} within 30 s.")
+        # Origins start sick until their probes pass: readers arriving before
+        # then would get 503s from an edge whose origins are all up.
+        self.wait_until_healthy()
         return self
+
+    def healthy(self):
+        """How many origins Varnish counts healthy now."""
+        return sum(
+            1
+            for line in self.admin("backend.list").splitlines()
+            if ".origin_" in line and line.split()[3] == "healthy"
+        )
+
+    def wait_until_healthy(self, seconds=10):
+        """Wait (up to `seconds`) until every origin's probe has passed; whether they did."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.healthy() == len(self.origin_ports):
+                return True
+            time.sleep(0.1)
+        return False
 
     def admin(self, *command):
         """A varnishadm command's output (raises when it fails)."""
@@ -128,15 +149,23 @@ class Varnish:
 
     def objects(self):
         """How many objects Varnish holds now."""
-        for line in subprocess.run(
-            ["varnishstat", "-n", self.workdir, "-1", "-f", "MAIN.n_object"],
+        return self.counters("n_object").get("n_object", 0)
+
+    def counters(self, *names):
+        """Varnish's MAIN counters now, by name: those asked for, or all."""
+        fields = [arg for name in names for arg in ("-f", f"MAIN.{name}")] or ["-f", "MAIN.*"]
+        output = subprocess.run(
+            ["varnishstat", "-n", self.workdir, "-1", *fields],
             check=True,
             capture_output=True,
             text=True,
             timeout=10,
-        ).stdout.splitlines():
-            return int(line.split()[1])
-        return 0
+        ).stdout
+        return {
+            line.split()[0].removeprefix("MAIN."): int(line.split()[1])
+            for line in output.splitlines()
+            if line.startswith("MAIN.")
+        }
 
     def __exit__(self, *exc):
         if self.process.poll() is None:

@@ -61,12 +61,15 @@ HITS, MISSES = "bench:page-cache:hits", "bench:page-cache:misses"
 # Workers send their counts every 0.25 s (bench/page_cache_counts.py).
 COUNTS_ARRIVED_SECONDS = 1
 UNTOUCHED_CLAIMS = 40
+# Through the edge: readers searching side by side with those reading pages.
+SEARCH_CONNECTIONS = 4
 SCENARIOS = [
     {"name": "desk pace", "rate": 1, "writers": 1},
     {"name": "stress", "rate": 32, "writers": 2},
 ]
-# Targets at desk pace, 64 connections.
+# Targets at desk pace, 64 connections: from gunicorn, and through the edge.
 P99_TARGET_MS = 100
+EDGE_P99_TARGET_MS = 20
 UNTOUCHED_HIT_TARGET = 0.99
 # wrk sends one request per call, cycling through the pages readers hit most.
 ROTATING_PATHS = """
@@ -75,6 +78,12 @@ local counter = 0
 request = function()
   counter = counter + 1
   return wrk.format(nil, paths[(counter %% #paths) + 1])
+end
+"""
+# With --reader-pause: each connection waits this long after each answer.
+READER_PAUSE = """
+delay = function()
+  return %d
 end
 """
 
@@ -92,6 +101,13 @@ def parse_args():
         "--scenario", choices=[scenario["name"] for scenario in SCENARIOS], help="only this one"
     )
     parser.add_argument("--output", default=None)
+    parser.add_argument(
+        "--reader-pause",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="each page reader's pause after each answer (default none: full speed)",
+    )
     parser.add_argument(
         "--edge", action="store_true", help="through Varnish, two origins, one stopped"
     )
@@ -118,6 +134,43 @@ def read_paths(untouched):
     pages = ["/", "/?q=troops", "/?verdict=corroborated", "/feed/", "/methodology/"]
     pages += [f"/claims/soak-claim-{index}/" for index in range(SOAK_CLAIMS)]
     return pages + untouched
+
+
+def wrk(base, script, connections, duration, edge=False):
+    """wrk reading `script`'s paths from `base` (running: see wrk_result)."""
+    return subprocess.Popen(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            # Through the edge, as in make bench, a slow answer belongs in the
+            # p99 and a failure is an error, a refusal or no answer in 10 s;
+            # without it, as in earlier rounds, wrk's own 2 s.
+            *(["--timeout", "10s"] if edge else []),
+            "--latency",
+            # Through the edge, as browsers ask: Varnish keeps pages gzipped
+            # and would otherwise inflate each one for wrk alone.
+            *(["-H", "Accept-Encoding: gzip"] if edge else []),
+            "-s",
+            script,
+            base,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wrk_result(load):
+    """A wrk run's figures, with wrk's own summary of what failed, once it ends."""
+    output = load.communicate()[0]
+    result = parse_wrk(output)
+    result["failures"] = "; ".join(
+        line.strip()
+        for line in output.splitlines()
+        if line.strip().startswith(("Socket errors", "Non-2xx"))
+    )
+    return result
 
 
 def warm(server, paths):
@@ -158,23 +211,30 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
     store.delete(HITS, MISSES)
     if stopped is not None:
         stop_later(stopped, args.duration / 3)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(ROTATING_PATHS % ", ".join(f'"{path}"' for path in paths))
+    # Through the edge, readers' pages come from Varnish in microseconds and
+    # a search (never kept) from an origin: in one closed loop of 64
+    # connections, each would soon wait on the search, asked for as fast as
+    # the edge serves pages (hundreds a second, more than the origins
+    # answer). There, searches are a stream of their own, SEARCH_CONNECTIONS
+    # readers searching without pause, and both streams are reported.
+    edge = stopped is not None
+    searches = [path for path in paths if "?q=" in path] if edge else []
+    pages = [path for path in paths if path not in searches]
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as search_script,
+    ):
+        script.write(ROTATING_PATHS % ", ".join(f'"{path}"' for path in pages))
+        if args.reader_pause:
+            script.write(READER_PAUSE % args.reader_pause)
         script.flush()
-        load = subprocess.Popen(
-            [
-                "wrk",
-                "-t2",
-                f"-c{args.connections}",
-                f"-d{args.duration}s",
-                "--latency",
-                "-s",
-                script.name,
-                server.base,
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        load = wrk(server.base, script.name, args.connections, args.duration, edge=edge)
+        if searches:
+            search_script.write(ROTATING_PATHS % ", ".join(f'"{path}"' for path in searches))
+            search_script.flush()
+            search_load = wrk(
+                server.base, search_script.name, SEARCH_CONNECTIONS, args.duration, edge=True
+            )
         writer = subprocess.run(
             [
                 sys.executable,
@@ -192,7 +252,8 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
             capture_output=True,
             text=True,
         )
-        reads = parse_wrk(load.communicate()[0])
+        reads = wrk_result(load)
+        search_reads = wrk_result(search_load) if searches else None
     if writer.returncode:
         print(writer.stdout, writer.stderr, file=sys.stderr)
     writes = json.loads(writer.stdout.strip().splitlines()[-1])
@@ -201,6 +262,7 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
     return {
         **scenario,
         "reads": reads,
+        "searches": search_reads,
         "writes": writes,
         "writer_ok": writer.returncode == 0,
         "untouched_hits": hits,
@@ -208,10 +270,23 @@ def run_scenario(scenario, args, env, server, paths, untouched, store, stopped=N
     }
 
 
+def command(args):
+    """The make target (or the script's options) this run was."""
+    target = "make soak-edge" if args.edge else "make soak"
+    if args.quick and not args.edge:
+        target = "make soak-quick"
+    elif args.quick:
+        target = "scripts/soak.py --edge --quick"
+    if args.reader_pause:
+        target = f"scripts/soak.py{' --edge' * args.edge}{' --quick' * args.quick}"
+        target += f" --reader-pause {args.reader_pause}"
+    return target
+
+
 def report(args, results, paths, untouched):
     lines = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
-        f"`{'make soak-quick' if args.quick else 'make soak'}`: {args.claims:,} claims, "
+        f"`{command(args)}`: {args.claims:,} claims, "
         f"{args.duration} s a scenario, wrk at {args.connections} connections over "
         f"{len(paths)} public pages ({len(untouched)} of them verdict pages of claims no "
         f"writer touches), gunicorn {args.workers} gthread workers × {args.threads} threads "
@@ -220,8 +295,15 @@ def report(args, results, paths, untouched):
         + (
             " Through Varnish (deploy/varnish/) in front of two such gunicorns, purged by "
             "the task worker after every step; one gunicorn stopped a third of the way "
-            "into each scenario."
+            "into each scenario. The search among the pages is read by "
+            f"{SEARCH_CONNECTIONS} connections of its own, the others at "
+            f"{args.connections}, asking for gzip; a read not answered in 10 s fails."
             if args.edge
+            else ""
+        )
+        + (
+            f" Each page reader pauses {args.reader_pause} ms after each answer."
+            if args.reader_pause
             else ""
         ),
         "",
@@ -230,13 +312,22 @@ def report(args, results, paths, untouched):
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-        reads = result["reads"]
         share = result["untouched_hits"] / max(1, result["untouched_lookups"])
-        lines.append(
-            f"| {result['name']} | {reads['requests']:,} | {reads['rps']:.0f} | "
-            f"{reads['p50']:.1f} | {reads['p99']:.1f} | {reads['errors']} | "
-            f"{share:.2%} of {result['untouched_lookups']:,} |"
-        )
+        streams = [("", result["reads"])]
+        if result["searches"]:
+            streams = [(", pages", result["reads"]), (", searches", result["searches"])]
+        for stream, reads in streams:
+            # Through the edge, the origin is not asked for them at all.
+            from_cache = (
+                f"{share:.2%} of {result['untouched_lookups']:,}"
+                if result["untouched_lookups"] and stream != ", searches"
+                else "–"
+            )
+            lines.append(
+                f"| {result['name']}{stream} | {reads['requests']:,} | {reads['rps']:.0f} | "
+                f"{reads['p50']:.1f} | {reads['p99']:.1f} | {reads['errors']} | "
+                f"{from_cache} |"
+            )
     lines += [
         "",
         "| scenario | workflow steps | per second | refused as stale (a racing writer won) | "
@@ -254,22 +345,44 @@ def report(args, results, paths, untouched):
     if desk := by_name.get("desk pace"):
         share = desk["untouched_hits"] / max(1, desk["untouched_lookups"])
         p99 = desk["reads"]["p99"]
-        lines += [
-            "",
-            f"Targets at desk pace: read p99 under {P99_TARGET_MS} ms: "
-            f"{'met' if p99 < P99_TARGET_MS else 'not met'} ({p99:.1f} ms); untouched verdict "
-            f"pages from the cache at least {UNTOUCHED_HIT_TARGET:.0%} of the time, as the "
-            f"server counted: {'met' if share >= UNTOUCHED_HIT_TARGET else 'not met'} "
-            f"({share:.2%}).",
-        ]
+        if args.edge:
+            searches = desk["searches"]
+            lines += [
+                "",
+                f"Targets at desk pace, through the edge: read p99 under {EDGE_P99_TARGET_MS} "
+                f"ms: {'met' if p99 < EDGE_P99_TARGET_MS else 'not met'} ({p99:.1f} ms for "
+                f"pages; searches, which the edge passes to an origin, {searches['p99']:.1f} "
+                f"ms); no failed read while one of two origins is stopped: "
+                f"{'met' if desk['reads']['errors'] + searches['errors'] == 0 else 'not met'}.",
+            ]
+        else:
+            lines += [
+                "",
+                f"Targets at desk pace: read p99 under {P99_TARGET_MS} ms: "
+                f"{'met' if p99 < P99_TARGET_MS else 'not met'} ({p99:.1f} ms); untouched "
+                f"verdict pages from the cache at least {UNTOUCHED_HIT_TARGET:.0%} of the "
+                f"time, as the server counted: "
+                f"{'met' if share >= UNTOUCHED_HIT_TARGET else 'not met'} ({share:.2%}).",
+            ]
+    if failures := [
+        f"{result['name']}: {reads['failures']}"
+        for result in results
+        for reads in [result["reads"], result["searches"] or {}]
+        if reads.get("failures")
+    ]:
+        lines += ["", "Failed reads, as wrk counted them: " + "; ".join(failures) + "."]
     if stress := by_name.get("stress"):
         lines += [
             "",
-            f"Stress: {stress['reads']['errors']} failed reads, "
+            f"Stress: {failed_reads(stress)} failed reads, "
             f"{len(stress['writes']['lost_updates'])} lost updates, read p99 "
             f"{stress['reads']['p99']:.1f} ms.",
         ]
     return "\n".join(lines)
+
+
+def failed_reads(result):
+    return result["reads"]["errors"] + (result["searches"] or {}).get("errors", 0)
 
 
 def soak_through_the_edge(args, env, scenarios, paths, untouched, store):
@@ -337,19 +450,18 @@ def main():
     text = report(args, results, paths, untouched)
     print("\n" + text)
     passed = all(
-        result["reads"]["errors"] == 0
-        and result["writer_ok"]
-        and not result["writes"]["lost_updates"]
+        failed_reads(result) == 0 and result["writer_ok"] and not result["writes"]["lost_updates"]
         for result in results
     )
     # The record is of both scenarios in full.
-    if not args.quick and not args.scenario:
+    if not args.quick and not args.scenario and not args.reader_pause:
         output = Path(args.output)
         previous = output.read_text() if output.exists() else ""
         marker = "<!-- latest run -->"
         head, _, _ = previous.partition(marker)
+        title = "# Soak through the edge" if args.edge else "# Soak"
         output.write_text(
-            (head or "# Soak: reads under load while the desk writes\n\n")
+            (head or f"{title}: reads under load while the desk writes\n\n")
             + marker
             + "\n\n"
             + text

@@ -31,7 +31,7 @@ sub vcl_recv {
         set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.n-gone + " objects"));
     }
-    set req.backend_hint = origins.backend();
+    set req.backend_hint = origins.backend(resolve=LAZY);
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -62,6 +62,14 @@ sub vcl_recv {
         return (pass);
     }
     return (hash);
+}
+
+# Each address has its origin (the shard director hashes the URL), and each
+# retry the next one: a request the first could not answer goes to another,
+# never back to the same one, whatever other readers are asking meanwhile.
+# A sick origin is skipped.
+sub vcl_backend_fetch {
+    set bereq.backend = origins.backend(by=URL, alt=bereq.retries, healthy=ALL);
 }
 
 sub vcl_backend_response {
@@ -99,10 +107,11 @@ sub vcl_backend_response {
     return (deliver);
 }
 
-# An origin that cannot be reached (stopped, before its probe says so): ask
-# the next one the director picks.
+# An origin that failed before answering (refused, or it closed the
+# connection: stopped or stopping, before its probe says so): ask the next
+# origin (vcl_backend_fetch). Only reads: a form sent once is not sent twice.
 sub vcl_backend_error {
-    if (bereq.retries < 2) {
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
 }

@@ -1,11 +1,15 @@
 # The desk's origins (gunicorn), each with a health probe: Varnish sends
-# readers to the healthy ones in turn. List every app host here.
+# each address to one healthy origin, and to the next when that one fails.
+# List every app host here. An origin that is stopped refuses at once and
+# the request goes to the next (default.vcl); the probe is for one that
+# hangs, and is lenient (three good of the last five, two seconds each) so
+# that the last origin standing, busy with every reader, is not marked sick.
 probe desk_health {
     .url = "/healthz";
     .interval = 1s;
-    .timeout = 1s;
-    .window = 3;
-    .threshold = 2;
+    .timeout = 2s;
+    .window = 5;
+    .threshold = 3;
 }
 
 backend origin_1 {
@@ -21,7 +25,8 @@ backend origin_2 {
 }
 
 sub vcl_init {
-    new origins = directors.round_robin();
+    new origins = directors.shard();
     origins.add_backend(origin_1);
     origins.add_backend(origin_2);
+    origins.reconfigure();
 }

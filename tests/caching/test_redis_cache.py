@@ -1,4 +1,4 @@
-"""The Redis cache backend works as Django's does, and reuses one client per connection pool."""
+"""The Redis cache backend works as Django's does."""
 
 import secrets
 
@@ -27,10 +27,3 @@ def test_it_stores_and_reads_back_pages(redis_cache):
         "version": "abc",
         "page": {"body": b"<p>ok</p>"},
     }
-
-
-def test_it_reuses_one_client_for_every_call(redis_cache):
-    first = redis_cache._cache.get_client("page")
-    redis_cache.set("page", 1, 30)
-    assert redis_cache._cache.get_client("page", write=True) is first
-    assert redis_cache.get("page") == 1
