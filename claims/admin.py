@@ -706,7 +706,7 @@ class StepWithEditsMixin:
         if form.step in STEPS_BEFORE_EDITS:
             self.take_step(request, obj, form)
         if form.changes_claim:
-            # Drafting: on a published claim, someone else publishes it.
+            # Drafting: someone other than its author publishes it (four eyes).
             obj.note_draft_author(request.user)
             self.move_version_on(obj)
             super().save_model(request, obj, form, change)

@@ -491,11 +491,12 @@ class Claim(ClaimState, SlugNaturalKey):
 
     def note_draft_author(self, user):
         """
-        Record that `user` changed the draft of this published claim, so that
-        someone else publishes the change (four eyes). Unpublished claims
-        have no published record to change.
+        Record that `user` changed the draft of this claim, so that someone
+        else publishes the change (four eyes): Publish changes on a published
+        claim, Publish on one readers do not see (never published, or
+        withdrawn). Publication clears the record (write_step).
         """
-        if self.is_published and user is not None and user.pk is not None:
+        if user is not None and user.pk is not None:
             self.draft_authors.add(user)
 
     def guard_problems(self, action, *, note="", public_note="", require_note=False):
