@@ -240,7 +240,7 @@ def claim_form_data(claim, **overrides):
         "appearance_url": claim.appearance_url,
         "context": claim.context,
         "verdict_summary": claim.verdict_summary,
-        "review_by": "",
+        "review_by": claim.review_by.isoformat() if claim.review_by else "",
         "expected_version": claim.version,
     }
     for prefix, related in [("caveats", claim.caveats.all()), ("evidence", claim.evidence.all())]:
