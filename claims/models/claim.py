@@ -355,6 +355,9 @@ class Claim(ClaimState, SlugNaturalKey):
                 raise WorkflowError(problems)
             now = timezone.now()
             updates = step_updates(current, action, now)
+            wrote_summary = verdict_summary is not None and (
+                verdict_summary != current.verdict_summary.strip()
+            )
             if verdict_summary is not None:
                 updates["verdict_summary"] = verdict_summary
             event = current.write_step(
@@ -368,6 +371,11 @@ class Claim(ClaimState, SlugNaturalKey):
                 correction_kind=correction_kind,
                 withdrawal=withdrawal or "",
             )
+            if wrote_summary and not current.is_published:
+                # Readers' text, written with the verdict: the reviewer leaves
+                # its publication to another publisher. A published claim's
+                # verdict went out with it (write_step).
+                current.note_draft_author(by)
         for name, value in updates.items():
             setattr(self, name, value)
         return event

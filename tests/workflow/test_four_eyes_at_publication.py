@@ -129,3 +129,24 @@ def test_without_a_summary_publish_says_to_save_one_first(client, editor, publis
         "publishes the claim."
     )
     assert not Claim.objects.get(pk=claim.pk).is_published
+
+
+@pytest.mark.django_db
+def test_a_summary_written_with_the_verdict_is_published_by_someone_else(
+    editor, reviewer_and_publisher, publisher
+):
+    claim = make_claim(editor, status="in_review")
+    Caveat.objects.create(claim=claim, kind="other", text="Nobody can check it.")
+    claim.transition(
+        Action.MARK_UNVERIFIABLE, by=reviewer_and_publisher, verdict_summary="Nobody can check it."
+    )
+    claim = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(WorkflowForbidden) as refusal:
+        claim.publish(by=reviewer_and_publisher)
+    assert str(refusal.value) == REFUSAL
+    assert not Claim.objects.get(pk=claim.pk).is_published
+    claim.publish(by=publisher)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.is_published and stored.status == "unverifiable"
+    assert stored.events.get(action=Action.PUBLISH).actor == publisher
+    assert not stored.draft_authors.exists()
