@@ -499,6 +499,19 @@ class Queue:
     condition: Callable  # the request -> the Q that selects the queue's claims
 
 
+def changed_since_published():
+    """
+    A published claim someone changed since its last publication: its draft
+    waits for Publish changes. Every save that changes a published claim's
+    record names its author (Claim.note_draft_author), and publishing clears
+    them, so the names stand for the changes in one query, without reading
+    each draft. A change undone by hand leaves its author named until the
+    next publication.
+    """
+    authors = Claim.draft_authors.through.objects.filter(claim=OuterRef("pk"))
+    return Q(is_published=True) & Q(Exists(authors))
+
+
 QUEUES = [
     Queue("mine", _("My claims"), lambda request: Q(created_by=request.user)),
     Queue(
@@ -511,6 +524,11 @@ QUEUES = [
         "awaiting_publication",
         _("Awaiting publication"),
         lambda request: Q(status__in=ClaimStatus.verdicts(), is_published=False),
+    ),
+    Queue(
+        "changes_awaiting_publication",
+        _("Changes awaiting publication"),
+        lambda request: changed_since_published(),
     ),
     Queue(
         "past_review_date",
@@ -706,7 +724,7 @@ class StepWithEditsMixin:
         if form.step in STEPS_BEFORE_EDITS:
             self.take_step(request, obj, form)
         if form.changes_claim:
-            # Drafting: on a published claim, someone else publishes it.
+            # Drafting: someone other than its author publishes it (four eyes).
             obj.note_draft_author(request.user)
             self.move_version_on(obj)
             super().save_model(request, obj, form, change)

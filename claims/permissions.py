@@ -235,10 +235,28 @@ class ClaimPermissions:
             return gettext(
                 "You made some of these changes, so another publisher must publish them."
             )
+        if action == Action.PUBLISH:
+            return self.publication_problem()
+        return ""
+
+    def publication_problem(self):
+        """
+        Why the user may not publish the claim when readers do not see it,
+        or '' (four eyes, as for Publish changes): whoever entered a claim
+        never published, or wrote any of what readers would see since it was
+        last published, leaves its publication to another publisher.
+        """
+        if self.claim.published_at is None and self.user.pk == self.claim.created_by_id:
+            return gettext("You entered this claim, so another publisher must publish it.")
+        if self.drafted_changes():
+            return gettext(
+                "You wrote some of what readers would see, so another publisher must publish it."
+            )
         return ""
 
     def drafted_changes(self):
-        """Whether the user changed what readers would see since the last publication."""
+        """Whether the user changed what readers would see since the last publication
+        (Claim.note_draft_author), the claim published or not."""
         return self.claim.draft_authors.filter(pk=self.user.pk).exists()
 
     def translation_problem(self, translation):

@@ -225,7 +225,12 @@ def publication_problems(claim, evidence, caveats):
         problems += VERDICT_RULES[claim.status](claim, evidence, caveats)
     problems += public_problems(claim, caveats)
     if not claim.verdict_summary.strip():
-        problems.append(gettext("Write the summary for readers before publishing."))
+        problems.append(
+            gettext(
+                "Write the summary for readers and save it: then a publisher who did not write it "
+                "publishes the claim."
+            )
+        )
     # Readers are told a verdict past its review-by date may be outdated:
     # none may go out saying so on the day it is published.
     if claim.review_by is not None and claim.review_by <= timezone.localdate():

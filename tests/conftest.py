@@ -60,6 +60,12 @@ def publisher(db):
 
 
 @pytest.fixture
+def other_publisher(db):
+    """A publisher who made none of the changes: the second pair of eyes."""
+    return make_user("pat", "Publishers")
+
+
+@pytest.fixture
 def translator(db):
     """A translator: drafts the record in another language, publishes nothing."""
     return make_user("translator", "Translators")

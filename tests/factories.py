@@ -92,13 +92,15 @@ def make_claim(created_by, **overrides):
     return Claim.objects.create(**fields)
 
 
-def make_published_claim(created_by, **overrides):
+def make_published_claim(created_by, published_by=None, **overrides):
     """
     A claim readers can see, published directly (not through the workflow,
-    whose rules it need not meet): marked published, with a first revision
-    of its record as it stands. Rows added to it later are drafts until
-    publish_draft().
+    whose evidence rules it need not meet): marked published, with a first
+    revision of its record as it stands. Rows added to it later are drafts
+    until publish_draft(). Four eyes hold all the same: `published_by`, or
+    else the desk's publisher of record, is never who entered it.
     """
+    published_by = published_by or publisher_of_record(created_by)
     overrides.setdefault("published_at", timezone.now())
     claim = make_claim(created_by, is_published=True, **overrides)
     event = ReviewEvent.objects.create(
@@ -107,12 +109,23 @@ def make_published_claim(created_by, **overrides):
         action=Action.PUBLISH,
         from_status=claim.status,
         to_status=claim.status,
-        actor=created_by,
+        actor=published_by,
         created_at=claim.published_at,
     )
-    revision = Revision.publish(claim, by=created_by, at=claim.published_at)
+    revision = Revision.publish(claim, by=published_by, at=claim.published_at)
     ReviewEvent.objects.filter(pk=event.pk).update(revision_digest=revision.digest)
     return claim
+
+
+def publisher_of_record(created_by):
+    """A publisher other than `created_by`: the seed's, or one made for the test."""
+    User = get_user_model()
+    for username in ("publisher", "pat"):
+        if username != created_by.username:
+            user = User.objects.filter(username=username).first()
+            if user is not None and user.has_perm("claims.publish_claim"):
+                return user
+    return make_user("pat" if created_by.username == "publisher" else "publisher", "Publishers")
 
 
 def publish_draft(claim, by):
@@ -240,7 +253,7 @@ def claim_form_data(claim, **overrides):
         "appearance_url": claim.appearance_url,
         "context": claim.context,
         "verdict_summary": claim.verdict_summary,
-        "review_by": "",
+        "review_by": claim.review_by.isoformat() if claim.review_by else "",
         "expected_version": claim.version,
     }
     for prefix, related in [("caveats", claim.caveats.all()), ("evidence", claim.evidence.all())]:

@@ -355,6 +355,9 @@ class Claim(ClaimState, SlugNaturalKey):
                 raise WorkflowError(problems)
             now = timezone.now()
             updates = step_updates(current, action, now)
+            wrote_summary = verdict_summary is not None and (
+                verdict_summary != current.verdict_summary.strip()
+            )
             if verdict_summary is not None:
                 updates["verdict_summary"] = verdict_summary
             event = current.write_step(
@@ -368,6 +371,11 @@ class Claim(ClaimState, SlugNaturalKey):
                 correction_kind=correction_kind,
                 withdrawal=withdrawal or "",
             )
+            if wrote_summary and not current.is_published:
+                # Readers' text, written with the verdict: the reviewer leaves
+                # its publication to another publisher. A published claim's
+                # verdict went out with it (write_step).
+                current.note_draft_author(by)
         for name, value in updates.items():
             setattr(self, name, value)
         return event
@@ -491,11 +499,12 @@ class Claim(ClaimState, SlugNaturalKey):
 
     def note_draft_author(self, user):
         """
-        Record that `user` changed the draft of this published claim, so that
-        someone else publishes the change (four eyes). Unpublished claims
-        have no published record to change.
+        Record that `user` changed the draft of this claim, so that someone
+        else publishes the change (four eyes): Publish changes on a published
+        claim, Publish on one readers do not see (never published, or
+        withdrawn). Publication clears the record (write_step).
         """
-        if self.is_published and user is not None and user.pk is not None:
+        if user is not None and user.pk is not None:
             self.draft_authors.add(user)
 
     def guard_problems(self, action, *, note="", public_note="", require_note=False):

@@ -97,5 +97,5 @@ def test_a_bad_fixture_is_refused_whole_with_a_clear_error(seed, name):
 def test_a_good_fixture_still_loads_through_the_guarded_loaddata(seed):
     out = StringIO()
     call_command("loaddata", "fixtures/seed.json", stdout=out)
-    assert out.getvalue().startswith("Installed 144 object(s) from 1 fixture(s)")
+    assert out.getvalue().startswith("Installed 145 object(s) from 1 fixture(s)")
     assert apps.get_model("claims", "Claim").objects.count() == 9

@@ -47,8 +47,10 @@ def test_loading_the_seed_twice_leaves_the_same_rows(seed):
 
 
 def test_fixture_users_have_no_usable_password(seed):
-    users = get_user_model().objects.filter(username__in=["editor", "reviewer"])
-    assert len(users) == 2
+    users = get_user_model().objects.filter(
+        username__in=["editor", "reviewer", "publisher", "translator"]
+    )
+    assert len(users) == 4
     assert not any(user.has_usable_password() for user in users)
 
 
@@ -70,6 +72,22 @@ def test_verdicts_were_issued_by_someone_other_than_the_creator(seed):
         assert event.actor != event.claim.created_by
 
 
+def test_claims_were_first_published_by_someone_other_than_the_creator(seed):
+    first_publications = {}
+    for event in ReviewEvent.objects.filter(action="publish").order_by("version"):
+        first_publications.setdefault(event.claim_id, event)
+    assert len(first_publications) == Claim.objects.published().count() == 4
+    for event in first_publications.values():
+        assert event.actor != event.claim.created_by
+        assert event.actor.has_perm("claims.publish_claim")
+
+
+def test_the_demo_has_a_publisher_of_its_own(seed):
+    publisher = get_user_model().objects.get(username="publisher")
+    assert list(publisher.groups.values_list("name", flat=True)) == ["Publishers"]
+    assert publisher.is_staff and not publisher.has_usable_password()
+
+
 def test_published_unverified_claims_carry_caveats(seed):
     for claim in Claim.objects.published().filter(status="unverified"):
         assert claim.caveats.exists()
@@ -82,7 +100,8 @@ def test_demo_logins_give_the_fixture_users_working_passwords(seed, client, caps
     lines = {
         line.split()[0]: line.split()[1] for line in output.splitlines() if line.startswith("  ")
     }
-    assert set(lines) == {"editor", "reviewer", "translator"}
+    assert set(lines) == {"editor", "reviewer", "publisher", "translator"}
+    assert "publisher" in output and "(Publishers)" in output
     # Login throttling needs a request to know whom to throttle; the test
     # client's login() passes none unless given one.
     assert client.login(request=HttpRequest(), username="editor", password=lines["editor"])

@@ -9,7 +9,7 @@ import re
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.factories import make_claim, make_user, page_text
+from tests.factories import claim_form_data, make_claim, make_user, page_text, publish_changes
 from tests.seed import CLAIM
 
 CHANGELIST = reverse("admin:claims_claim_changelist")
@@ -50,6 +50,7 @@ def test_the_admin_home_page_counts_each_queue(seed, client, reviewer):
         ("Entered, not yet in review", 3),
         ("Awaiting review", 2),
         ("Awaiting publication", 0),
+        ("Changes awaiting publication", 0),
     ]:
         assert f"{label} {count}" in text
     assert f'href="{CHANGELIST}?queue=entered"' in response.content.decode()
@@ -73,3 +74,28 @@ def test_the_publication_filter_is_titled_in_words(seed, client, editor):
         Claim.objects.filter(is_published=False).values_list("slug", flat=True)
     )
     assert set(listed(client, published="yes")).isdisjoint(unpublished)
+
+
+def test_published_claims_with_changes_to_publish_have_a_queue_of_their_own(
+    seed, client, reviewer, publisher
+):
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
+    client.force_login(reviewer)
+    saved = client.post(
+        reverse("admin:claims_claim_change", args=[kursk.pk]),
+        claim_form_data(kursk, verdict_summary="Seen by three agencies, now four."),
+    )
+    assert saved.status_code == 302
+    response = client.get(reverse("admin:index"))
+    text = page_text(response)
+    assert "Changes awaiting publication 1" in text
+    assert "Awaiting publication 0" in text
+    assert f'href="{CHANGELIST}?queue=changes_awaiting_publication"' in response.content.decode()
+    assert listed(client, queue="changes_awaiting_publication") == [CLAIM.kursk]
+
+    publish_changes(kursk, by=publisher, public_note="The summary names the fourth agency.")
+    assert "Changes awaiting publication 0" in page_text(client.get(reverse("admin:index")))
+    assert listed(client, queue="changes_awaiting_publication") == []
+    stored = Claim.objects.get(pk=kursk.pk)
+    assert stored.current_revision().document["summary"] == "Seen by three agencies, now four."
+    assert not stored.draft_authors.exists()

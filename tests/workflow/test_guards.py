@@ -179,7 +179,8 @@ class TestPublication:
         assert publication_problems(unverified, [], []) == [
             "An unverified claim can be published only with at least one caveat saying "
             "what we don't know.",
-            "Write the summary for readers before publishing.",
+            "Write the summary for readers and save it: then a publisher who did not write it "
+            "publishes the claim.",
         ]
         unverified.verdict_summary = "Only the NIS says so."
         assert publication_problems(unverified, [], [caveat()]) == []
@@ -187,7 +188,8 @@ class TestPublication:
     def test_a_verdict_without_a_summary_is_told_to_write_one(self):
         rated = claim(status=ClaimStatus.UNVERIFIABLE)
         assert publication_problems(rated, [], [caveat()]) == [
-            "Write the summary for readers before publishing."
+            "Write the summary for readers and save it: then a publisher who did not write it "
+            "publishes the claim."
         ]
 
     @pytest.mark.parametrize("days_from_today", [0, -1])

@@ -133,11 +133,32 @@ def test_publishing_changes_is_a_publishers_step_never_taken_by_a_draft_author(
 
 
 @pytest.mark.django_db
-def test_an_unpublished_claim_records_no_draft_author(editor, publisher):
+def test_publishing_is_refused_to_whoever_entered_the_claim_or_wrote_its_draft(
+    editor, publisher, other_publisher
+):
+    entered = make_claim(publisher)
+    assert permissions_for(publisher, entered).step_problem(Action.PUBLISH) == (
+        "You entered this claim, so another publisher must publish it."
+    )
     claim = make_claim(editor)
+    assert permissions_for(publisher, claim).can_take(Action.PUBLISH)
     claim.note_draft_author(publisher)
-    assert not claim.draft_authors.exists()
-    assert permissions_for(publisher, claim).drafted_changes() is False
+    assert permissions_for(publisher, claim).step_problem(Action.PUBLISH) == (
+        "You wrote some of what readers would see, so another publisher must publish it."
+    )
+    assert permissions_for(other_publisher, claim).can_take(Action.PUBLISH)
+    assert list(Claim.objects.get(pk=claim.pk).draft_authors.all()) == [publisher]
+
+
+@pytest.mark.django_db
+def test_whoever_entered_a_withdrawn_claim_may_publish_it_again(editor, publisher):
+    # Since its last publication they changed nothing: another publisher
+    # published what they entered.
+    claim = make_published_claim(publisher)
+    Claim.objects.filter(pk=claim.pk).update(is_published=False)
+    claim = Claim.objects.get(pk=claim.pk)
+    assert permissions_for(publisher, claim).can_take(Action.PUBLISH)
+    assert claim.published_at is not None and not claim.draft_authors.exists()
 
 
 @pytest.mark.django_db

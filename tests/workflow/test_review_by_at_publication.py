@@ -80,13 +80,12 @@ def test_the_publish_button_says_why_the_review_by_date_stops_it(client, editor,
 
 @pytest.mark.django_db
 def test_a_refused_publish_keeps_the_form_as_typed_and_saves_nothing(client, editor, publisher):
-    claim = ready_to_publish(editor)
     yesterday = timezone.localdate() - timedelta(days=1)
+    claim = ready_to_publish(editor, review_by=yesterday)
     client.force_login(publisher)
     data = claim_form_data(
         claim,
-        context="Context typed before publishing.",
-        review_by=yesterday.isoformat(),
+        workflow_note="Checked the caveat.",
         workflow_public_note="First publication.",
         _workflow_action="publish",
     )
@@ -98,29 +97,67 @@ def test_a_refused_publish_keeps_the_form_as_typed_and_saves_nothing(client, edi
         "is not after today" in text
     )
     content = response.content.decode()
-    for typed in ["Context typed before publishing.", yesterday.isoformat(), "First publication."]:
+    for typed in ["Checked the caveat.", yesterday.isoformat(), "First publication."]:
         assert typed in content
     stored = Claim.objects.get(pk=claim.pk)
-    assert (stored.is_published, stored.context, stored.review_by, stored.version) == (
+    assert (stored.is_published, stored.review_by, stored.version) == (
         False,
-        "",
-        None,
+        yesterday,
         claim.version,
     )
     assert not stored.events.filter(action="publish").exists()
 
 
 @pytest.mark.django_db
-def test_a_later_review_by_date_typed_with_publish_is_saved_and_published(
+def test_a_review_by_date_typed_with_publish_is_refused_to_its_typist(client, editor, publisher):
+    # The review-by date is part of what readers see: whoever changes it
+    # leaves publishing to another publisher, and nothing typed is lost.
+    claim = ready_to_publish(editor, review_by=timezone.localdate())
+    next_month = timezone.localdate() + timedelta(days=30)
+    client.force_login(publisher)
+    data = claim_form_data(
+        claim,
+        context="Context typed before publishing.",
+        review_by=next_month.isoformat(),
+        _workflow_action="publish",
+    )
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 200
+    assert (
+        "Nothing was changed. You wrote some of what readers would see, so another publisher "
+        "must publish it." in page_text(response)
+    )
+    for typed in ["Context typed before publishing.", next_month.isoformat()]:
+        assert typed in response.content.decode()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.is_published, stored.context, stored.review_by, stored.version) == (
+        False,
+        "",
+        timezone.localdate(),
+        claim.version,
+    )
+    assert not stored.draft_authors.exists()
+    assert not stored.events.filter(action="publish").exists()
+
+
+@pytest.mark.django_db
+def test_a_later_review_by_date_saved_by_the_editor_is_published_by_a_publisher(
     client, editor, publisher
 ):
     claim = ready_to_publish(editor, review_by=timezone.localdate())
     next_month = timezone.localdate() + timedelta(days=30)
+    client.force_login(editor)
+    saved = client.post(change_url(claim), claim_form_data(claim, review_by=next_month.isoformat()))
+    assert saved.status_code == 302
+    claim = Claim.objects.get(pk=claim.pk)
+    assert list(claim.draft_authors.all()) == [editor]
     client.force_login(publisher)
-    data = claim_form_data(claim, review_by=next_month.isoformat(), _workflow_action="publish")
-    response = client.post(change_url(claim), data, follow=True)
+    response = client.post(
+        change_url(claim), claim_form_data(claim, _workflow_action="publish"), follow=True
+    )
     assert response.redirect_chain == [(change_url(claim), 302)]
     assert "Published: “" in page_text(response)
     stored = Claim.objects.get(pk=claim.pk)
     assert stored.is_published and stored.review_by == next_month
     assert stored.events.get(action="publish").actor == publisher
+    assert not stored.draft_authors.exists()

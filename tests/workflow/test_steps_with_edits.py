@@ -67,9 +67,10 @@ def test_a_verdict_saves_the_summary_typed_with_it(seed, client, reviewer):
     )
     # The summary went out with the step: one version, not a save and then a step.
     assert stored.version == injured.version + 1
-    # Not published: nothing on the record for readers yet, nobody's draft.
+    # Not published: nothing on the record for readers yet. The summary is
+    # the reviewer's writing, so another publisher publishes it.
     assert not stored.revisions.exists()
-    assert not stored.draft_authors.exists()
+    assert list(stored.draft_authors.all()) == [reviewer]
     assert find_violations() == []
 
 

@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-DEMO_USERNAMES = ["editor", "reviewer", "translator"]
+DEMO_USERNAMES = ["editor", "reviewer", "publisher", "translator"]
 
 
 class Command(BaseCommand):
