@@ -16,8 +16,10 @@ the current original.
 
 import copy
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -149,6 +151,61 @@ def missing_texts(original, texts):
     ]
 
 
+# Where each text a translation gives stands among the original's fields, as
+# (key prefix, key suffix, model, field): its translation fits the same limit,
+# so that a translated headline is as short as the original's must be.
+SLOT_FIELDS = [
+    ("headline", "", "Claim", "headline"),
+    ("wording", "", "Claim", "wording"),
+    ("summary", "", "Claim", "verdict_summary"),
+    ("context", "", "Claim", "context"),
+    ("topic.", "", "Topic", "name"),
+    ("caveat.", "", "Caveat", "text"),
+    ("evidence.", ".title", "Evidence", "title"),
+    ("evidence.", ".excerpt", "Evidence", "excerpt"),
+    ("evidence.", ".note", "Evidence", "note"),
+    ("figure.", ".name", "Figure", "name"),
+    ("figure.", ".short_name", "Figure", "short_name"),
+    ("figure.", ".unit", "Figure", "unit"),
+    ("source.", "", "Source", "name"),
+    ("affiliation.", "", "Affiliation", "name"),
+    ("correction.", "", "Correction", "note"),
+    ("event.", "", "ReviewEvent", "public_note"),
+]
+
+
+def field_limit(field):
+    if field.max_length:
+        return field.max_length
+    limits = [
+        validator.limit_value
+        for validator in field.validators
+        if isinstance(validator, MaxLengthValidator)
+    ]
+    return min(limits, default=TEXT_LIMIT)
+
+
+def text_limit(key):
+    """The most characters the translation of the text `key` may have: its original's limit."""
+    for prefix, suffix, model, name in SLOT_FIELDS:
+        if key.startswith(prefix) and key.endswith(suffix):
+            # Looked up when asked: the models of evidence, sources and
+            # figures are defined after this module (claims.models).
+            return field_limit(apps.get_model("claims", model)._meta.get_field(name))
+    return TEXT_LIMIT
+
+
+def too_long(texts):
+    """A refusal for each text of `texts` (key -> text) longer than its original may be."""
+    return [
+        f"{key}: "
+        + gettext("%(count)s characters; at most %(limit)s fit.")
+        % {"count": f"{len(text.strip()):,}", "limit": f"{limit:,}"}
+        for key, text in texts.items()
+        if len(text.strip()) > (limit := text_limit(key))
+    ]
+
+
 # Keys of names shared between claims: a source, affiliation, topic or figure
 # is named the same way in every claim's translation.
 NAME_KEYS = ("source.", "affiliation.", "topic.", "figure.")
@@ -240,8 +297,7 @@ class Translation(models.Model):
                 no_control_characters(text)
             except ValidationError as error:
                 problems += [f"{key}: {message}" for message in error.messages]
-            if len(text) > TEXT_LIMIT:
-                problems.append(f"{key}: {TEXT_LIMIT:,} characters at most.")
+        problems += too_long(texts)
         if problems:
             raise ValidationError(problems)
         self.texts = {key: text.strip() for key, text in texts.items() if text.strip()}
@@ -259,6 +315,8 @@ class Translation(models.Model):
             problems.append("A translation is into another language than the original's.")
         if missing := missing_texts(original.document, self.texts):
             problems.append("Translate these first: " + ", ".join(missing) + ".")
+        # A draft kept before its texts had their originals' limits.
+        problems += too_long(self.texts)
         return problems
 
     def publish(self, *, by, note=""):
