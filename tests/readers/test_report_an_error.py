@@ -1,7 +1,9 @@
 """Readers report an error on a verdict: the request is tied to its claim and enters the queue."""
 
+from django.utils.html import escape
+
 from claims.choices import RequestState
-from claims.models import Claim, CorrectionRequest, ReaderAddress
+from claims.models import Claim, CorrectionRequest, ReaderAddress, Revision
 from tests.factories import page_text, request_data
 from tests.seed import CLAIM
 
@@ -47,3 +49,28 @@ def test_the_corrections_policy_says_how_requests_are_handled_and_how_fast(db, c
     assert "How we handle your correction requests" in text
     assert "within two working days" in text
     assert "Within five working days we decide" in text
+
+
+def test_the_korean_report_page_names_the_verdict_by_its_published_korean_headline(seed, client):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    english = Revision.objects.current().get(claim=claim).document["headline"]
+    response = client.get(f"/ko/claims/{CLAIM.kursk}/report/")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"오류 신고: {korean.document['headline']}" in text
+    assert english not in text
+    assert CorrectionRequest.objects.count() == 0
+
+
+def test_without_a_korean_version_the_report_page_names_the_verdict_in_english_with_its_lang(
+    seed, client
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    Revision.objects.current_translations("ko").filter(claim=claim).update(is_current=False)
+    english = Revision.objects.current().get(claim=claim).document["headline"]
+    response = client.get(f"/ko/claims/{CLAIM.kursk}/report/")
+    assert response.status_code == 200
+    assert f'<span lang="en">{escape(english)}</span>' in response.text
+    assert not Revision.objects.current_translations("ko").filter(claim=claim).exists()
+    assert CorrectionRequest.objects.count() == 0
