@@ -9,6 +9,7 @@ naming each page's language.
 import json
 import re
 import xml.etree.ElementTree as ET
+from calendar import month_name
 
 import pytest
 
@@ -138,10 +139,24 @@ def test_each_page_names_its_language_its_alternates_and_its_canonical_address(
 def test_korean_pages_write_dates_as_korean_does(client, seed):
     korean = page(client, f"/ko{DEATHS}")
     assert '<time datetime="2025-04-30">2025년 4월 30일</time>' in korean
-    assert "2025. 4. 30." in page(client, "/ko/")
     english = page(client, DEATHS)
     assert '<time datetime="2025-04-30">30 April 2025</time>' in english
     assert "2025년" not in english
+    assert Revision.objects.current().count() == 4
+
+
+def test_list_cards_write_dates_as_the_verdict_pages_do(client, seed):
+    published = [revision.published_at for revision in Revision.objects.current()]
+    card_dates = re.compile(r'<time datetime="[^"]+">([^<]+)</time>\s*</p>\s*</li>')
+    korean = card_dates.findall(page(client, "/ko/"))
+    english = card_dates.findall(page(client, "/"))
+    assert len(korean) == len(english) == len(published) == 4
+    # The long format ("2025년 4월 30일", "30 April 2025"), not the short "2025. 4. 30.".
+    assert all(re.fullmatch(r"\d{4}년 \d{1,2}월 \d{1,2}일", date) for date in korean)
+    assert all(
+        re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", date) and date.split()[1] in month_name
+        for date in english
+    )
 
 
 def test_times_are_shown_in_the_newsrooms_time_zone(client, seed, settings):
