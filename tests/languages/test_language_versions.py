@@ -229,3 +229,11 @@ def test_the_sitemap_names_each_page_in_each_language_with_its_alternates(client
     # Each claim in the languages it is published in: the seed's in both.
     assert f"{SITE}/ko{DEATHS}" in locations
     assert len(locations) == 2 * Revision.objects.current_translations("ko").count()
+
+
+def test_the_korean_footer_puts_no_particle_on_the_newsrooms_name(client, seed):
+    korean = page(client, "/ko/")
+    # A particle after a name in Latin letters can only guess (은(는)): none is needed.
+    assert "Factcheck Desk: 출처의 수가 아니라 독립된 원출처를 세고" in korean
+    assert "(는)" not in korean
+    assert Revision.objects.current().count() == 4

@@ -5,10 +5,13 @@ silently out of date.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
 
 from claims.choices import Action
 from claims.invariants import find_violations
@@ -232,3 +235,27 @@ def test_claims_json_lists_each_language_under_the_current_rating_and_no_withdra
     forget_cached_pages()
     assert korean_review(CLAIM.deaths) is None
     assert Revision.objects.current_translations("ko").filter(claim=claim).exists()
+
+
+def test_the_out_of_date_notice_points_down_to_the_verdict_it_stands_above(
+    client, seed, other_publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    Claim.objects.filter(pk=claim.pk).update(verdict_summary="A new explanation.")
+    publish_changes(claim, other_publisher, public_note="We rewrote the summary.")
+    forget_cached_pages()
+    body = client.get(f"/ko{CASUALTIES}").content.decode()
+    notice = body.index("translation-banner--out-of-date")
+    # The notice is above the fold, over the verdict: it says so.
+    assert notice < body.index('class="verdict ')
+    assert "아래에 보이는 판정은 현재의 것" in body
+    assert "위의 판정은 현재의 것" not in body
+    assert language_versions(CLAIM.casualties, "ko").is_out_of_date
+    # An English translation of a Korean claim says it the same way.
+    state = SimpleNamespace(
+        missing=False, out_of_date=True, original_language="ko", original_url="/ko/"
+    )
+    with override("en"):
+        banner = render_to_string("claims/translation_banner.html", {"translation": state})
+    assert "The verdict shown below is the current one" in banner
+    assert "above" not in banner

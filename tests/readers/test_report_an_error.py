@@ -1,5 +1,6 @@
 """Readers report an error on a verdict: the request is tied to its claim and enters the queue."""
 
+import pytest
 from django.utils.html import escape
 
 from claims.choices import RequestState
@@ -73,4 +74,24 @@ def test_without_a_korean_version_the_report_page_names_the_verdict_in_english_w
     assert response.status_code == 200
     assert f'<span lang="en">{escape(english)}</span>' in response.text
     assert not Revision.objects.current_translations("ko").filter(claim=claim).exists()
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("prefix", "kept", "not_asked"),
+    [
+        ("", "the link to your evidence if you give one", "the address where you saw it"),
+        ("/ko", "증거 링크", "주장을 보신 곳의 주소"),
+    ],
+)
+def test_the_report_forms_privacy_notice_names_what_that_form_asks_for(
+    seed, client, prefix, kept, not_asked
+):
+    report = page_text(client.get(f"{prefix}/claims/{CLAIM.kursk}/report/"))
+    assert kept in report
+    assert not_asked not in report
+    # The tip form asks where the claim was seen, and says it keeps that.
+    ask = page_text(client.get(f"{prefix}/ask/"))
+    assert not_asked in ask
+    assert kept not in ask
     assert CorrectionRequest.objects.count() == 0
