@@ -70,6 +70,7 @@ def text_slots(document):
     sources = [document["claimant"]]
     for item in document["evidence"]:
         key = f"evidence.{item['id']}"
+        slots.append((f"{key}.title", item, "title", "title", gettext("Evidence title")))
         slots.append((f"{key}.excerpt", item, "excerpt", "excerpt_translation", gettext("Quote")))
         slots.append((f"{key}.note", item, "note", "note", gettext("Note on evidence")))
         sources += [item["source"], item["origin"]]
@@ -109,9 +110,11 @@ def translatable_texts(document):
 
 # What a translation must give before it is published: what readers read
 # first. A name left untranslated is shown as it is; a correction or a note
-# of the timeline not yet translated is shown in the original, marked so.
+# of the timeline not yet translated is shown in the original, marked so, and
+# so is an evidence item's title (often the title of a document in its own
+# language, which readers may search for as it is).
 REQUIRED_TEXTS = ("headline", "wording", "summary", "context", "caveat.", "evidence.", "figure.")
-OPTIONAL_TEXTS = ("excerpt",)
+OPTIONAL_TEXTS = ("excerpt", "title")
 
 
 def is_required(key):
@@ -122,14 +125,18 @@ def translated_document(original, texts, language):
     """
     The record `original` (a published document) says, in `language`, from
     `texts` (key -> text): every slot with a text takes it; the rest keep
-    the original's words, and each correction and timeline note says which
-    language it is in, so the page can mark those not yet translated.
+    the original's words, and each correction, timeline note and evidence
+    title says which language it is in, so the page can mark those not yet
+    translated.
     """
     document = copy.deepcopy(original)
     original_language = original.get("language", "")
     for key, container, _field, target, _label in text_slots(document):
         if text := texts.get(key, "").strip():
             container[target] = text
+    for item in document["evidence"]:
+        translated = texts.get(f"evidence.{item['id']}.title", "").strip()
+        item["title_language"] = language if translated else original_language
     for item in document["corrections"]:
         translated = texts.get(f"correction.{item['published_at']}", "").strip()
         item["language"] = language if translated else original_language
@@ -412,5 +419,7 @@ def untranslated_parts(document):
             container.pop(target, None)
     for item in [*document["corrections"], *document["events"]]:
         item.pop("language", None)
+    for item in document["evidence"]:
+        item.pop("title_language", None)
     document.pop("language", None)
     return document

@@ -161,3 +161,16 @@ def test_a_draft_kept_with_an_over_long_headline_is_not_published(seed, translat
     assert (korean.number, len(korean.document["headline"]) <= 75) == (1, True)
     with pytest.raises(ValidationError, match="at most 75 fit"):
         draft.save_texts(draft.texts, by=translator)
+
+
+def test_the_translate_page_offers_each_evidence_title_beside_the_original(
+    client, seed, translator
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    client.force_login(translator)
+    response = client.get(translate_url(claim))
+    text = page_text(response)
+    evidence = Revision.objects.current().get(claim=claim).document["evidence"]
+    assert text.count("Evidence title") == len(evidence)
+    assert all(item["title"] in text for item in evidence)
+    assert Translation.objects.filter(claim=claim).count() == 1

@@ -4,6 +4,7 @@ by one person, published by another, shown only once published, and never
 silently out of date.
 """
 
+import html
 import re
 from types import SimpleNamespace
 
@@ -259,3 +260,58 @@ def test_the_out_of_date_notice_points_down_to_the_verdict_it_stands_above(
         banner = render_to_string("claims/translation_banner.html", {"translation": state})
     assert "The verdict shown below is the current one" in banner
     assert "above" not in banner
+
+
+def evidence_titles(body):
+    """Each evidence title of a verdict page as (its lang attribute or "", its text)."""
+    found = re.findall(r'<p class="item__title"(?: lang="([a-z]+)")?>(.*?)</p>', body, flags=re.S)
+    return [(lang, re.sub(r"<[^>]+>", "", text).strip()) for lang, text in found]
+
+
+def test_evidence_titles_are_translated_and_an_untranslated_one_keeps_its_language(
+    client, seed, translator, other_publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    items = Revision.objects.current().get(claim=claim).document["evidence"]
+    first, second = items[0], items[1]
+    translate(
+        claim,
+        drafted_by=translator,
+        published_by=other_publisher,
+        **{
+            f"evidence.{first['id']}.title": "한국어로 옮긴 제목",
+            f"evidence.{second['id']}.title": "",
+        },
+    )
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    shown = {item["id"]: item for item in korean.document["evidence"]}
+    assert (shown[first["id"]]["title"], shown[first["id"]]["title_language"]) == (
+        "한국어로 옮긴 제목",
+        "ko",
+    )
+    assert (shown[second["id"]]["title"], shown[second["id"]]["title_language"]) == (
+        second["title"],
+        "en",
+    )
+    forget_cached_pages()
+    titles = evidence_titles(client.get(f"/ko/claims/{CLAIM.kursk}/").content.decode())
+    assert ("", "한국어로 옮긴 제목") in titles
+    assert ("en", html.escape(second["title"], quote=True)) in titles
+    assert find_violations() == []
+
+
+def test_a_translation_published_before_titles_could_be_shows_them_in_the_original_language(
+    client, seed
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert all("title_language" not in item for item in korean.document["evidence"])
+    body = client.get(f"/ko/claims/{CLAIM.kursk}/").content.decode()
+    titles = evidence_titles(body)
+    assert titles
+    assert all(lang == "en" for lang, _title in titles)
+    # Quotes stay as said, marked so, from the cached fragment as from a fresh one.
+    quotes = re.findall(r'<blockquote class="item__excerpt"[^>]*>', body)
+    assert quotes
+    assert all('lang="en"' in quote for quote in quotes)
+    assert Revision.objects.current_translations("ko").get(claim=claim).pk == korean.pk
