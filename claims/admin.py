@@ -942,6 +942,13 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(request.path)
             except (WorkflowError, WorkflowForbidden, ValidationError) as error:
                 self.message_user(request, error_text(error), messages.ERROR)
+        elif request.method == "POST":
+            # The page comes back with everything typed, each refusal beside its box.
+            self.message_user(
+                request,
+                gettext("Nothing was saved or published: correct the texts marked below."),
+                messages.ERROR,
+            )
         published = Revision.objects.current_translations(language).filter(claim=claim).first()
         context = {
             **self.admin_site.each_context(request),

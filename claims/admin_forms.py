@@ -34,7 +34,7 @@ from claims.choices import (
 )
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
-from claims.models.translations import TEXT_LIMIT, is_required, translatable_texts
+from claims.models.translations import is_required, text_limit, translatable_texts
 from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
@@ -66,6 +66,22 @@ class CountedTextInput(AdminTextInputWidget):
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         # The form field adds its maxlength when the widget is bound to it.
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+class CountedTextarea(forms.Textarea):
+    """A text area with the same live count as CountedTextInput, and no `maxlength`."""
+
+    class Media:
+        js = ["admin-desk/count.js"]
+
+    def __init__(self, limit, attrs=None):
+        attrs = {key: value for key, value in (attrs or {}).items() if key != "maxlength"}
+        super().__init__(attrs={**attrs, "data-limit": limit})
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs.pop("maxlength", None)
         return attrs
@@ -694,11 +710,17 @@ def draft_digest(claim):
     return hashlib.sha256(canonical_json(claim.draft_document())).hexdigest()
 
 
+# The longest limit a one-line box is given for: a headline's, a name's.
+ONE_LINE = 300
+
+
 class TranslationForm(forms.Form):
     """
     One text box for each text of the current original (translatable_texts),
     keyed as the draft keeps it, beside the original's words: the side-by-side
-    page of ClaimAdmin.translate_view.
+    page of ClaimAdmin.translate_view. Each box has its original's limit
+    (text_limit) with the live count the claim's headline has: a one-line
+    box for a headline or a name, a text area for the rest.
     """
 
     def __init__(self, original, *args, texts=None, **kwargs):
@@ -707,12 +729,16 @@ class TranslationForm(forms.Form):
         texts = texts or {}
         for number, (key, label, text) in enumerate(translatable_texts(original), start=1):
             name = f"text-{number}"
+            limit = text_limit(key)
             self.fields[name] = forms.CharField(
                 label=label,
                 required=False,
                 initial=texts.get(key, ""),
-                max_length=TEXT_LIMIT,
-                widget=forms.Textarea(attrs={"rows": 2 if len(text) < 120 else 4}),
+                max_length=limit,
+                error_messages={"max_length": TOO_LONG},
+                widget=CountedTextInput(limit)
+                if limit <= ONE_LINE
+                else CountedTextarea(limit, attrs={"rows": 2 if len(text) < 120 else 4}),
             )
             self.rows.append((key, label, text, name))
 

@@ -105,6 +105,9 @@ class EvidenceRecord:
         self.pk = data["id"]
         self.stance = data["stance"]
         self.title = data["title"]
+        # In a translation's record, the title's language: the original's
+        # until it is translated (claims.models.translations); else "".
+        self.title_language = data.get("title_language", "")
         self.url = data["url"]
         self.archive_url = data["archive_url"]
         self.excerpt = data["excerpt"]
@@ -246,6 +249,14 @@ class ClaimRecord(ClaimState):
         return self.document.get("language") or (self.revision.language if self.revision else "")
 
     @cached_property
+    def original_language(self):
+        """
+        The language the claim was made in, which quotes stay in: a
+        translation's record has it from its original (in_language).
+        """
+        return self.document.get("original_language") or self.language
+
+    @cached_property
     def wording_translation(self):
         """A translation's wording, shown beside the wording as made, labelled as the desk's."""
         return self.document.get("wording_translation", "")
@@ -374,6 +385,13 @@ def in_language(original, translation):
     document = translation | {
         part: original[part] for part in ("status", "previous_status", "rating") if part in original
     }
+    document["original_language"] = original_language
+    if "evidence" in translation:
+        # A translation published before evidence titles could be translated
+        # shows each in the original's language.
+        document["evidence"] = [
+            {"title_language": original_language} | item for item in translation["evidence"]
+        ]
     if "corrections" in original:
         notes = {
             item["published_at"]: item["note"]

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -77,6 +78,26 @@ def privacy(context):
         "retention_days": settings.READER_EMAIL_RETENTION_DAYS,
         "salt_days": settings.TIP_SALT_ROTATION_DAYS,
         **context,
+    }
+
+
+def headline_in(revision, language):
+    """
+    The verdict's headline as its page in `language` shows it: the published
+    translation's where there is one, else the original's, with its `lang`.
+    """
+    shown = revision
+    if language != revision.language:
+        translation = Revision.objects.current_translations(language).filter(
+            claim=revision.claim_id
+        )
+        shown = translation.only("document", "language").first() or revision
+    headline = shown.document["headline"]
+    if shown.language == language:
+        return {"headline": headline, "headline_html": headline}
+    return {
+        "headline": headline,
+        "headline_html": format_html('<span lang="{}">{}</span>', shown.language, headline),
     }
 
 
@@ -189,7 +210,7 @@ def report_error(request, slug):
     context = privacy(
         {
             "revision": revision,
-            "headline": revision.document["headline"],
+            **headline_in(revision, get_language()),
             "verdict_url": reverse("claim_detail", args=[revision.slug]),
         }
     )

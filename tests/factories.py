@@ -40,7 +40,7 @@ from claims.models import (
     Translation,
 )
 from claims.models.revisions import listing_columns
-from claims.models.translations import translatable_texts
+from claims.models.translations import text_limit, translatable_texts
 
 
 def password_for(username):
@@ -214,7 +214,11 @@ def publish_translation(claim, by, language="ko", **texts):
 def korean_texts(claim, **overrides):
     """A complete Korean draft of `claim`'s current record: each text marked as translated."""
     original = Revision.objects.current().get(claim=claim)
-    texts = {key: f"[한국어] {text}" for key, _label, text in translatable_texts(original.document)}
+    # Cut to the original's limit, which the marker would take a headline past.
+    texts = {
+        key: f"[한국어] {text}"[: text_limit(key)]
+        for key, _label, text in translatable_texts(original.document)
+    }
     return texts | overrides
 
 

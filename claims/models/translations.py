@@ -16,8 +16,10 @@ the current original.
 
 import copy
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -68,6 +70,7 @@ def text_slots(document):
     sources = [document["claimant"]]
     for item in document["evidence"]:
         key = f"evidence.{item['id']}"
+        slots.append((f"{key}.title", item, "title", "title", gettext("Evidence title")))
         slots.append((f"{key}.excerpt", item, "excerpt", "excerpt_translation", gettext("Quote")))
         slots.append((f"{key}.note", item, "note", "note", gettext("Note on evidence")))
         sources += [item["source"], item["origin"]]
@@ -107,9 +110,11 @@ def translatable_texts(document):
 
 # What a translation must give before it is published: what readers read
 # first. A name left untranslated is shown as it is; a correction or a note
-# of the timeline not yet translated is shown in the original, marked so.
+# of the timeline not yet translated is shown in the original, marked so, and
+# so is an evidence item's title (often the title of a document in its own
+# language, which readers may search for as it is).
 REQUIRED_TEXTS = ("headline", "wording", "summary", "context", "caveat.", "evidence.", "figure.")
-OPTIONAL_TEXTS = ("excerpt",)
+OPTIONAL_TEXTS = ("excerpt", "title")
 
 
 def is_required(key):
@@ -120,14 +125,18 @@ def translated_document(original, texts, language):
     """
     The record `original` (a published document) says, in `language`, from
     `texts` (key -> text): every slot with a text takes it; the rest keep
-    the original's words, and each correction and timeline note says which
-    language it is in, so the page can mark those not yet translated.
+    the original's words, and each correction, timeline note and evidence
+    title says which language it is in, so the page can mark those not yet
+    translated.
     """
     document = copy.deepcopy(original)
     original_language = original.get("language", "")
     for key, container, _field, target, _label in text_slots(document):
         if text := texts.get(key, "").strip():
             container[target] = text
+    for item in document["evidence"]:
+        translated = texts.get(f"evidence.{item['id']}.title", "").strip()
+        item["title_language"] = language if translated else original_language
     for item in document["corrections"]:
         translated = texts.get(f"correction.{item['published_at']}", "").strip()
         item["language"] = language if translated else original_language
@@ -146,6 +155,61 @@ def missing_texts(original, texts):
         label
         for key, label, _original in translatable_texts(original)
         if is_required(key) and not texts.get(key, "").strip()
+    ]
+
+
+# Where each text a translation gives stands among the original's fields, as
+# (key prefix, key suffix, model, field): its translation fits the same limit,
+# so that a translated headline is as short as the original's must be.
+SLOT_FIELDS = [
+    ("headline", "", "Claim", "headline"),
+    ("wording", "", "Claim", "wording"),
+    ("summary", "", "Claim", "verdict_summary"),
+    ("context", "", "Claim", "context"),
+    ("topic.", "", "Topic", "name"),
+    ("caveat.", "", "Caveat", "text"),
+    ("evidence.", ".title", "Evidence", "title"),
+    ("evidence.", ".excerpt", "Evidence", "excerpt"),
+    ("evidence.", ".note", "Evidence", "note"),
+    ("figure.", ".name", "Figure", "name"),
+    ("figure.", ".short_name", "Figure", "short_name"),
+    ("figure.", ".unit", "Figure", "unit"),
+    ("source.", "", "Source", "name"),
+    ("affiliation.", "", "Affiliation", "name"),
+    ("correction.", "", "Correction", "note"),
+    ("event.", "", "ReviewEvent", "public_note"),
+]
+
+
+def field_limit(field):
+    if field.max_length:
+        return field.max_length
+    limits = [
+        validator.limit_value
+        for validator in field.validators
+        if isinstance(validator, MaxLengthValidator)
+    ]
+    return min(limits, default=TEXT_LIMIT)
+
+
+def text_limit(key):
+    """The most characters the translation of the text `key` may have: its original's limit."""
+    for prefix, suffix, model, name in SLOT_FIELDS:
+        if key.startswith(prefix) and key.endswith(suffix):
+            # Looked up when asked: the models of evidence, sources and
+            # figures are defined after this module (claims.models).
+            return field_limit(apps.get_model("claims", model)._meta.get_field(name))
+    return TEXT_LIMIT
+
+
+def too_long(texts):
+    """A refusal for each text of `texts` (key -> text) longer than its original may be."""
+    return [
+        f"{key}: "
+        + gettext("%(count)s characters; at most %(limit)s fit.")
+        % {"count": f"{len(text.strip()):,}", "limit": f"{limit:,}"}
+        for key, text in texts.items()
+        if len(text.strip()) > (limit := text_limit(key))
     ]
 
 
@@ -240,8 +304,7 @@ class Translation(models.Model):
                 no_control_characters(text)
             except ValidationError as error:
                 problems += [f"{key}: {message}" for message in error.messages]
-            if len(text) > TEXT_LIMIT:
-                problems.append(f"{key}: {TEXT_LIMIT:,} characters at most.")
+        problems += too_long(texts)
         if problems:
             raise ValidationError(problems)
         self.texts = {key: text.strip() for key, text in texts.items() if text.strip()}
@@ -259,6 +322,8 @@ class Translation(models.Model):
             problems.append("A translation is into another language than the original's.")
         if missing := missing_texts(original.document, self.texts):
             problems.append("Translate these first: " + ", ".join(missing) + ".")
+        # A draft kept before its texts had their originals' limits.
+        problems += too_long(self.texts)
         return problems
 
     def publish(self, *, by, note=""):
@@ -354,5 +419,7 @@ def untranslated_parts(document):
             container.pop(target, None)
     for item in [*document["corrections"], *document["events"]]:
         item.pop("language", None)
+    for item in document["evidence"]:
+        item.pop("title_language", None)
     document.pop("language", None)
     return document

@@ -1,5 +1,5 @@
 /*
- * A live count beside each text box with a data-limit: how many characters
+ * A live count beside each text box or area with a data-limit: how many characters
  * it has of how many fit. It only warns as you type: the server refuses an
  * over-long value on its own, and nothing typed is ever cut.
  */
@@ -26,6 +26,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("input[data-limit]").forEach(showCount);
+    document.querySelectorAll("input[data-limit], textarea[data-limit]").forEach(showCount);
   });
 }

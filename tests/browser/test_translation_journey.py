@@ -26,7 +26,15 @@ def test_a_translator_drafts_a_publisher_publishes_and_a_reader_sees_it(desk, ne
     translator = new_page(signed_in_as="translator")
     translator.goto(translate_url)
     expect(translator.locator(".translate-table")).to_contain_text(claim.headline)
-    translator.get_by_label("Headline").fill(KOREAN_HEADLINE)
+    headline = translator.get_by_label("Headline")
+    # The original's limit as a live count, which warns and cuts nothing.
+    headline.fill("가" * 80)
+    expect(translator.locator(".character-count").first).to_have_text("80 / 75: 5 too many")
+    assert headline.input_value() == "가" * 80
+    headline.fill(KOREAN_HEADLINE)
+    expect(translator.locator(".character-count").first).to_have_text(
+        f"{len(KOREAN_HEADLINE)} / 75"
+    )
     translator.get_by_label("The claim as made").fill("시험용 주장 번역")
     translator.get_by_label("Summary for readers").fill("시험용 요약")
     translator.get_by_role("button", name="Save draft").click()

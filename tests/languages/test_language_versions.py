@@ -9,6 +9,7 @@ naming each page's language.
 import json
 import re
 import xml.etree.ElementTree as ET
+from calendar import month_name
 
 import pytest
 
@@ -138,10 +139,24 @@ def test_each_page_names_its_language_its_alternates_and_its_canonical_address(
 def test_korean_pages_write_dates_as_korean_does(client, seed):
     korean = page(client, f"/ko{DEATHS}")
     assert '<time datetime="2025-04-30">2025년 4월 30일</time>' in korean
-    assert "2025. 4. 30." in page(client, "/ko/")
     english = page(client, DEATHS)
     assert '<time datetime="2025-04-30">30 April 2025</time>' in english
     assert "2025년" not in english
+    assert Revision.objects.current().count() == 4
+
+
+def test_list_cards_write_dates_as_the_verdict_pages_do(client, seed):
+    published = [revision.published_at for revision in Revision.objects.current()]
+    card_dates = re.compile(r'<time datetime="[^"]+">([^<]+)</time>\s*</p>\s*</li>')
+    korean = card_dates.findall(page(client, "/ko/"))
+    english = card_dates.findall(page(client, "/"))
+    assert len(korean) == len(english) == len(published) == 4
+    # The long format ("2025년 4월 30일", "30 April 2025"), not the short "2025. 4. 30.".
+    assert all(re.fullmatch(r"\d{4}년 \d{1,2}월 \d{1,2}일", date) for date in korean)
+    assert all(
+        re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", date) and date.split()[1] in month_name
+        for date in english
+    )
 
 
 def test_times_are_shown_in_the_newsrooms_time_zone(client, seed, settings):
@@ -214,3 +229,11 @@ def test_the_sitemap_names_each_page_in_each_language_with_its_alternates(client
     # Each claim in the languages it is published in: the seed's in both.
     assert f"{SITE}/ko{DEATHS}" in locations
     assert len(locations) == 2 * Revision.objects.current_translations("ko").count()
+
+
+def test_the_korean_footer_puts_no_particle_on_the_newsrooms_name(client, seed):
+    korean = page(client, "/ko/")
+    # A particle after a name in Latin letters can only guess (은(는)): none is needed.
+    assert "Factcheck Desk: 출처의 수가 아니라 독립된 원출처를 세고" in korean
+    assert "(는)" not in korean
+    assert Revision.objects.current().count() == 4

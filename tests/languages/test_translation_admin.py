@@ -4,12 +4,17 @@ translation in three clicks, and queues what needs translating, awaits
 publication or is out of date.
 """
 
+import html
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from claims.admin import queue_counts
 from claims.models import Claim, Revision, Translation
-from tests.factories import korean_texts, make_user, page_text, publish_changes
+from claims.workflow import WorkflowError
+from tests.factories import korean_texts, make_user, page_text, publish_changes, translate
 from tests.seed import CLAIM
 
 
@@ -102,3 +107,70 @@ def test_the_queues_count_what_needs_translating_and_what_is_out_of_date(
     assert counts["translation_out_of_date"] == 1
     assert counts["needs_translation"] == 0
     assert Claim.objects.published().count() == 4
+
+
+def test_a_translated_headline_longer_than_the_originals_limit_is_refused_and_kept(
+    client, seed, translator, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft_before = Translation.objects.get(claim=claim, language="ko").texts
+    long_headline = "가" * 108
+    texts = korean_texts(claim, headline=long_headline)
+    client.force_login(publisher)
+    response = client.post(translate_url(claim), {**form_data(claim, texts), "_publish": "1"})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Nothing was saved or published" in text
+    assert "This has 108 characters; at most 75 fit." in text
+    # Everything typed comes back, the over-long headline too.
+    body = html.unescape(response.content.decode())
+    assert long_headline in body
+    assert texts["summary"] in body
+    assert Translation.objects.get(claim=claim, language="ko").texts == draft_before
+    assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
+
+    client.force_login(translator)
+    saved = client.post(translate_url(claim), {**form_data(claim, texts), "_save": "1"})
+    assert saved.status_code == 200
+    assert Translation.objects.get(claim=claim, language="ko").texts == draft_before
+
+
+def test_each_translated_text_has_its_originals_limit_as_a_live_count(client, seed, translator):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    client.force_login(translator)
+    response = client.get(translate_url(claim))
+    body = response.content.decode()
+    headline = re.search(r'<input[^>]*name="text-1"[^>]*>', body).group()
+    assert 'data-limit="75"' in headline
+    # No maxlength: the browser would cut a long paste without a word.
+    assert "maxlength" not in headline
+    assert re.search(r'<textarea[^>]*data-limit="3000"', body)
+    assert "admin-desk/count.js" in body
+    assert Translation.objects.filter(claim=claim).count() == 1
+
+
+def test_a_draft_kept_with_an_over_long_headline_is_not_published(seed, translator, publisher):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = translate(claim, translator)
+    # Kept before translated texts had their originals' limits.
+    Translation.objects.filter(pk=draft.pk).update(texts=draft.texts | {"headline": "가" * 108})
+    draft.refresh_from_db()
+    with pytest.raises(WorkflowError, match="at most 75 fit"):
+        draft.publish(by=publisher)
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert (korean.number, len(korean.document["headline"]) <= 75) == (1, True)
+    with pytest.raises(ValidationError, match="at most 75 fit"):
+        draft.save_texts(draft.texts, by=translator)
+
+
+def test_the_translate_page_offers_each_evidence_title_beside_the_original(
+    client, seed, translator
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    client.force_login(translator)
+    response = client.get(translate_url(claim))
+    text = page_text(response)
+    evidence = Revision.objects.current().get(claim=claim).document["evidence"]
+    assert text.count("Evidence title") == len(evidence)
+    assert all(item["title"] in text for item in evidence)
+    assert Translation.objects.filter(claim=claim).count() == 1

@@ -4,11 +4,15 @@ by one person, published by another, shown only once published, and never
 silently out of date.
 """
 
+import html
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
 
 from claims.choices import Action
 from claims.invariants import find_violations
@@ -232,3 +236,82 @@ def test_claims_json_lists_each_language_under_the_current_rating_and_no_withdra
     forget_cached_pages()
     assert korean_review(CLAIM.deaths) is None
     assert Revision.objects.current_translations("ko").filter(claim=claim).exists()
+
+
+def test_the_out_of_date_notice_points_down_to_the_verdict_it_stands_above(
+    client, seed, other_publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.casualties)
+    Claim.objects.filter(pk=claim.pk).update(verdict_summary="A new explanation.")
+    publish_changes(claim, other_publisher, public_note="We rewrote the summary.")
+    forget_cached_pages()
+    body = client.get(f"/ko{CASUALTIES}").content.decode()
+    notice = body.index("translation-banner--out-of-date")
+    # The notice is above the fold, over the verdict: it says so.
+    assert notice < body.index('class="verdict ')
+    assert "아래에 보이는 판정은 현재의 것" in body
+    assert "위의 판정은 현재의 것" not in body
+    assert language_versions(CLAIM.casualties, "ko").is_out_of_date
+    # An English translation of a Korean claim says it the same way.
+    state = SimpleNamespace(
+        missing=False, out_of_date=True, original_language="ko", original_url="/ko/"
+    )
+    with override("en"):
+        banner = render_to_string("claims/translation_banner.html", {"translation": state})
+    assert "The verdict shown below is the current one" in banner
+    assert "above" not in banner
+
+
+def evidence_titles(body):
+    """Each evidence title of a verdict page as (its lang attribute or "", its text)."""
+    found = re.findall(r'<p class="item__title"(?: lang="([a-z]+)")?>(.*?)</p>', body, flags=re.S)
+    return [(lang, re.sub(r"<[^>]+>", "", text).strip()) for lang, text in found]
+
+
+def test_evidence_titles_are_translated_and_an_untranslated_one_keeps_its_language(
+    client, seed, translator, other_publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    items = Revision.objects.current().get(claim=claim).document["evidence"]
+    first, second = items[0], items[1]
+    translate(
+        claim,
+        drafted_by=translator,
+        published_by=other_publisher,
+        **{
+            f"evidence.{first['id']}.title": "한국어로 옮긴 제목",
+            f"evidence.{second['id']}.title": "",
+        },
+    )
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    shown = {item["id"]: item for item in korean.document["evidence"]}
+    assert (shown[first["id"]]["title"], shown[first["id"]]["title_language"]) == (
+        "한국어로 옮긴 제목",
+        "ko",
+    )
+    assert (shown[second["id"]]["title"], shown[second["id"]]["title_language"]) == (
+        second["title"],
+        "en",
+    )
+    forget_cached_pages()
+    titles = evidence_titles(client.get(f"/ko/claims/{CLAIM.kursk}/").content.decode())
+    assert ("", "한국어로 옮긴 제목") in titles
+    assert ("en", html.escape(second["title"], quote=True)) in titles
+    assert find_violations() == []
+
+
+def test_a_translation_published_before_titles_could_be_shows_them_in_the_original_language(
+    client, seed
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert all("title_language" not in item for item in korean.document["evidence"])
+    body = client.get(f"/ko/claims/{CLAIM.kursk}/").content.decode()
+    titles = evidence_titles(body)
+    assert titles
+    assert all(lang == "en" for lang, _title in titles)
+    # Quotes stay as said, marked so, from the cached fragment as from a fresh one.
+    quotes = re.findall(r'<blockquote class="item__excerpt"[^>]*>', body)
+    assert quotes
+    assert all('lang="en"' in quote for quote in quotes)
+    assert Revision.objects.current_translations("ko").get(claim=claim).pk == korean.pk

@@ -155,5 +155,5 @@ def test_a_reader_who_unsubscribed_is_not_told_the_answer(
 def test_the_form_says_an_address_brings_the_answer(seed, client):
     response = client.get(f"/claims/{CLAIM.kursk}/report/")
     assert "Only if you want us to tell you how we answer your request" in response.text
-    assert "how we answered your correction request" in response.text
+    assert "to tell you how we answered your request" in response.text
     assert CorrectionRequest.objects.count() == 0
