@@ -60,6 +60,13 @@ def origins_vcl(ports, host=HOST, probe_interval="1s"):
     )
 
 
+def free_port(host=HOST):
+    """A port nothing listens on now, from the system: fixed ports collide with other runs."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def wait_for_port(port, seconds=30, host=HOST):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

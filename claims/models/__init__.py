@@ -5,12 +5,12 @@ The desk's models, one module each, importing one another in one direction:
 - revisions: the published revisions of claims, all that readers see of them;
 - claim: the claim and its workflow verbs, which write the history and
   publish the revisions;
-- translations: drafts of a claim's record in another language, published
-  as revisions in that language;
 - evidence: evidence and caveats, what a verdict rests on;
 - sources: sources, affiliations, articles and topics, and which of them
   readers may see (through the claims and evidence that name them);
 - figures: figures and their estimates, which claims state;
+- translations: drafts of a claim's record in another language, published
+  as revisions in that language;
 - content_versions: the versions public pages are cached under;
 - tips: what readers send the desk (tips, correction requests, their
   addresses) and the emails queued for delivery, none of it public;

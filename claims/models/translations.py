@@ -16,7 +16,6 @@ the current original.
 
 import copy
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -29,8 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from claims.choices import Action
 from claims.constraints import no_control_characters
 from claims.models.claim import Claim
-from claims.models.history import ReviewEvent
+from claims.models.evidence import Caveat, Evidence
+from claims.models.figures import Figure
+from claims.models.history import Correction, ReviewEvent
 from claims.models.revisions import Revision, as_document, listing_columns
+from claims.models.sources import Affiliation, Source, Topic
 from claims.natural_keys import NaturalKeyManager
 from claims.permissions import permissions_for
 from claims.workflow import WorkflowError, WorkflowForbidden
@@ -162,22 +164,22 @@ def missing_texts(original, texts):
 # (key prefix, key suffix, model, field): its translation fits the same limit,
 # so that a translated headline is as short as the original's must be.
 SLOT_FIELDS = [
-    ("headline", "", "Claim", "headline"),
-    ("wording", "", "Claim", "wording"),
-    ("summary", "", "Claim", "verdict_summary"),
-    ("context", "", "Claim", "context"),
-    ("topic.", "", "Topic", "name"),
-    ("caveat.", "", "Caveat", "text"),
-    ("evidence.", ".title", "Evidence", "title"),
-    ("evidence.", ".excerpt", "Evidence", "excerpt"),
-    ("evidence.", ".note", "Evidence", "note"),
-    ("figure.", ".name", "Figure", "name"),
-    ("figure.", ".short_name", "Figure", "short_name"),
-    ("figure.", ".unit", "Figure", "unit"),
-    ("source.", "", "Source", "name"),
-    ("affiliation.", "", "Affiliation", "name"),
-    ("correction.", "", "Correction", "note"),
-    ("event.", "", "ReviewEvent", "public_note"),
+    ("headline", "", Claim, "headline"),
+    ("wording", "", Claim, "wording"),
+    ("summary", "", Claim, "verdict_summary"),
+    ("context", "", Claim, "context"),
+    ("topic.", "", Topic, "name"),
+    ("caveat.", "", Caveat, "text"),
+    ("evidence.", ".title", Evidence, "title"),
+    ("evidence.", ".excerpt", Evidence, "excerpt"),
+    ("evidence.", ".note", Evidence, "note"),
+    ("figure.", ".name", Figure, "name"),
+    ("figure.", ".short_name", Figure, "short_name"),
+    ("figure.", ".unit", Figure, "unit"),
+    ("source.", "", Source, "name"),
+    ("affiliation.", "", Affiliation, "name"),
+    ("correction.", "", Correction, "note"),
+    ("event.", "", ReviewEvent, "public_note"),
 ]
 
 
@@ -196,9 +198,7 @@ def text_limit(key):
     """The most characters the translation of the text `key` may have: its original's limit."""
     for prefix, suffix, model, name in SLOT_FIELDS:
         if key.startswith(prefix) and key.endswith(suffix):
-            # Looked up when asked: the models of evidence, sources and
-            # figures are defined after this module (claims.models).
-            return field_limit(apps.get_model("claims", model)._meta.get_field(name))
+            return field_limit(model._meta.get_field(name))
     return TEXT_LIMIT
 
 

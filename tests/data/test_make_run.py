@@ -3,7 +3,6 @@
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.edge import free_port
 from tests.seed import CLAIM
 
 pytestmark = pytest.mark.processes
@@ -30,12 +30,6 @@ claim.mark_unverifiable(by=get_user_model().objects.get(username="reviewer"), no
 def seed_claims():
     seed = json.loads((ROOT / "fixtures" / "seed.json").read_text())
     return [item for item in seed if item["model"] == "claims.claim"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve_once(env, port):

@@ -23,8 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from claims.models import Claim
-from scripts.edge import Varnish, missing_varnish, wait_for_port
-from tests.edge.test_varnish_live import free_port
+from scripts.edge import Varnish, free_port, missing_varnish, wait_for_port
 from tests.seed import CLAIM
 
 pytestmark = pytest.mark.processes

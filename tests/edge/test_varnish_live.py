@@ -10,7 +10,6 @@ FACTCHECK_REQUIRE_VARNISH=1 (CI) makes that a failure.
 """
 
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ from django.core.management import call_command
 
 from claims.choices import Action, ClaimStatus
 from claims.models import Claim, PendingPurge, Source
-from scripts.edge import Varnish, missing_varnish
+from scripts.edge import Varnish, free_port, missing_varnish
 from tests.factories import publish_changes
 from tests.seed import CLAIM, SOURCE
 
@@ -46,13 +45,6 @@ def edge(live_server, worker_id):
     port = int(live_server.url.rsplit(":", 1)[1])
     with Varnish(free_port(), [port], admin_port=free_port()) as varnish:
         yield varnish
-
-
-def free_port():
-    """A port nothing listens on now: fixed ports collide with other runs on the machine."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ nobody is mailed twice, even when the delivery is queued again.
 """
 
 import email
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -13,6 +12,7 @@ from django.db import connection
 
 from claims.models import Notification, ReaderAddress, Tip
 from claims.tasks import deliver_email, tell_readers_of_tip
+from scripts.edge import free_port
 from tests.factories import make_published_claim, make_user, run_python
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
@@ -31,14 +31,6 @@ class Inbox:
             return "451 4.3.0 Try again later"
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
-
-
-def free_port():
-    for port in range(8700, 8800):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.skip("no free port in 8700–8799")
 
 
 @pytest.fixture
