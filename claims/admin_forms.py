@@ -50,7 +50,7 @@ TOO_LONG = _(
 )
 
 
-class CountedTextInput(AdminTextInputWidget):
+class CountedMixin:
     """
     A text box that shows its limit as a live count (admin-desk/count.js)
     instead of a `maxlength`, with which the browser would cut pasted text
@@ -71,20 +71,12 @@ class CountedTextInput(AdminTextInputWidget):
         return attrs
 
 
-class CountedTextarea(forms.Textarea):
-    """A text area with the same live count as CountedTextInput, and no `maxlength`."""
+class CountedTextInput(CountedMixin, AdminTextInputWidget):
+    pass
 
-    class Media:
-        js = ["admin-desk/count.js"]
 
-    def __init__(self, limit, attrs=None):
-        attrs = {key: value for key, value in (attrs or {}).items() if key != "maxlength"}
-        super().__init__(attrs={**attrs, "data-limit": limit})
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs.pop("maxlength", None)
-        return attrs
+class CountedTextarea(CountedMixin, forms.Textarea):
+    pass
 
 
 def count_characters(field):
