@@ -174,3 +174,20 @@ def test_the_translate_page_offers_each_evidence_title_beside_the_original(
     assert text.count("Evidence title") == len(evidence)
     assert all(item["title"] in text for item in evidence)
     assert Translation.objects.filter(claim=claim).count() == 1
+
+
+def test_what_keeps_a_draft_from_publication_is_said_in_korean_under_the_korean_admin(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    texts = {key: text for key, text in draft.texts.items() if key != "summary"}
+    Translation.objects.filter(pk=draft.pk).update(texts=texts)
+    client.force_login(publisher)
+    response = client.get(translate_url(claim), HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "먼저 번역해야 할 항목: 독자용 요약." in text
+    assert "Translate this first" not in text and "Summary for readers" not in text
+    assert Translation.objects.get(pk=draft.pk).texts == texts
+    assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
