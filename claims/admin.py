@@ -930,7 +930,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                         # What was typed is drafted first, and its typist may not
                         # publish it: someone else must.
                         draft.save_texts(typed, by=request.user)
-                    draft.publish(by=request.user, note=request.POST.get("public_note", ""))
+                    draft.publish(by=request.user, note=form.public_note())
                     self.message_user(
                         request,
                         gettext("The %(language)s version is published.")

@@ -191,3 +191,31 @@ def test_what_keeps_a_draft_from_publication_is_said_in_korean_under_the_korean_
     assert "Translate this first" not in text and "Summary for readers" not in text
     assert Translation.objects.get(pk=draft.pk).texts == texts
     assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
+
+
+def test_an_over_long_public_note_is_refused_beside_its_box_and_nothing_typed_is_cut(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    client.force_login(publisher)
+    page = client.get(translate_url(claim)).content.decode()
+    box = re.search(r'<input[^>]*name="public_note"[^>]*>', page).group()
+    assert 'data-limit="2500"' in box
+    assert "maxlength" not in box
+
+    long_note = "번역을 고쳤습니다. " * 250
+    data = {**form_data(claim, draft.texts), "public_note": long_note, "_publish": "1"}
+    response = client.post(translate_url(claim), data)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Nothing was saved or published" in text
+    assert f"This has {len(long_note.strip())} characters; at most 2500 fit." in text
+    assert long_note.strip() in html.unescape(response.content.decode())
+    assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
+
+    data["public_note"] = "번역을 고쳤습니다."
+    published = client.post(translate_url(claim), data)
+    assert published.status_code == 302
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert (korean.number, korean.public_note) == (2, "번역을 고쳤습니다.")
