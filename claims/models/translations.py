@@ -30,7 +30,7 @@ from claims.constraints import no_control_characters
 from claims.models.claim import Claim
 from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Figure
-from claims.models.history import Correction, ReviewEvent
+from claims.models.history import Correction, ReviewEvent, translation_publication_note
 from claims.models.revisions import Revision, as_document, listing_columns
 from claims.models.sources import Affiliation, Source, Topic
 from claims.natural_keys import NaturalKeyManager
@@ -398,7 +398,7 @@ class Translation(models.Model):
                         to_status=claim.status,
                         actor=by,
                         created_at=now,
-                        note=f"Published in {draft.language}.",
+                        note=translation_publication_note(draft.language),
                         revision_digest=revision.digest,
                     )
                 ]

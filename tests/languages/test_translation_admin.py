@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from claims.admin import queue_counts
-from claims.models import Claim, Revision, Translation
+from claims.choices import Action
+from claims.models import Claim, ReviewEvent, Revision, Translation
 from claims.workflow import WorkflowError
 from tests.factories import korean_texts, make_user, page_text, publish_changes, translate
 from tests.seed import CLAIM
@@ -219,3 +220,25 @@ def test_an_over_long_public_note_is_refused_beside_its_box_and_nothing_typed_is
     assert published.status_code == 302
     korean = Revision.objects.current_translations("ko").get(claim=claim)
     assert (korean.number, korean.public_note) == (2, "번역을 고쳤습니다.")
+
+
+def test_a_translations_publication_is_noted_by_its_language_name_shown_in_the_admins_language(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    client.force_login(publisher)
+    client.post(translate_url(claim), {**form_data(claim, draft.texts), "_publish": "1"})
+    event = ReviewEvent.objects.filter(claim=claim, action=Action.PUBLISH_TRANSLATION).last()
+    assert event.note == "Published in Korean."
+    url = reverse("admin:claims_reviewevent_change", args=[event.pk])
+    assert "Published in Korean." in page_text(client.get(url))
+    korean = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert korean.status_code == 200
+    assert "발행한 언어: 한국어." in page_text(korean)
+    assert "Published in" not in page_text(korean)
+    # A note stored before, with the language's code, is shown the same way.
+    ReviewEvent.objects.filter(pk=event.pk).update(note="Published in ko.")
+    change = client.get(f"/admin/claims/claim/{claim.pk}/change/", HTTP_ACCEPT_LANGUAGE="ko")
+    assert "발행한 언어: 한국어." in page_text(change)
+    assert ReviewEvent.objects.get(pk=event.pk).note == "Published in ko."
