@@ -480,8 +480,20 @@ class ReviewEventInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "note", "public_note"]
+    fields = [
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "shown_note",
+        "public_note",
+    ]
     readonly_fields = fields
+
+    @admin.display(description=_("internal note"))
+    def shown_note(self, event):
+        return event.shown_note()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -930,7 +942,7 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
                         # What was typed is drafted first, and its typist may not
                         # publish it: someone else must.
                         draft.save_texts(typed, by=request.user)
-                    draft.publish(by=request.user, note=request.POST.get("public_note", ""))
+                    draft.publish(by=request.user, note=form.public_note())
                     self.message_user(
                         request,
                         gettext("The %(language)s version is published.")
@@ -1194,6 +1206,19 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "claim", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "to_status"]
     search_fields = ["claim__headline", "note"]
+
+    def get_fields(self, request, obj=None):
+        # The internal note as the desk's own notes read in the admin's language.
+        return [
+            "shown_note" if name == "note" else name for name in super().get_fields(request, obj)
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "shown_note"]
+
+    @admin.display(description=_("internal note"))
+    def shown_note(self, event):
+        return event.shown_note()
 
     def has_add_permission(self, request):
         return False

@@ -34,7 +34,7 @@ from claims.choices import (
 )
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
-from claims.models.translations import is_required, text_limit, translatable_texts
+from claims.models.translations import field_limit, is_required, text_limit, translatable_texts
 from claims.workflow import TRANSITIONS
 
 # The change form's workflow buttons: <button name=STEP_BUTTON value=action>.
@@ -733,6 +733,16 @@ class TranslationForm(forms.Form):
                 else CountedTextarea(limit, attrs={"rows": 2 if len(text) < 120 else 4}),
             )
             self.rows.append((key, label, text, name))
+        # The note readers see beside the published translation: refused,
+        # never cut, past the limit of a revision's public note.
+        limit = field_limit(Revision._meta.get_field("public_note"))
+        self.fields["public_note"] = forms.CharField(
+            label=_("Public note (optional)"),
+            required=False,
+            max_length=limit,
+            error_messages={"max_length": TOO_LONG},
+            widget=CountedTextInput(limit),
+        )
 
     def bound_rows(self):
         """(key, label, original text, bound field, required) for the template."""
@@ -742,6 +752,9 @@ class TranslationForm(forms.Form):
 
     def texts(self):
         return {key: self.cleaned_data[name] for key, _label, _text, name in self.rows}
+
+    def public_note(self):
+        return self.cleaned_data["public_note"]
 
 
 class CorrectionRequestForm(forms.ModelForm):

@@ -82,6 +82,29 @@ def published_names(language, wanted):
     return names
 
 
+def shown_source_names(language):
+    """
+    The name each source is shown by in `language` where a revision in it
+    publishes one (slug -> text), for every source a current original names
+    and a current revision in `language` translates: what a list of every
+    source sorts by. Two queries, whatever the number of sources.
+    """
+    translated = Revision.objects.filter(is_current=True, language=language).values("claim")
+    slugs = (
+        RevisionName.objects.filter(
+            kind__in=NAMING_KINDS["source"],
+            revision__is_current=True,
+            revision__translation_of__isnull=True,
+            revision__claim__in=translated,
+        )
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    names = published_names(language, [("source", slug) for slug in slugs])
+    prefix = "source."
+    return {key.removeprefix(prefix): text for key, text in names.items() if key.startswith(prefix)}
+
+
 def name_row(row, names, key, fields=("name",)):
     """
     Give `row` (a Source, Topic, Affiliation or Figure) each of `fields` as

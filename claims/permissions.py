@@ -265,9 +265,9 @@ class ClaimPermissions:
         record in another language), or '': a publisher who did not draft it.
         """
         if not self.has(PUBLISHER):
-            return "Only a publisher can publish a translation."
+            return gettext("Only a publisher can publish a translation.")
         if translation.pk is not None and translation.drafted_by.filter(pk=self.user.pk).exists():
-            return "You drafted this translation, so another publisher must publish it."
+            return gettext("You drafted this translation, so another publisher must publish it.")
         return ""
 
     def can_draft_translation(self):

@@ -43,7 +43,13 @@ from claims.languages import address_in, available_languages, record_language
 from claims.models import Claim, ReviewEvent, Revision, RevisionName, Source, Tip
 from claims.models.figures import revisions_since
 from claims.models.revisions import EvidenceNaming, TextPart
-from claims.names import headlines_in, in_page_language, newsroom_language, page_language
+from claims.names import (
+    headlines_in,
+    in_page_language,
+    newsroom_language,
+    page_language,
+    shown_source_names,
+)
 from claims.page_versions import BROWSE, CLAIM_REVIEWS, LIST, SITEMAP, claim_page, source_page
 from claims.permissions import can_preview_claims
 from claims.ratings import BEST_RATING, PUBLIC_RATINGS, RATINGS, WORST_RATING
@@ -769,7 +775,20 @@ def source_list(request):
         .values("total")
     )
     sources = Source.objects.public().annotate(verdicts=Coalesce(Subquery(verdicts), Value(0)))
-    sources = sources.order_by(*SOURCE_SORTS[sort])
+    language = page_language()
+    if language == newsroom_language():
+        sources = sources.order_by(*SOURCE_SORTS[sort])
+    else:
+        # Sorted by the name readers see, as the page's language publishes it:
+        # every source is read to sort them before the page is cut.
+        names = shown_source_names(language)
+
+        def shown(source):
+            return (names.get(source.slug) or source.name).casefold()
+
+        sources = sorted(sources, key=lambda source: (shown(source), source.slug))
+        if sort == "verdicts":
+            sources.sort(key=lambda source: -source.verdicts)
     page_obj = page_or_404(Paginator(sources, SOURCES_PER_PAGE), request.GET.get("page"))
     listed = list(page_obj.object_list)
     counts = (
@@ -787,7 +806,7 @@ def source_list(request):
         source.record = [
             (RATINGS[status], ratings[status]) for status in ClaimStatus if status in ratings
         ]
-    in_page_language(page_language(), sources=listed)
+    in_page_language(language, sources=listed)
     page_obj.object_list = listed
     return render(
         request,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action, ClaimStatus, CorrectionKind, Withdrawal
@@ -18,6 +19,16 @@ from claims.constraints import (
     within_date_bounds,
 )
 from claims.natural_keys import NaturalKeyManager
+
+# The stored note of a translation's publication names its language in
+# English words ("Published in Korean."), as the audit trail's other notes are
+# written; the admin shows it in the reader's language (ReviewEvent.shown_note).
+PUBLISHED_IN = gettext_noop("Published in %(language)s.")
+
+
+def translation_publication_note(language):
+    """The stored note of the step that publishes a translation into `language` (a code)."""
+    return PUBLISHED_IN % {"language": get_language_info(language)["name"]}
 
 
 class ReviewEventManager(NaturalKeyManager):
@@ -96,6 +107,20 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.claim}: {self.get_action_display()}"
+
+    def shown_note(self):
+        """
+        The internal note in the admin's language where it is one the desk
+        wrote itself: a translation's publication, whether stored as
+        translation_publication_note writes it or, before it, with the
+        language's code ("Published in ko."). Any other note is as typed.
+        """
+        if self.action == Action.PUBLISH_TRANSLATION:
+            for code, _name in settings.LANGUAGES:
+                if self.note in (translation_publication_note(code), f"Published in {code}."):
+                    name = get_language_info(code)["name_translated"]
+                    return gettext(PUBLISHED_IN) % {"language": name}
+        return self.note
 
     @classmethod
     def note_problems(cls, note, public_note):

@@ -22,7 +22,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.choices import Action
@@ -30,7 +30,7 @@ from claims.constraints import no_control_characters
 from claims.models.claim import Claim
 from claims.models.evidence import Caveat, Evidence
 from claims.models.figures import Figure
-from claims.models.history import Correction, ReviewEvent
+from claims.models.history import Correction, ReviewEvent, translation_publication_note
 from claims.models.revisions import Revision, as_document, listing_columns
 from claims.models.sources import Affiliation, Source, Topic
 from claims.natural_keys import NaturalKeyManager
@@ -316,12 +316,19 @@ class Translation(models.Model):
         """What keeps the draft from being published over `original` (a Revision)."""
         problems = []
         if original is None:
-            problems.append("The claim is not published: there is no record to translate.")
+            problems.append(gettext("The claim is not published: there is no record to translate."))
             return problems
         if self.language == original.language:
-            problems.append("A translation is into another language than the original's.")
+            problems.append(gettext("A translation is into another language than the original's."))
         if missing := missing_texts(original.document, self.texts):
-            problems.append("Translate these first: " + ", ".join(missing) + ".")
+            problems.append(
+                ngettext(
+                    "Translate this first: %(texts)s.",
+                    "Translate these first: %(texts)s.",
+                    len(missing),
+                )
+                % {"texts": ", ".join(missing)}
+            )
         # A draft kept before its texts had their originals' limits.
         problems += too_long(self.texts)
         return problems
@@ -336,7 +343,9 @@ class Translation(models.Model):
         when the draft is incomplete; changes nothing then.
         """
         if self.pk is None:
-            raise WorkflowError("Nothing is drafted yet: translate the texts and save them first.")
+            raise WorkflowError(
+                gettext("Nothing is drafted yet: translate the texts and save them first.")
+            )
         with transaction.atomic():
             claim = Claim.objects.select_for_update().get(pk=self.claim_id)
             draft = Translation.objects.select_for_update().get(pk=self.pk)
@@ -389,7 +398,7 @@ class Translation(models.Model):
                         to_status=claim.status,
                         actor=by,
                         created_at=now,
-                        note=f"Published in {draft.language}.",
+                        note=translation_publication_note(draft.language),
                         revision_digest=revision.digest,
                     )
                 ]

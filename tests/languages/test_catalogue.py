@@ -112,3 +112,26 @@ def test_no_message_of_the_code_or_templates_is_missing_from_the_catalogue(tmp_p
             for m in read_catalogue(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po")
         }
         assert sorted(extracted - committed, key=str) == [], "run manage.py makemessages --all"
+
+
+# A Korean particle after a name, a date or a number the desk cannot know
+# in advance could only guess at its form, as "은(는)" or "(으)로" do: each
+# message is phrased so that none follows one.
+GUESSED_PARTICLE = re.compile(r"\((은|는|이|가|을|를|와|과|으|로)\)")
+PARTICLE_AFTER_PLACEHOLDER = re.compile(
+    r"%(\([a-z_]+\))?[sd]”?(은|는|이|가|을|를|와|과)(?![가-힣])"
+)
+
+
+def test_no_korean_translation_guesses_a_particle_after_a_placeholder():
+    header, *messages = read_catalogue(catalogue_path("ko"))
+    guessed = [
+        translation
+        for message in messages
+        for translation in message.translations
+        if GUESSED_PARTICLE.search(translation) or PARTICLE_AFTER_PLACEHOLDER.search(translation)
+    ]
+    assert guessed == []
+    similar = next(m for m in messages if m.msgid.startswith("“%(name)s” reads like"))
+    assert similar.msgstr[None].startswith("입력한 이름이 등록된 출처의 이름과 비슷합니다")
+    assert "nplurals=1" in header.msgstr[None]

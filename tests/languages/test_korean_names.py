@@ -110,3 +110,23 @@ def test_korean_names_cost_the_same_queries_with_a_third_language(
     settings.LANGUAGES = [*settings.LANGUAGES, ("ja", "Japanese")]
     assert queries(client, path) == two
     assert Revision.objects.current_translations("ko").exists()
+
+
+def listed_sources(client, prefix):
+    page = html(client, f"{prefix}/sources/")
+    return re.findall(rf'<a href="{prefix}/sources/([^"/]+)/"[^>]*>([^<]*)</a>', page)
+
+
+def test_the_korean_source_list_is_sorted_by_the_names_it_shows(client, seed):
+    korean = listed_sources(client, "/ko")
+    names = [name for _slug, name in korean]
+    assert names == sorted(names, key=str.casefold)
+    # Korean names sort in their own order, not their English names'.
+    slugs = [slug for slug, _name in korean]
+    assert slugs.index(SOURCE.nis) < slugs.index(SOURCE.kcna)
+    english = listed_sources(client, "")
+    assert [slug for slug, _name in english].index(SOURCE.kcna) < [
+        slug for slug, _name in english
+    ].index(SOURCE.nis)
+    assert dict(english)[SOURCE.nis] == Source.objects.get(slug=SOURCE.nis).name
+    assert set(slugs) == set(Source.objects.public().values_list("slug", flat=True))

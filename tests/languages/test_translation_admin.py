@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from claims.admin import queue_counts
-from claims.models import Claim, Revision, Translation
+from claims.choices import Action
+from claims.models import Claim, ReviewEvent, Revision, Translation
 from claims.workflow import WorkflowError
 from tests.factories import korean_texts, make_user, page_text, publish_changes, translate
 from tests.seed import CLAIM
@@ -174,3 +175,70 @@ def test_the_translate_page_offers_each_evidence_title_beside_the_original(
     assert text.count("Evidence title") == len(evidence)
     assert all(item["title"] in text for item in evidence)
     assert Translation.objects.filter(claim=claim).count() == 1
+
+
+def test_what_keeps_a_draft_from_publication_is_said_in_korean_under_the_korean_admin(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    texts = {key: text for key, text in draft.texts.items() if key != "summary"}
+    Translation.objects.filter(pk=draft.pk).update(texts=texts)
+    client.force_login(publisher)
+    response = client.get(translate_url(claim), HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "먼저 번역해야 할 항목: 독자용 요약." in text
+    assert "Translate this first" not in text and "Summary for readers" not in text
+    assert Translation.objects.get(pk=draft.pk).texts == texts
+    assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
+
+
+def test_an_over_long_public_note_is_refused_beside_its_box_and_nothing_typed_is_cut(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    client.force_login(publisher)
+    page = client.get(translate_url(claim)).content.decode()
+    box = re.search(r'<input[^>]*name="public_note"[^>]*>', page).group()
+    assert 'data-limit="2500"' in box
+    assert "maxlength" not in box
+
+    long_note = "번역을 고쳤습니다. " * 250
+    data = {**form_data(claim, draft.texts), "public_note": long_note, "_publish": "1"}
+    response = client.post(translate_url(claim), data)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Nothing was saved or published" in text
+    assert f"This has {len(long_note.strip())} characters; at most 2500 fit." in text
+    assert long_note.strip() in html.unescape(response.content.decode())
+    assert Revision.objects.current_translations("ko").get(claim=claim).number == 1
+
+    data["public_note"] = "번역을 고쳤습니다."
+    published = client.post(translate_url(claim), data)
+    assert published.status_code == 302
+    korean = Revision.objects.current_translations("ko").get(claim=claim)
+    assert (korean.number, korean.public_note) == (2, "번역을 고쳤습니다.")
+
+
+def test_a_translations_publication_is_noted_by_its_language_name_shown_in_the_admins_language(
+    client, seed, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    draft = Translation.objects.get(claim=claim, language="ko")
+    client.force_login(publisher)
+    client.post(translate_url(claim), {**form_data(claim, draft.texts), "_publish": "1"})
+    event = ReviewEvent.objects.filter(claim=claim, action=Action.PUBLISH_TRANSLATION).last()
+    assert event.note == "Published in Korean."
+    url = reverse("admin:claims_reviewevent_change", args=[event.pk])
+    assert "Published in Korean." in page_text(client.get(url))
+    korean = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert korean.status_code == 200
+    assert "발행한 언어: 한국어." in page_text(korean)
+    assert "Published in" not in page_text(korean)
+    # A note stored before, with the language's code, is shown the same way.
+    ReviewEvent.objects.filter(pk=event.pk).update(note="Published in ko.")
+    change = client.get(f"/admin/claims/claim/{claim.pk}/change/", HTTP_ACCEPT_LANGUAGE="ko")
+    assert "발행한 언어: 한국어." in page_text(change)
+    assert ReviewEvent.objects.get(pk=event.pk).note == "Published in ko."

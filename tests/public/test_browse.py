@@ -119,10 +119,14 @@ def test_both_lists_exist_in_korean_with_korean_navigation(seed, client):
     assert '<a href="/ko/figures/">수치</a>' in sources.text
     assert '<a href="/ko/sources/">출처</a>' in figures.text
     assert '<strong aria-current="true">판정</strong>' in sources.text
-    # The same rows as in English: the language changes the words, not the list.
+    # The same rows as in English, most verdicts first: the language changes
+    # the words, and the order of sources with as many verdicts (by the name shown).
     english = client.get("/sources/?sort=verdicts")
-    assert [s.slug for s in sources.context["page_obj"]] == [
-        s.slug for s in english.context["page_obj"]
+    korean_rows = [(s.verdicts, s.slug) for s in sources.context["page_obj"]]
+    english_rows = [(s.verdicts, s.slug) for s in english.context["page_obj"]]
+    assert sorted(korean_rows) == sorted(english_rows)
+    assert [verdicts for verdicts, _slug in korean_rows] == [
+        verdicts for verdicts, _slug in english_rows
     ]
     assert len(figures.context["figures"]) == Figure.objects.count() == 2
     sitemap = client.get("/sitemap-browse.xml").content.decode()
