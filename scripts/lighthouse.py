@@ -85,8 +85,9 @@ def lighthouse(url):
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode:
+        sys.exit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     report = json.loads(result.stdout)
     figures = {"score": round(report["categories"]["performance"]["score"] * 100)}
     for category in OTHER_CATEGORIES:
