@@ -54,3 +54,14 @@ def test_words_djangos_korean_catalogue_lacks_are_in_korean(client, seed, publis
     assert "- 선택하세요 -" in text
     assert "- Select an option -" not in text
     assert Claim.objects.count() >= 4
+
+
+def test_the_translate_page_names_the_originals_language_in_words(client, seed, publisher):
+    client.force_login(publisher)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    text = korean(client, f"/admin/claims/claim/{claim.pk}/translate/ko/")
+    assert "원문(영어)의 수정본" in text
+    assert "원문(en)" not in text
+    english = page_text(client.get(f"/admin/claims/claim/{claim.pk}/translate/ko/"))
+    assert "of the original (English), beside the" in english
+    assert Revision.objects.current().filter(claim=claim).count() == 1
