@@ -47,13 +47,11 @@ def naming_revision(language, kind, slug):
         claims = Revision.objects.current().filter(topic_slug=slug).values("claim")
     else:
         claims = RevisionName.objects.filter(
-            kind__in=NAMING_KINDS[kind],
-            key=slug,
-            revision__is_current=True,
-            revision__translation_of__isnull=True,
+            kind__in=NAMING_KINDS[kind], key=slug, revision__in=Revision.objects.current()
         ).values("revision__claim")
     newest = (
-        Revision.objects.filter(is_current=True, language=language, claim__in=claims)
+        Revision.objects.seen_by_readers(language)
+        .filter(claim__in=claims)
         .order_by("-first_published_at", "-id")
         .values("pk")[:1]
     )
@@ -89,12 +87,11 @@ def shown_source_names(language):
     and a current revision in `language` translates: what a list of every
     source sorts by. Two queries, whatever the number of sources.
     """
-    translated = Revision.objects.filter(is_current=True, language=language).values("claim")
+    translated = Revision.objects.seen_by_readers(language).values("claim")
     slugs = (
         RevisionName.objects.filter(
             kind__in=NAMING_KINDS["source"],
-            revision__is_current=True,
-            revision__translation_of__isnull=True,
+            revision__in=Revision.objects.current(),
             revision__claim__in=translated,
         )
         .values_list("key", flat=True)
@@ -162,9 +159,9 @@ def headlines_in(language, links):
     if not claims:
         return
     headlines = dict(
-        Revision.objects.filter(is_current=True, language=language, claim__in=claims).values_list(
-            "claim", KT("document__headline")
-        )
+        Revision.objects.seen_by_readers(language)
+        .filter(claim__in=claims)
+        .values_list("claim", KT("document__headline"))
     )
     for link in links:
         if (headline := headlines.get(link.claim_id)) is not None:

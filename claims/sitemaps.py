@@ -2,7 +2,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import override
 
@@ -46,10 +45,8 @@ class ClaimSitemap(SiteUrlSitemap):
     i18n = False
 
     def items(self):
-        published = Revision.objects.current().values("claim")
         return (
-            Revision.objects.current_in_every_language()
-            .filter(Q(translation_of__isnull=True) | Q(claim__in=published))
+            Revision.objects.seen_by_readers()
             .only("slug", "published_at", "language")
             .order_by("-first_published_at", "-pk")
         )

@@ -364,6 +364,16 @@ class RevisionQuerySet(models.QuerySet):
         """
         return self.filter(is_current=True)
 
+    def seen_by_readers(self, language=None):
+        """
+        What readers see of each published claim, in every language it is
+        published in (or in `language`): its current original, and each
+        current translation while that original is current.
+        """
+        published = self.model._default_manager.current().values("claim")
+        rows = self.current_in_every_language().filter(claim__in=published)
+        return rows if language is None else rows.filter(language=language)
+
     def current_translations(self, language=None):
         """
         The latest published translation of each claim in each language (or

@@ -44,8 +44,8 @@ def published_name(path, **naming):
     if language == settings.LANGUAGE_CODE:
         return original
     in_language = (
-        Revision.objects.filter(is_current=True, language=language, **naming)
-        .filter(Exists(Revision.objects.current().filter(claim=OuterRef("claim"))))
+        Revision.objects.seen_by_readers(language)
+        .filter(**naming)
         .order_by("-first_published_at", "-id")
     )
     return Coalesce(Subquery(in_language.values(name=KT(path))[:1]), original)

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import Figure, Revision, Source, Topic, Translation
+from claims.models import Claim, Figure, Revision, Source, Topic, Translation
 from tests.factories import page_text
 from tests.seed import CLAIM, FIGURE, SOURCE, TOPIC
 
@@ -130,3 +130,18 @@ def test_the_korean_source_list_is_sorted_by_the_names_it_shows(client, seed):
     ].index(SOURCE.nis)
     assert dict(english)[SOURCE.nis] == Source.objects.get(slug=SOURCE.nis).name
     assert set(slugs) == set(Source.objects.public().values_list("slug", flat=True))
+
+
+def test_a_withdrawn_claims_korean_version_names_nothing_and_is_not_seen(client, seed, publisher):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    claim.unpublish(by=publisher, note="Legal asked.", public_note="Withdrawn for a check.")
+    # The translation stays current for when the claim comes back, but readers
+    # see nothing of it meanwhile: not its headline, not the names it gives.
+    assert Revision.objects.current_translations("ko").filter(claim=claim).exists()
+    assert not Revision.objects.seen_by_readers("ko").filter(claim=claim).exists()
+    assert Revision.objects.seen_by_readers("ko").count() == 3
+    korean_headline = (
+        Revision.objects.current_translations("ko").get(claim=claim).document["headline"]
+    )
+    for path in ["/ko/", "/ko/sources/", f"/ko/sources/{SOURCE.nis}/", "/sitemap-claims.xml"]:
+        assert korean_headline not in html(client, path), path
