@@ -100,12 +100,14 @@ def content_version(name=PUBLIC):
     return content_versions([name])[0]
 
 
-def public_content_changed(names=(PUBLIC,), using=DEFAULT_DB_ALIAS):
+def public_content_changed(names=(PUBLIC,), using=DEFAULT_DB_ALIAS, *, soft=False):
     """
     Retire the cached pages that read any of `names`: give each a new token,
     in the current transaction, so that it commits with the change or not at
     all, and queue the same names for the edge to purge once it commits. The
-    default, PUBLIC, retires every page.
+    default, PUBLIC, retires every page. `soft`: the pages changed, and none
+    was withdrawn, so the edge may serve them while it fetches them again
+    (claims.purges.queue_purges).
 
     A reader who read the old tokens before the commit may still render and
     cache the page, but under the old tokens, which are never current again.
@@ -127,7 +129,7 @@ def public_content_changed(names=(PUBLIC,), using=DEFAULT_DB_ALIAS):
             + " ON CONFLICT (name) DO UPDATE SET token = EXCLUDED.token",
             [value for name in names for value in (name, token)],
         )
-    queue_purges(names, using)
+    queue_purges(names, using, soft=soft)
 
 
 def read_only(params, query):

@@ -80,7 +80,7 @@ def post(url, body, headers):
 class NoEdge:
     """No edge cache in front: nothing to purge."""
 
-    def purge(self, keys):
+    def purge(self, keys, soft=False):
         pass
 
     def purge_all(self):
@@ -92,17 +92,21 @@ class VarnishPurge:
     Varnish with the xkey vmod (deploy/varnish/default.vcl): a PURGE request
     naming the keys in `xkey-purge`, to each Varnish in EDGE_VARNISH_URLS.
     A hard purge: a withdrawn page is never served again, not even in grace.
+    A soft one (`xkey-softpurge`) lets the edge serve a changed page for the
+    moment it takes to fetch the new one, while an origin is up, rather than
+    have every reader of it wait; default.vcl never serves it in an outage.
     """
 
     def __init__(self, urls):
         self.urls = urls
 
-    def purge(self, keys):
+    def purge(self, keys, soft=False):
+        header = "xkey-softpurge" if soft else "xkey-purge"
         for url in self.urls:
             # xkey takes keys separated by spaces; a header stays well under
             # Varnish's 8 KB limit at 100 keys of up to ~60 characters.
             for batch in batches(keys, 100):
-                headers = {"xkey-purge": " ".join(batch)}
+                headers = {header: " ".join(batch)}
                 send(urllib.request.Request(url, method="PURGE", headers=headers))  # noqa: S310
 
     def purge_all(self):
@@ -111,16 +115,17 @@ class VarnishPurge:
 
 class FastlyPurge:
     """
-    Fastly's batch purge by surrogate key. Hard, not soft: a soft-purged page
-    is stale, and stale pages are what the edge serves while the origin fails,
-    so a withdrawn verdict would come back during an outage.
+    Fastly's batch purge by surrogate key. Always hard, even when `soft`: a
+    soft-purged page is stale, and stale pages are what Fastly serves while
+    the origin fails (stale-if-error), so a changed verdict would come back
+    during an outage.
     """
 
     def __init__(self, service_id, api_token, api_url="https://api.fastly.com"):
         self.endpoint = f"{api_url.rstrip('/')}/service/{service_id}/purge"
         self.api_token = api_token
 
-    def purge(self, keys):
+    def purge(self, keys, soft=False):
         headers = {"Fastly-Key": self.api_token, "Content-Type": "application/json"}
         for batch in batches(keys, FASTLY_KEYS_PER_REQUEST):
             body = json.dumps({"surrogate_keys": batch}).encode()
@@ -131,13 +136,13 @@ class FastlyPurge:
 
 
 class CloudflarePurge:
-    """Cloudflare's purge by cache tag, on one zone."""
+    """Cloudflare's purge by cache tag, on one zone (it has no soft purge)."""
 
     def __init__(self, zone_id, api_token, api_url="https://api.cloudflare.com/client/v4"):
         self.endpoint = f"{api_url.rstrip('/')}/zones/{zone_id}/purge_cache"
         self.api_token = api_token
 
-    def purge(self, keys):
+    def purge(self, keys, soft=False):
         headers = {
             "Authorization": f"Bearer {self.api_token}",
             "Content-Type": "application/json",

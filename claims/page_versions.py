@@ -219,7 +219,7 @@ def pages_showing_tips(claim_ids, using=DEFAULT_DB_ALIAS):
 
 def retire_pages_of_counted_tips(sender, claims, using=DEFAULT_DB_ALIAS, **kwargs):
     """counted_tips_changed (claims.models.tips): retire the verdict pages of `claims`."""
-    public_content_changed(pages_showing_tips(claims, using), using)
+    public_content_changed(pages_showing_tips(claims, using), using, soft=True)
 
 
 # The rows whose pages are worked out from the database. Any other (the
@@ -288,10 +288,13 @@ def retire_pages_of_change(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, 
         # Nothing points to a row just added, so no published claim shows it.
         return
     before = instance.__dict__.pop(PAGES_BEFORE, set())
-    after = (
-        set() if kwargs.get("signal") is post_delete else pages_showing(instance, using, lock=True)
-    )
-    public_content_changed(before | after, using)
+    deleted = kwargs.get("signal") is post_delete
+    after = set() if deleted else pages_showing(instance, using, lock=True)
+    # A revision that is saved not current records a withdrawal (Claim.write_step):
+    # its pages go from the edge at once. Any other change may be served
+    # while the edge fetches it again.
+    withdrawn = deleted or (instance._meta.model_name == "revision" and not instance.is_current)
+    public_content_changed(before | after, using, soft=not withdrawn)
 
 
 def retire_restored_version(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):

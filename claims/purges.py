@@ -25,14 +25,23 @@ from claims.models import PendingPurge
 
 # Retries wait 2, 4, 8... seconds, at most five minutes.
 RETRY_MAX_SECONDS = 300
+# A fetch the edge began before a change committed (a reader's, to an origin
+# that read the database before the change) brings the old page in after the
+# purge, which cannot drop what the edge does not hold yet: every purge is
+# sent again once such a fetch has ended.
+PURGE_AGAIN_AFTER_SECONDS = 5
 
 
 def edge_enabled():
     return settings.EDGE_PURGE_BACKEND != "none"
 
 
-def queue_purges(keys, using=DEFAULT_DB_ALIAS):
-    """Keep `keys` for the edge to purge, in this transaction; deliver them once it commits."""
+def queue_purges(keys, using=DEFAULT_DB_ALIAS, *, soft=False):
+    """
+    Keep `keys` for the edge to purge, in this transaction; deliver them once
+    it commits. `soft`: the pages changed but may be served while the edge
+    fetches them again; a key also queued hard is purged hard.
+    """
     keys = sorted(set(keys))
     if not keys or not edge_enabled():
         return
@@ -43,10 +52,11 @@ def queue_purges(keys, using=DEFAULT_DB_ALIAS):
     # a delivery started before this change commits does not delete it.
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, token, queued_at, attempts, last_error) VALUES "  # noqa: S608
-            + ", ".join(["(%s, %s, %s, 0, '')"] * len(keys))
-            + " ON CONFLICT (key) DO UPDATE SET token = EXCLUDED.token",
-            [value for key in keys for value in (key, token, now)],
+            f"INSERT INTO {table} (key, token, queued_at, attempts, last_error, hard) VALUES "  # noqa: S608
+            + ", ".join(["(%s, %s, %s, 0, '', %s)"] * len(keys))
+            + " ON CONFLICT (key) DO UPDATE SET token = EXCLUDED.token,"
+            + f" hard = {table}.hard OR EXCLUDED.hard",
+            [value for key in keys for value in (key, token, now, not soft)],
         )
     transaction.on_commit(enqueue_delivery, using=using)
 
@@ -71,20 +81,49 @@ def deliver_pending():
     Send every pending key to the edge; delete the rows delivered. Returns the
     number of keys purged; raises PurgeFailed (the rows stay) when the edge fails.
     """
-    pending = list(PendingPurge.objects.values_list("key", "token"))
+    pending = list(PendingPurge.objects.values_list("key", "token", "hard"))
     if not pending:
         return 0
-    keys = [key for key, _ in pending]
+    keys = [key for key, _, _ in pending]
+    backend = purge_backend()
     try:
-        purge_backend().purge(keys)
+        if hard := [key for key, _, is_hard in pending if is_hard]:
+            backend.purge(hard)
+        if soft := [key for key, _, is_hard in pending if not is_hard]:
+            backend.purge(soft, soft=True)
     except PurgeFailed as error:
         PendingPurge.objects.filter(key__in=keys).update(
             attempts=F("attempts") + 1, last_error=str(error)[:500]
         )
         raise
     # Rows a change re-queued meanwhile carry a token this delivery never read.
-    PendingPurge.objects.filter(key__in=keys, token__in={token for _, token in pending}).delete()
+    tokens = {token for _, token, _ in pending}
+    PendingPurge.objects.filter(key__in=keys, token__in=tokens).delete()
+    if purge_again.get_backend().supports_defer:
+        run_after = timezone.now() + timedelta(seconds=PURGE_AGAIN_AFTER_SECONDS)
+        purge_again.using(run_after=run_after).enqueue(hard=hard, soft=soft)
     return len(keys)
+
+
+@task()
+def purge_again(hard, soft):
+    """
+    The second sending of a delivered purge (PURGE_AGAIN_AFTER_SECONDS). When
+    the edge fails, its keys join the queue, which delivers them (and sends
+    them again) like any change's.
+    """
+    backend = purge_backend()
+    try:
+        if hard:
+            backend.purge(hard)
+        if soft:
+            backend.purge(soft, soft=True)
+    except PurgeFailed:
+        with transaction.atomic():
+            queue_purges(hard)
+            queue_purges(soft, soft=True)
+        return 0
+    return len(hard) + len(soft)
 
 
 @task()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import claims.constraints
+import claims.migration_operations
 
 
 class Migration(migrations.Migration):
@@ -145,1468 +146,1376 @@ class Migration(migrations.Migration):
             name="translation",
             options={"verbose_name": "translation", "verbose_name_plural": "translations"},
         ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="affiliation",
-            name="name",
-            field=models.CharField(
-                max_length=200,
-                unique=True,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="name",
-            ),
+            fields=[
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        unique=True,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="name",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="affiliation",
-            name="slug",
-            field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="article",
-            name="body",
-            field=models.TextField(
-                blank=True,
-                help_text="At most 100,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(100000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="body",
-            ),
+            fields=[
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="At most 100,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(100000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="published on",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="claims.source",
+                        verbose_name="publisher",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=300,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="title",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="article",
-            name="published_on",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="published on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="publisher",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="articles",
-                to="claims.source",
-                verbose_name="publisher",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="slug",
-            field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="title",
-            field=models.CharField(
-                max_length=300,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="title",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="bannedsubmitter",
-            name="banned_at",
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="banned at"),
+            fields=[
+                (
+                    "banned_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="banned at"
+                    ),
+                ),
+                (
+                    "banned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="banned by",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="submitter"
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="bannedsubmitter",
-            name="banned_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="banned by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="bannedsubmitter",
-            name="submitter",
-            field=models.CharField(
-                editable=False, max_length=64, unique=True, verbose_name="submitter"
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="caveat",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="caveats",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="caveats",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single_source", "Single source"),
+                            ("interested_party", "Interested party"),
+                            ("no_method", "Method not published"),
+                            ("unverifiable", "Cannot be verified independently"),
+                            ("partial_data", "Partial data"),
+                            ("opinion", "Opinion"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        max_length=500,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="text",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="caveat",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("single_source", "Single source"),
-                    ("interested_party", "Interested party"),
-                    ("no_method", "Method not published"),
-                    ("unverifiable", "Cannot be verified independently"),
-                    ("partial_data", "Partial data"),
-                    ("opinion", "Opinion"),
-                    ("other", "Other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caveat",
-            name="text",
-            field=models.CharField(
-                max_length=500,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="text",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="claim",
-            name="appeared_in",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims",
-                to="claims.article",
-                verbose_name="appeared in",
-            ),
+            fields=[
+                (
+                    "appeared_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.article",
+                        verbose_name="appeared in",
+                    ),
+                ),
+                (
+                    "claimant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.source",
+                        verbose_name="claimant",
+                    ),
+                ),
+                (
+                    "context",
+                    models.TextField(
+                        blank=True,
+                        help_text="At most 5,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(5000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="context",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims_created",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "draft_authors",
+                    models.ManyToManyField(
+                        blank=True,
+                        editable=False,
+                        help_text="Who changed what readers would see since the claim was last published.",
+                        related_name="drafts_changed",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="draft authors",
+                    ),
+                ),
+                (
+                    "headline",
+                    models.CharField(
+                        help_text="Short form for readers and ClaimReview, 75 characters at most.",
+                        max_length=75,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="headline",
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(default=False, editable=False, verbose_name="is published"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        help_text="The language the claim was made in: its record is published in it first.",
+                        max_length=8,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "previous_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="previous status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "review_by",
+                    models.DateField(
+                        blank=True,
+                        help_text="After this date readers are told it may be outdated.",
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="review by",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        default="unverified",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.topic",
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "verdict_summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why, in plain words, for readers. At most 3,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(3000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="verdict summary",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="claim",
-            name="claimant",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims",
-                to="claims.source",
-                verbose_name="claimant",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="context",
-            field=models.TextField(
-                blank=True,
-                help_text="At most 5,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(5000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="context",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="created_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims_created",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="draft_authors",
-            field=models.ManyToManyField(
-                blank=True,
-                editable=False,
-                help_text="Who changed what readers would see since the claim was last published.",
-                related_name="drafts_changed",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="draft authors",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="headline",
-            field=models.CharField(
-                help_text="Short form for readers and ClaimReview, 75 characters at most.",
-                max_length=75,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="headline",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="is_published",
-            field=models.BooleanField(default=False, editable=False, verbose_name="is published"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="language",
-            field=models.CharField(
-                default="en",
-                help_text="The language the claim was made in: its record is published in it first.",
-                max_length=8,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="previous_status",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("unverified", "Unverified"),
-                    ("in_review", "In review"),
-                    ("corroborated", "Corroborated"),
-                    ("disputed", "Disputed"),
-                    ("false", "False"),
-                    ("unverifiable", "Unverifiable"),
-                ],
-                editable=False,
-                max_length=20,
-                verbose_name="previous status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="published at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="review_by",
-            field=models.DateField(
-                blank=True,
-                help_text="After this date readers are told it may be outdated.",
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="review by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="slug",
-            field=models.SlugField(max_length=100, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("unverified", "Unverified"),
-                    ("in_review", "In review"),
-                    ("corroborated", "Corroborated"),
-                    ("disputed", "Disputed"),
-                    ("false", "False"),
-                    ("unverifiable", "Unverifiable"),
-                ],
-                default="unverified",
-                editable=False,
-                max_length=20,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="topic",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims",
-                to="claims.topic",
-                verbose_name="topic",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="updated_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="updated at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="verdict_summary",
-            field=models.TextField(
-                blank=True,
-                help_text="Why, in plain words, for readers. At most 3,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(3000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="verdict summary",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="contentversion",
-            name="name",
-            field=models.CharField(
-                max_length=250, primary_key=True, serialize=False, verbose_name="name"
-            ),
+            fields=[
+                (
+                    "name",
+                    models.CharField(
+                        max_length=250, primary_key=True, serialize=False, verbose_name="name"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, verbose_name="token")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="contentversion",
-            name="token",
-            field=models.CharField(max_length=32, verbose_name="token"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="correction",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="corrections",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("update", "Update"),
+                            ("clarification", "Clarification"),
+                        ],
+                        default="update",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        help_text="At most 2,500 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2500),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="published at",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="correction",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("correction", "Correction"),
-                    ("update", "Update"),
-                    ("clarification", "Clarification"),
-                ],
-                default="update",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correction",
-            name="note",
-            field=models.TextField(
-                help_text="At most 2,500 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2500),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correction",
-            name="published_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="published at",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="correctionrequest",
-            name="answered_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="answered at"
-            ),
+            fields=[
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="answered at"
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="correction_requests",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(editable=False, max_length=10, verbose_name="language"),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The published revision that corrected the verdict (required to accept).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction_requests",
+                        to="claims.revision",
+                        verbose_name="revision",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("answered", "Answered"),
+                            ("accepted", "Accepted: corrected"),
+                            ("declined", "Declined"),
+                            ("quarantined", "Quarantined"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.CharField(editable=False, max_length=64, verbose_name="submitter"),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="answered_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="answered by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="correction_requests",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="language",
-            field=models.CharField(editable=False, max_length=10, verbose_name="language"),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="revision",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The published revision that corrected the verdict (required to accept).",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="correction_requests",
-                to="claims.revision",
-                verbose_name="revision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("open", "Open"),
-                    ("answered", "Answered"),
-                    ("accepted", "Accepted: corrected"),
-                    ("declined", "Declined"),
-                    ("quarantined", "Quarantined"),
-                ],
-                default="open",
-                max_length=20,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="correctionrequest",
-            name="submitter",
-            field=models.CharField(editable=False, max_length=64, verbose_name="submitter"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="estimate",
-            name="claims",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Claims that state this estimate.",
-                related_name="estimates",
-                to="claims.claim",
-                verbose_name="claims",
-            ),
+            fields=[
+                (
+                    "claims",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Claims that state this estimate.",
+                        related_name="estimates",
+                        to="claims.claim",
+                        verbose_name="claims",
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.TextField(
+                        help_text="The passage stating the figure, word for word. At most 1,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(1000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="excerpt",
+                    ),
+                ),
+                (
+                    "figure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="estimates",
+                        to="claims.figure",
+                        verbose_name="figure",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="For readers: e.g. how a total was derived from the parts stated. At most 2,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        help_text="Whose estimate it is. Origins sharing an affiliation are one origin.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estimates_originated",
+                        to="claims.source",
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="period end",
+                    ),
+                ),
+                (
+                    "period_start",
+                    models.DateField(
+                        blank=True,
+                        help_text="The period the figure covers, when it is not cumulative.",
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="period start",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("about", "about"),
+                            ("at_least", "at least"),
+                            ("more_than", "more than"),
+                            ("up_to", "up to"),
+                            ("", "(none: the exact number)"),
+                        ],
+                        default="about",
+                        max_length=20,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "relayed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who published the report linked below. Leave empty when it is the origin's own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estimates_relayed",
+                        to="claims.source",
+                        verbose_name="relayed by",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="excerpt",
-            field=models.TextField(
-                help_text="The passage stating the figure, word for word. At most 1,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(1000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="excerpt",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="figure",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="estimates",
-                to="claims.figure",
-                verbose_name="figure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="note",
-            field=models.TextField(
-                blank=True,
-                help_text="For readers: e.g. how a total was derived from the parts stated. At most 2,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="origin",
-            field=models.ForeignKey(
-                help_text="Whose estimate it is. Origins sharing an affiliation are one origin.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="estimates_originated",
-                to="claims.source",
-                verbose_name="origin",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="period_end",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="period end",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="period_start",
-            field=models.DateField(
-                blank=True,
-                help_text="The period the figure covers, when it is not cumulative.",
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="period start",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="qualifier",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("about", "about"),
-                    ("at_least", "at least"),
-                    ("more_than", "more than"),
-                    ("up_to", "up to"),
-                    ("", "(none: the exact number)"),
-                ],
-                default="about",
-                max_length=20,
-                verbose_name="qualifier",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="estimate",
-            name="relayed_by",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who published the report linked below. Leave empty when it is the origin's own.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="estimates_relayed",
-                to="claims.source",
-                verbose_name="relayed by",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="evidence",
-            name="accessed_on",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="accessed on",
-            ),
+            fields=[
+                (
+                    "accessed_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="accessed on",
+                    ),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="added at"
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_added",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1: confirmed by independent sources"),
+                            (2, "2: probably true"),
+                            (3, "3: possibly true"),
+                            (4, "4: doubtful"),
+                            (5, "5: improbable"),
+                            (6, "6: truth cannot be judged"),
+                        ],
+                        default=6,
+                        verbose_name="credibility",
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.TextField(
+                        blank=True,
+                        help_text="The passage quoted, word for word. At most 5,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(5000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="excerpt",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown to readers under the item on the verdict page. At most 2,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Whom the item relies on. Leave empty when it is first-hand.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_originated",
+                        to="claims.source",
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[claims.constraints.within_date_bounds],
+                        verbose_name="published on",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="Who published this item.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_published",
+                        to="claims.source",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("contradicts", "Contradicts"),
+                            ("context", "Context"),
+                        ],
+                        max_length=20,
+                        verbose_name="stance",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=300,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="title",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="added_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="added at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="added_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evidence_added",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="added by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="evidence",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="credibility",
-            field=models.PositiveSmallIntegerField(
-                choices=[
-                    (1, "1: confirmed by independent sources"),
-                    (2, "2: probably true"),
-                    (3, "3: possibly true"),
-                    (4, "4: doubtful"),
-                    (5, "5: improbable"),
-                    (6, "6: truth cannot be judged"),
-                ],
-                default=6,
-                verbose_name="credibility",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="excerpt",
-            field=models.TextField(
-                blank=True,
-                help_text="The passage quoted, word for word. At most 5,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(5000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="excerpt",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="note",
-            field=models.TextField(
-                blank=True,
-                help_text="Shown to readers under the item on the verdict page. At most 2,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="origin",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Whom the item relies on. Leave empty when it is first-hand.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evidence_originated",
-                to="claims.source",
-                verbose_name="origin",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="published_on",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[claims.constraints.within_date_bounds],
-                verbose_name="published on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="source",
-            field=models.ForeignKey(
-                help_text="Who published this item.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evidence_published",
-                to="claims.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="stance",
-            field=models.CharField(
-                choices=[
-                    ("supports", "Supports"),
-                    ("contradicts", "Contradicts"),
-                    ("context", "Context"),
-                ],
-                max_length=20,
-                verbose_name="stance",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evidence",
-            name="title",
-            field=models.CharField(
-                max_length=300,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="title",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="figure",
-            name="definition",
-            field=models.TextField(
-                help_text="What counts and what does not, for readers. At most 2,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="definition",
-            ),
+            fields=[
+                (
+                    "definition",
+                    models.TextField(
+                        help_text="What counts and what does not, for readers. At most 2,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        unique=True,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="How a sentence names it: “the death toll”.",
+                        max_length=100,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="short name",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="What is counted, in the plural: “soldiers”.",
+                        max_length=50,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="unit",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="figure",
-            name="name",
-            field=models.CharField(
-                max_length=200,
-                unique=True,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="figure",
-            name="short_name",
-            field=models.CharField(
-                help_text="How a sentence names it: “the death toll”.",
-                max_length=100,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="short name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="figure",
-            name="slug",
-            field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="figure",
-            name="unit",
-            field=models.CharField(
-                help_text="What is counted, in the plural: “soldiers”.",
-                max_length=50,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="unit",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="notification",
-            name="attempts",
-            field=models.PositiveIntegerField(default=0, verbose_name="attempts"),
+            fields=[
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="At most 20,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        editable=False, max_length=200, unique=True, verbose_name="key"
+                    ),
+                ),
+                (
+                    "last_error",
+                    models.TextField(
+                        blank=True,
+                        help_text="At most 1,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(1000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="last error",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.EmailField(
+                        max_length=254,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="recipient",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "subject",
+                    models.CharField(editable=False, max_length=200, verbose_name="subject"),
+                ),
+                ("to_reader", models.BooleanField(default=False, verbose_name="to reader")),
+                (
+                    "unsubscribe_url",
+                    models.URLField(
+                        blank=True, editable=False, max_length=1000, verbose_name="unsubscribe url"
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="notification",
-            name="body",
-            field=models.TextField(
-                help_text="At most 20,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(20000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="body",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="key",
-            field=models.CharField(editable=False, max_length=200, unique=True, verbose_name="key"),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="last_error",
-            field=models.TextField(
-                blank=True,
-                help_text="At most 1,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(1000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="last error",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="recipient",
-            field=models.EmailField(
-                max_length=254,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="recipient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="sent_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="sent at"),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="subject",
-            field=models.CharField(editable=False, max_length=200, verbose_name="subject"),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="to_reader",
-            field=models.BooleanField(default=False, verbose_name="to reader"),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="unsubscribe_url",
-            field=models.URLField(
-                blank=True, editable=False, max_length=1000, verbose_name="unsubscribe url"
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="pendingpurge",
-            name="attempts",
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="attempts"),
+            fields=[
+                (
+                    "attempts",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="attempts"),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        editable=False,
+                        max_length=250,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "last_error",
+                    models.CharField(
+                        blank=True, editable=False, max_length=500, verbose_name="last error"
+                    ),
+                ),
+                ("queued_at", models.DateTimeField(editable=False, verbose_name="queued at")),
+                ("token", models.CharField(editable=False, max_length=32, verbose_name="token")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="pendingpurge",
-            name="key",
-            field=models.CharField(
-                editable=False,
-                max_length=250,
-                primary_key=True,
-                serialize=False,
-                verbose_name="key",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="pendingpurge",
-            name="last_error",
-            field=models.CharField(
-                blank=True, editable=False, max_length=500, verbose_name="last error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="pendingpurge",
-            name="queued_at",
-            field=models.DateTimeField(editable=False, verbose_name="queued at"),
-        ),
-        migrations.AlterField(
-            model_name="pendingpurge",
-            name="token",
-            field=models.CharField(editable=False, max_length=32, verbose_name="token"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="readeraddress",
-            name="claim",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="reader_addresses",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reader_addresses",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="email",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(editable=False, max_length=10, verbose_name="language"),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last used at"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="claims.correctionrequest",
+                        verbose_name="correction request",
+                    ),
+                ),
+                (
+                    "tip",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="claims.tip",
+                        verbose_name="tip",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="email",
-            field=models.EmailField(
-                max_length=254,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="email",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="language",
-            field=models.CharField(editable=False, max_length=10, verbose_name="language"),
-        ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="last_used_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="last used at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="request",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="addresses",
-                to="claims.correctionrequest",
-                verbose_name="correction request",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="readeraddress",
-            name="tip",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="addresses",
-                to="claims.tip",
-                verbose_name="tip",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="relatedwords",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("ko", "Korean")],
-                default="en",
-                max_length=8,
-                verbose_name="language",
-            ),
+            fields=[
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("ko", "Korean")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "words",
+                    models.CharField(
+                        help_text="Single words, separated by commas: “killed, died, dead, deaths”.",
+                        max_length=500,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="words",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="relatedwords",
-            name="words",
-            field=models.CharField(
-                help_text="Single words, separated by commas: “killed, died, dead, deaths”.",
-                max_length=500,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="words",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="reviewevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("create", "Entered"),
-                    ("start_review", "Review started"),
-                    ("corroborate", "Corroborated"),
-                    ("dispute", "Disputed"),
-                    ("refute", "Rated false"),
-                    ("mark_unverifiable", "Rated unverifiable"),
-                    ("reopen", "Reopened"),
-                    ("publish", "Published"),
-                    ("unpublish", "Unpublished"),
-                    ("revise", "Revised"),
-                    ("publish_changes", "Changes published"),
-                    ("publish_translation", "Translation published"),
-                ],
-                max_length=20,
-                verbose_name="action",
-            ),
+            fields=[
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Entered"),
+                            ("start_review", "Review started"),
+                            ("corroborate", "Corroborated"),
+                            ("dispute", "Disputed"),
+                            ("refute", "Rated false"),
+                            ("mark_unverifiable", "Rated unverifiable"),
+                            ("reopen", "Reopened"),
+                            ("publish", "Published"),
+                            ("unpublish", "Unpublished"),
+                            ("revise", "Revised"),
+                            ("publish_changes", "Changes published"),
+                            ("publish_translation", "Translation published"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        max_length=20,
+                        verbose_name="from status",
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown to readers in the claim's public review timeline. At most 2,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="public note",
+                    ),
+                ),
+                (
+                    "revision_digest",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="The digest of the revision this step published, if it published one.",
+                        max_length=64,
+                        verbose_name="revision digest",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        max_length=20,
+                        verbose_name="to status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        help_text="The claim's version after this event.", verbose_name="version"
+                    ),
+                ),
+                (
+                    "withdrawal",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("notice", "Withdrawn: the headline, the date and the public note"),
+                            ("legal", "Legal removal: the date only, no headline"),
+                        ],
+                        help_text="An Unpublish step's: what readers find at the verdict's address.",
+                        max_length=10,
+                        verbose_name="withdrawal",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="actor",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="review_events",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="actor",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="events",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="from_status",
-            field=models.CharField(
-                choices=[
-                    ("unverified", "Unverified"),
-                    ("in_review", "In review"),
-                    ("corroborated", "Corroborated"),
-                    ("disputed", "Disputed"),
-                    ("false", "False"),
-                    ("unverifiable", "Unverifiable"),
-                ],
-                max_length=20,
-                verbose_name="from status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="public_note",
-            field=models.TextField(
-                blank=True,
-                help_text="Shown to readers in the claim's public review timeline. At most 2,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="public note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="revision_digest",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                help_text="The digest of the revision this step published, if it published one.",
-                max_length=64,
-                verbose_name="revision digest",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="to_status",
-            field=models.CharField(
-                choices=[
-                    ("unverified", "Unverified"),
-                    ("in_review", "In review"),
-                    ("corroborated", "Corroborated"),
-                    ("disputed", "Disputed"),
-                    ("false", "False"),
-                    ("unverifiable", "Unverifiable"),
-                ],
-                max_length=20,
-                verbose_name="to status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="version",
-            field=models.PositiveIntegerField(
-                help_text="The claim's version after this event.", verbose_name="version"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reviewevent",
-            name="withdrawal",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("notice", "Withdrawn: the headline, the date and the public note"),
-                    ("legal", "Legal removal: the date only, no headline"),
-                ],
-                help_text="An Unpublish step's: what readers find at the verdict's address.",
-                max_length=10,
-                verbose_name="withdrawal",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="revision",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="revisions",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "claimant_slug",
+                    models.SlugField(editable=False, max_length=200, verbose_name="claimant slug"),
+                ),
+                (
+                    "corrected_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="corrected at"
+                    ),
+                ),
+                ("digest", models.CharField(editable=False, max_length=64, verbose_name="digest")),
+                (
+                    "document",
+                    models.JSONField(
+                        help_text="The record readers see: claims.models.revisions.",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(editable=False, verbose_name="first published at"),
+                ),
+                ("is_current", models.BooleanField(default=True, verbose_name="is current")),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        editable=False,
+                        help_text="The language the record is written in.",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1 for the first publication in its language, then 2, 3…",
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "previous_digest",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="previous digest"
+                    ),
+                ),
+                (
+                    "public_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What changed from the revision before, for readers. At most 2,500 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2500),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="public note",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions_published",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("in_review", "In review"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                            ("false", "False"),
+                            ("unverifiable", "Unverifiable"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.TextField(default="", editable=False, verbose_name="search text"),
+                ),
+                ("slug", models.SlugField(editable=False, max_length=100, verbose_name="slug")),
+                (
+                    "topic_slug",
+                    models.SlugField(
+                        blank=True, editable=False, max_length=100, verbose_name="topic slug"
+                    ),
+                ),
+                (
+                    "translation_of",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The original-language revision this translates; empty for an original.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="translations",
+                        to="claims.revision",
+                        verbose_name="translation of",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="revision",
-            name="claimant_slug",
-            field=models.SlugField(editable=False, max_length=200, verbose_name="claimant slug"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="corrected_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="corrected at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="digest",
-            field=models.CharField(editable=False, max_length=64, verbose_name="digest"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="document",
-            field=models.JSONField(
-                help_text="The record readers see: claims.models.revisions.",
-                verbose_name="document",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="first_published_at",
-            field=models.DateTimeField(editable=False, verbose_name="first published at"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="is_current",
-            field=models.BooleanField(default=True, verbose_name="is current"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="language",
-            field=models.CharField(
-                default="en",
-                editable=False,
-                help_text="The language the record is written in.",
-                max_length=8,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="number",
-            field=models.PositiveIntegerField(
-                help_text="1 for the first publication in its language, then 2, 3…",
-                verbose_name="number",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="previous_digest",
-            field=models.CharField(
-                blank=True, editable=False, max_length=64, verbose_name="previous digest"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="public_note",
-            field=models.TextField(
-                blank=True,
-                help_text="What changed from the revision before, for readers. At most 2,500 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(2500),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="public note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="published_at",
-            field=models.DateTimeField(verbose_name="published at"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="published_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="revisions_published",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="published by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="rating",
-            field=models.CharField(
-                choices=[
-                    ("unverified", "Unverified"),
-                    ("in_review", "In review"),
-                    ("corroborated", "Corroborated"),
-                    ("disputed", "Disputed"),
-                    ("false", "False"),
-                    ("unverifiable", "Unverifiable"),
-                ],
-                editable=False,
-                max_length=20,
-                verbose_name="rating",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="search_text",
-            field=models.TextField(default="", editable=False, verbose_name="search text"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="slug",
-            field=models.SlugField(editable=False, max_length=100, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="topic_slug",
-            field=models.SlugField(
-                blank=True, editable=False, max_length=100, verbose_name="topic slug"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revision",
-            name="translation_of",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The original-language revision this translates; empty for an original.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="translations",
-                to="claims.revision",
-                verbose_name="translation of",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="revisionname",
-            name="key",
-            field=models.CharField(editable=False, max_length=450, verbose_name="key"),
+            fields=[
+                ("key", models.CharField(editable=False, max_length=450, verbose_name="key")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("claimant", "claimant"),
+                            ("source", "evidence source or origin"),
+                            ("figure", "figure"),
+                            ("estimate", "estimate"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="claims.revision",
+                        verbose_name="revision",
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="revisionname",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("claimant", "claimant"),
-                    ("source", "evidence source or origin"),
-                    ("figure", "figure"),
-                    ("estimate", "estimate"),
-                ],
-                editable=False,
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="revisionname",
-            name="revision",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="names",
-                to="claims.revision",
-                verbose_name="revision",
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="source",
-            name="affiliation",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Sources with the same affiliation count as one origin.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="sources",
-                to="claims.affiliation",
-                verbose_name="affiliation",
-            ),
+            fields=[
+                (
+                    "affiliation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Sources with the same affiliation count as one origin.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="claims.affiliation",
+                        verbose_name="affiliation",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="At most 3,000 characters.",
+                        validators=[
+                            django.core.validators.MaxLengthValidator(3000),
+                            claims.constraints.no_control_characters,
+                        ],
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intelligence_agency", "Intelligence agency"),
+                            ("government", "Government or ministry"),
+                            ("state_media", "State media"),
+                            ("lawmaker", "Lawmaker"),
+                            ("wire", "Wire service"),
+                            ("newspaper", "Newspaper or news site"),
+                            ("broadcaster", "Broadcaster"),
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A: completely reliable"),
+                            ("B", "B: usually reliable"),
+                            ("C", "C: fairly reliable"),
+                            ("D", "D: not usually reliable"),
+                            ("E", "E: unreliable"),
+                            ("F", "F: reliability cannot be judged"),
+                        ],
+                        default="F",
+                        max_length=1,
+                        verbose_name="reliability",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="source",
-            name="country",
-            field=models.CharField(
-                blank=True,
-                max_length=100,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="country",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="description",
-            field=models.TextField(
-                blank=True,
-                help_text="At most 3,000 characters.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(3000),
-                    claims.constraints.no_control_characters,
-                ],
-                verbose_name="description",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("intelligence_agency", "Intelligence agency"),
-                    ("government", "Government or ministry"),
-                    ("state_media", "State media"),
-                    ("lawmaker", "Lawmaker"),
-                    ("wire", "Wire service"),
-                    ("newspaper", "Newspaper or news site"),
-                    ("broadcaster", "Broadcaster"),
-                    ("person", "Person"),
-                    ("organisation", "Organisation"),
-                    ("other", "Other"),
-                ],
-                default="other",
-                max_length=30,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="name",
-            field=models.CharField(
-                max_length=200,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="reliability",
-            field=models.CharField(
-                choices=[
-                    ("A", "A: completely reliable"),
-                    ("B", "B: usually reliable"),
-                    ("C", "C: fairly reliable"),
-                    ("D", "D: not usually reliable"),
-                    ("E", "E: unreliable"),
-                    ("F", "F: reliability cannot be judged"),
-                ],
-                default="F",
-                max_length=1,
-                verbose_name="reliability",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="slug",
-            field=models.SlugField(max_length=200, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="submittersalt",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="created at"
-            ),
+            fields=[
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("period", models.PositiveIntegerField(unique=True, verbose_name="period")),
+                ("salt", models.CharField(editable=False, max_length=64, verbose_name="salt")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="submittersalt",
-            name="period",
-            field=models.PositiveIntegerField(unique=True, verbose_name="period"),
-        ),
-        migrations.AlterField(
-            model_name="submittersalt",
-            name="salt",
-            field=models.CharField(editable=False, max_length=64, verbose_name="salt"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="tip",
-            name="claim",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="tips",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tips",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(editable=False, max_length=10, verbose_name="language"),
+                ),
+                (
+                    "last_asked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="last asked at",
+                    ),
+                ),
+                (
+                    "readers_asking",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="readers asking"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("on_claim", "On a claim"),
+                            ("spam", "Spam"),
+                            ("quarantined", "Quarantined"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.CharField(editable=False, max_length=64, verbose_name="submitter"),
+                ),
+                (
+                    "text_key",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="text key"
+                    ),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name="tip",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="language",
-            field=models.CharField(editable=False, max_length=10, verbose_name="language"),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="last_asked_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="last asked at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="readers_asking",
-            field=models.PositiveIntegerField(
-                default=1, editable=False, verbose_name="readers asking"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("new", "New"),
-                    ("on_claim", "On a claim"),
-                    ("spam", "Spam"),
-                    ("quarantined", "Quarantined"),
-                ],
-                default="new",
-                max_length=20,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="submitter",
-            field=models.CharField(editable=False, max_length=64, verbose_name="submitter"),
-        ),
-        migrations.AlterField(
-            model_name="tip",
-            name="text_key",
-            field=models.CharField(
-                editable=False, max_length=64, unique=True, verbose_name="text key"
-            ),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="topic",
-            name="name",
-            field=models.CharField(
-                max_length=100,
-                unique=True,
-                validators=[claims.constraints.no_control_characters],
-                verbose_name="name",
-            ),
+            fields=[
+                (
+                    "name",
+                    models.CharField(
+                        max_length=100,
+                        unique=True,
+                        validators=[claims.constraints.no_control_characters],
+                        verbose_name="name",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+            ],
         ),
-        migrations.AlterField(
-            model_name="topic",
-            name="slug",
-            field=models.SlugField(max_length=100, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
+        claims.migration_operations.AlterFieldsOfModel(
             model_name="translation",
-            name="claim",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="translation_drafts",
-                to="claims.claim",
-                verbose_name="claim",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="drafted_by",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Who changed the draft since it was last published.",
-                related_name="translations_drafted",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="drafted by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="language",
-            field=models.CharField(editable=False, max_length=8, verbose_name="language"),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="published",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The revision that last published this draft.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="claims.revision",
-                verbose_name="published",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="published_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="published at"),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="texts",
-            field=models.JSONField(blank=True, default=dict, verbose_name="texts"),
-        ),
-        migrations.AlterField(
-            model_name="translation",
-            name="updated_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="updated at"
-            ),
+            fields=[
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translation_drafts",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "drafted_by",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Who changed the draft since it was last published.",
+                        related_name="translations_drafted",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="drafted by",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(editable=False, max_length=8, verbose_name="language"),
+                ),
+                (
+                    "published",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The revision that last published this draft.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="claims.revision",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("texts", models.JSONField(blank=True, default=dict, verbose_name="texts")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+            ],
         ),
     ]

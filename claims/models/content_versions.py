@@ -39,6 +39,10 @@ class PendingPurge(models.Model):
     last_error = models.CharField(
         max_length=500, blank=True, editable=False, verbose_name=_("last error")
     )
+    # Hard: the pages go at once (a withdrawal, a restore). Soft, where the
+    # edge can (Varnish): a page that changed is served a moment longer
+    # while the edge fetches the new one, so no reader waits on the origin.
+    hard = models.BooleanField(default=True, editable=False, verbose_name=_("hard"))
 
     class Meta:
         verbose_name = _("pending edge purge")

@@ -24,12 +24,22 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "Name the keys to purge in xkey-purge"));
+        if (req.http.xkey-purge) {
+            # A hard purge: a withdrawn page must never come back from grace.
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        } elsif (req.http.xkey-softpurge) {
+            # A soft purge: a changed page expires now but is kept (vcl_hit).
+            set req.http.n-gone = xkey.softpurge(req.http.xkey-softpurge);
+        } else {
+            return (synth(400, "Name the keys to purge in xkey-purge or xkey-softpurge"));
         }
-        # A hard purge: a withdrawn page must never come back from grace.
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.n-gone + " objects"));
+    }
+    # Set by vcl_hit only (below), on a restart: fetch the page anew.
+    if (req.restarts == 0) {
+        unset req.http.edge-fetch-anew;
+    } elsif (req.http.edge-fetch-anew) {
+        set req.hash_always_miss = true;
     }
     set req.backend_hint = origins.backend(resolve=LAZY);
     if (req.method != "GET" && req.method != "HEAD") {
@@ -64,11 +74,27 @@ sub vcl_recv {
     return (hash);
 }
 
+# A page soft-purged (the desk changed it) is told from one whose lifetime
+# simply ran out by its age and what is left of its lifetime: they add up to
+# less than the lifetime it was given. While an origin is healthy, and for a
+# few seconds after the change, readers get it while one fetch brings the new
+# page (no reader waits on the origin); otherwise, in an outage above all,
+# it is never served: the page is fetched anew, or not served at all.
+sub vcl_hit {
+    if (obj.ttl <= 0s
+        && obj.ttl + obj.age < std.duration(obj.http.edge-lifetime, 0s) - 1s
+        && (obj.ttl < -5s || !std.healthy(req.backend_hint))) {
+        set req.http.edge-fetch-anew = "1";
+        return (restart);
+    }
+}
+
 # Each address has its origin (the shard director hashes the URL), and each
 # retry the next one: a request the first could not answer goes to another,
 # never back to the same one, whatever other readers are asking meanwhile.
 # A sick origin is skipped.
 sub vcl_backend_fetch {
+    unset bereq.http.edge-fetch-anew;
     set bereq.backend = origins.backend(by=URL, alt=bereq.retries, healthy=ALL);
 }
 
@@ -88,6 +114,8 @@ sub vcl_backend_response {
         && !beresp.http.Set-Cookie) {
         set beresp.ttl = std.duration(
             regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1s"), 0s);
+        # The lifetime given, which vcl_hit compares.
+        set beresp.http.edge-lifetime = beresp.ttl + "s";
         # Served past its lifetime while the origin is down or failing.
         set beresp.grace = std.duration(
             regsub(beresp.http.Surrogate-Control, "^.*stale-if-error=([0-9]+).*$", "\1s"), 0s);
@@ -122,11 +150,16 @@ sub vcl_deliver {
     unset resp.http.Surrogate-Key;
     unset resp.http.Cache-Tag;
     unset resp.http.Surrogate-Control;
+    unset resp.http.edge-lifetime;
     unset resp.http.CDN-Cache-Control;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
     if (obj.uncacheable) {
         set resp.http.X-Cache = "PASS";
+    } elsif (obj.ttl <= 0s) {
+        # Past its lifetime or soft-purged: served while it is fetched again
+        # (or from grace, while the origins fail).
+        set resp.http.X-Cache = "STALE";
     } elsif (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

@@ -21,8 +21,9 @@ from claims.edge import (
     FastlyPurge,
     PurgeFailed,
 )
-from claims.models import PendingPurge
-from claims.purges import deliver_purges
+from claims.models import Claim, PendingPurge
+from claims.purges import PURGE_AGAIN_AFTER_SECONDS, deliver_purges, purge_again
+from tests.seed import CLAIM
 
 TOKEN = "secret-token"
 
@@ -48,6 +49,13 @@ class RecordingHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(b'{"success": true}')
+
+    def do_PURGE(self):
+        # Varnish's purge: the keys are in its headers.
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.server.requests.append({"path": self.path, "headers": headers, "body": None})
+        self.send_response(200)
+        self.end_headers()
 
     def log_message(self, *args):
         pass
@@ -152,3 +160,56 @@ def test_a_key_queued_again_during_a_delivery_stays_pending(cloudflare, db, monk
     deliver_purges.call()
     # The second change's purge may have missed the page the first refilled.
     assert PendingPurge.objects.filter(key="claim:kursk").exists()
+
+
+def pending_purges():
+    return dict(PendingPurge.objects.values_list("key", "hard"))
+
+
+def test_a_key_queued_both_soft_and_hard_is_purged_hard(cloudflare, db):
+    public_content_changed(["claim:kursk", "pages:list"], soft=True)
+    public_content_changed(["claim:kursk"])
+    assert pending_purges() == {"claim:kursk": True, "pages:list": False}
+    # A later soft change does not soften what a withdrawal queued.
+    public_content_changed(["claim:kursk"], soft=True)
+    assert pending_purges() == {"claim:kursk": True, "pages:list": False}
+
+
+def test_a_withdrawal_is_purged_hard_and_a_new_revision_soft(cloudflare, seed, publisher):
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
+    kursk.unpublish(by=publisher, note="Legal.", public_note="Withdrawn for a check.")
+    assert pending_purges()[f"claim:{CLAIM.kursk}"] is True
+    deliver_purges.call()
+    assert pending_purges() == {}
+    kursk.refresh_from_db()
+    kursk.publish(by=publisher, public_note="Back after the check.")
+    assert pending_purges()[f"claim:{CLAIM.kursk}"] is False
+    assert Claim.objects.get(slug=CLAIM.kursk).is_published
+
+
+def test_varnish_is_told_which_keys_go_at_once_and_each_purge_is_sent_again(api, settings, db):
+    settings.EDGE_PURGE_BACKEND = "varnish"
+    settings.EDGE_PURGE_OPTIONS = {"urls": [f"{api.url}/"]}
+    public_content_changed(["claim:kursk"], soft=True)
+    public_content_changed(["claim:withdrawn"])
+    deliver_purges.call()
+    sent = [
+        (request["headers"].get("xkey-purge"), request["headers"].get("xkey-softpurge"))
+        for request in api.requests
+    ]
+    assert sent == [("claim:withdrawn", None), (None, "claim:kursk")]
+    assert pending_purges() == {}
+    # Once any fetch begun before the change has ended, the same purges again.
+    [again] = DBTaskResult.objects.filter(task_path="claims.purges.purge_again")
+    assert again.args_kwargs["kwargs"] == {"hard": ["claim:withdrawn"], "soft": ["claim:kursk"]}
+    waits = (again.run_after - again.enqueued_at).total_seconds()
+    assert PURGE_AGAIN_AFTER_SECONDS - 1 <= waits <= PURGE_AGAIN_AFTER_SECONDS + 1
+    purge_again.call(**again.args_kwargs["kwargs"])
+    assert len(api.requests) == 4 and api.requests[2:] == api.requests[:2]
+
+
+def test_a_purge_sent_again_that_fails_goes_back_to_the_queue(cloudflare, db):
+    cloudflare.answers = [(503, {})]
+    assert purge_again.call(hard=["claim:withdrawn"], soft=["claim:kursk"]) == 0
+    assert pending_purges() == {"claim:withdrawn": True, "claim:kursk": False}
+    assert len(cloudflare.requests) == 1
