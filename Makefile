@@ -66,15 +66,16 @@ purge-all: setup
 
 # The whole suite, browser journeys included, spread over one worker per core
 # (TEST_WORKERS=0 runs it in this process); the ten slowest tests at the end
-# keep its speed honest.
+# keep its speed honest. A worker that runs out of tests takes some of
+# another's (worksteal), rather than idling while the other ends on a long one.
 TEST_WORKERS ?= auto
 test: setup checkers
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=10 $(PYTEST_ARGS)
 
 # Everything but the browser journeys, the PostgreSQL-only tests and the tests
 # that start processes of their own (make run, gunicorn, the Nu checker).
 test-quick: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not postgresql and not processes" --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not postgresql and not processes" --durations=10 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1186,7 +1186,7 @@ class PendingPurgeAdmin(admin.ModelAdmin):
     worker retries each until the edge acknowledges it.
     """
 
-    list_display = ["key", "queued_at", "attempts", "last_error"]
+    list_display = ["key", "hard", "queued_at", "attempts", "last_error"]
     list_display_links = None
 
     def has_add_permission(self, request):

@@ -5,7 +5,10 @@ and the settings it runs under. Functions that make rows or read pages are in
 tests/factories.py.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
@@ -17,6 +20,11 @@ from django.utils import translation
 from claims.abuse import local_counter
 from tests.factories import forget_cached_pages, make_user
 from tests.seed import SeedRows
+
+# The related words a new desk starts with (roles come from post_migrate).
+INITIAL_SEARCH_WORDS = importlib.import_module(
+    "claims.migrations.0022_search_in_korean_and_what_readers_remember"
+)
 
 
 @receiver(setting_changed)
@@ -39,6 +47,30 @@ def pytest_collection_modifyitems(config, items):
         if marker := item.get_closest_marker("postgresql"):
             reason = marker.kwargs.get("reason", "needs PostgreSQL")
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request):
+    """
+    On PostgreSQL, the production database, the test database is built by the
+    migrations, as a deployment builds its own. On SQLite it is built from the
+    models, in a second rather than the five that replaying the history takes
+    in each test process: the migrations describe the models exactly
+    (tests/data/test_migration_operations.py), what they run on PostgreSQL
+    only is its search, and tests/data/test_migrations.py upgrades a database
+    by them. `--nomigrations` builds it from the models on PostgreSQL too.
+    """
+    if request.config.getvalue("nomigrations"):
+        return False
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
+    """The test database, with the rows a migrated one starts with, however it was built."""
+    if not django_db_use_migrations:
+        with django_db_blocker.unblock():
+            INITIAL_SEARCH_WORDS.add_related_words(django_apps, None)
 
 
 @pytest.fixture
