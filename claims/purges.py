@@ -85,12 +85,10 @@ def deliver_pending():
     if not pending:
         return 0
     keys = [key for key, _, _ in pending]
-    backend = purge_backend()
+    hard = [key for key, _, is_hard in pending if is_hard]
+    soft = [key for key, _, is_hard in pending if not is_hard]
     try:
-        if hard := [key for key, _, is_hard in pending if is_hard]:
-            backend.purge(hard)
-        if soft := [key for key, _, is_hard in pending if not is_hard]:
-            backend.purge(soft, soft=True)
+        send_purges(hard, soft)
     except PurgeFailed as error:
         PendingPurge.objects.filter(key__in=keys).update(
             attempts=F("attempts") + 1, last_error=str(error)[:500]
@@ -105,6 +103,15 @@ def deliver_pending():
     return len(keys)
 
 
+def send_purges(hard, soft):
+    """Purge the keys `hard` and `soft` at the edge, each their way; raises PurgeFailed."""
+    backend = purge_backend()
+    if hard:
+        backend.purge(hard)
+    if soft:
+        backend.purge(soft, soft=True)
+
+
 @task()
 def purge_again(hard, soft):
     """
@@ -112,12 +119,8 @@ def purge_again(hard, soft):
     the edge fails, its keys join the queue, which delivers them (and sends
     them again) like any change's.
     """
-    backend = purge_backend()
     try:
-        if hard:
-            backend.purge(hard)
-        if soft:
-            backend.purge(soft, soft=True)
+        send_purges(hard, soft)
     except PurgeFailed:
         with transaction.atomic():
             queue_purges(hard)
