@@ -35,11 +35,14 @@ sub vcl_recv {
         }
         return (synth(200, "Purged " + req.http.n-gone + " objects"));
     }
-    # Set by vcl_hit only (below), on a restart: fetch the page anew.
+    # Set by vcl_hit only (below), on a restart: drop the page the desk
+    # changed, then look it up again (vcl_purge): a miss, on which readers
+    # asking at the same time wait for one fetch rather than each sending one.
     if (req.restarts == 0) {
         unset req.http.edge-fetch-anew;
-    } elsif (req.http.edge-fetch-anew) {
-        set req.hash_always_miss = true;
+    } elsif (req.http.edge-fetch-anew == "drop") {
+        set req.http.edge-fetch-anew = "dropped";
+        return (purge);
     }
     set req.backend_hint = origins.backend(resolve=LAZY);
     if (req.method != "GET" && req.method != "HEAD") {
@@ -79,12 +82,18 @@ sub vcl_recv {
 # less than the lifetime it was given. While an origin is healthy, and for a
 # few seconds after the change, readers get it while one fetch brings the new
 # page (no reader waits on the origin); otherwise, in an outage above all,
-# it is never served: the page is fetched anew, or not served at all.
+# it is never served: it is dropped and fetched anew, or not served at all.
 sub vcl_hit {
     if (obj.ttl <= 0s
         && obj.ttl + obj.age < std.duration(obj.http.edge-lifetime, 0s) - 1s
         && (obj.ttl < -5s || !std.healthy(req.backend_hint))) {
-        set req.http.edge-fetch-anew = "1";
+        set req.http.edge-fetch-anew = "drop";
+        return (restart);
+    }
+}
+
+sub vcl_purge {
+    if (req.http.edge-fetch-anew == "dropped") {
         return (restart);
     }
 }

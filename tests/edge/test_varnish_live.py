@@ -263,4 +263,8 @@ def test_a_changed_page_is_served_for_a_moment_while_fetched_but_never_in_an_out
         assert status == 503 and "Checking again." not in text
     finally:
         edge.set_health(1, "auto")
+    # It was dropped, not kept: once the origin is back, the next reader
+    # waits for the new page instead of getting the old one again.
+    status, text, cache = fetch(edge, KURSK)
+    assert (status, cache) == (200, "MISS") and "Confirmed again." in text
     assert claim(CLAIM.kursk).status == ClaimStatus.CORROBORATED
