@@ -129,6 +129,7 @@ class SeedRows:
         # groups, say). A transactional test's flush recreates those rows under
         # new keys, so they are found again by natural key.
         self.outside_references = outside_references
+        self._statements = {}
 
     @classmethod
     def load(cls, fixture=SEED_FIXTURE):
@@ -196,20 +197,41 @@ class SeedRows:
                 found[target, key] = getattr(
                     target._default_manager.get_by_natural_key(*key), attname
                 )
-        with transaction.atomic():
-            for model, rows in self.rows.items():
-                model._base_manager.bulk_create(
-                    [model(**self.outside(model, row, found)) for row in rows]
-                )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One prepared INSERT a table, its rows' values converted for the
+            # database once: bulk_create would build a model instance for each
+            # row and compile its SQL again in every test.
+            for sql, params in self.statements(found):
+                cursor.executemany(sql, params)
             # Foreign keys are checked now rather than at the commit that a
             # test never reaches; on PostgreSQL this also fires the pending
             # checks, which would otherwise forbid an ALTER TABLE in the test.
             connection.check_constraints([model._meta.db_table for model in self.rows])
             # Explicit keys leave PostgreSQL's sequences behind; a later insert
             # would collide with a seed row. (SQLite needs nothing.)
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
-                    cursor.execute(statement)
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
+                cursor.execute(statement)
+
+    def statements(self, found):
+        """(INSERT, rows of values) for each table, parents first, outside rows as `found`."""
+        key = (connection.alias, tuple(sorted(found.items(), key=repr)))
+        if self._statements.get("key") != key:
+            quote = connection.ops.quote_name
+            statements = []
+            for model, rows in self.rows.items():
+                fields = model._meta.concrete_fields
+                columns = ", ".join(quote(field.column) for field in fields)
+                placeholders = ", ".join(["%s"] * len(fields))
+                # Names from the models, quoted; every value is a parameter.
+                table = quote(model._meta.db_table)
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+                params = [
+                    [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+                    for values in (self.outside(model, row, found) for row in rows)
+                ]
+                statements.append((sql, params))
+            self._statements = {"key": key, "statements": statements}
+        return self._statements["statements"]
 
     def outside(self, model, row, found):
         """`row` with each reference to a row outside the seed pointing at that row's key now."""

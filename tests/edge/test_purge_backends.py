@@ -64,7 +64,8 @@ class RecordingHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def api():
     server = FakeEdgeAPI()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll, so that shutdown() at the end waits milliseconds, not half a second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
