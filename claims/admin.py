@@ -45,6 +45,7 @@ from claims.admin_forms import (
     EvidenceForm,
     EvidenceFormSet,
     FigureForm,
+    InlineRowForm,
     PagedFormSet,
     PublishVerdictsForm,
     SharedRowForm,
@@ -473,6 +474,7 @@ class EvidenceInline(PagedInlineMixin, BlankRowOnAddMixin, admin.StackedInline):
 
 class CaveatInline(BlankRowOnAddMixin, admin.TabularInline):
     model = Caveat
+    form = InlineRowForm
     formset = CaveatFormSet
 
 

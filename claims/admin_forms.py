@@ -175,6 +175,21 @@ class BlankRowOnAddMixin:
         return 0 if obj else 1
 
 
+class InlineRowForm(forms.ModelForm):
+    """
+    A row of an inline table. A stored row sent back as it was is not
+    validated as a model again: it already holds every validator and
+    constraint, which the database enforces too, and checking them costs
+    queries (a claim of 22 evidence rows saved unchanged ran 554). A new or
+    changed row is checked in full, and the formset still refuses two rows
+    that are the same.
+    """
+
+    def _post_clean(self):
+        if self.instance.pk is None or self.has_changed():
+            super()._post_clean()
+
+
 class CaveatFormSet(forms.BaseInlineFormSet):
     """The claim's caveats. Publishing checks that a claim readers see as
     unverified keeps one (claims.workflow.caveat_problems)."""
@@ -211,7 +226,7 @@ def unused_claim_slug(headline):
     return slug
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(InlineRowForm):
     """
     One evidence row. Its source is chosen from the list or, when it is not
     there yet, typed by name: the source is then added with the row, so that
@@ -628,7 +643,7 @@ class StatedNumberField(forms.IntegerField):
         return number
 
 
-class EstimateForm(forms.ModelForm):
+class EstimateForm(InlineRowForm):
     """An estimate's row on its figure's page: its numbers as the desk types them."""
 
     class Meta:
