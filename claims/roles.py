@@ -15,20 +15,32 @@ def sync_roles(group_model, permission_model):
 
     A permission of a model the database does not have yet is left out; a
     permission of a model that exists must exist, so a misspelt name fails.
+    Every flush of a test database runs this again, so the permissions are
+    read in one query, not one a name.
     """
     content_types = permission_model._meta.get_field("content_type").related_model.objects
+    models_present = set(content_types.values_list("app_label", "model"))
+    named = {name for names in ROLES.values() for name in names}
+    permissions = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in permission_model.objects.select_related("content_type").filter(
+            codename__in={name.split(".")[1] for name in named}
+        )
+    }
     for group_name, permission_names in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=group_name)
-        permissions = []
+        chosen = []
         for permission_name in permission_names:
             app_label, codename = permission_name.split(".")
-            model = codename.split("_", 1)[1]
-            if not content_types.filter(app_label=app_label, model=model).exists():
+            if (app_label, codename.split("_", 1)[1]) not in models_present:
                 continue
-            permissions.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(permissions)
+            if permission_name not in permissions:
+                raise permission_model.DoesNotExist(
+                    f"The role {group_name!r} names the permission {permission_name!r}, "
+                    "which does not exist."
+                )
+            chosen.append(permissions[permission_name])
+        group.permissions.set(chosen)
 
 
 def sync_roles_after_migrate(app_config, apps=global_apps, **kwargs):

@@ -46,8 +46,8 @@ READ_PATHS = [
     "/?q=border",
 ]
 READERS = 4
-READ_BEFORE_SECONDS = 1.5
-READ_AFTER_SECONDS = 3
+READ_BEFORE_SECONDS = 0.5
+READ_AFTER_SECONDS = 2
 
 
 def database_url():

@@ -4,9 +4,10 @@ permissions claims.permissions.ROLES lists for it.
 """
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
+from claims import roles
 from claims.permissions import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -84,5 +85,15 @@ def test_a_role_changed_by_hand_is_put_back_by_the_next_migrate():
 @pytest.mark.django_db(transaction=True)
 def test_a_flushed_database_has_its_roles_again():
     call_command("flush", interactive=False, verbosity=0)
+
+    assert role_permissions() == {name: set(names) for name, names in ROLES.items()}
+
+
+def test_a_role_naming_a_permission_that_does_not_exist_fails_by_name(monkeypatch):
+    misspelt = {**ROLES, "Editors": [*ROLES["Editors"], "claims.publsh_claim"]}
+    monkeypatch.setattr(roles, "ROLES", misspelt)
+
+    with pytest.raises(Permission.DoesNotExist, match="'Editors'.*'claims.publsh_claim'"):
+        roles.sync_roles(Group, Permission)
 
     assert role_permissions() == {name: set(names) for name, names in ROLES.items()}
