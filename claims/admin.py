@@ -227,9 +227,7 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             # The drafts as they were: the save below is compared with them.
-            request.drafts_before = {
-                claim.pk: claim.draft_document() for claim in published_claims_showing(obj)
-            }
+            request.drafts_before = published_claims_showing(obj).draft_documents()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -247,9 +245,10 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
         changed and which now differ from what readers see.
         """
         claims = Claim.objects.published().filter(Q(pk__in=before) | showing(row))
+        drafts = claims.draft_documents()
         changed = []
         for claim in claims.order_by("headline"):
-            document = claim.draft_document()
+            document = drafts[claim.pk]
             if document == before.get(claim.pk):
                 continue
             revision = claim.current_revision()

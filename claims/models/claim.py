@@ -74,6 +74,13 @@ class ClaimQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("claimant", "topic", "appeared_in")
 
+    def draft_documents(self):
+        """
+        {pk: the record readers would see if it were published now} for each
+        claim: all read together, in the same dozen queries as one claim's.
+        """
+        return {claim.pk: as_document(claim_record(claim)) for claim in for_records(self)}
+
 
 class Claim(ClaimState, SlugNaturalKey):
     slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
@@ -459,7 +466,7 @@ class Claim(ClaimState, SlugNaturalKey):
 
     def draft_document(self):
         """The record readers would see if the claim were published now."""
-        return as_document(claim_record(for_records(Claim.objects.filter(pk=self.pk)).get()))
+        return Claim.objects.filter(pk=self.pk).draft_documents()[self.pk]
 
     def draft_changes(self):
         """
