@@ -178,11 +178,16 @@ def published_claims_showing(row):
 
 
 def verdicts_with_draft_changes(claims):
-    """Each of `claims` whose draft differs from its current revision, with those changes."""
+    """
+    Each of `claims` (a queryset) whose draft differs from its current
+    revision, with those changes and its draft document, the drafts all read
+    together.
+    """
+    drafts = claims.draft_documents()
     pending = []
     for claim in claims:
-        if changes := claim.draft_changes():
-            pending.append((claim, changes))
+        if changes := claim.draft_changes(drafts[claim.pk]):
+            pending.append((claim, changes, drafts[claim.pk]))
     return pending
 
 
@@ -298,11 +303,10 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, row):
             raise PermissionDenied
         pending = verdicts_with_draft_changes(published_claims_showing(row))
-        claims = [claim for claim, _ in pending]
         may_publish = can_publish(request.user)
         if request.method == "POST" and not may_publish:
             raise PermissionDenied(gettext("Only a publisher can publish changes to a claim."))
-        form = PublishVerdictsForm(request.POST or None, pending=claims)
+        form = PublishVerdictsForm(request.POST or None, pending=pending)
         refused = []
         if request.method == "POST" and form.is_valid():
             published, refused = publish_each(request.user, form.cleaned_data)
@@ -324,12 +328,11 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
             # The page again, as it stands now, with what was typed and the
             # refused verdicts still ticked: their drafts may have changed.
             pending = verdicts_with_draft_changes(published_claims_showing(row))
-            claims = [claim for claim, _ in pending]
             typed = {
                 name: form.cleaned_data[name] for name in ("public_note", "correction_kind", "note")
             }
             form = PublishVerdictsForm(
-                initial={**typed, "verdicts": [claim.pk for claim, _ in refused]}, pending=claims
+                initial={**typed, "verdicts": [claim.pk for claim, _ in refused]}, pending=pending
             )
         chosen = {str(key) for key in form["verdicts"].value() or []}
         context = {
@@ -339,7 +342,7 @@ class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
             "title": gettext("Publish the verdicts “%(row)s” changes") % {"row": row},
             "pending": [
                 (claim, changes, publication_problem(claim, request.user), str(claim.pk) in chosen)
-                for claim, changes in pending
+                for claim, changes, _ in pending
             ],
             "refused": refused,
             "form": form,

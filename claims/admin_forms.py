@@ -693,13 +693,14 @@ class PublishVerdictsForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, pending, **kwargs):
+        """`pending`: (claim, its changes, its draft document) for each verdict listed."""
         super().__init__(*args, **kwargs)
         self.fields["verdicts"].queryset = Claim.objects.filter(
-            pk__in=[claim.pk for claim in pending]
+            pk__in=[claim.pk for claim, _, _ in pending]
         )
-        self.fields["verdicts"].initial = [claim.pk for claim in pending]
+        self.fields["verdicts"].initial = [claim.pk for claim, _, _ in pending]
         self.fields["seen"].initial = json.dumps(
-            {str(claim.pk): draft_digest(claim) for claim in pending}
+            {str(claim.pk): draft_digest(claim, draft) for claim, _, draft in pending}
         )
 
     def clean_seen(self):
@@ -712,9 +713,12 @@ class PublishVerdictsForm(forms.Form):
         return seen
 
 
-def draft_digest(claim):
-    """A digest of what readers would see of `claim` if its draft were published now."""
-    return hashlib.sha256(canonical_json(claim.draft_document())).hexdigest()
+def draft_digest(claim, draft=None):
+    """
+    A digest of what readers would see of `claim` if its draft were published
+    now (`draft`, its draft document, when it was read with others').
+    """
+    return hashlib.sha256(canonical_json(draft or claim.draft_document())).hexdigest()
 
 
 # The longest limit a one-line box is given for: a headline's, a name's.

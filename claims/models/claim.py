@@ -468,7 +468,7 @@ class Claim(ClaimState, SlugNaturalKey):
         """The record readers would see if the claim were published now."""
         return Claim.objects.filter(pk=self.pk).draft_documents()[self.pk]
 
-    def draft_changes(self):
+    def draft_changes(self, draft=None):
         """
         What readers would see change if the draft were published now: a list
         of (part, published, draft) for each part of the record that differs
@@ -479,13 +479,15 @@ class Claim(ClaimState, SlugNaturalKey):
         three times (the panel, the steps offered, the publish-changes guard),
         so the answer is kept on this instance until it is saved or reloaded.
         A step reads its claim afresh under the row lock, so never from here.
+        `draft` is the draft document when it was read with other claims'
+        (ClaimQuerySet.draft_documents).
         """
         if (changes := self.__dict__.get("_draft_changes")) is None:
             revision = self.current_revision()
             changes = (
                 []
                 if revision is None
-                else (record_differences(revision.document, self.draft_document()))
+                else record_differences(revision.document, draft or self.draft_document())
             )
             self._draft_changes = changes
         return changes
