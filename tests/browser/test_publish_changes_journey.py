@@ -5,11 +5,13 @@ changes and publishes them with a public note. An editor previews a draft.
 Readers see the correction, never the internal note.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Claim
-from tests.seed import CLAIM
+from claims.models import Claim, Source
+from tests.seed import CLAIM, SOURCE
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +108,21 @@ def test_an_editor_previews_a_draft_that_readers_cannot_see(desk, new_page):
     assert not Claim.objects.get(pk=draft.pk).is_published
     # The reader's 404 is the only error the pages reported.
     assert [problem for problem in new_page.problems if "404" not in problem] == []
+
+
+def test_the_changes_a_publisher_reviews_fit_a_phone_long_addresses_and_all(desk, new_page):
+    """
+    A diff line carrying an evidence item's address has no space to wrap at:
+    it once pushed the publish page 20 px past a 390 px screen.
+    """
+    nis = Source.objects.get(slug=SOURCE.nis)
+    nis.name = "National Intelligence Service of the Republic of Korea"
+    nis.save()
+    publisher = new_page(width=390, height=844, signed_in_as="publisher")
+    publisher.goto(f"/admin/claims/source/{nis.pk}/publish-verdicts/")
+    changes = publisher.locator(".draft-diff li")
+    expect(publisher.locator('input[name="verdicts"]')).to_have_count(3)
+    long_address = re.compile(r"https?://\S{60,}")
+    assert any(long_address.search(line) for line in changes.all_inner_texts())
+    assert publisher.evaluate("document.documentElement.scrollWidth") <= 390
+    assert Source.objects.get(pk=nis.pk).name.endswith("Republic of Korea")
