@@ -81,3 +81,37 @@ def test_back_and_forward_restore_the_search_with_its_results(desk, new_page):
     assert new_page.problems == []
     # Reading changes nothing.
     assert Claim.objects.published().count() == 4
+
+
+# A reader who presses Enter again as soon as the results arrive: the next
+# search is sent in the same moment as the swap that showed them.
+SEARCH_AGAIN_AT_ONCE = """text => document.body.addEventListener("htmx:afterSwap", () => {
+    setTimeout(() => {
+        const box = document.getElementById("id_q");
+        box.value = text;
+        box.form.requestSubmit();
+    }, 0);
+}, {once: true})"""
+
+
+def test_a_search_sent_the_moment_results_arrive_is_made_in_place_too(desk, new_page):
+    """
+    htmx takes over the form its swap brings only once the swap has settled:
+    a search sent before then went to the server as a whole page, and Back
+    returned to the page as the browser kept it, with the later search still
+    typed in the box.
+    """
+    page = new_page()
+    page.goto("/")
+    page.evaluate("window.notReloaded = true")
+    search(page, "Kursk")
+    page.wait_for_url("**/?q=Kursk*")
+    page.evaluate(SEARCH_AGAIN_AT_ONCE, "4700")
+    search(page, "troops")
+    page.wait_for_url("**/?q=4700*")
+    expect_search(page, "4700", 2, "Verdicts: “4700” · Factcheck Desk")
+    assert page.evaluate("window.notReloaded") is True
+    page.go_back()
+    page.wait_for_url("**/?q=troops*")
+    expect(page.get_by_label("Search", exact=True)).to_have_value("troops")
+    assert Claim.objects.published().count() == 4
