@@ -182,7 +182,8 @@ class InlineRowForm(forms.ModelForm):
     constraint, which the database enforces too, and checking them costs
     queries (a claim of 22 evidence rows saved unchanged ran 554). A new or
     changed row is checked in full, and the formset still refuses two rows
-    that are the same.
+    that are the same. `_post_clean` is the step in which a ModelForm copies
+    the form onto its instance and validates the model.
     """
 
     def _post_clean(self):

@@ -129,7 +129,8 @@ class SeedRows:
         # groups, say). A transactional test's flush recreates those rows under
         # new keys, so they are found again by natural key.
         self.outside_references = outside_references
-        self._statements = {}
+        # The INSERTs of the last insert(), and the outside rows they were made for.
+        self._statements, self._statements_found = [], None
 
     @classmethod
     def load(cls, fixture=SEED_FIXTURE):
@@ -214,8 +215,8 @@ class SeedRows:
 
     def statements(self, found):
         """(INSERT, rows of values) for each table, parents first, outside rows as `found`."""
-        key = (connection.alias, tuple(sorted(found.items(), key=repr)))
-        if self._statements.get("key") != key:
+        key = (connection.alias, found)
+        if self._statements_found != key:
             quote = connection.ops.quote_name
             statements = []
             for model, rows in self.rows.items():
@@ -230,8 +231,8 @@ class SeedRows:
                     for values in (self.outside(model, row, found) for row in rows)
                 ]
                 statements.append((sql, params))
-            self._statements = {"key": key, "statements": statements}
-        return self._statements["statements"]
+            self._statements, self._statements_found = statements, key
+        return self._statements
 
     def outside(self, model, row, found):
         """`row` with each reference to a row outside the seed pointing at that row's key now."""
