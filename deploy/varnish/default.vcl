@@ -151,6 +151,9 @@ sub vcl_backend_error {
     if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
+    # Varnish's own 503: the object is new and at once past its lifetime, so
+    # without this mark it would be labelled STALE, as though it were a page.
+    set beresp.http.X-Cache = "ERROR";
 }
 
 sub vcl_deliver {
@@ -163,7 +166,9 @@ sub vcl_deliver {
     unset resp.http.CDN-Cache-Control;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
-    if (obj.uncacheable) {
+    if (resp.http.X-Cache == "ERROR") {
+        # No origin answered (vcl_backend_error): nothing stale in it.
+    } elsif (obj.uncacheable) {
         set resp.http.X-Cache = "PASS";
     } elsif (obj.ttl <= 0s) {
         # Past its lifetime or soft-purged: served while it is fetched again
