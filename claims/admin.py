@@ -51,6 +51,7 @@ from claims.admin_forms import (
     SharedRowForm,
     TranslationForm,
     draft_digest,
+    translation_digest,
 )
 from claims.choices import (
     Action,
@@ -937,24 +938,30 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
         draft = draft or Translation(claim=claim, language=language)
         # Names the desk already gave in other drafts are offered, not saved.
         texts = Translation.objects.glossary(language) | draft.texts
-        form = TranslationForm(original.document, request.POST or None, texts=texts)
+        form = TranslationForm(
+            original.document,
+            request.POST or None,
+            texts=texts,
+            opened=translation_digest(original, draft),
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                if "_publish" in request.POST:
+                with transaction.atomic():
+                    original, draft = self.translation_to_save(claim, language, form)
                     typed = {key: text.strip() for key, text in form.texts().items()}
+                    # What is typed for publication is drafted first, and kept
+                    # when the publication is refused: its typist may not
+                    # publish it, someone else must.
                     if {key: text for key, text in typed.items() if text} != draft.texts:
-                        # What was typed is drafted first, and its typist may not
-                        # publish it: someone else must.
                         draft.save_texts(typed, by=request.user)
+                if "_publish" in request.POST:
                     draft.publish(by=request.user, note=form.public_note())
-                    self.message_user(
-                        request,
-                        gettext("The %(language)s version is published.")
-                        % {"language": languages[language]},
-                    )
+                    done = gettext("The %(language)s version is published.") % {
+                        "language": languages[language]
+                    }
                 else:
-                    draft.save_texts(form.texts(), by=request.user)
-                    self.message_user(request, gettext("The translation is saved as a draft."))
+                    done = gettext("The translation is saved as a draft.")
+                self.message_user(request, done)
                 return HttpResponseRedirect(request.path)
             except (WorkflowError, WorkflowForbidden, ValidationError) as error:
                 self.message_user(request, error_text(error), messages.ERROR)
@@ -984,6 +991,29 @@ class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
             and Translation.objects.awaiting_publication().filter(pk=draft.pk).exists(),
         }
         return TemplateResponse(request, "admin/claims/claim/translate.html", context)
+
+    def translation_to_save(self, claim, language, form):
+        """
+        The claim's current revision and its draft translation into
+        `language`, read again under the claim's row lock (so that two saves
+        of one translation take turns), or ValidationError when either changed
+        since `form`'s page was opened: a second tab would otherwise send back
+        the texts it showed over what someone saved since.
+        """
+        Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        original = claim.revisions.current().first()
+        draft = Translation.objects.filter(claim=claim, language=language).first()
+        draft = draft or Translation(claim=claim, language=language)
+        if original is None or form.is_stale(original, draft):
+            raise ValidationError(
+                gettext(
+                    "This translation was changed by someone else since you opened it. Your "
+                    "texts were not saved and are still below: open the translation again in "
+                    "another tab to see what changed, then apply them there."
+                ),
+                code="stale",
+            )
+        return original, draft
 
     def changelist_view(self, request, extra_context=None):
         # The desk's busiest page gets the whole width: at 1280 px the

@@ -32,6 +32,7 @@ from claims.choices import (
     Stance,
     Withdrawal,
 )
+from claims.constraints import no_control_characters
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
 from claims.models.translations import field_limit, is_required, text_limit, translatable_texts
@@ -212,6 +213,27 @@ def new_source_slug(name):
     return slug_for(name, Source)
 
 
+def source_read_like(slug):
+    """
+    The source on file whose address, or whose name made into one, is
+    `slug`: a new source typed by that name would be the same source twice,
+    counted as a second, independent origin. Its address need not come from
+    its name (the seed's "Community-5" is at seed-article), so every name is
+    read: a few milliseconds a thousand sources, and only when a source is
+    typed by name.
+    """
+    if similar := Source.objects.filter(slug=slug).first():
+        return similar
+    return next(
+        (
+            source
+            for source in Source.objects.only("pk", "name", "slug").iterator()
+            if new_source_slug(source.name) == slug
+        ),
+        None,
+    )
+
+
 def unused_claim_slug(headline):
     """
     A claim's address from its headline, numbered (-2, -3…) where another
@@ -240,6 +262,7 @@ class EvidenceForm(InlineRowForm):
         label=_("or a new source"),
         max_length=200,
         required=False,
+        validators=[no_control_characters],
         help_text=_(
             "Not in the list? Type its name: it is added with this item, graded F with "
             "no affiliation until you set them on its page."
@@ -274,7 +297,7 @@ class EvidenceForm(InlineRowForm):
             )
         elif name:
             self._clean_new_source(name)
-        elif source is None and "source" not in self.errors:
+        elif source is None and not (self.has_error("source") or self.has_error("new_source")):
             self.add_error(
                 "source",
                 gettext("Choose who published this item, or type the name of a new source."),
@@ -299,7 +322,7 @@ class EvidenceForm(InlineRowForm):
             self.add_error(
                 "new_source", gettext("Give the new source a name with letters or digits.")
             )
-        elif similar := Source.objects.filter(slug=slug).first():
+        elif similar := source_read_like(slug):
             self.add_error(
                 "new_source",
                 gettext(
@@ -604,7 +627,9 @@ class SharedRowForm(UnchangedSinceOpenedForm):
         if self.instance.pk is None and "slug" in self.fields and not cleaned_data.get("slug"):
             named = cleaned_data.get("name") or cleaned_data.get("title") or ""
             cleaned_data["slug"] = slug_for(named, self._meta.model)
-            if not cleaned_data["slug"]:
+            # A name refused on its own (too long, a control character) has
+            # its error already: the address is made once it is corrected.
+            if not cleaned_data["slug"] and not (self.has_error("name") or self.has_error("title")):
                 self.add_error(
                     "slug",
                     gettext(
@@ -726,17 +751,33 @@ def draft_digest(claim, draft=None):
 ONE_LINE = 300
 
 
+def translation_digest(original, draft):
+    """
+    The draft translation's texts as stored, with the revision they translate:
+    what a translation page carries from the moment it was opened, so that a
+    save from a page opened before someone else's is refused
+    (TranslationForm.is_stale).
+    """
+    return hashlib.sha256(
+        canonical_json({"original": original.pk, "texts": draft.texts})
+    ).hexdigest()
+
+
 class TranslationForm(forms.Form):
     """
     One text box for each text of the current original (translatable_texts),
     keyed as the draft keeps it, beside the original's words: the side-by-side
     page of ClaimAdmin.translate_view. Each box has its original's limit
     (text_limit) with the live count the claim's headline has: a one-line
-    box for a headline or a name, a text area for the rest.
+    box for a headline or a name, a text area for the rest. `opened` is
+    translation_digest of the page as it was rendered.
     """
 
-    def __init__(self, original, *args, texts=None, **kwargs):
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, original, *args, texts=None, opened="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["opened"].initial = opened
         self.rows = []
         texts = texts or {}
         for number, (key, label, text) in enumerate(translatable_texts(original), start=1):
@@ -775,6 +816,10 @@ class TranslationForm(forms.Form):
 
     def public_note(self):
         return self.cleaned_data["public_note"]
+
+    def is_stale(self, original, draft):
+        """Whether the draft, or the revision it translates, changed since the page was opened."""
+        return self.cleaned_data["opened"] != translation_digest(original, draft)
 
 
 class CorrectionRequestForm(forms.ModelForm):

@@ -61,15 +61,21 @@ def no_control_characters(value):
     """
     if match := FORBIDDEN_CHARACTERS.search(str(value)):
         code = ord(match[0])
+        message = (
+            _(
+                "Remove the invisible control character U+%(code)04X at character "
+                "%(position)d: text pasted from other programs sometimes carries one."
+            )
+            if code < 0x80
+            else _(
+                "Remove the invisible character U+%(code)04X at character %(position)d: "
+                "text pasted from other programs sometimes carries one."
+            )
+        )
         raise ValidationError(
-            "Remove the invisible %(kind)s U+%(code)04X at character %(position)d: "
-            "text pasted from other programs sometimes carries one.",
+            message,
             code="control_character",
-            params={
-                "kind": "control character" if code < 0x80 else "character",
-                "code": code,
-                "position": match.start() + 1,
-            },
+            params={"code": code, "position": match.start() + 1},
         )
 
 

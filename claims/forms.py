@@ -8,6 +8,7 @@ from claims.constraints import no_control_characters
 from claims.models import Source, Topic
 from claims.ratings import PUBLIC_RATINGS
 from claims.search import parse, search_claims
+from claims.tips import PlainTextField
 
 
 class MenuSelect(forms.Select):
@@ -77,7 +78,8 @@ def public_topics():
 class ClaimFilterForm(forms.Form):
     """The reader's filters on `/`. Invalid values are reported and ignored."""
 
-    q = forms.CharField(
+    # One reason for a NUL, not Django's "null character" beside the desk's.
+    q = PlainTextField(
         label=_("Search"),
         max_length=200,
         required=False,

@@ -4,8 +4,8 @@ fields, the desk's queues and states, and the words Django's own Korean
 catalogue lacks, which the desk's catalogue gives.
 """
 
-from claims.models import Claim, Revision, Source
-from tests.factories import page_text
+from claims.models import Claim, Revision, Source, Tip
+from tests.factories import page_text, tip_data
 from tests.seed import CLAIM, SOURCE
 
 
@@ -65,3 +65,18 @@ def test_the_translate_page_names_the_originals_language_in_words(client, seed, 
     english = page_text(client.get(f"/admin/claims/claim/{claim.pk}/translate/ko/"))
     assert "of the original (English), beside the" in english
     assert Revision.objects.current().filter(claim=claim).count() == 1
+
+
+def test_an_invisible_character_is_named_once_and_in_korean_on_korean_pages(client, seed):
+    for query, code in [("a%01b", "U+0001"), ("%00", "U+0000"), ("a%EF%BF%BFb", "U+FFFF")]:
+        response = client.get(f"/ko/?q={query}")
+        assert response.status_code == 200
+        text = page_text(response)
+        assert f"보이지 않는 {'제어 ' if code < 'U+0080' else ''}문자 {code}" in text, query
+        assert "Remove the invisible" not in text
+        # Django's own rule for a NUL is not named beside the desk's.
+        assert "null 문자" not in text
+    response = client.post("/ko/ask/", tip_data(claim="종이\x07 울렸다"), REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 400
+    assert "보이지 않는 제어 문자 U+0007가 3번째 글자에" in page_text(response)
+    assert not Tip.objects.exists()

@@ -9,9 +9,11 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from claims.admin import queue_counts
+from claims.admin_forms import translation_digest
 from claims.choices import Action
 from claims.models import Claim, ReviewEvent, Revision, Translation
 from claims.workflow import WorkflowError
@@ -29,9 +31,16 @@ def translate_url(claim):
 
 
 def form_data(claim, texts):
-    """The translation page's form filled with `texts` (key -> text)."""
+    """The translation page's form, as opened now, filled with `texts` (key -> text)."""
     response_keys = list(korean_texts(claim))
-    return {f"text-{number}": texts.get(key, "") for number, key in enumerate(response_keys, 1)}
+    draft = Translation.objects.filter(claim=claim, language="ko").first()
+    opened = translation_digest(
+        Revision.objects.current().get(claim=claim), draft or Translation(texts={})
+    )
+    return {
+        "opened": opened,
+        **{f"text-{number}": texts.get(key, "") for number, key in enumerate(response_keys, 1)},
+    }
 
 
 def queues(rf, user):
@@ -80,6 +89,42 @@ def test_a_translator_saves_a_draft_and_a_publisher_publishes_it(
     korean = Revision.objects.current_translations("ko").get(claim=claim)
     assert (korean.number, korean.document["headline"]) == (2, texts["headline"])
     assert queues(rf, publisher)["translation_awaiting_publication"] == 0
+
+
+def test_a_save_from_a_page_opened_before_someone_elses_is_refused_and_keeps_the_typing(
+    seed, translator, publisher
+):
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    texts = korean_texts(claim)
+    translators_tab, publishers_tab = Client(), Client()
+    translators_tab.force_login(translator)
+    publishers_tab.force_login(publisher)
+    # Both open the page; the translator saves a new headline first.
+    opened_by_publisher = form_data(claim, texts)
+    translators_tab.post(
+        translate_url(claim),
+        {**form_data(claim, {**texts, "headline": "번역가가 고친 제목"}), "_save": "1"},
+    )
+    assert Translation.objects.get(claim=claim).texts["headline"] == "번역가가 고친 제목"
+    # The publisher's page still holds the old headline, and changes the claim as made.
+    data = {**opened_by_publisher, "_save": "1"}
+    wording_box = f"text-{list(texts).index('wording') + 1}"
+    data[wording_box] = "발행인이 고친 주장"
+    response = publishers_tab.post(translate_url(claim), data)
+    assert response.status_code == 200
+    assert "changed by someone else since you opened it" in page_text(response)
+    # Nothing typed is lost: the page comes back with it.
+    assert "발행인이 고친 주장" in html.unescape(response.content.decode())
+    draft = Translation.objects.get(claim=claim)
+    assert draft.texts["headline"] == "번역가가 고친 제목"
+    assert draft.texts.get("wording") != "발행인이 고친 주장"
+    assert list(draft.drafted_by.all()) == [translator]
+    # Opened again, the same change saves over the translator's.
+    data = form_data(claim, {**draft.texts, "wording": "발행인이 고친 주장"})
+    assert publishers_tab.post(translate_url(claim), {**data, "_save": "1"}).status_code == 302
+    draft = Translation.objects.get(claim=claim)
+    assert draft.texts["headline"] == "번역가가 고친 제목"
+    assert draft.texts["wording"] == "발행인이 고친 주장"
 
 
 def test_a_publisher_who_changes_the_draft_cannot_publish_it(

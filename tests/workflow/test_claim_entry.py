@@ -172,6 +172,42 @@ def test_a_new_source_like_one_on_file_is_refused_and_nothing_is_lost(editor, cl
     assert Source.objects.count() == 2
 
 
+def test_a_new_source_whose_name_reads_like_a_source_at_another_address_is_refused(
+    editor, client, nis
+):
+    # As with one of the seed's sources, its address is not made from its name.
+    make_source("Community-5", slug="community-post")
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_claim(nis, {"new_source": "Community 5", "title": "Post"}))
+    assert response.status_code == 200
+    assert "“Community 5” reads like the source on file “Community-5”" in page_text(response)
+    assert "Community 5" in response.content.decode()
+    assert not Claim.objects.exists()
+    assert Source.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("new_source", "error"),
+    [
+        ("Reuters\x01", "Remove the invisible control character U+0001 at character 8"),
+        ("Reuters\uffff", "Remove the invisible character U+FFFF at character 8"),
+        ("R" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+    ],
+)
+def test_a_new_source_name_refused_on_its_own_gets_that_one_error(
+    editor, client, nis, new_source, error
+):
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_claim(nis, {"new_source": new_source, "title": "Wire"}))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert error in text
+    # A name was typed: the row is not also told to choose a source.
+    assert "Choose who published this item" not in text
+    assert not Claim.objects.exists()
+    assert Source.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("row", "error"),
     [

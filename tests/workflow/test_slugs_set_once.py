@@ -102,3 +102,16 @@ def test_a_name_with_no_letter_asks_for_an_address_and_adds_nothing(admin_client
     assert response.status_code == 200
     assert "the name has no letter or digit to make one of" in response.content.decode()
     assert not Topic.objects.filter(name="…").exists()
+
+
+@pytest.mark.parametrize("model", [Topic, Affiliation])
+def test_a_name_too_long_gets_its_length_error_alone_and_adds_nothing(admin_client, model):
+    rows = model.objects.count()
+    response = admin_client.post(
+        reverse(f"admin:claims_{model._meta.model_name}_add"), {"name": "x" * 5_000, "slug": ""}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "(it has 5000)" in content
+    assert "the name has no letter or digit" not in content
+    assert model.objects.count() == rows
