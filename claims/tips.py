@@ -18,7 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claims.abuse import form_token
-from claims.constraints import http_url_validator, no_control_characters
+from claims.constraints import (
+    http_url_validator,
+    no_control_characters,
+    without_control_characters,
+)
 from claims.models.tips import REQUEST_TEXT_LIMIT, TIP_TEXT_LIMIT, URL_LIMIT
 
 # Anything shaped like a tag or an entity: readers write plain text.
@@ -65,7 +69,12 @@ class FirstReasonMixin:
 
 
 class PlainTextField(FirstReasonMixin, forms.CharField):
-    pass
+    def prepare_value(self, value):
+        # Shown again as typed, but for the characters its error asks to take
+        # out: HTML cannot carry a NUL or most control characters, and the
+        # page that names one would itself stop being valid HTML.
+        value = super().prepare_value(value)
+        return without_control_characters(value) if isinstance(value, str) else value
 
 
 class WebAddressField(FirstReasonMixin, forms.URLField):

@@ -76,7 +76,13 @@ def test_an_invisible_character_is_named_once_and_in_korean_on_korean_pages(clie
         assert "Remove the invisible" not in text
         # Django's own rule for a NUL is not named beside the desk's.
         assert "null 문자" not in text
+        # The search box shows what was typed, but for the character: HTML
+        # cannot carry it.
+        content = response.content.decode()
+        assert "\x00" not in content and "\x01" not in content and "\uffff" not in content
+        assert 'value="ab"' in content or query == "%00"
     response = client.post("/ko/ask/", tip_data(claim="종이\x07 울렸다"), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 400
     assert "보이지 않는 제어 문자 U+0007가 3번째 글자에" in page_text(response)
+    assert "종이 울렸다" in response.content.decode()
     assert not Tip.objects.exists()
