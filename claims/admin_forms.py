@@ -32,7 +32,7 @@ from claims.choices import (
     Stance,
     Withdrawal,
 )
-from claims.constraints import no_control_characters
+from claims.constraints import EARLIEST_DATE, LATEST_DATE, no_control_characters
 from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
 from claims.models.revisions import canonical_json
 from claims.models.translations import field_limit, is_required, text_limit, translatable_texts
@@ -213,6 +213,25 @@ def new_source_slug(name):
     return slug_for(name, Source)
 
 
+def refuse_days_after_today(form, reasons):
+    """
+    Add an error to each of `reasons`' fields ({field: what the date says})
+    that was changed to a day after today in the newsroom's time zone: a
+    year typed wrong (2062 for 2026) passes the desk's bounds. Rows already
+    stored are left as they are until their date is changed.
+    """
+    today = timezone.localdate()
+    for field, reason in reasons.items():
+        day = form.cleaned_data.get(field)
+        # Past the desk's bounds, the model's own rule says so.
+        if field in form.changed_data and day is not None and today < day <= LATEST_DATE:
+            form.add_error(
+                field,
+                gettext("%(day)s is after today (%(today)s): %(reason)s Check the year.")
+                % {"day": day.isoformat(), "today": today.isoformat(), "reason": reason},
+            )
+
+
 def source_read_like(slug):
     """
     The source on file whose address, or whose name made into one, is
@@ -289,6 +308,30 @@ class EvidenceForm(InlineRowForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        refuse_days_after_today(
+            self,
+            {
+                "published_on": gettext("an item cannot have been published in the future."),
+                "accessed_on": gettext("an item cannot have been read in the future."),
+            },
+        )
+        published, accessed = cleaned_data.get("published_on"), cleaned_data.get("accessed_on")
+        if (
+            published
+            and accessed
+            # Past the desk's bounds, the model's own rule says so.
+            and EARLIEST_DATE <= accessed < published <= LATEST_DATE
+            and {"published_on", "accessed_on"} & set(self.changed_data)
+            and not self.has_error("accessed_on")
+        ):
+            self.add_error(
+                "accessed_on",
+                gettext(
+                    "Read on %(accessed)s, before it was published on %(published)s: check "
+                    "both dates."
+                )
+                % {"accessed": accessed.isoformat(), "published": published.isoformat()},
+            )
         name = " ".join(cleaned_data.get("new_source", "").split())
         source = cleaned_data.get("source")
         if name and source:
@@ -475,6 +518,9 @@ class ClaimAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        refuse_days_after_today(
+            self, {"made_on": gettext("a claim cannot have been made in the future.")}
+        )
         claim = self.instance
         if claim.pk:
             # Locked until the admin's transaction ends: no change can slip in

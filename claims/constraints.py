@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -112,12 +113,15 @@ def within_date_bounds(value):
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise ValidationError(
-            "Enter a date from %(earliest)s to %(latest)s: %(day)s is outside the dates "
-            "the desk records, and is most likely a typo.",
+            _(
+                "Enter a date from %(earliest)s to %(latest)s: %(day)s is outside the dates "
+                "the desk records, and is most likely a typo."
+            ),
             code="date_out_of_bounds",
             params={
-                "earliest": day_text(EARLIEST_DATE),
-                "latest": day_text(LATEST_DATE),
+                # In the language of the page that shows it.
+                "earliest": date_format(EARLIEST_DATE),
+                "latest": date_format(LATEST_DATE),
                 "day": day.isoformat(),
             },
         )

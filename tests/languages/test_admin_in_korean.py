@@ -5,7 +5,7 @@ catalogue lacks, which the desk's catalogue gives.
 """
 
 from claims.models import Claim, Revision, Source, Tip
-from tests.factories import page_text, tip_data
+from tests.factories import claim_form_data, page_text, tip_data
 from tests.seed import CLAIM, SOURCE
 
 
@@ -72,7 +72,7 @@ def test_an_invisible_character_is_named_once_and_in_korean_on_korean_pages(clie
         response = client.get(f"/ko/?q={query}")
         assert response.status_code == 200
         text = page_text(response)
-        assert f"보이지 않는 {'제어 ' if code < 'U+0080' else ''}문자 {code}" in text, query
+        assert f"보이지 않는 {'제어 ' if code < 'U+0080' else ''}문자({code})" in text, query
         assert "Remove the invisible" not in text
         # Django's own rule for a NUL is not named beside the desk's.
         assert "null 문자" not in text
@@ -83,6 +83,24 @@ def test_an_invisible_character_is_named_once_and_in_korean_on_korean_pages(clie
         assert 'value="ab"' in content or query == "%00"
     response = client.post("/ko/ask/", tip_data(claim="종이\x07 울렸다"), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 400
-    assert "보이지 않는 제어 문자 U+0007가 3번째 글자에" in page_text(response)
+    assert "3번째 글자에 보이지 않는 제어 문자(U+0007)가 있으니" in page_text(response)
     assert "종이 울렸다" in response.content.decode()
     assert not Tip.objects.exists()
+
+
+def test_a_date_the_desk_refuses_is_explained_in_korean(client, seed, publisher):
+    client.force_login(publisher)
+    claim = Claim.objects.get(slug=CLAIM.kursk)
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+    before = claim.made_on
+    for made_on, reason in [
+        ("1700-01-01", "1800년 1월 1일부터 2100년 12월 31일 사이의 날짜를 입력하세요."),
+        ("2099-01-01", "주장이 미래에 나왔을 수는 없습니다. 연도를 확인하세요."),
+    ]:
+        data = claim_form_data(claim, made_on=made_on)
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ko")
+        assert response.status_code == 200
+        text = page_text(response)
+        assert reason in text, made_on
+        assert "Enter a date" not in text and "in the future" not in text
+    assert Claim.objects.get(pk=claim.pk).made_on == before

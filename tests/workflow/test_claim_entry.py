@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Source
-from tests.factories import make_claim, make_source, page_text
+from tests.factories import claim_form_data, make_claim, make_source, page_text
 
 ADD_URL = reverse("admin:claims_claim_add")
 
@@ -334,3 +334,66 @@ def test_the_claim_list_shows_whole_headlines_in_their_title(seed, client, edito
     assert "Corroborated · published" in page_text(response)
     assert not response.context["is_nav_sidebar_enabled"]
     assert Claim.objects.count() == 9
+
+
+def years_from_today(years):
+    today = timezone.localdate()
+    return today.replace(year=today.year + years, day=min(today.day, 28))
+
+
+@pytest.mark.parametrize(
+    ("fields", "row", "error"),
+    [
+        (
+            {"made_on": "FUTURE"},
+            {"new_source": "Reuters", "title": "Wire"},
+            "a claim cannot have been made in the future. Check the year.",
+        ),
+        (
+            {},
+            {"new_source": "Reuters", "title": "Wire", "accessed_on": "FUTURE"},
+            "an item cannot have been read in the future. Check the year.",
+        ),
+        (
+            {},
+            {"new_source": "Reuters", "title": "Wire", "published_on": "FUTURE"},
+            "an item cannot have been published in the future. Check the year.",
+        ),
+        (
+            {},
+            {
+                "new_source": "Reuters",
+                "title": "Wire",
+                "published_on": "2025-05-01",
+                "accessed_on": "2025-04-30",
+            },
+            "Read on 2025-04-30, before it was published on 2025-05-01: check both dates.",
+        ),
+    ],
+)
+def test_a_date_typed_after_today_or_a_read_before_publication_is_refused(
+    editor, client, nis, fields, row, error
+):
+    future = years_from_today(36).isoformat()
+    fields = {name: future if value == "FUTURE" else value for name, value in fields.items()}
+    row = {name: future if value == "FUTURE" else value for name, value in row.items()}
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_claim(nis, row, **fields))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert error in text
+    # Every date typed comes back in its box.
+    for typed in [*fields.values(), row.get("published_on"), row.get("accessed_on")]:
+        assert typed is None or f'value="{typed}"' in response.content.decode()
+    assert not Claim.objects.exists()
+    assert Source.objects.count() == 1
+
+
+def test_a_stored_date_after_today_does_not_stop_other_edits(editor, client, nis):
+    # Entered before the rule, or through the shell: it is kept until changed.
+    claim = make_claim(editor, claimant=nis, made_on=years_from_today(1))
+    client.force_login(editor)
+    change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+    response = client.post(change_url, claim_form_data(claim, headline="Renamed"))
+    assert response.status_code == 302, page_text(response)
+    assert Claim.objects.get(pk=claim.pk).headline == "Renamed"
