@@ -37,6 +37,8 @@ from django.utils.translation import gettext_lazy as _
 from claims.admin_forms import (
     STEP_BUTTON,
     STEPS_BEFORE_EDITS,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
     BlankRowOnAddMixin,
     CaveatFormSet,
     ClaimAdminForm,
@@ -192,7 +194,25 @@ def verdicts_with_draft_changes(claims):
     return pending
 
 
-class SharedRowAdmin(SlugSetOnceMixin, admin.ModelAdmin):
+class ReadableAutocompleteMixin:
+    """The admin's autocompletes, showing a tampered value as no choice (ReadableChoicesMixin)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SharedRowAdmin(ReadableAutocompleteMixin, SlugSetOnceMixin, admin.ModelAdmin):
     """
     The admin of a row claims share (a source, an affiliation, an article, a
     topic, a figure with its estimates). Its form (SharedRowForm) refuses a
@@ -453,7 +473,9 @@ class PagedInlineMixin:
         return formset
 
 
-class EvidenceInline(PagedInlineMixin, BlankRowOnAddMixin, admin.StackedInline):
+class EvidenceInline(
+    ReadableAutocompleteMixin, PagedInlineMixin, BlankRowOnAddMixin, admin.StackedInline
+):
     model = Evidence
     form = EvidenceForm
     formset = EvidenceFormSet
@@ -843,7 +865,7 @@ def ungraded_sources(claim, evidence):
 
 
 @admin.register(Claim)
-class ClaimAdmin(StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
+class ClaimAdmin(ReadableAutocompleteMixin, StepWithEditsMixin, SlugSetOnceMixin, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = [
         "headline_cell",
@@ -1287,7 +1309,7 @@ class CorrectionAdmin(admin.ModelAdmin):
         return False
 
 
-class EstimateInline(PagedInlineMixin, admin.StackedInline):
+class EstimateInline(ReadableAutocompleteMixin, PagedInlineMixin, admin.StackedInline):
     model = Estimate
     form = EstimateForm
     formset = PagedFormSet
@@ -1368,7 +1390,7 @@ class BanSubmitterMixin:
 
 
 @admin.register(Tip)
-class TipAdmin(BanSubmitterMixin, admin.ModelAdmin):
+class TipAdmin(ReadableAutocompleteMixin, BanSubmitterMixin, admin.ModelAdmin):
     """
     Readers' tips, most asked first. Each can become a claim (prefilled, its
     address as where the claim appeared), go on a claim already entered, be

@@ -12,6 +12,7 @@ import json
 
 from anyascii import anyascii
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
@@ -174,6 +175,36 @@ class BlankRowOnAddMixin:
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj else 1
+
+
+class ReadableChoicesMixin:
+    """
+    Django's autocomplete shows the chosen rows again by looking them up, and
+    a value their key cannot hold (a number sent as "abc") broke that lookup
+    with a 500 after the form had refused the value: such a value is shown
+    as no choice, beside the form's own error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        related = self.field.remote_field.model._meta
+        key = related.get_field(getattr(self.field.remote_field, "field_name", related.pk.name))
+        return super().optgroups(name, [item for item in value if readable(key, item)], attr)
+
+
+def readable(key, value):
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class AutocompleteSelect(ReadableChoicesMixin, admin_widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(ReadableChoicesMixin, admin_widgets.AutocompleteSelectMultiple):
+    pass
 
 
 class InlineRowForm(forms.ModelForm):

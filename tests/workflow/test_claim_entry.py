@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.admin_forms import ReadableChoicesMixin
 from claims.models import Claim, Evidence, Source
 from tests.factories import claim_form_data, make_claim, make_source, page_text
 
@@ -310,6 +311,8 @@ def test_every_foreign_key_in_the_desks_admin_is_an_autocomplete(admin_user):
             assert isinstance(widget, AutocompleteSelect | AutocompleteSelectMultiple), (
                 f"{type(model_admin).__name__}.{name}"
             )
+            # The desk's, which shows a tampered value as no choice.
+            assert isinstance(widget, ReadableChoicesMixin), f"{type(model_admin).__name__}.{name}"
             checked.append(f"{model_admin.model.__name__}.{name}")
     assert {"Claim.claimant", "Claim.topic", "Claim.appeared_in", "Evidence.source"} <= set(checked)
     assert {"Evidence.origin", "Estimate.origin", "Estimate.relayed_by", "Source.affiliation"} <= (
@@ -397,3 +400,22 @@ def test_a_stored_date_after_today_does_not_stop_other_edits(editor, client, nis
     response = client.post(change_url, claim_form_data(claim, headline="Renamed"))
     assert response.status_code == 302, page_text(response)
     assert Claim.objects.get(pk=claim.pk).headline == "Renamed"
+
+
+@pytest.mark.parametrize(
+    ("fields", "row"),
+    [
+        ({"claimant": "abc"}, {"new_source": "Reuters", "title": "Wire"}),
+        ({"topic": "abc"}, {"new_source": "Reuters", "title": "Wire"}),
+        ({}, {"source": "abc", "title": "Wire"}),
+        ({}, {"new_source": "Reuters", "origin": "abc", "title": "Wire"}),
+    ],
+)
+def test_a_choice_that_is_not_a_key_is_refused_not_a_server_error(editor, client, nis, fields, row):
+    client.force_login(editor)
+    response = client.post(ADD_URL, {**new_claim(nis, row), **fields})
+    assert response.status_code == 200
+    assert "Select a valid choice" in page_text(response)
+    assert "Seoul says Pyongyang sent more troops" in response.content.decode()
+    assert not Claim.objects.exists()
+    assert Source.objects.count() == 1
