@@ -96,6 +96,7 @@ def test_claims_json_is_what_json_response_would_write(client, fragments_only):
     assert document["count"] == 2 * Claim.objects.published().count() == 8
 
 
+@pytest.mark.usefixtures("template_context")
 def test_every_page_of_one_filter_shares_one_count(client, fragments_only, settings, rf):
     settings.PUBLIC_PAGE_SIZE = 1
     first = client.get("/?verdict=unverified")
@@ -126,6 +127,7 @@ def test_the_count_and_the_matches_change_with_a_published_claim(
     assert not Claim.objects.get(slug=CLAIM.kursk).is_published
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_list_page_and_its_parts_are_kept_under_one_read_of_the_versions(
     client, seed, page_cache
 ):

@@ -314,6 +314,7 @@ def admin_change_data(client, model, obj, **changes):
         (Article, ARTICLE.nis_casualties, "title", "NIS: 4,700 casualties", KURSK, [CLAIM.kursk]),
     ],
 )
+@pytest.mark.usefixtures("template_context")
 def test_an_admin_edit_of_what_a_page_shows_appears_once_published(
     seed,
     client,

@@ -92,6 +92,7 @@ def test_a_page_never_echoes_a_parameter_it_does_not_read(seed, client, page_cac
     assert Claim.objects.published().count() == 4
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_staff_name_change_shows_with_the_next_published_revision(
     seed, client, page_cache, publisher
 ):

@@ -18,6 +18,7 @@ def listed_sources(response):
     return re.findall(r'<th scope="row"><a href="/sources/([^/]+)/">', response.text)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_figures_list_shows_every_figure_with_the_latest_estimate_from_each_origin(
     seed, client
 ):
@@ -69,6 +70,7 @@ def test_a_source_named_only_by_a_draft_is_not_listed_until_a_verdict_names_it(e
     assert Source.objects.filter(slug="hidden-ministry").exists()
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_sources_list_sorts_by_name_and_by_verdicts_with_each_track_record(seed, client):
     by_name = listed_sources(client.get("/sources/"))
     names = [Source.objects.get(slug=slug).name for slug in by_name]
@@ -110,6 +112,7 @@ def test_the_navigation_and_the_sitemap_link_both_lists(seed, client):
     assert CLAIM.kursk not in sitemap
 
 
+@pytest.mark.usefixtures("template_context")
 def test_both_lists_exist_in_korean_with_korean_navigation(seed, client):
     figures = client.get("/ko/figures/")
     sources = client.get("/ko/sources/?sort=verdicts")

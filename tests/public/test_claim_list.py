@@ -21,6 +21,7 @@ def listed_slugs(response):
     return [claim.slug for claim in response.context["page_obj"]]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_lists_published_claims_newest_first(seed, client):
     response = client.get("/")
     assert response.status_code == 200
@@ -35,6 +36,7 @@ def test_lists_published_claims_newest_first(seed, client):
     )
 
 
+@pytest.mark.usefixtures("template_context")
 def test_filters_by_verdict_topic_and_claimant(seed, client):
     assert listed_slugs(client.get("/", {"verdict": "corroborated"})) == [CLAIM.kursk]
     assert listed_slugs(client.get("/", {"topic": TOPIC.south_korean_politics})) == [
@@ -46,6 +48,7 @@ def test_filters_by_verdict_topic_and_claimant(seed, client):
     ]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_claim_in_review_is_filed_under_its_previous_verdict(seed, client, publisher):
     Claim.objects.get(slug=CLAIM.kursk).reopen(
         by=publisher, note="A new report.", public_note="We are checking a new report."
@@ -99,12 +102,14 @@ def test_bad_query_parameters_never_break_the_page(seed, client, query, status):
     assert Claim.objects.published().count() == 4
 
 
+@pytest.mark.usefixtures("template_context")
 def test_an_ignored_search_says_so(seed, client):
     response = client.get("/", {"q": "x" * 1000})
     assert "It was ignored." in response.content.decode()
     assert len(listed_slugs(response)) == 4
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_a_page_past_the_last_does_not_exist(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2
@@ -213,6 +218,7 @@ def test_query_count_is_the_same_with_5_and_50_claims(editor, client):
     assert with_50 == (5, 6)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_title_says_what_was_searched_and_filtered(seed, client):
     response = client.get("/", {"q": "Kursk", "verdict": "corroborated"})
     assert response.status_code == 200

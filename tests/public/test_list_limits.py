@@ -27,6 +27,7 @@ def publish_claims(user, count, **overrides):
     ]
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_the_list_counts_no_further_than_its_limit_and_says_so(
     editor, client, settings, monkeypatch
@@ -42,6 +43,7 @@ def test_the_list_counts_no_further_than_its_limit_and_says_so(
     assert Claim.objects.published().count() == 7
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_pages_past_the_limit_do_not_exist(editor, client, settings, monkeypatch):
     monkeypatch.setattr(views, "LISTED_CLAIMS", 5)
@@ -52,6 +54,7 @@ def test_pages_past_the_limit_do_not_exist(editor, client, settings, monkeypatch
     assert Claim.objects.published().count() == 7
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_every_page_lists_the_next_claims_newest_first(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 3
@@ -64,6 +67,7 @@ def test_every_page_lists_the_next_claims_newest_first(editor, client, settings)
     assert "More than" not in page_text(client.get("/"))
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_the_verdict_filter_pages_in_date_order(editor, client, settings):
     settings.PUBLIC_PAGE_SIZE = 2

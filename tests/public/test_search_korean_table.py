@@ -266,6 +266,7 @@ TABLE = [
 ]
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(("query", "must_find", "must_not_find"), TABLE)
 def test_readers_find_what_they_type_in_either_language(
     story, db, client, query, must_find, must_not_find
@@ -292,6 +293,7 @@ def test_the_table_covers_forty_queries_twenty_korean_and_every_published_claim(
     assert set().union(*(must_find for _, must_find, _ in TABLE)) == PUBLISHED
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_korean_query_finds_the_claim_through_its_korean_version(story, db, client):
     response = client.get("/", {"q": "정보위원회에 보고했다"})
     [revision] = response.context["page_obj"]
@@ -302,6 +304,7 @@ def test_a_korean_query_finds_the_claim_through_its_korean_version(story, db, cl
     assert "About 4,700 North Korean soldiers killed or wounded" in response.text
 
 
+@pytest.mark.usefixtures("template_context")
 def test_search_lists_the_matching_figures_and_public_sources_beside_the_claims(story, db, client):
     response = client.get("/", {"q": "Zelensky"})
     assert response.context["matching_sources"] == [
@@ -318,6 +321,7 @@ def test_search_lists_the_matching_figures_and_public_sources_beside_the_claims(
     assert "/sources/ko-unnamed-briefer/" not in response.text
 
 
+@pytest.mark.usefixtures("template_context")
 def test_editors_extend_the_related_words_and_searches_follow_at_once(story, db, client):
     assert client.get("/", {"q": "파견"}).context["page_obj"].paginator.count == 0
     editor = make_user("words-editor", "Editors")

@@ -70,6 +70,7 @@ TABLE = [
 ]
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(("query", "must_find", "must_not_find"), TABLE)
 def test_readers_find_what_they_type(seed, client, query, must_find, must_not_find):
     response = client.get("/", {"q": query})

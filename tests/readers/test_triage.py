@@ -5,6 +5,7 @@ claim, goes on a claim, is marked spam or has its submitter banned; a
 request is answered, accepted through a revision or declined with a note.
 """
 
+import pytest
 from django.contrib import admin
 from django.urls import reverse
 
@@ -31,6 +32,7 @@ def test_the_admin_home_page_counts_new_tips_and_open_requests(seed, client, edi
     assert Tip.objects.filter(state=TipState.NEW).count() == 2
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_tip_queue_lists_the_most_asked_first(db, client, editor):
     send_tip(client, claim="Asked once")
     for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"]:
@@ -41,6 +43,7 @@ def test_the_tip_queue_lists_the_most_asked_first(db, client, editor):
     assert listed == ["Asked three times", "Asked once"]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_tip_becomes_a_claim_prefilled_with_its_address_as_where_it_appeared(db, client, editor):
     send_tip(
         client,
@@ -100,6 +103,7 @@ def test_a_tip_goes_on_a_claim_already_entered(seed, client, editor):
     assert (tip.claim, tip.state) == (kursk, TipState.ON_CLAIM)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_tips_are_marked_spam_and_leave_the_queue(db, client, editor):
     send_tip(client, claim="Buy cheap watches")
     tip = Tip.objects.get()

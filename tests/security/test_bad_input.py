@@ -50,6 +50,7 @@ def draft():
 # Control characters ------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x07", "\x1b", "\x1f", "\x0b"])
 def test_the_claim_form_refuses_a_control_character(client, editor, character):
     claim = draft()
@@ -179,6 +180,7 @@ def test_every_long_text_field_has_a_limit_in_forms_and_in_the_database():
         assert f"claims_{model._meta.model_name}_{field.name}_length" in names
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_100_kb_summary_is_refused_with_the_limit_stated(client, editor):
     claim = draft()
     client.force_login(editor)

@@ -51,6 +51,7 @@ def change_url(claim):
 # Typed in the admin ------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize("character", [*NONCHARACTERS, "\x7f"])
 def test_the_claim_form_refuses_a_headline_with_a_character_xml_cannot_carry(
     client, seed, editor, character
@@ -107,6 +108,7 @@ def test_a_new_caveat_with_u_fffe_is_refused(client, seed, editor):
     assert not claim.caveats.filter(text__startswith="Cremated").exists()
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_source_form_refuses_a_name_with_u_ffff(client, seed, editor):
     client.force_login(editor)
     name = with_character("\uffff", "New agency")

@@ -6,6 +6,7 @@ every queue.
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from claims.models import Claim
@@ -20,6 +21,7 @@ def listed(client, **query):
     return [claim.slug for claim in client.get(CHANGELIST, query).context["cl"].result_list]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_claims_entered_and_not_yet_in_review_have_a_queue(seed, client, editor, reviewer):
     fresh = make_claim(editor, slug="just-entered")
     client.force_login(reviewer)
@@ -29,6 +31,7 @@ def test_claims_entered_and_not_yet_in_review_have_a_queue(seed, client, editor,
     assert Claim.objects.get(pk=fresh.pk).status == "in_review"
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_claim_list_shows_unpublished_claims_first_newest_first(seed, client, reviewer):
     make_claim(reviewer, slug="just-entered")
     client.force_login(reviewer)
@@ -64,6 +67,7 @@ def test_staff_who_may_not_see_claims_are_shown_no_queues(seed, client):
     assert "Claim queues" not in page_text(response)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_publication_filter_is_titled_in_words(seed, client, editor):
     client.force_login(editor)
     text = page_text(client.get(CHANGELIST))
@@ -76,6 +80,7 @@ def test_the_publication_filter_is_titled_in_words(seed, client, editor):
     assert set(listed(client, published="yes")).isdisjoint(unpublished)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_published_claims_with_changes_to_publish_have_a_queue_of_their_own(
     seed, client, reviewer, publisher
 ):

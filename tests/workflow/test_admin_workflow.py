@@ -29,6 +29,7 @@ def step(claim, action, **overrides):
     return claim_form_data(claim, _workflow_action=action, **overrides)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     seed, client, django_user_model
 ):
@@ -49,6 +50,7 @@ def test_the_change_page_shows_allowed_steps_and_why_others_are_not(
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_creator_is_shown_no_way_to_issue_the_verdict(seed, client, django_user_model):
     editor = django_user_model.objects.get(username="editor")
     editor.groups.add(*django_user_model.objects.get(username="reviewer").groups.all())
@@ -276,6 +278,7 @@ def test_bulk_actions_go_through_the_workflow(seed, client, django_user_model):
     }
 
 
+@pytest.mark.usefixtures("template_context")
 def test_editors_are_not_offered_the_publish_action(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="editor"))
     response = client.get(reverse("admin:claims_claim_changelist"))
@@ -285,6 +288,7 @@ def test_editors_are_not_offered_the_publish_action(seed, client, django_user_mo
     assert Claim.objects.count() == 9
 
 
+@pytest.mark.usefixtures("template_context")
 def test_queues_filter_the_claim_list(seed, client, django_user_model):
     client.force_login(django_user_model.objects.get(username="editor"))
     changelist = reverse("admin:claims_claim_changelist")

@@ -261,6 +261,7 @@ def test_two_rows_with_one_new_source_and_title_are_refused(editor, client, nis)
     assert not Source.objects.filter(slug="reuters").exists()
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_new_evidence_row_starts_supporting_read_today_and_ungraded(editor, client):
     client.force_login(editor)
     response = client.get(ADD_URL)
@@ -320,6 +321,7 @@ def test_every_foreign_key_in_the_desks_admin_is_an_autocomplete(admin_user):
     )
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_claim_list_shows_whole_headlines_in_their_title(seed, client, editor):
     client.force_login(editor)
     response = client.get(reverse("admin:claims_claim_changelist"))

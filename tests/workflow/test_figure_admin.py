@@ -93,6 +93,7 @@ def test_a_bad_estimate_is_refused_with_the_reason_and_nothing_is_saved(
     assert not Estimate.objects.exists()
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize("field", ["name", "short_name", "unit", "definition"])
 def test_a_figure_whose_text_xml_cannot_carry_is_refused_and_nothing_is_saved(
     editor, client, field

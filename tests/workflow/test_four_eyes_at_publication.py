@@ -36,6 +36,7 @@ def steps_offered(response):
     return {action: problem for action, _, problem in response.context["workflow_steps"]}
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_whoever_saved_the_summary_is_refused_publish_and_nothing_changes(
     client, editor, reviewer_and_publisher
@@ -80,6 +81,7 @@ def test_a_summary_typed_with_publish_is_refused_and_not_saved(
     assert not ReviewEvent.objects.filter(claim=claim, action=Action.PUBLISH).exists()
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_another_publisher_publishes_what_the_reviewer_wrote(
     client, editor, reviewer_and_publisher, publisher
@@ -118,6 +120,7 @@ def test_whoever_entered_a_claim_may_not_publish_it_first(publisher, other_publi
     assert stored.events.get(action=Action.PUBLISH).actor == other_publisher
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_without_a_summary_publish_says_to_save_one_first(client, editor, publisher):
     claim = awaiting_summary(editor)

@@ -152,6 +152,7 @@ def test_a_page_of_stored_rows_sent_back_unchanged_is_not_checked_row_by_row(
     assert sum('AS "_check"' in sql for sql in statements) < 25
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_stored_row_changed_to_what_the_rules_refuse_is_still_refused(long_claim, client, editor):
     Claim.objects.filter(pk=long_claim.pk).update(is_published=False, published_at=None)
     client.force_login(editor)

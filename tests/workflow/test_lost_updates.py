@@ -48,6 +48,7 @@ ROWS = {
 }
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize("kind", ROWS)
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(seed, client, editor, reviewer, kind):
     model, slug, first_change, second_change = ROWS[kind]

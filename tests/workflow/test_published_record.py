@@ -98,6 +98,7 @@ def test_an_editor_changes_a_published_claim_as_a_draft_readers_do_not_see(seed,
     assert find_violations() == []
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_change_page_shows_the_draft_changes_readers_would_see(drafted, client, editor):
     client.force_login(editor)
     response = client.get(change_url(drafted))
@@ -112,6 +113,7 @@ def test_the_change_page_shows_the_draft_changes_readers_would_see(drafted, clie
     assert kursk().current_revision().document["context"] == drafted.context
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_published_claim_without_draft_changes_says_so_and_offers_no_publish_changes(
     seed, client, publisher
 ):
@@ -146,6 +148,7 @@ def test_a_save_that_changes_nothing_records_nothing(seed, client, editor):
 # Who may publish the draft ------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("template_context")
 def test_publish_changes_is_offered_to_publishers_only(drafted, client, reviewer):
     before = record_of(drafted)
     client.force_login(reviewer)
@@ -166,6 +169,7 @@ def test_publish_changes_is_offered_to_publishers_only(drafted, client, reviewer
     assert record_of(drafted) == before
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_publisher_who_drafted_a_change_cannot_publish_it(seed, client, other_publisher):
     claim = kursk()
     client.force_login(other_publisher)
@@ -280,6 +284,7 @@ def test_publish_changes_needs_a_public_note(drafted, client, other_publisher):
     assert list(kursk().draft_authors.values_list("username", flat=True)) == ["editor"]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_publish_changes_is_refused_while_the_evidence_no_longer_supports_the_rating(
     seed, client, editor, other_publisher
 ):

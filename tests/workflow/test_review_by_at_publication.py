@@ -67,6 +67,7 @@ def test_a_published_claim_may_pass_its_review_by_date(editor, publisher):
     assert stored.state_problems() == []
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.django_db
 def test_the_publish_button_says_why_the_review_by_date_stops_it(client, editor, publisher):
     claim = ready_to_publish(editor, review_by=timezone.localdate())

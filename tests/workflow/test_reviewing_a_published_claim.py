@@ -131,6 +131,7 @@ def start_reviewing(claim, **notes):
     return claim_form_data(claim, _workflow_action="start_review", **notes)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_admin_tells_an_editor_why_a_published_claim_is_not_theirs_to_review(
     seed_editor, client
 ):

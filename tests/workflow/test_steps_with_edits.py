@@ -404,6 +404,7 @@ def test_without_a_summary_a_verdict_keeps_the_one_there(seed, reviewer):
 # What the change page offers -----------------------------------------------------
 
 
+@pytest.mark.usefixtures("template_context")
 def test_the_add_form_shows_no_workflow_or_review_events(seed, client, editor):
     client.force_login(editor)
     response = client.get(reverse("admin:claims_claim_add"))
@@ -431,6 +432,7 @@ def test_the_add_form_shows_no_workflow_or_review_events(seed, client, editor):
         (CLAIM.kursk, {"reopen", "unpublish"}, {"publish"}),
     ],
 )
+@pytest.mark.usefixtures("template_context")
 def test_only_steps_that_fit_the_claims_state_are_offered(
     seed, client, reviewer, slug, offered, not_offered
 ):
@@ -488,6 +490,7 @@ def test_caveats_are_saved_with_a_step_that_needs_them(seed, client, reviewer, e
 STEP_WITH_AN_EDIT_QUERIES = 112
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_step_taken_with_an_edit_works_out_the_offered_steps_only_to_show_them(
     seed, client, reviewer, monkeypatch
 ):
