@@ -34,11 +34,9 @@ node_modules/.installed: package.json package-lock.json
 
 # The seed loads into an empty desk only: a desk with data is served as it is.
 run: setup
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed
-	$(BIN)/python manage.py demo_logins --url $(SITE_URL)/admin/
-	@# The worker's daily round (overdue digest, old addresses deleted) queues its next itself.
-	$(BIN)/python manage.py schedule_daily_tasks
+	@# Migrations, the seed (into an empty desk), demo logins, and the worker's
+	@# daily round (overdue digest, old addresses deleted), which queues its next itself.
+	$(BIN)/python manage.py prepare_desk --daily-round --url $(SITE_URL)/admin/
 	@# The task worker (queued edge purges and notifications) runs beside the
 	@# server and stops with it.
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
@@ -51,9 +49,7 @@ run: setup
 # Debian's varnish and varnish-modules (xkey) first if they are missing.
 EDGE_PORT ?= 6081
 edge: setup edge-packages
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed
-	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(EDGE_PORT)/admin/
+	$(BIN)/python manage.py prepare_desk --url http://$(HOST):$(EDGE_PORT)/admin/
 	$(BIN)/python scripts/edge.py --port $(EDGE_PORT)
 
 edge-packages:

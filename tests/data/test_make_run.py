@@ -70,6 +70,7 @@ def test_make_run_starts_again_after_work_on_the_seeded_desk(tmp_path):
     assert status == 200
     assert "object(s) from 1 fixture(s)" in output
     assert f"Demo logins for http://127.0.0.1:{port}/admin/" in output
+    assert "The daily round is queued." in output
     # SITE_URL follows HOST and PORT: canonical links name this server.
     assert f'<link rel="canonical" href="http://127.0.0.1:{port}/">' in content
 
@@ -85,6 +86,7 @@ def test_make_run_starts_again_after_work_on_the_seeded_desk(tmp_path):
     output, (status, content) = serve_once(env, port)
     assert status == 200
     assert "the seed was not loaded" in output
+    assert "The daily round was queued already." in output
     assert "About 4,700 North Korean soldiers" in content
     with sqlite3.connect(database) as db:
         (status,) = db.execute(

@@ -53,7 +53,7 @@ def test_a_missing_postgresql_database_is_explained_not_a_traceback(db):
     missing = f"{server['NAME']}_absent"
     url = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/{missing}"
     result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
+        [sys.executable, "manage.py", "prepare_desk"],
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,
