@@ -518,6 +518,11 @@ class ReviewEventInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # Each row names its claim (its title) and its actor: read with the
+        # events, not once a row.
+        return super().get_queryset(request).select_related("claim", "actor")
+
     @admin.display(description=_("internal note"))
     def shown_note(self, event):
         return event.shown_note()

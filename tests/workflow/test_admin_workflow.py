@@ -390,3 +390,28 @@ def test_a_source_moved_under_a_standing_verdict_is_a_draft_that_cannot_be_publi
     stored = Claim.objects.get(pk=kursk.pk)
     assert stored.current_revision() == shown
     assert stored.corrections.count() == kursk.corrections.count()
+
+
+def test_the_change_page_reads_its_review_events_together(
+    seed, client, django_assert_max_num_queries, django_user_model
+):
+    reviewer = django_user_model.objects.get(username="reviewer")
+    client.force_login(reviewer)
+    kursk = Claim.objects.get(slug=CLAIM.kursk)
+
+    def change_page_queries():
+        with django_assert_max_num_queries(1_000) as captured:
+            response = client.get(change_url(kursk))
+        assert response.status_code == 200
+        return len(captured), page_text(response)
+
+    queries_before, _ = change_page_queries()
+    events_before = kursk.events.count()
+    for round_number in range(5):
+        kursk.reopen(by=reviewer, note="New report.", public_note=f"Checking {round_number}.")
+        kursk.corroborate(by=reviewer, note="Rechecked.", public_note=f"Confirmed {round_number}.")
+    queries_after, text = change_page_queries()
+    # Ten more rows in the review history, each naming its claim and actor.
+    assert kursk.events.count() == events_before + 10
+    assert text.count("Rechecked.") == 5
+    assert queries_after <= queries_before
