@@ -68,6 +68,8 @@ def test_make_run_starts_again_after_work_on_the_seeded_desk(tmp_path):
 
     output, (status, content) = serve_once(env, port)
     assert status == 200
+    # Each migration's line ends with its result, as `manage.py migrate` prints it.
+    assert "  Applying claims.0001_initial... OK\n" in output
     assert "object(s) from 1 fixture(s)" in output
     assert f"Demo logins for http://127.0.0.1:{port}/admin/" in output
     assert "The daily round is queued." in output

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, url, daily_round, verbosity, **options):
-        output = {"stdout": self.stdout, "stderr": self.stderr, "verbosity": verbosity}
+        # Each command writes to this one's streams itself: wrapped again in
+        # an OutputWrapper, migrate's "Applying …" and its " OK" would fall on
+        # two lines.
+        output = {"stdout": self.stdout._out, "stderr": self.stderr._out, "verbosity": verbosity}
         # skip_checks=False: the system checks run, as `manage.py migrate` runs them.
         call_command("migrate", interactive=False, skip_checks=False, **output)
         call_command("seed", **output)
