@@ -7,8 +7,8 @@ class Command(BaseCommand):
         "Make a desk ready to serve, as `make run` and `make edge` do: apply the "
         "migrations, load the seed story into an empty desk, give the demo users "
         "fresh passwords and print them, and (with --daily-round) queue the task "
-        "worker's daily round. One process instead of four starts the desk about "
-        "2 s sooner."
+        "worker's daily round. One process instead of four starts the desk 1–2 s "
+        "sooner."
     )
 
     def add_arguments(self, parser):
