@@ -82,6 +82,7 @@ def test_the_verdict_filter_pages_in_date_order(editor, client, settings):
     assert Revision.objects.current().get(slug="claim-4").rating == ClaimStatus.DISPUTED
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.postgresql(reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
 def test_a_search_ranks_only_the_newest_matches_and_says_so(editor, client, monkeypatch):
@@ -102,6 +103,7 @@ def test_a_search_ranks_only_the_newest_matches_and_says_so(editor, client, monk
     assert Claim.objects.published().filter(wording__icontains="grain").count() == 3
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.postgresql(reason="ranking is PostgreSQL only")
 @pytest.mark.django_db
 def test_a_search_with_few_matches_ranks_them_all(editor, client):
