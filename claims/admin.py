@@ -1140,7 +1140,12 @@ class ClaimAdmin(ReadableAutocompleteMixin, StepWithEditsMixin, SlugSetOnceMixin
     def get_changeform_initial_data(self, request):
         """A claim made from a reader's tip (?from_tip=ID) starts as the tip says."""
         initial = super().get_changeform_initial_data(request)
-        tip = Tip.objects.filter(pk=initial.pop("from_tip", None) or None).first()
+        try:
+            # The form's own rule: a value that names no tip is refused, not a 500.
+            tip = self.form.base_fields["from_tip"].clean(initial.pop("from_tip", None))
+        except ValidationError as error:
+            tip = None
+            messages.error(request, error.messages[0])
         if tip is not None:
             initial.update(
                 from_tip=tip.pk,
@@ -1160,7 +1165,7 @@ class ClaimAdmin(ReadableAutocompleteMixin, StepWithEditsMixin, SlugSetOnceMixin
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             obj.record_entry(by=request.user)
-            if tip := Tip.objects.filter(pk=form.cleaned_data.get("from_tip") or None).first():
+            if tip := form.cleaned_data.get("from_tip"):
                 tip.attach(obj)
 
     def save_related(self, request, form, formsets, change):

@@ -34,7 +34,7 @@ from claims.choices import (
     Withdrawal,
 )
 from claims.constraints import EARLIEST_DATE, LATEST_DATE, no_control_characters
-from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source
+from claims.models import Claim, CorrectionRequest, Estimate, ReviewEvent, Revision, Source, Tip
 from claims.models.revisions import canonical_json
 from claims.models.translations import field_limit, is_required, text_limit, translatable_texts
 from claims.workflow import TRANSITIONS
@@ -470,7 +470,17 @@ class ClaimAdminForm(forms.ModelForm):
     )
     keep_summary = forms.BooleanField(label=_("Keep the summary as it is"), required=False)
     # A claim made from a reader's tip (its id): the tip is put on it when it is saved.
-    from_tip = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    from_tip = forms.ModelChoiceField(
+        queryset=Tip.objects.all(),
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "The reader's tip this claim was opened from is not on file. Open the "
+                "tip again from the list of tips, or enter the claim without it."
+            )
+        },
+    )
     withdrawal = forms.ChoiceField(
         label=_("If you unpublish, readers find"),
         choices=Withdrawal.choices,

@@ -89,6 +89,44 @@ def test_a_tip_becomes_a_claim_prefilled_with_its_address_as_where_it_appeared(d
     assert (tip.claim, tip.state) == (claim, TipState.ON_CLAIM)
 
 
+@pytest.mark.parametrize("from_tip", ["abc", "1.5", "-1", "99999999999999999999", "0"])
+def test_an_address_naming_no_tip_opens_an_empty_claim_and_says_so(db, client, editor, from_tip):
+    send_tip(client, claim="The army said 12,000 soldiers were sent to Kursk.")
+    client.force_login(editor)
+    response = client.get(reverse("admin:claims_claim_add"), {"from_tip": from_tip})
+    assert response.status_code == 200
+    assert "The reader's tip this claim was opened from is not on file." in page_text(response)
+    assert "12,000 soldiers" not in response.text
+    assert 'name="from_tip" value=' not in response.text
+    assert Tip.objects.get().state == TipState.NEW
+
+
+@pytest.mark.parametrize("from_tip", ["abc", "99999999999999999999", "99999"])
+def test_a_claim_posted_from_a_tip_not_on_file_is_refused_and_keeps_the_typing(
+    db, client, editor, from_tip
+):
+    claimant = make_source("The army")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:claims_claim_add"),
+        {
+            "headline": "12,000 soldiers sent to Kursk in a week",
+            "slug": "",
+            "wording": "The army said 12,000 soldiers were sent.",
+            "claimant": claimant.pk,
+            "from_tip": from_tip,
+            "caveats-TOTAL_FORMS": 0,
+            "caveats-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "The reader's tip this claim was opened from is not on file." in page_text(response)
+    assert 'value="12,000 soldiers sent to Kursk in a week"' in response.text
+    assert not Claim.objects.exists()
+
+
 def test_a_tip_goes_on_a_claim_already_entered(seed, client, editor):
     send_tip(client, claim="Are North Korean troops in Kursk?")
     tip = Tip.objects.get()
