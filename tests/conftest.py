@@ -41,14 +41,35 @@ def forget_addresses_of_the_old_default_language(setting, **kwargs):
         clear_url_caches()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` are skipped on any other database, saying why."""
+    """
+    Tests marked `postgresql` are skipped on any other database, saying why.
+
+    The tests that start processes and use no test database (`make run`
+    twice, the upgrade from an old schema, the benchmark's commands) run
+    first: each takes 5–12 s, and pytest-django's order (after which this
+    runs) would leave them to the end, where one worker runs them while the
+    other has finished.
+    """
+    items.sort(key=lambda item: 0 if starts_processes_without_the_database(item) else 1)
     if connection.vendor == "postgresql":
         return
     for item in items:
         if marker := item.get_closest_marker("postgresql"):
             reason = marker.kwargs.get("reason", "needs PostgreSQL")
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def starts_processes_without_the_database(item):
+    return (
+        item.get_closest_marker("processes") is not None
+        and item.get_closest_marker("django_db") is None
+        and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
 
 
 # Template rendering as the desk runs it, kept before Django's test setup
