@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -1112,21 +1112,13 @@ class ClaimAdmin(ReadableAutocompleteMixin, StepWithEditsMixin, SlugSetOnceMixin
         (the form's instance carries what was typed): its steps, the origins
         its supporting evidence counts, and its sources still ungraded.
         """
-        claim = (
-            Claim.objects.select_related("claimant__affiliation", "created_by")
-            .prefetch_related(
-                Prefetch(
-                    "evidence",
-                    queryset=Evidence.objects.with_origins(),
-                    to_attr="evidence_with_origins",
-                ),
-                "caveats",
-            )
-            .get(pk=pk)
-        )
-        evidence = claim.evidence_with_origins
+        # One read serves the panel and the draft record the changes are
+        # worked out from: the record reads every row the panel does.
+        claim = Claim.objects.filter(pk=pk).with_records().select_related("created_by").get()
+        # The guards of every step offered read the evidence from here too.
+        claim.evidence_with_origins = evidence = list(claim.evidence.all())
         groups = claim.independent_origins(evidence=evidence)
-        draft_changes = claim.draft_changes()
+        draft_changes = claim.draft_changes(claim.read_draft_document())
         return {
             "translations": translation_states(claim),
             "workflow_steps": offered_steps(claim, request.user, bool(draft_changes)),

@@ -9,6 +9,8 @@ publishes its revision in the same step.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.choices import ClaimStatus
@@ -111,6 +113,28 @@ def test_the_change_page_shows_the_draft_changes_readers_would_see(drafted, clie
         "evidence",
     ]
     assert kursk().current_revision().document["context"] == drafted.context
+
+
+def test_the_change_page_reads_the_claim_once_for_its_panel_and_its_draft(
+    drafted, client, publisher
+):
+    """The workflow panel and the draft record it compares come from one read."""
+    client.force_login(publisher)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(change_url(drafted))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"Context Removed: {drafted.context} Added: {NEW_CONTEXT}" in text
+    assert "Publish changes" in text
+    selects = [query["sql"] for query in captured if query["sql"].startswith("SELECT")]
+    # The admin's own read of the object, then the panel's with the record's rows.
+    assert sum('FROM "claims_claim"' in sql for sql in selects) == 2
+    # The inline's page of keys and its rows, then the record's evidence.
+    assert sum('FROM "claims_evidence"' in sql for sql in selects) == 3
+    assert sum('FROM "claims_caveat"' in sql for sql in selects) == 2
+    # Reading changed nothing: readers still see the revision last published.
+    assert kursk().current_revision().document["context"] == drafted.context
+    assert kursk().has_draft_changes()
 
 
 @pytest.mark.usefixtures("template_context")
