@@ -491,6 +491,10 @@ class EvidenceInline(
     ]
     autocomplete_fields = ["source", "origin"]
 
+    def get_queryset(self, request):
+        # What a row chooses comes with it: InlineRowForm cleans an unchanged row from it.
+        return super().get_queryset(request).select_related("source", "origin")
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.can_add_sources = can_add_sources(request.user)
@@ -1092,6 +1096,15 @@ class ClaimAdmin(ReadableAutocompleteMixin, StepWithEditsMixin, SlugSetOnceMixin
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_queryset(self, request):
+        # The change form shows these rows: read with the claim, none is looked
+        # up again (ChosenRowsFormMixin).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claimant", "topic", "appeared_in", "created_by")
+        )
+
     def get_inlines(self, request, obj):
         # A claim being added has no review events yet: no empty table for them.
         return self.inlines if obj else [CaveatInline, EvidenceInline]
@@ -1328,6 +1341,10 @@ class EstimateInline(ReadableAutocompleteMixin, PagedInlineMixin, admin.StackedI
         "claims",
     ]
     autocomplete_fields = ["origin", "relayed_by", "claims"]
+
+    def get_queryset(self, request):
+        # What a row chooses comes with it: InlineRowForm cleans an unchanged row from it.
+        return super().get_queryset(request).select_related("origin", "relayed_by")
 
 
 @admin.register(Figure)
