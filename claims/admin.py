@@ -1344,7 +1344,12 @@ class EstimateInline(ReadableAutocompleteMixin, PagedInlineMixin, admin.StackedI
 
     def get_queryset(self, request):
         # What a row chooses comes with it: InlineRowForm cleans an unchanged row from it.
-        return super().get_queryset(request).select_related("origin", "relayed_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("origin", "relayed_by")
+            .prefetch_related("claims")
+        )
 
 
 @admin.register(Figure)

@@ -16,6 +16,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -194,17 +195,22 @@ class ReadableChoicesMixin:
         key = related.get_field(getattr(self.field.remote_field, "field_name", related.pk.name))
         value = [item for item in value if readable(key, item)]
         known = {str(key.value_from_object(row)): row for row in self.rows_read}
-        if len(value) == 1 and str(value[0]) in known and not self.allow_multiple_selected:
-            return self.chosen_option(name, known[str(value[0])], key)
+        chosen = [known.get(str(item)) for item in dict.fromkeys(value)]
+        if chosen and None not in chosen and (len(chosen) == 1 or self.allow_multiple_selected):
+            return self.chosen_options(name, chosen, key)
         return super().optgroups(name, value, attr)
 
-    def chosen_option(self, name, row, key):
-        """Django's options for one chosen row: the blank choice when it may be cleared, then it."""
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        label = self.choices.field.label_from_instance(row)
-        options.append(
-            self.create_option(name, key.value_from_object(row), label, True, len(options))
-        )
+    def chosen_options(self, name, rows, key):
+        """Django's options for the chosen rows: the blank choice when a single one
+        may be cleared, then each row."""
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for row in rows:
+            label = self.choices.field.label_from_instance(row)
+            options.append(
+                self.create_option(name, key.value_from_object(row), label, True, len(options))
+            )
         return [(None, options, 0)]
 
 
@@ -227,18 +233,28 @@ class AutocompleteSelectMultiple(ReadableChoicesMixin, admin_widgets.Autocomplet
 class ChosenRowsFormMixin:
     """
     A model form whose autocompletes show the rows its instance was read with
-    (select_related) as they are, where Django would look each up again: a
-    query a field, two an evidence row, fifty a page of them.
+    (select_related, and the many-to-many links the form reads as its initial
+    values) as they are, where Django would look each up again: a query a
+    field, two an evidence row, fifty a page of them.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, row in self.rows_read_with_the_instance().items():
+        chosen = {name: [row] for name, row in self.rows_read_with_the_instance().items() if row}
+        if self.instance.pk is not None:
+            # A stored instance's many-to-many links are read into the form's
+            # initial values as rows (model_to_dict): one query, or none when
+            # prefetched.
+            for field in self.instance._meta.many_to_many:
+                rows = self.initial.get(field.name)
+                if isinstance(rows, list) and all(isinstance(row, Model) for row in rows):
+                    chosen[field.name] = rows
+        for name, rows in chosen.items():
             widget = getattr(self.fields.get(name), "widget", None)
             # The admin wraps a related field's widget in its add and change links.
             widget = getattr(widget, "widget", widget)
-            if isinstance(widget, ReadableChoicesMixin) and row is not None:
-                widget.rows_read = [row]
+            if isinstance(widget, ReadableChoicesMixin):
+                widget.rows_read = rows
 
     def rows_read_with_the_instance(self):
         """{field name: the row it chooses} of those read with the instance: the
@@ -730,7 +746,9 @@ def stored_digest(row, inline_relations=()):
     state = {"row": row_values(row)}
     for relation in inline_relations:
         related = getattr(row, relation).order_by("pk")
-        state[relation] = [row_values(item) for item in related]
+        # Each row's links in one query for all of them, not one a row.
+        links = [field.name for field in related.model._meta.many_to_many]
+        state[relation] = [row_values(item) for item in related.prefetch_related(*links)]
     return hashlib.sha256(canonical_json(state)).hexdigest()
 
 

@@ -1,12 +1,22 @@
 """The desk enters a figure and its estimates on one admin page; readers see them at once
 (and a claim stating one, once that is published)."""
 
+from datetime import date
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Estimate, Figure
-from tests.factories import make_published_claim, opened_digest, page_text, publish_draft
-from tests.figure_data import estimate_row, figure_form, make_figure
+from tests.factories import (
+    make_published_claim,
+    make_source,
+    opened_digest,
+    page_text,
+    publish_draft,
+)
+from tests.figure_data import estimate_row, figure_form, make_estimate, make_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +152,39 @@ def test_a_reader_cannot_reach_the_figure_admin(client):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert Figure.objects.count() == 1
+
+
+def test_the_figure_page_reads_its_estimates_claims_together(editor, client):
+    """Each estimate's claims were read three times a row: for the page's
+    digest, for the form and for its autocomplete."""
+    figure = make_figure()
+    nis = make_source("NIS")
+    claims = [make_published_claim(editor, slug=f"claim-{n}") for n in range(3)]
+
+    def add_estimates(count):
+        for _ in range(count):
+            stated = figure.estimates.count()
+            estimate = make_estimate(
+                figure, origin=nis, low=600 + stated, stated_on=date(2025, 1, 1 + stated)
+            )
+            estimate.claims.set(claims[: 1 + stated % 3])
+
+    def change_page():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("admin:claims_figure_change", args=[figure.pk]))
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    client.force_login(editor)
+    add_estimates(3)
+    queries_for_three, _ = change_page()
+    add_estimates(9)
+    queries_for_twelve, page = change_page()
+    assert queries_for_twelve == queries_for_three
+    # Every row shows the claims it states, chosen.
+    for claim in claims:
+        stated = Estimate.objects.filter(figure=figure, claims=claim).count()
+        assert page.count(f'<option value="{claim.pk}" selected>{claim.headline}</option>') == (
+            stated
+        )
+    assert Estimate.objects.filter(figure=figure).count() == 12
