@@ -1343,7 +1343,8 @@ class EstimateInline(ReadableAutocompleteMixin, PagedInlineMixin, admin.StackedI
     autocomplete_fields = ["origin", "relayed_by", "claims"]
 
     def get_queryset(self, request):
-        # What a row chooses comes with it: InlineRowForm cleans an unchanged row from it.
+        # What a row chooses comes with it: its autocompletes show it and
+        # InlineRowForm cleans an unchanged row from it (ChosenRowsFormMixin).
         return (
             super()
             .get_queryset(request)

@@ -186,8 +186,8 @@ class ReadableChoicesMixin:
     as no choice, beside the form's own error.
     """
 
-    # The rows the form's instance was read with (set by InlineRowForm): a
-    # value that is one of them is shown without looking it up again.
+    # The rows the form's instance was read with (set by ChosenRowsFormMixin):
+    # a value that is one of them is shown without looking it up again.
     rows_read = ()
 
     def optgroups(self, name, value, attr=None):
